@@ -1,0 +1,81 @@
+//! Typed requests for every Web API method, one module per family
+//! (`api::chat::PostMessage`, `api::conversations::List`, `api::admin::apps::Approve`, …).
+//!
+//! Each request is plain data: required arguments go to `new(..)`, optional ones are chained
+//! setters. Send it with `WebClient::call`. The request types are generated from Slack's
+//! reference data by `tools/codegen`; the typed responses are written by hand in
+//! [`crate::responses`] and re-exported next to their request.
+
+use serde::de::DeserializeOwned;
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::method::MethodInfo;
+use crate::request::Args;
+
+/// A typed request for one Web API method.
+pub trait SlackMethod: Serialize + Send + Sync {
+    /// The typed response (`serde_json::Value` where no typed model exists yet).
+    type Response: DeserializeOwned + Send + 'static;
+
+    /// The method's table entry.
+    fn info(&self) -> &'static MethodInfo;
+
+    /// The request as arguments (checks limits and encodes lists and JSON arguments).
+    fn to_args(&self) -> Result<Args> {
+        Args::from_serialize(self)
+    }
+}
+
+/// A JSON-valued argument (`blocks`, `attachments`, `view`, `metadata`, …), converted from any
+/// `Serialize` value when set. A value that cannot be serialised is reported as a validation
+/// error when the request is sent, never a panic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonArg(std::result::Result<Value, String>);
+
+impl JsonArg {
+    /// Convert a serialisable value.
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Self {
+        JsonArg(serde_json::to_value(value).map_err(|e| e.to_string()))
+    }
+
+    /// The JSON value, or why it could not be produced.
+    pub fn value(&self) -> std::result::Result<&Value, &str> {
+        self.0.as_ref().map_err(String::as_str)
+    }
+}
+
+impl From<Value> for JsonArg {
+    fn from(v: Value) -> Self {
+        JsonArg(Ok(v))
+    }
+}
+
+impl Serialize for JsonArg {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match &self.0 {
+            Ok(v) => v.serialize(s),
+            Err(e) => Err(serde::ser::Error::custom(e)),
+        }
+    }
+}
+
+/// Serde helpers used by the generated requests.
+pub mod ser {
+    use serde::Serializer;
+
+    /// Serialise a list as Slack's comma-separated string.
+    pub fn comma_list<S: Serializer>(v: &Option<Vec<String>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(items) => s.serialize_str(&items.join(",")),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Serialise a required list as Slack's comma-separated string.
+    pub fn comma_list_required<S: Serializer>(v: &[String], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.join(","))
+    }
+}
+pub use crate::generated::api::*;

@@ -1,0 +1,1 @@
+//! Block Kit: typed blocks, elements, composition objects and views.

@@ -1,0 +1,391 @@
+//! The state machine of one Web API call: send, parse, decide, wait, send again.
+//!
+//! It owns no I/O. A driver loops:
+//! ```text
+//! loop {
+//!     match call.poll_action(now) {
+//!         Action::Send(req)  => { let res = transport.send(req).await; call.handle_response(now, res) }
+//!         Action::Sleep(d)   => timer.sleep(d).await,
+//!         Action::Done(res)  => return res,
+//!     }
+//! }
+//! ```
+//! `WebClient` is exactly that loop; a user can write the same loop for another runtime.
+
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+use crate::method::MethodInfo;
+use crate::response::{parse_response, SlackResponse};
+use crate::retry::{Outcome, RetryContext, RetryDecision, RetryPolicy, Rng};
+use crate::transport::{HttpRequest, HttpResponse, TransportError};
+
+/// What the driver must do next.
+#[derive(Debug)]
+pub enum Action {
+    /// Send this request and feed the result to [`Call::handle_response`].
+    Send(HttpRequest),
+    /// Wait this long, then poll again.
+    Sleep(Duration),
+    /// The call is over.
+    Done(Result<SlackResponse>),
+}
+
+#[derive(Debug)]
+enum State {
+    /// Ready to send attempt `attempt + 1`.
+    Ready,
+    /// An attempt is in flight.
+    InFlight,
+    /// Waiting until the instant before the next attempt.
+    Waiting(Instant),
+    /// Finished; the result is waiting to be taken.
+    Finished(Result<SlackResponse>),
+    /// The result was taken.
+    Taken,
+}
+
+/// One call in progress.
+///
+/// Methods: [`poll_action`](Call::poll_action) (output) and
+/// [`handle_response`](Call::handle_response) (input). Time comes in as `now`.
+#[derive(Debug)]
+pub struct Call {
+    info: &'static MethodInfo,
+    method: String,
+    request: HttpRequest,
+    /// Whether `request` can be sent again (in-memory body).
+    replayable: bool,
+    policy: RetryPolicy,
+    idempotent: bool,
+    rng: Rng,
+    started: Option<Instant>,
+    attempt: u32,
+    last_delay: Option<Duration>,
+    state: State,
+    pending: Option<HttpRequest>,
+    plain_http: bool,
+}
+
+impl Call {
+    /// A call of `info` sending `request`, retried by `policy`, with jitter from `seed`.
+    pub fn new(info: &'static MethodInfo, request: HttpRequest, policy: RetryPolicy, seed: u64) -> Self {
+        let idempotent = policy.is_idempotent(info);
+        let replayable = request.body.as_bytes().is_some();
+        Call {
+            info,
+            method: info.name.to_owned(),
+            request,
+            replayable,
+            policy,
+            idempotent,
+            rng: Rng::new(seed),
+            started: None,
+            attempt: 0,
+            last_delay: None,
+            state: State::Ready,
+            pending: None,
+            plain_http: false,
+        }
+    }
+
+    /// Treat any 2xx answer as success whatever its body (for uploads to a file URL, which
+    /// answers `OK - <size>` as text); non-2xx answers are still typed errors.
+    pub fn with_plain_http(mut self) -> Self {
+        self.plain_http = true;
+        self
+    }
+
+    /// Give the method's name for errors and logs when `info` is a placeholder
+    /// ([`MethodInfo::unknown`]).
+    pub fn with_method_name(mut self, name: impl Into<String>) -> Self {
+        self.method = name.into();
+        self
+    }
+
+    /// Attempts made so far.
+    pub fn attempts(&self) -> u32 {
+        self.attempt
+    }
+
+    /// The next thing to do.
+    pub fn poll_action(&mut self, now: Instant) -> Action {
+        let started = *self.started.get_or_insert(now);
+        match std::mem::replace(&mut self.state, State::Taken) {
+            State::Ready => self.transmit(now, started),
+            State::Waiting(until) if now >= until => self.transmit(now, started),
+            State::Waiting(until) => {
+                self.state = State::Waiting(until);
+                Action::Sleep(until - now)
+            }
+            State::InFlight => {
+                // The driver polled without reporting the attempt; treat it as lost.
+                self.state = State::InFlight;
+                Action::Sleep(Duration::ZERO)
+            }
+            State::Finished(r) => Action::Done(r),
+            State::Taken => Action::Done(Err(Error::validation(
+                "call",
+                "polled after the call finished",
+            ))),
+        }
+    }
+
+    fn transmit(&mut self, now: Instant, started: Instant) -> Action {
+        let mut req = if self.attempt == 0 || !self.replayable {
+            // First attempt: hand over the original (streams can go only once).
+            match self.pending.take() {
+                Some(r) => r,
+                None => match self.request.try_clone() {
+                    Some(r) => r,
+                    None => std::mem::replace(
+                        &mut self.request,
+                        HttpRequest::new(http::Method::POST, String::new()),
+                    ),
+                },
+            }
+        } else {
+            match self.request.try_clone() {
+                Some(r) => r,
+                None => {
+                    return Action::Done(Err(Error::validation(
+                        "body",
+                        "a streamed body cannot be sent twice",
+                    )))
+                }
+            }
+        };
+        if let Some(budget) = self.policy.budget {
+            let remaining = budget.saturating_sub(now.saturating_duration_since(started));
+            if remaining.is_zero() {
+                return Action::Done(Err(Error::Timeout {
+                    method: self.method.clone(),
+                    elapsed: now.saturating_duration_since(started),
+                }));
+            }
+            req.timeout = Some(req.timeout.map_or(remaining, |t| t.min(remaining)));
+        }
+        self.attempt += 1;
+        self.state = State::InFlight;
+        tracing::debug!(method = %self.method, attempt = self.attempt, "sending");
+        Action::Send(req)
+    }
+
+    /// Report what the transport returned for the request of the last
+    /// [`Action::Send`].
+    pub fn handle_response(&mut self, now: Instant, result: Result<HttpResponse, TransportError>) {
+        let started = self.started.unwrap_or(now);
+        let elapsed = now.saturating_duration_since(started);
+        let err = match result {
+            Ok(resp) => {
+                let status = resp.status;
+                let parsed = if self.plain_http {
+                    crate::response::parse_plain(&self.method, resp)
+                } else {
+                    parse_response(&self.method, resp)
+                };
+                match parsed {
+                    Ok(ok) => {
+                        self.state = State::Finished(Ok(ok));
+                        return;
+                    }
+                    Err(error) => FailedAttempt::Response { status, error },
+                }
+            }
+            Err(t) => FailedAttempt::Transport(t),
+        };
+
+        let outcome = match &err {
+            FailedAttempt::Transport(t) => Outcome::Transport(t),
+            FailedAttempt::Response { status, error } => Outcome::Response {
+                status: *status,
+                error,
+            },
+        };
+        let safe = self.idempotent || outcome.provably_not_applied();
+        let mut decision = RetryDecision::NoAction;
+        let mut ctx = RetryContext {
+            method: self.info,
+            attempt: self.attempt,
+            elapsed,
+            outcome,
+            rng: &mut self.rng,
+            previous_delay: self.last_delay,
+        };
+        for h in &self.policy.handlers {
+            match h.decide(&mut ctx) {
+                RetryDecision::NoAction => continue,
+                d => {
+                    decision = d;
+                    break;
+                }
+            }
+        }
+        // Never wait less than the server asked.
+        if let (RetryDecision::RetryAfter { delay, .. }, Some(ra)) = (&mut decision, outcome.retry_after()) {
+            if *delay < ra {
+                *delay = ra;
+            }
+        }
+
+        let final_error = |err: FailedAttempt, method: &str, idempotent: bool| match err {
+            FailedAttempt::Transport(t) if t.maybe_sent() && !idempotent => Error::OutcomeUnknown {
+                method: method.to_owned(),
+                source: t,
+            },
+            FailedAttempt::Transport(t) => Error::Transport {
+                method: method.to_owned(),
+                source: t,
+            },
+            FailedAttempt::Response { error, .. } => error,
+        };
+
+        match decision {
+            RetryDecision::RetryAfter { delay, reason } => {
+                let within_attempts = self.attempt < self.policy.max_attempts;
+                let within_budget = self.policy.budget.is_none_or(|b| elapsed + delay < b);
+                if !safe {
+                    tracing::debug!(method = %self.method, attempt = self.attempt, "not retried: the request may have been applied");
+                    self.state = State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                } else if !self.replayable {
+                    self.state = State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                } else if within_attempts && within_budget {
+                    tracing::debug!(method = %self.method, attempt = self.attempt, ?delay, reason, "retrying");
+                    self.last_delay = Some(delay);
+                    self.state = State::Waiting(now + delay);
+                } else {
+                    tracing::debug!(method = %self.method, attempt = self.attempt, "giving up: attempts or budget exhausted");
+                    self.state = State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                }
+            }
+            RetryDecision::NoAction | RetryDecision::Forbid => {
+                self.state = State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+            }
+        }
+    }
+
+    /// Whether the call is over (its result may still be waiting in
+    /// [`poll_action`](Call::poll_action)).
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Finished(_) | State::Taken)
+    }
+}
+
+enum FailedAttempt {
+    Transport(TransportError),
+    Response { status: http::StatusCode, error: Error },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::method::lookup;
+    use crate::retry::RetryHandler;
+    use crate::transport::TransportErrorKind;
+    use http::StatusCode;
+
+    #[derive(Debug)]
+    struct Always(Duration);
+    impl RetryHandler for Always {
+        fn decide(&self, _ctx: &mut RetryContext<'_>) -> RetryDecision {
+            RetryDecision::RetryAfter {
+                delay: self.0,
+                reason: "test",
+            }
+        }
+    }
+
+    fn req() -> HttpRequest {
+        let mut r = HttpRequest::new(http::Method::POST, "https://slack.com/api/x");
+        r.body = bytes::Bytes::from_static(b"a=1").into();
+        r
+    }
+
+    fn ok() -> HttpResponse {
+        HttpResponse::new(StatusCode::OK, r#"{"ok":true}"#)
+    }
+
+    fn drive(call: &mut Call, mut results: Vec<Result<HttpResponse, TransportError>>) -> (Result<SlackResponse>, Vec<Duration>, u32) {
+        let mut now = Instant::now();
+        let mut sleeps = Vec::new();
+        results.reverse();
+        loop {
+            match call.poll_action(now) {
+                Action::Send(_) => {
+                    let r = results.pop().unwrap_or_else(|| Ok(ok()));
+                    call.handle_response(now, r);
+                }
+                Action::Sleep(d) => {
+                    sleeps.push(d);
+                    now += d;
+                }
+                Action::Done(r) => return (r, sleeps, call.attempts()),
+            }
+        }
+    }
+
+    #[test]
+    fn success_first_try() {
+        let mut c = Call::new(lookup("auth.test").unwrap(), req(), RetryPolicy::none(), 1);
+        let (r, sleeps, n) = drive(&mut c, vec![Ok(ok())]);
+        assert!(r.is_ok());
+        assert!(sleeps.is_empty());
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn read_retried_after_drop_until_cap() {
+        let policy = RetryPolicy::none().with_handler(Always(Duration::from_secs(1))).max_attempts(3);
+        let mut c = Call::new(lookup("conversations.list").unwrap(), req(), policy, 1);
+        let drop = || Err(TransportError::new(TransportErrorKind::ConnectionDropped, "reset"));
+        let (r, sleeps, n) = drive(&mut c, vec![drop(), drop(), drop(), drop()]);
+        assert!(matches!(r, Err(Error::Transport { .. })));
+        assert_eq!(n, 3);
+        assert_eq!(sleeps, vec![Duration::from_secs(1); 2]);
+    }
+
+    #[test]
+    fn write_not_resent_when_maybe_sent() {
+        let policy = RetryPolicy::none().with_handler(Always(Duration::from_secs(1)));
+        let mut c = Call::new(lookup("chat.postMessage").unwrap(), req(), policy, 1);
+        let (r, _, n) = drive(&mut c, vec![Err(TransportError::new(TransportErrorKind::Timeout, "slow"))]);
+        assert!(matches!(r, Err(Error::OutcomeUnknown { .. })), "{r:?}");
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn write_resent_when_provably_not_applied() {
+        let policy = RetryPolicy::none().with_handler(Always(Duration::from_millis(10)));
+        let mut c = Call::new(lookup("chat.postMessage").unwrap(), req(), policy, 1);
+        let mut rl = HttpResponse::new(StatusCode::TOO_MANY_REQUESTS, r#"{"ok":false,"error":"ratelimited"}"#);
+        rl.headers.insert(http::header::RETRY_AFTER, "3".parse().unwrap());
+        let refused = Err(TransportError::new(TransportErrorKind::Connect, "refused"));
+        let (r, sleeps, n) = drive(&mut c, vec![refused, Ok(rl), Ok(ok())]);
+        assert!(r.is_ok());
+        assert_eq!(n, 3);
+        // Retry-After wins over the handler's shorter delay.
+        assert_eq!(sleeps, vec![Duration::from_millis(10), Duration::from_secs(3)]);
+    }
+
+    #[test]
+    fn budget_stops_retries() {
+        let policy = RetryPolicy::none()
+            .with_handler(Always(Duration::from_secs(10)))
+            .max_attempts(50)
+            .budget(Duration::from_secs(25));
+        let mut c = Call::new(lookup("conversations.list").unwrap(), req(), policy, 1);
+        let e = || Ok(HttpResponse::new(StatusCode::INTERNAL_SERVER_ERROR, "x"));
+        let (r, sleeps, n) = drive(&mut c, vec![e(), e(), e(), e(), e()]);
+        assert!(matches!(r, Err(Error::Http(_))));
+        assert_eq!(n, 3);
+        assert_eq!(sleeps.iter().sum::<Duration>(), Duration::from_secs(20));
+    }
+
+    #[test]
+    fn no_handlers_returns_first_error() {
+        let mut c = Call::new(lookup("conversations.list").unwrap(), req(), RetryPolicy::none(), 1);
+        let (r, _, n) = drive(&mut c, vec![Ok(HttpResponse::new(StatusCode::OK, r#"{"ok":false,"error":"invalid_auth"}"#))]);
+        assert_eq!(r.unwrap_err().api_code().unwrap().as_str(), "invalid_auth");
+        assert_eq!(n, 1);
+    }
+}

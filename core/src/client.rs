@@ -1,0 +1,472 @@
+//! `WebClient<T>`: the generic async driver over the core state machines.
+
+use std::fmt;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_core::Stream;
+use tracing::Instrument;
+
+use crate::api::SlackMethod;
+use crate::call::{Action, Call};
+use crate::error::{Error, Result};
+use crate::limiter::{LimitKey, Rate, RateLimiter};
+use crate::method::MethodInfo;
+use crate::request::{encode_request, Args, CallOptions, ClientConfig, UNKNOWN_METHOD};
+use crate::response::{Response, SlackResponse};
+use crate::retry::{random_seed, RetryPolicy};
+use crate::token::Token;
+use crate::transport::{BoxFuture, HttpTransport, Timer};
+
+/// An async Web API client over any [`HttpTransport`].
+///
+/// Cheap to clone: clones share the transport (and its connection pool), the settings and
+/// the retry policy. Most users get one through the `slack-sdk` facade
+/// (`slack_sdk::WebClient::new(token)`); tests build one over the mock transport.
+///
+/// ```no_run
+/// # async fn run<T: slack_core::HttpTransport + slack_core::Timer + Default>() -> slack_core::Result<()> {
+/// use slack_core::{api::chat, WebClient};
+///
+/// let client = WebClient::<T>::new("xoxb-your-token");
+/// let posted = client.call(chat::PostMessage::new("C123").text("Hello!")).await?;
+/// println!("posted at {}", posted.ts);
+/// # Ok(()) }
+/// ```
+pub struct WebClient<T> {
+    inner: Arc<Inner<T>>,
+}
+
+struct Inner<T> {
+    transport: Arc<T>,
+    timer: Arc<dyn Timer>,
+    config: ClientConfig,
+    retry: RetryPolicy,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    seed: u64,
+    calls: AtomicU64,
+}
+
+impl<T> Clone for WebClient<T> {
+    fn clone(&self) -> Self {
+        WebClient {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for WebClient<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebClient")
+            .field("config", &self.inner.config)
+            .field("transport", &self.inner.transport)
+            .field("retry", &self.inner.retry)
+            .finish()
+    }
+}
+
+impl<T: HttpTransport + Timer + Default> WebClient<T> {
+    /// A client with `token`, the default transport and default settings.
+    ///
+    /// An empty token is not rejected here: every call then fails with
+    /// [`Error::Validation`] naming the token, before anything is sent.
+    pub fn new(token: impl Into<Token>) -> Self {
+        WebClientBuilder::default().token(token).build_with(T::default())
+    }
+}
+
+impl<T: HttpTransport> WebClient<T> {
+    /// Settings for a client; finish with [`WebClientBuilder::build_with`].
+    pub fn builder() -> WebClientBuilder {
+        WebClientBuilder::default()
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.inner.transport
+    }
+
+    /// The timer used for retry waits.
+    pub fn timer(&self) -> &Arc<dyn Timer> {
+        &self.inner.timer
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Call any method by name with untyped arguments. Methods missing from the table are
+    /// sent as `POST` with a form body.
+    ///
+    /// ```no_run
+    /// # async fn run(client: slack_core::WebClient<impl slack_core::HttpTransport>) -> slack_core::Result<()> {
+    /// use slack_core::Args;
+    /// let resp = client.api_call("chat.postMessage", Args::new().set("channel", "C123").set("text", "hi")).await?;
+    /// println!("{}", resp.get("ts"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn api_call(&self, method: &str, args: Args) -> Result<SlackResponse> {
+        self.api_call_with(method, args, CallOptions::default()).await
+    }
+
+    /// [`api_call`](WebClient::api_call) with per-call options (token, encoding, timeout).
+    pub async fn api_call_with(&self, method: &str, args: Args, options: CallOptions) -> Result<SlackResponse> {
+        let request = encode_request(&self.inner.config, method, &args, &options)?;
+        let info = crate::method::lookup(method);
+        let key = info.map(|i| LimitKey::for_call(i, &args));
+        self.execute(method, info, request, key, options.retry).await
+    }
+
+    /// Call a typed request.
+    ///
+    /// ```no_run
+    /// # async fn run(client: slack_core::WebClient<impl slack_core::HttpTransport>) -> slack_core::Result<()> {
+    /// use slack_core::api::conversations;
+    /// let page = client.call(conversations::List::new().limit(100)).await?;
+    /// for c in &page.channels { println!("{}", c.id); }
+    /// # Ok(()) }
+    /// ```
+    pub async fn call<R: SlackMethod>(&self, request: R) -> Result<Response<R::Response>> {
+        self.call_with(request, CallOptions::default()).await
+    }
+
+    /// [`call`](WebClient::call) with per-call options.
+    pub async fn call_with<R: SlackMethod>(&self, request: R, options: CallOptions) -> Result<Response<R::Response>> {
+        let info = request.info();
+        let args = request.to_args()?;
+        let raw = self.call_args(info, &args, &options).await?;
+        let data = raw.decode::<R::Response>()?;
+        Ok(Response::new(data, raw))
+    }
+
+    async fn call_args(&self, info: &'static MethodInfo, args: &Args, options: &CallOptions) -> Result<SlackResponse> {
+        let request = encode_request(&self.inner.config, info.name, args, options)?;
+        let key = Some(LimitKey::for_call(info, args));
+        self.execute(info.name, Some(info), request, key, options.retry.clone())
+            .await
+    }
+
+    /// Run one call through the retry state machine.
+    async fn execute(
+        &self,
+        method: &str,
+        info: Option<&'static MethodInfo>,
+        request: crate::transport::HttpRequest,
+        key: Option<LimitKey>,
+        retry: Option<RetryPolicy>,
+    ) -> Result<SlackResponse> {
+        let limit = match (&self.inner.limiter, info, key) {
+            (Some(l), Some(info), Some(key)) => Rate::for_method(info).map(|rate| (l.clone(), key, rate)),
+            _ => None,
+        };
+        let policy = retry.unwrap_or_else(|| self.inner.retry.clone());
+        let call = Call::new(info.unwrap_or(&UNKNOWN_METHOD), request, policy, self.next_seed())
+            .with_method_name(method);
+        self.drive(method, call, limit).await
+    }
+
+    /// Send a request that is not a Web API call (an upload to a file URL) through the same
+    /// retry path; any 2xx answer is success.
+    pub(crate) async fn execute_plain(&self, what: &str, request: crate::transport::HttpRequest) -> Result<SlackResponse> {
+        static PLAIN: MethodInfo = {
+            let mut m = MethodInfo::unknown("");
+            m.idempotent = true;
+            m
+        };
+        let call = Call::new(&PLAIN, request, self.inner.retry.clone(), self.next_seed())
+            .with_method_name(what)
+            .with_plain_http();
+        self.drive(what, call, None).await
+    }
+
+    fn next_seed(&self) -> u64 {
+        let n = self.inner.calls.fetch_add(1, Ordering::Relaxed);
+        self.inner.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// The driver loop: the whole of the I/O for one call.
+    async fn drive(&self, method: &str, mut call: Call, limit: Option<(Arc<dyn RateLimiter>, LimitKey, Rate)>) -> Result<SlackResponse> {
+        let span = tracing::debug_span!("slack.call", method = %method);
+        async move {
+            loop {
+                match call.poll_action(self.inner.timer.now()) {
+                    Action::Send(req) => {
+                        if let Some((limiter, key, rate)) = &limit {
+                            let wait = limiter.acquire(key, *rate, self.inner.timer.now()).await;
+                            if !wait.is_zero() {
+                                tracing::debug!(?wait, "waiting for a rate-limit slot");
+                                self.inner.timer.sleep(wait).await;
+                            }
+                        }
+                        let res = self.inner.transport.send(req).await;
+                        let now = self.inner.timer.now();
+                        if let (Some((limiter, key, rate)), Ok(resp)) = (&limit, &res) {
+                            if resp.status == http::StatusCode::TOO_MANY_REQUESTS {
+                                let after = resp.retry_after().unwrap_or(Duration::from_secs(1));
+                                limiter.pause(key, *rate, now + after);
+                            }
+                        }
+                        call.handle_response(now, res);
+                    }
+                    Action::Sleep(d) => self.inner.timer.sleep(d).await,
+                    Action::Done(res) => return res,
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Every page of a cursor-paginated method, as a stream. The stream ends after the page
+    /// without a `next_cursor`, or after the first error (the error carries no cursor; the
+    /// last good page's `raw().next_cursor()` is where to resume).
+    pub fn pages<R>(&self, request: R) -> Pages<R::Response>
+    where
+        R: SlackMethod + 'static,
+        T: 'static,
+    {
+        let info = request.info();
+        let first = request.to_args();
+        let client = self.clone();
+        Pages::new(move |cursor: Option<String>| {
+            let client = client.clone();
+            let args = first.as_ref().map(Clone::clone).map_err(clone_validation);
+            Box::pin(async move {
+                let mut args = args?;
+                if let Some(c) = cursor {
+                    let arg = info.pagination.map_or("cursor", |p| p.cursor_arg);
+                    args.insert(arg, c);
+                }
+                let raw = client.call_args(info, &args, &CallOptions::default()).await?;
+                let data = raw.decode::<R::Response>()?;
+                Ok(Response::new(data, raw))
+            })
+        })
+    }
+}
+
+fn clone_validation(e: &Error) -> Error {
+    match e {
+        Error::Validation { field, reason } => Error::validation(field.clone(), reason.clone()),
+        other => Error::validation("args", other.to_string()),
+    }
+}
+
+// ===== Pages =====
+
+type PageFuture<D> = BoxFuture<'static, Result<Response<D>>>;
+
+/// A stream of pages; see [`WebClient::pages`].
+pub struct Pages<D> {
+    fetch: Box<dyn Fn(Option<String>) -> PageFuture<D> + Send + Sync>,
+    in_flight: Option<PageFuture<D>>,
+    done: bool,
+}
+
+impl<D> fmt::Debug for Pages<D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").field("done", &self.done).finish()
+    }
+}
+
+impl<D: Send + 'static> Pages<D> {
+    fn new(fetch: impl Fn(Option<String>) -> PageFuture<D> + Send + Sync + 'static) -> Self {
+        let first = fetch(None);
+        Pages {
+            fetch: Box::new(fetch),
+            in_flight: Some(first),
+            done: false,
+        }
+    }
+}
+
+impl<D: Send + 'static> Stream for Pages<D> {
+    type Item = Result<Response<D>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        let Some(fut) = self.in_flight.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match fut.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(page)) => {
+                match page.raw().next_cursor() {
+                    Some(c) => {
+                        let next = (self.fetch)(Some(c.to_owned()));
+                        self.in_flight = Some(next);
+                    }
+                    None => {
+                        self.in_flight = None;
+                        self.done = true;
+                    }
+                }
+                Poll::Ready(Some(Ok(page)))
+            }
+            Poll::Ready(Err(e)) => {
+                self.in_flight = None;
+                self.done = true;
+                Poll::Ready(Some(Err(e)))
+            }
+        }
+    }
+}
+
+// ===== Builder =====
+
+/// Settings for a [`WebClient`]. Every setting has a documented default.
+#[derive(Debug, Default)]
+#[must_use]
+pub struct WebClientBuilder {
+    config: ClientConfig,
+    retry: Option<RetryPolicy>,
+    timer: Option<Arc<dyn Timer>>,
+    limiter: Option<Arc<dyn RateLimiter>>,
+    error: Option<Error>,
+}
+
+impl WebClientBuilder {
+    /// The token sent as `Authorization: Bearer …` (default: none).
+    pub fn token(mut self, token: impl Into<Token>) -> Self {
+        self.config.set_token(token);
+        self
+    }
+
+    /// The base URL (default `https://slack.com/api/`; a trailing `/` is added). An invalid
+    /// URL makes [`build_with`](WebClientBuilder::build_with) fail.
+    pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        if let Err(e) = self.config.set_base_url(url.as_ref()) {
+            self.error.get_or_insert(e);
+        }
+        self
+    }
+
+    /// Text before and after the SDK's `User-Agent` (default: neither).
+    pub fn user_agent(mut self, prefix: Option<&str>, suffix: Option<&str>) -> Self {
+        if let Err(e) = self.config.set_user_agent(prefix, suffix) {
+            self.error.get_or_insert(e);
+        }
+        self
+    }
+
+    /// A header sent with every call.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let Err(e) = self.config.add_header(name, value) {
+            self.error.get_or_insert(e);
+        }
+        self
+    }
+
+    /// `team_id` sent with every method that accepts it (default: none).
+    pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
+        self.config.set_team_id(Some(team_id.into()));
+        self
+    }
+
+    /// Per-attempt timeout (default: the transport's, 30 s for the hyper transport).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.config.set_timeout(Some(timeout));
+        self
+    }
+
+    /// The retry policy (default: the transport's
+    /// [`default_retry_policy`](HttpTransport::default_retry_policy): `slack_retry`'s
+    /// recommended policy for the hyper transport, none for the mock).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Wait for a slot before each call instead of running into Slack's 429s (default: off).
+    ///
+    /// Slots follow each method's documented tier and, for `chat.postMessage`, one message
+    /// per second per channel. The limiter is shared by every clone of the client; pass the
+    /// same `Arc` to several clients to share it further.
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// [`rate_limiter`](Self::rate_limiter) with a fresh
+    /// [`InMemoryLimiter`](crate::limiter::InMemoryLimiter).
+    pub fn proactive_rate_limiting(self) -> Self {
+        self.rate_limiter(Arc::new(crate::limiter::InMemoryLimiter::new()))
+    }
+
+    /// A timer other than the transport's (when the transport is not a [`Timer`]).
+    pub fn timer(mut self, timer: Arc<dyn Timer>) -> Self {
+        self.timer = Some(timer);
+        self
+    }
+
+    /// Build over `transport`, which also provides the timer unless one was set.
+    ///
+    /// Panics never; invalid settings are reported by [`try_build_with`](Self::try_build_with)
+    /// and, here, by every call failing with the same validation error.
+    pub fn build_with<T: HttpTransport + Timer>(self, transport: T) -> WebClient<T> {
+        let transport = Arc::new(transport);
+        let timer: Arc<dyn Timer> = match &self.timer {
+            Some(t) => t.clone(),
+            None => transport.clone(),
+        };
+        self.finish(transport, timer)
+    }
+
+    /// Build over the default-constructed transport `T` (for example
+    /// `let client: slack_sdk::WebClient = WebClient::builder().token(t).build();`).
+    pub fn build<T: HttpTransport + Timer + Default>(self) -> WebClient<T> {
+        self.build_with(T::default())
+    }
+
+    /// Build over `transport`, failing if a setting was invalid (malformed base URL, header).
+    pub fn try_build_with<T: HttpTransport + Timer>(mut self, transport: T) -> Result<WebClient<T>> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        Ok(self.build_with(transport))
+    }
+
+    /// Build over a transport that is not a [`Timer`], with the timer set by
+    /// [`timer`](Self::timer). Fails when no timer was set or a setting was invalid.
+    pub fn try_build_with_timer<T: HttpTransport>(mut self, transport: T) -> Result<WebClient<T>> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let Some(timer) = self.timer.clone() else {
+            return Err(Error::validation("timer", "a transport that is not a Timer needs WebClientBuilder::timer"));
+        };
+        Ok(self.finish(Arc::new(transport), timer))
+    }
+
+    fn finish<T: HttpTransport>(self, transport: Arc<T>, timer: Arc<dyn Timer>) -> WebClient<T> {
+        let retry = self.retry.unwrap_or_else(|| transport.default_retry_policy());
+        let seed = retry.seed.unwrap_or_else(random_seed);
+        let mut config = self.config;
+        if let Some(e) = self.error {
+            // Make every call fail with the configuration error rather than panic.
+            config.poison(e.to_string());
+        }
+        WebClient {
+            inner: Arc::new(Inner {
+                transport,
+                timer,
+                config,
+                retry,
+                limiter: self.limiter,
+                seed,
+                calls: AtomicU64::new(0),
+            }),
+        }
+    }
+}

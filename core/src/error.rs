@@ -1,0 +1,453 @@
+//! The error type of every Web API call.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+
+use crate::response::SlackResponse;
+use crate::transport::{RedactedHeaders, TransportError};
+use crate::util::excerpt;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why a Web API call failed.
+///
+/// Ask [`Error::is_retryable`], [`Error::retry_after`] and [`Error::api_code`] rather than
+/// matching every variant; new variants may be added. No variant's `Display` or `Debug`
+/// contains a token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Slack answered HTTP 200 with `"ok": false`. Retrying helps only for transient codes
+    /// (`fatal_error`, `internal_error`, `service_unavailable`, `ratelimited`, …).
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// Slack (or a proxy) answered with a non-success HTTP status other than 429.
+    /// 5xx statuses are transient; 4xx are not.
+    #[error("{0}")]
+    Http(Box<HttpError>),
+    /// HTTP 429: the method's rate limit was hit. Retry after [`Error::retry_after`].
+    #[error("{method}: rate limited{}", fmt_retry_after(*.retry_after))]
+    RateLimited {
+        /// The method called.
+        method: String,
+        /// The `Retry-After` Slack asked for, when given.
+        retry_after: Option<Duration>,
+        /// The whole response.
+        response: Box<SlackResponse>,
+    },
+    /// The request could not be completed below HTTP. See [`TransportError::maybe_sent`].
+    #[error("{method}: {source}")]
+    Transport {
+        /// The method called.
+        method: String,
+        /// The transport's error.
+        #[source]
+        source: TransportError,
+    },
+    /// A non-idempotent call (for example `chat.postMessage`) failed after the request may
+    /// have reached Slack, so it was not retried: the change may or may not have been applied.
+    /// Check (for example with `conversations.history`) before sending again.
+    #[error("{method}: outcome unknown, the request may have been applied: {source}")]
+    OutcomeUnknown {
+        /// The method called.
+        method: String,
+        /// The failure that left the outcome unknown.
+        #[source]
+        source: TransportError,
+    },
+    /// The body was not the JSON Slack sends (an HTML error page, truncated JSON, a shape the
+    /// typed model cannot hold). Carries a short excerpt and the whole body.
+    #[error("{0}")]
+    Decode(Box<DecodeError>),
+    /// The request was refused before sending: a missing or malformed argument, a limit
+    /// exceeded, an empty token. Never retryable.
+    #[error("invalid request: {field}: {reason}")]
+    Validation {
+        /// The argument or setting at fault.
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The call's total time budget ran out before a final answer.
+    #[error("{method}: gave up after {elapsed:?} (time budget exhausted)")]
+    Timeout {
+        /// The method called.
+        method: String,
+        /// Time spent on the call.
+        elapsed: Duration,
+    },
+}
+
+fn fmt_retry_after(d: Option<Duration>) -> String {
+    match d {
+        Some(d) => format!(" (retry after {}s)", d.as_secs_f64()),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    /// A validation error.
+    pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Validation {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Whether trying again later may succeed: transport failures, 429, 5xx and Slack's
+    /// transient error codes. An [`Error::OutcomeUnknown`] is not retryable by itself: the
+    /// first attempt may have been applied.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.code.is_transient(),
+            Error::Http(e) => e.status.is_server_error(),
+            Error::RateLimited { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::OutcomeUnknown { .. } | Error::Decode(_) | Error::Validation { .. } => false,
+        }
+    }
+
+    /// How long Slack asked us to wait, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::RateLimited { retry_after, .. } => *retry_after,
+            Error::Api(e) => e.retry_after,
+            Error::Http(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// Slack's `error` code for [`Error::Api`] (and `ratelimited` for a 429).
+    pub fn api_code(&self) -> Option<&ErrorCode> {
+        match self {
+            Error::Api(e) => Some(&e.code),
+            Error::RateLimited { .. } => Some(&ErrorCode::Ratelimited),
+            _ => None,
+        }
+    }
+
+    /// The transport error, when the call failed below HTTP.
+    pub fn transport_error(&self) -> Option<&TransportError> {
+        match self {
+            Error::Transport { source, .. } | Error::OutcomeUnknown { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// Whether the failing request may have reached Slack (false for errors raised before
+    /// sending, true for any answer from Slack).
+    pub fn maybe_sent(&self) -> bool {
+        match self {
+            Error::Transport { source, .. } => source.maybe_sent(),
+            Error::Validation { .. } => false,
+            _ => true,
+        }
+    }
+}
+
+// ===== ApiError =====
+
+/// Slack answered `"ok": false`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The method called.
+    pub method: String,
+    /// Slack's `error` code.
+    pub code: ErrorCode,
+    /// For `missing_scope`: the scope(s) needed.
+    pub needed: Option<String>,
+    /// For `missing_scope`: the scopes the token has.
+    pub provided: Option<String>,
+    /// `warning` and `response_metadata.warnings`.
+    pub warnings: Vec<String>,
+    /// `response_metadata.messages` (details for `invalid_arguments` and the like).
+    pub messages: Vec<String>,
+    /// The `Retry-After` header, when present.
+    pub retry_after: Option<Duration>,
+    /// The whole response.
+    pub response: SlackResponse,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: Slack error `{}`", self.method, self.code)?;
+        if let Some(needed) = &self.needed {
+            write!(f, " (needed: {needed}")?;
+            if let Some(provided) = &self.provided {
+                write!(f, "; provided: {provided}")?;
+            }
+            f.write_str(")")?;
+        }
+        if !self.messages.is_empty() {
+            write!(f, " [{}]", self.messages.join("; "))?;
+        }
+        Ok(())
+    }
+}
+
+// ===== HttpError =====
+
+/// A non-success HTTP status.
+#[non_exhaustive]
+pub struct HttpError {
+    /// The method called.
+    pub method: String,
+    /// The status.
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Response body.
+    pub body: Bytes,
+    /// `Retry-After`, when present.
+    pub retry_after: Option<Duration>,
+}
+
+impl fmt::Debug for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpError")
+            .field("method", &self.method)
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &crate::util::Excerpt(&self.body))
+            .field("retry_after", &self.retry_after)
+            .finish()
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: HTTP {}: {:?}",
+            self.method,
+            self.status,
+            excerpt(&self.body)
+        )
+    }
+}
+
+// ===== DecodeError =====
+
+/// The body could not be decoded.
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The method called.
+    pub method: String,
+    /// HTTP status.
+    pub status: StatusCode,
+    /// `Content-Type`, when given.
+    pub content_type: Option<String>,
+    /// What went wrong (the JSON parser's message, or "not JSON").
+    pub reason: String,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl DecodeError {
+    /// A short, printable excerpt of the body.
+    pub fn excerpt(&self) -> String {
+        excerpt(&self.body)
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("method", &self.method)
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("reason", &self.reason)
+            .field("body", &crate::util::Excerpt(&self.body))
+            .finish()
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: undecodable response (HTTP {}, {}): {}; body: {:?}",
+            self.method,
+            self.status,
+            self.content_type.as_deref().unwrap_or("no content type"),
+            self.reason,
+            self.excerpt()
+        )
+    }
+}
+
+// ===== ErrorCode =====
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, transient = $transient:literal; )*) => {
+        /// Slack's `error` code. Common codes are variants; any other code is kept in
+        /// [`ErrorCode::Other`], so a new code never fails decoding.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+            /// A code without its own variant.
+            Other(String),
+        }
+
+        impl ErrorCode {
+            /// Parse a code.
+            pub fn parse(code: &str) -> Self {
+                match code {
+                    $( $code => ErrorCode::$variant, )*
+                    other => ErrorCode::Other(other.to_owned()),
+                }
+            }
+
+            /// The code as Slack spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( ErrorCode::$variant => $code, )*
+                    ErrorCode::Other(s) => s,
+                }
+            }
+
+            /// Whether the code says a later retry may succeed.
+            pub fn is_transient(&self) -> bool {
+                match self {
+                    $( ErrorCode::$variant => $transient, )*
+                    ErrorCode::Other(_) => false,
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// No token was sent.
+    NotAuthed = "not_authed", transient = false;
+    /// The token is invalid.
+    InvalidAuth = "invalid_auth", transient = false;
+    /// The account behind the token is deactivated.
+    AccountInactive = "account_inactive", transient = false;
+    /// The token was revoked.
+    TokenRevoked = "token_revoked", transient = false;
+    /// The token expired.
+    TokenExpired = "token_expired", transient = false;
+    /// The token lacks a scope (see `needed`/`provided`).
+    MissingScope = "missing_scope", transient = false;
+    /// The token type is not allowed for this method.
+    NotAllowedTokenType = "not_allowed_token_type", transient = false;
+    /// Arguments were invalid (details in `messages`).
+    InvalidArguments = "invalid_arguments", transient = false;
+    /// An argument name is not valid.
+    InvalidArgName = "invalid_arg_name", transient = false;
+    /// The method does not exist.
+    UnknownMethod = "unknown_method", transient = false;
+    /// The method is deprecated and no longer served.
+    MethodDeprecated = "method_deprecated", transient = false;
+    /// Rate limited (normally an HTTP 429).
+    Ratelimited = "ratelimited", transient = true;
+    /// Rate limited (alternative spelling some methods use).
+    RateLimited = "rate_limited", transient = true;
+    /// Slack failed internally; the request may or may not have been applied.
+    FatalError = "fatal_error", transient = true;
+    /// Slack failed internally.
+    InternalError = "internal_error", transient = true;
+    /// Slack is temporarily unavailable.
+    ServiceUnavailable = "service_unavailable", transient = true;
+    /// Slack asked the client to try again later.
+    RequestTimeout = "request_timeout", transient = true;
+    /// The channel does not exist or is not visible.
+    ChannelNotFound = "channel_not_found", transient = false;
+    /// The bot is not in the channel.
+    NotInChannel = "not_in_channel", transient = false;
+    /// The channel is archived.
+    IsArchived = "is_archived", transient = false;
+    /// The message does not exist.
+    MessageNotFound = "message_not_found", transient = false;
+    /// The user does not exist.
+    UserNotFound = "user_not_found", transient = false;
+    /// Messages need text, blocks or attachments.
+    NoText = "no_text", transient = false;
+    /// The message text is too long.
+    MsgTooLong = "msg_too_long", transient = false;
+    /// The reaction is already there.
+    AlreadyReacted = "already_reacted", transient = false;
+    /// The reaction is not there.
+    NoReaction = "no_reaction", transient = false;
+    /// The emoji name is not valid.
+    InvalidName = "invalid_name", transient = false;
+    /// The message cannot be edited by this token.
+    CantUpdateMessage = "cant_update_message", transient = false;
+    /// The message cannot be deleted by this token.
+    CantDeleteMessage = "cant_delete_message", transient = false;
+    /// A channel with that name exists.
+    NameTaken = "name_taken", transient = false;
+    /// The channel is already archived.
+    AlreadyArchived = "already_archived", transient = false;
+    /// The channel is not archived.
+    NotArchived = "not_archived", transient = false;
+    /// The cursor is not valid.
+    InvalidCursor = "invalid_cursor", transient = false;
+    /// The view's hash is stale.
+    HashConflict = "hash_conflict", transient = false;
+    /// The trigger id expired.
+    ExpiredTriggerId = "expired_trigger_id", transient = false;
+    /// The file does not exist.
+    FileNotFound = "file_not_found", transient = false;
+    /// The request body was not valid.
+    InvalidFormData = "invalid_form_data", transient = false;
+    /// The request's JSON was not valid.
+    InvalidJson = "invalid_json", transient = false;
+    /// The `Content-Type` is not accepted.
+    InvalidPostType = "invalid_post_type", transient = false;
+    /// The request body was too large.
+    RequestTooLarge = "request_too_large", transient = false;
+    /// The team was added to a maintenance mode.
+    TeamAddedToOrg = "team_added_to_org", transient = true;
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for ErrorCode {
+    fn from(s: &str) -> Self {
+        ErrorCode::parse(s)
+    }
+}
+
+impl PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_keep_unknown() {
+        for c in ["invalid_auth", "fatal_error", "brand_new_code"] {
+            assert_eq!(ErrorCode::parse(c).as_str(), c);
+        }
+        assert_eq!(ErrorCode::parse("invalid_auth"), ErrorCode::InvalidAuth);
+        assert!(ErrorCode::parse("fatal_error").is_transient());
+        assert!(!ErrorCode::parse("brand_new_code").is_transient());
+        assert_eq!(ErrorCode::parse("x"), "x");
+    }
+
+    #[test]
+    fn error_is_small() {
+        assert!(std::mem::size_of::<Error>() <= 72, "{}", std::mem::size_of::<Error>());
+    }
+}

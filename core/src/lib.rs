@@ -1,0 +1,62 @@
+//! Sans-IO core of the Slack SDK for Rust.
+//!
+//! Plain data in, data out: this crate builds requests, parses responses, decides retries and
+//! pagination, and verifies request signatures, without owning a socket, a clock or a
+//! runtime. Adapter crates provide the I/O behind the traits in [`transport`]; [`WebClient`]
+//! is the small generic async loop that drives the [`call::Call`] state machine over them.
+//!
+//! | module | holds |
+//! |---|---|
+//! | [`transport`] | `HttpTransport`, `WsTransport`, `Timer`, `TransportError` |
+//! | [`method`] | the generated method table (`MethodInfo` per method) |
+//! | [`api`] | a typed request per method (`api::chat::PostMessage`, …) |
+//! | [`responses`], [`types`] | typed responses and shared Slack objects |
+//! | [`blocks`] | Block Kit: blocks, elements, composition objects, views, with limit checks |
+//! | [`request`] | encoding: URL, headers, form / JSON / multipart body |
+//! | [`response`] | parsing: `SlackResponse`, `Response<T>`, typed errors |
+//! | [`retry`], [`call`] | the retry decision and the per-call state machine |
+//! | [`files`] | `files_upload_v2`: streamed, retried without losing file ids |
+//! | [`limiter`] | proactive rate limiting shared by a client's clones |
+//! | [`rtm`] | RTM events, the connection and reconnect state machines |
+//! | [`signature`] | `SignatureVerifier` for requests Slack sends to an app |
+//!
+//! # Object-safe transports
+//! The transport traits return boxed futures rather than using `async fn`, so they can be used
+//! as trait objects (`Arc<dyn HttpTransport>`) and automocked; see [`transport`].
+//!
+//! # Features
+//! | feature | what it adds |
+//! |---|---|
+//! | `mockall` | `mockall` automocks of [`transport::HttpTransport`] and [`transport::Timer`] |
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod blocks;
+pub mod call;
+mod client;
+pub mod error;
+pub mod files;
+pub mod limiter;
+pub mod method;
+pub mod request;
+pub mod response;
+pub mod responses;
+pub mod retry;
+pub mod rtm;
+pub mod signature;
+mod token;
+pub mod transport;
+pub mod types;
+
+mod generated;
+mod util;
+
+pub use client::{Pages, WebClient, WebClientBuilder};
+pub use error::{Error, ErrorCode, Result};
+pub use method::MethodInfo;
+pub use request::{Args, CallOptions, ClientConfig, Encoding, FilePart};
+pub use response::{Response, SlackResponse};
+pub use retry::{RetryHandler, RetryPolicy};
+pub use token::Token;
+pub use transport::{HttpTransport, Timer, WsTransport};

@@ -1,0 +1,488 @@
+//! Parsing Slack's answers: [`SlackResponse`] (the raw answer) and [`Response`] (a typed view).
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::error::{ApiError, DecodeError, Error, ErrorCode, HttpError, Result};
+use crate::transport::{HttpResponse, RedactedHeaders};
+
+/// A successful (`"ok": true`) answer, or a binary download, with everything Slack sent.
+///
+/// The body is kept as bytes; [`json`](SlackResponse::json) parses it on first use, and
+/// [`decode`](SlackResponse::decode) deserialises a typed view straight from the bytes.
+#[derive(Clone)]
+pub struct SlackResponse {
+    method: String,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    binary: bool,
+    next_cursor: Option<String>,
+    warnings: Vec<String>,
+    json: OnceLock<Value>,
+}
+
+impl SlackResponse {
+    /// The method that was called.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Whether the body is binary content (for example a gzip file) rather than JSON.
+    pub fn is_binary(&self) -> bool {
+        self.binary
+    }
+
+    /// The body as JSON (parsed once, then cached). `Value::Null` for binary bodies.
+    pub fn json(&self) -> &Value {
+        self.json.get_or_init(|| {
+            if self.binary {
+                Value::Null
+            } else {
+                serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+            }
+        })
+    }
+
+    /// A field of the JSON body, `Value::Null` when absent.
+    pub fn get(&self, field: &str) -> &Value {
+        self.json().get(field).unwrap_or(&Value::Null)
+    }
+
+    /// Deserialise a typed view straight from the bytes.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::Decode(Box::new(DecodeError {
+                method: self.method.clone(),
+                status: self.status,
+                content_type: content_type(&self.headers).map(str::to_owned),
+                reason: format!("response does not fit the typed model: {e}"),
+                body: self.body.clone(),
+            }))
+        })
+    }
+
+    /// `response_metadata.next_cursor`, when non-empty: there is another page.
+    pub fn next_cursor(&self) -> Option<&str> {
+        self.next_cursor.as_deref()
+    }
+
+    /// `warning` and `response_metadata.warnings`.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+}
+
+impl fmt::Debug for SlackResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SlackResponse")
+            .field("method", &self.method)
+            .field("status", &self.status)
+            .field("headers", &RedactedHeaders(&self.headers))
+            .field("body", &crate::util::Excerpt(&self.body))
+            .field("binary", &self.binary)
+            .finish()
+    }
+}
+
+/// A typed answer that keeps the raw one reachable. Derefs to the typed data.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    data: T,
+    raw: SlackResponse,
+}
+
+impl<T> Response<T> {
+    /// Pair typed data with its raw response.
+    pub fn new(data: T, raw: SlackResponse) -> Self {
+        Response { data, raw }
+    }
+
+    /// The raw response (status, headers, bytes, JSON).
+    pub fn raw(&self) -> &SlackResponse {
+        &self.raw
+    }
+
+    /// The typed data.
+    pub fn into_inner(self) -> T {
+        self.data
+    }
+
+    /// The typed data and the raw response.
+    pub fn into_parts(self) -> (T, SlackResponse) {
+        (self.data, self.raw)
+    }
+}
+
+impl<T> Deref for Response<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.data
+    }
+}
+
+// ===== parsing =====
+
+#[derive(Deserialize)]
+struct Envelope {
+    ok: Option<bool>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    needed: Option<String>,
+    #[serde(default)]
+    provided: Option<String>,
+    #[serde(default)]
+    warning: Option<String>,
+    #[serde(default)]
+    response_metadata: Option<Metadata>,
+}
+
+#[derive(Deserialize, Default)]
+struct Metadata {
+    #[serde(default)]
+    next_cursor: Option<String>,
+    #[serde(default)]
+    warnings: Vec<String>,
+    #[serde(default)]
+    messages: Vec<String>,
+    #[serde(flatten)]
+    _rest: std::collections::HashMap<String, IgnoredAny>,
+}
+
+fn content_type(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+}
+
+enum BodyKind {
+    Json,
+    Text,
+    Binary,
+}
+
+fn classify(headers: &HeaderMap) -> BodyKind {
+    let Some(ct) = content_type(headers) else {
+        return BodyKind::Json;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence.is_empty()
+        || essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "text/json"
+        || essence == "text/javascript"
+        || essence == "application/javascript"
+    {
+        BodyKind::Json
+    } else if essence.starts_with("text/") || essence == "application/xhtml+xml" {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    }
+}
+
+/// Turn an HTTP answer to `method` into a [`SlackResponse`] or the typed [`Error`] it means.
+///
+/// - 429 → [`Error::RateLimited`]; other non-2xx → [`Error::Http`];
+/// - a JSON body with `"ok": false` → [`Error::Api`];
+/// - HTML/text or undecodable JSON → [`Error::Decode`] with an excerpt;
+/// - a binary content type (gzip, octet-stream, …) → `Ok` with [`SlackResponse::is_binary`].
+pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackResponse> {
+    let mut resp = parse_plain(method, response)?;
+    resp.binary = false;
+    let status = resp.status;
+    let retry_after = crate::util::parse_retry_after(&resp.headers);
+    let decode_error = |resp: SlackResponse, reason: String| {
+        Error::Decode(Box::new(DecodeError {
+            method: method.to_owned(),
+            status,
+            content_type: content_type(&resp.headers).map(str::to_owned),
+            reason,
+            body: resp.body,
+        }))
+    };
+    match classify(&resp.headers) {
+        BodyKind::Binary => {
+            resp.binary = true;
+            return Ok(resp);
+        }
+        BodyKind::Text => {
+            let looks_json = resp
+                .body
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| *b == b'{');
+            if !looks_json {
+                return Err(decode_error(resp, "expected JSON, got text".into()));
+            }
+        }
+        BodyKind::Json => {}
+    }
+    let env: Envelope = match serde_json::from_slice(&resp.body) {
+        Ok(env) => env,
+        Err(e) => return Err(decode_error(resp, format!("invalid JSON: {e}"))),
+    };
+    let meta = env.response_metadata.unwrap_or_default();
+    let mut warnings = meta.warnings;
+    if let Some(w) = env.warning {
+        for w in w.split(',') {
+            if !warnings.iter().any(|x| x == w) {
+                warnings.push(w.to_owned());
+            }
+        }
+    }
+    resp.warnings = warnings;
+    resp.next_cursor = meta.next_cursor.filter(|c| !c.is_empty());
+    match env.ok {
+        Some(true) => Ok(resp),
+        Some(false) => {
+            let code = ErrorCode::parse(env.error.as_deref().unwrap_or("unknown_error"));
+            Err(Error::Api(Box::new(ApiError {
+                method: method.to_owned(),
+                code,
+                needed: env.needed,
+                provided: env.provided,
+                warnings: resp.warnings.clone(),
+                messages: meta.messages,
+                retry_after,
+                response: resp,
+            })))
+        }
+        None => Err(decode_error(resp, "no `ok` field in the response".into())),
+    }
+}
+
+/// Parse an answer that is not Slack JSON (an upload to a file URL): 429 →
+/// [`Error::RateLimited`], other non-2xx → [`Error::Http`], any 2xx → `Ok` with the body
+/// kept as bytes ([`SlackResponse::is_binary`]).
+pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse> {
+    let HttpResponse {
+        status,
+        headers,
+        body,
+    } = response;
+    let retry_after = crate::util::parse_retry_after(&headers);
+    let resp = SlackResponse {
+        method: method.to_owned(),
+        status,
+        headers,
+        body,
+        binary: true,
+        next_cursor: None,
+        warnings: Vec::new(),
+        json: OnceLock::new(),
+    };
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        return Err(Error::RateLimited {
+            method: method.to_owned(),
+            retry_after,
+            response: Box::new(resp),
+        });
+    }
+    if !status.is_success() {
+        return Err(Error::Http(Box::new(HttpError {
+            method: method.to_owned(),
+            status,
+            headers: resp.headers,
+            body: resp.body,
+            retry_after,
+        })));
+    }
+    Ok(resp)
+}
+
+/// Parse and decode in one step: a [`Response<T>`] or the typed error.
+pub fn parse_typed<T: DeserializeOwned>(method: &str, response: HttpResponse) -> Result<Response<T>> {
+    let raw = parse_response(method, response)?;
+    let data = raw.decode::<T>()?;
+    Ok(Response::new(data, raw))
+}
+
+/// The `Retry-After` of a response, for callers holding only headers.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    crate::util::parse_retry_after(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, ct: Option<&str>, body: &'static [u8]) -> HttpResponse {
+        let mut r = HttpResponse::new(StatusCode::from_u16(status).unwrap(), Bytes::from_static(body));
+        if let Some(ct) = ct {
+            r.headers.insert(http::header::CONTENT_TYPE, ct.parse().unwrap());
+        }
+        r
+    }
+
+    const JSON: Option<&str> = Some("application/json; charset=utf-8");
+
+    #[test]
+    fn ok_true() {
+        let r = parse_response(
+            "auth.test",
+            resp(200, JSON, br#"{"ok":true,"user_id":"U1","response_metadata":{"next_cursor":"abc"},"warning":"superfluous_charset"}"#),
+        )
+        .unwrap();
+        assert_eq!(r.get("user_id"), "U1");
+        assert_eq!(r.next_cursor(), Some("abc"));
+        assert_eq!(r.warnings(), ["superfluous_charset"]);
+    }
+
+    #[test]
+    fn empty_cursor_is_none() {
+        let r = parse_response(
+            "conversations.list",
+            resp(200, JSON, br#"{"ok":true,"channels":[],"response_metadata":{"next_cursor":""}}"#),
+        )
+        .unwrap();
+        assert_eq!(r.next_cursor(), None);
+    }
+
+    #[test]
+    fn ok_false_is_api_error() {
+        let e = parse_response(
+            "chat.postMessage",
+            resp(200, JSON, br#"{"ok":false,"error":"missing_scope","needed":"chat:write","provided":"users:read","response_metadata":{"messages":["[ERROR] x"]}}"#),
+        )
+        .unwrap_err();
+        let Error::Api(api) = &e else { panic!("{e:?}") };
+        assert_eq!(api.code, ErrorCode::MissingScope);
+        assert_eq!(api.needed.as_deref(), Some("chat:write"));
+        assert_eq!(api.provided.as_deref(), Some("users:read"));
+        assert_eq!(api.messages, ["[ERROR] x"]);
+        assert_eq!(api.response.get("needed"), "chat:write");
+        assert!(!e.is_retryable());
+        assert!(e.to_string().contains("missing_scope"));
+    }
+
+    #[test]
+    fn rate_limited() {
+        let mut r = resp(429, JSON, br#"{"ok":false,"error":"ratelimited"}"#);
+        r.headers.insert(http::header::RETRY_AFTER, "7".parse().unwrap());
+        let e = parse_response("conversations.list", r).unwrap_err();
+        assert!(matches!(e, Error::RateLimited { .. }));
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn http_error() {
+        let e = parse_response("auth.test", resp(503, Some("text/html"), b"<html>down</html>")).unwrap_err();
+        let Error::Http(h) = &e else { panic!("{e:?}") };
+        assert_eq!(h.status, 503);
+        assert!(e.is_retryable());
+        let e = parse_response("auth.test", resp(404, None, b"")).unwrap_err();
+        assert!(!e.is_retryable());
+    }
+
+    #[test]
+    fn html_and_truncated_are_decode_errors() {
+        let e = parse_response("auth.test", resp(200, Some("text/html"), b"<html>oops</html>")).unwrap_err();
+        let Error::Decode(d) = &e else { panic!("{e:?}") };
+        assert!(d.excerpt().contains("oops"));
+        let e = parse_response("auth.test", resp(200, JSON, br#"{"ok":true,"us"#)).unwrap_err();
+        assert!(matches!(e, Error::Decode(_)));
+        let e = parse_response("auth.test", resp(200, None, br#"{"ok":tr"#)).unwrap_err();
+        assert!(matches!(e, Error::Decode(_)));
+        let e = parse_response("auth.test", resp(200, None, br#"[1,2]"#)).unwrap_err();
+        assert!(matches!(e, Error::Decode(_)));
+        let e = parse_response("auth.test", resp(200, JSON, br#"{"user":"x"}"#)).unwrap_err();
+        assert!(matches!(e, Error::Decode(_)));
+    }
+
+    #[test]
+    fn missing_content_type_json_is_fine() {
+        let r = parse_response("auth.test", resp(200, None, br#"{"ok":true}"#)).unwrap();
+        assert!(!r.is_binary());
+        let r = parse_response("auth.test", resp(200, Some("text/plain"), br#" {"ok":true}"#)).unwrap();
+        assert_eq!(r.get("ok"), true);
+    }
+
+    #[test]
+    fn binary_is_bytes() {
+        let r = parse_response(
+            "admin.analytics.getFile",
+            resp(200, Some("application/gzip"), b"\x1f\x8b\x08\x00"),
+        )
+        .unwrap();
+        assert!(r.is_binary());
+        assert_eq!(r.body().len(), 4);
+        assert_eq!(r.json(), &Value::Null);
+    }
+
+    #[test]
+    fn typed_decode_tolerates_unknown_fields_and_reports_mismatch() {
+        #[derive(Debug, Deserialize)]
+        struct T {
+            user_id: String,
+            #[serde(default)]
+            team: Option<String>,
+        }
+        let r = parse_typed::<T>("auth.test", resp(200, JSON, br#"{"ok":true,"user_id":"U1","brand_new":[1]}"#)).unwrap();
+        assert_eq!(r.user_id, "U1");
+        assert!(r.team.is_none());
+        assert_eq!(r.raw().get("brand_new"), &serde_json::json!([1]));
+        let e = parse_typed::<T>("auth.test", resp(200, JSON, br#"{"ok":true,"user_id":5}"#)).unwrap_err();
+        let Error::Decode(d) = e else { panic!() };
+        assert!(d.excerpt().contains("user_id"));
+    }
+
+    #[test]
+    fn large_body() {
+        let mut body = br#"{"ok":true,"items":["#.to_vec();
+        for i in 0..250_000 {
+            if i > 0 {
+                body.push(b',');
+            }
+            body.extend_from_slice(b"\"xxxxxx\"");
+        }
+        body.extend_from_slice(b"]}");
+        assert!(body.len() > 2_000_000);
+        let r = parse_response("x.y", HttpResponse::new(StatusCode::OK, body)).unwrap();
+        assert_eq!(r.get("items").as_array().map(Vec::len), Some(250_000));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_body_never_panics(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512), status in 100u16..600) {
+            let status = StatusCode::from_u16(status).unwrap();
+            let r = HttpResponse::new(status, body);
+            let _ = parse_response("m", r);
+        }
+
+        #[test]
+        fn any_json_like_body_never_panics(s in "\\{\"ok\":(true|false|1|null)(,\"error\":\"[a-z_]{0,10}\")?(,\"response_metadata\":\\{\"next_cursor\":[0-9\"a-z]{0,6}\\})?\\}?") {
+            let _ = parse_response("m", HttpResponse::new(StatusCode::OK, s.into_bytes()));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! `auth.*` responses.
+use serde::{Deserialize, Serialize};
+
+/// `auth.test`: who the token belongs to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TestResponse {
+    /// Workspace URL.
+    #[serde(default)]
+    pub url: String,
+    /// Workspace name.
+    #[serde(default)]
+    pub team: String,
+    /// User name.
+    #[serde(default)]
+    pub user: String,
+    /// Workspace id.
+    #[serde(default)]
+    pub team_id: String,
+    /// User id.
+    #[serde(default)]
+    pub user_id: String,
+    /// Bot id, for bot tokens.
+    #[serde(default)]
+    pub bot_id: Option<String>,
+    /// Enterprise id, on Enterprise Grid.
+    #[serde(default)]
+    pub enterprise_id: Option<String>,
+    /// Whether the app is installed org-wide.
+    #[serde(default)]
+    pub is_enterprise_install: bool,
+}

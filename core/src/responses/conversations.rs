@@ -1,0 +1,79 @@
+//! `conversations.*` responses.
+use serde::{Deserialize, Serialize};
+
+use super::ResponseMetadata;
+use crate::types::Conversation;
+
+/// `conversations.open`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct OpenResponse {
+    /// The conversation (with `return_im`, the full object; else only its id).
+    pub channel: Conversation,
+    /// Whether the conversation was already open.
+    #[serde(default)]
+    pub already_open: bool,
+    /// Whether nothing changed.
+    #[serde(default)]
+    pub no_op: bool,
+}
+
+/// `conversations.create`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CreateResponse {
+    /// The new channel.
+    pub channel: Conversation,
+}
+
+/// `conversations.info`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InfoResponse {
+    /// The conversation.
+    pub channel: Conversation,
+}
+
+/// `conversations.join`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct JoinResponse {
+    /// The channel joined.
+    pub channel: Conversation,
+    /// Set when the caller was already a member.
+    #[serde(default)]
+    pub warning: Option<String>,
+}
+
+/// `conversations.leave`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LeaveResponse {
+    /// `true` when the caller was not a member.
+    #[serde(default)]
+    pub not_in_channel: bool,
+}
+
+/// `conversations.list`: one page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListResponse {
+    /// The conversations of this page.
+    #[serde(default)]
+    pub channels: Vec<Conversation>,
+    /// The next cursor.
+    #[serde(default)]
+    pub response_metadata: ResponseMetadata,
+}
+
+/// `conversations.members`: one page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MembersResponse {
+    /// User ids.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// The next cursor.
+    #[serde(default)]
+    pub response_metadata: ResponseMetadata,
+}

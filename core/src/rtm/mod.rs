@@ -1,0 +1,15 @@
+//! The sans-IO half of the RTM (real-time messaging) client: typed events, the state machine
+//! of one websocket connection (pings, pongs, staleness, acks), and the reconnect machine
+//! (backoff, `Retry-After`, fatal errors). The `slack-rtm` crate drives them over a
+//! [`WsTransport`](crate::transport::WsTransport).
+
+mod connection;
+mod event;
+mod reconnect;
+
+pub use connection::{ConnEvent, Connection, ConnectionConfig, SendError};
+pub use event::{
+    decode_event, Ack, ChannelEvent, FrameError, MembershipEvent, MessageEvent, MessageSubtype,
+    ReactionEvent, RtmEvent,
+};
+pub use reconnect::{ConnectFailure, ReconnectAction, ReconnectConfig, Reconnector};

@@ -1,0 +1,362 @@
+//! When to (re)connect: backoff without storms, `Retry-After`, fatal errors, stability reset.
+//!
+//! After `n` consecutive failures (a failed `rtm.connect`, a failed handshake, or a
+//! connection that closed before it was stable), the next attempt waits
+//! `min(2^n s + jitter, max_backoff)`, jitter uniform in `[0, 1 s)`, and never less than a
+//! server's `Retry-After`. A connection that stayed open for `stable_after` resets the count,
+//! so a `goodbye` after hours reconnects at once. `invalid_auth`, `account_inactive`,
+//! `not_authed` (and other auth failures) are fatal: no more attempts.
+
+use std::time::{Duration, Instant};
+
+use crate::retry::Rng;
+
+/// Settings of the reconnect machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReconnectConfig {
+    /// Reconnect after a close (default `true`).
+    pub auto_reconnect: bool,
+    /// The longest wait between attempts (default 300 s).
+    pub max_backoff: Duration,
+    /// How long a connection must stay open to reset the failure count (default 60 s).
+    pub stable_after: Duration,
+    /// Upper bound of the random jitter added to each backoff (default 1 s).
+    pub max_jitter: Duration,
+}
+
+impl Default for ReconnectConfig {
+    fn default() -> Self {
+        ReconnectConfig {
+            auto_reconnect: true,
+            max_backoff: Duration::from_secs(300),
+            stable_after: Duration::from_secs(60),
+            max_jitter: Duration::from_secs(1),
+        }
+    }
+}
+
+impl ReconnectConfig {
+    /// Whether to reconnect after a close.
+    pub fn auto_reconnect(mut self, on: bool) -> Self {
+        self.auto_reconnect = on;
+        self
+    }
+
+    /// The longest wait between attempts.
+    pub fn max_backoff(mut self, d: Duration) -> Self {
+        self.max_backoff = d;
+        self
+    }
+
+    /// How long a connection must stay open to count as stable.
+    pub fn stable_after(mut self, d: Duration) -> Self {
+        self.stable_after = d;
+        self
+    }
+
+    /// The wait after `failures` consecutive failures, before jitter and `Retry-After`.
+    pub fn backoff(&self, failures: u32) -> Duration {
+        if failures == 0 {
+            return Duration::ZERO;
+        }
+        let secs = 1u64.checked_shl(failures.min(63)).unwrap_or(u64::MAX);
+        Duration::from_secs(secs).min(self.max_backoff)
+    }
+}
+
+/// Why a connection attempt failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectFailure {
+    /// The token is not usable (`invalid_auth`, `account_inactive`, `not_authed`, …): stop.
+    Fatal(String),
+    /// Rate limited; the server's `Retry-After` when given.
+    RateLimited(Option<Duration>),
+    /// Anything else (network, 5xx, handshake): back off and retry.
+    Transient,
+}
+
+impl ConnectFailure {
+    /// Classify a Slack error code from `rtm.connect`.
+    pub fn from_code(code: &str, retry_after: Option<Duration>) -> ConnectFailure {
+        match code {
+            "invalid_auth" | "account_inactive" | "not_authed" | "token_revoked" | "token_expired"
+            | "missing_scope" | "not_allowed_token_type" | "no_permission" | "team_disabled" => {
+                ConnectFailure::Fatal(code.to_owned())
+            }
+            "ratelimited" | "rate_limited" => ConnectFailure::RateLimited(retry_after),
+            _ => ConnectFailure::Transient,
+        }
+    }
+}
+
+/// What to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReconnectAction {
+    /// Call `rtm.connect` (or `rtm.start`) and open the websocket now.
+    Connect,
+    /// Wait this long, then poll again.
+    Wait(Duration),
+    /// A connection is open (or being opened): nothing to do.
+    Idle,
+    /// Stop for good: a fatal error (its code).
+    Fatal(String),
+    /// Stopped (by [`Reconnector::stop`] or because auto-reconnect is off).
+    Stopped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    Ready,
+    Connecting,
+    Connected { since: Instant },
+    Waiting { until: Instant },
+    Fatal(String),
+    Stopped,
+}
+
+/// The reconnect state machine.
+#[derive(Debug)]
+pub struct Reconnector {
+    config: ReconnectConfig,
+    state: State,
+    failures: u32,
+    rng: Rng,
+}
+
+impl Reconnector {
+    /// A machine ready to connect, with jitter drawn from `seed`.
+    pub fn new(config: ReconnectConfig, seed: u64) -> Self {
+        Reconnector {
+            config,
+            state: State::Ready,
+            failures: 0,
+            rng: Rng::new(seed),
+        }
+    }
+
+    /// Consecutive failures so far.
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+
+    /// What to do at `now`.
+    pub fn poll_action(&mut self, now: Instant) -> ReconnectAction {
+        match &self.state {
+            State::Ready => {
+                self.state = State::Connecting;
+                ReconnectAction::Connect
+            }
+            State::Waiting { until } if now >= *until => {
+                self.state = State::Connecting;
+                ReconnectAction::Connect
+            }
+            State::Waiting { until } => ReconnectAction::Wait(*until - now),
+            State::Connecting | State::Connected { .. } => ReconnectAction::Idle,
+            State::Fatal(code) => ReconnectAction::Fatal(code.clone()),
+            State::Stopped => ReconnectAction::Stopped,
+        }
+    }
+
+    /// The connection opened.
+    pub fn handle_connected(&mut self, now: Instant) {
+        if self.state == State::Connecting {
+            self.state = State::Connected { since: now };
+        }
+    }
+
+    /// The attempt failed.
+    pub fn handle_connect_failed(&mut self, now: Instant, failure: ConnectFailure) {
+        if matches!(self.state, State::Stopped | State::Fatal(_)) {
+            return;
+        }
+        match failure {
+            ConnectFailure::Fatal(code) => self.state = State::Fatal(code),
+            ConnectFailure::RateLimited(retry_after) => self.schedule(now, retry_after),
+            ConnectFailure::Transient => self.schedule(now, None),
+        }
+    }
+
+    /// The open connection closed (goodbye, server close, stale, transport error).
+    pub fn handle_closed(&mut self, now: Instant) {
+        if let State::Connected { since } = self.state {
+            if now.saturating_duration_since(since) >= self.config.stable_after {
+                self.failures = 0;
+            }
+        }
+        if matches!(self.state, State::Stopped | State::Fatal(_)) {
+            return;
+        }
+        if !self.config.auto_reconnect {
+            self.state = State::Stopped;
+            return;
+        }
+        if self.failures == 0 {
+            // A stable connection ended: reconnect at once, but count it, so that a server
+            // closing every new connection at once is met with growing waits.
+            self.failures = 1;
+            self.state = State::Ready;
+        } else {
+            self.schedule(now, None);
+        }
+    }
+
+    /// Stop: no further attempts.
+    pub fn stop(&mut self) {
+        self.state = State::Stopped;
+    }
+
+    fn schedule(&mut self, now: Instant, retry_after: Option<Duration>) {
+        self.failures = self.failures.saturating_add(1);
+        let base = self.config.backoff(self.failures);
+        let jitter = self.rng.duration_between(Duration::ZERO, self.config.max_jitter);
+        let mut wait = (base + jitter).min(self.config.max_backoff);
+        if let Some(ra) = retry_after {
+            wait = wait.max(ra);
+        }
+        self.state = State::Waiting { until: now + wait };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::{prop_assert, prop_assert_eq, prop_oneof, proptest, Just, Strategy};
+
+    #[test]
+    fn first_connect_is_immediate_then_backoff_grows() {
+        let t0 = Instant::now();
+        let mut r = Reconnector::new(ReconnectConfig::default(), 1);
+        assert_eq!(r.poll_action(t0), ReconnectAction::Connect);
+        assert_eq!(r.poll_action(t0), ReconnectAction::Idle);
+        let mut now = t0;
+        let mut waits = Vec::new();
+        for _ in 0..10 {
+            r.handle_connect_failed(now, ConnectFailure::Transient);
+            let ReconnectAction::Wait(w) = r.poll_action(now) else { panic!() };
+            waits.push(w);
+            now += w;
+            assert_eq!(r.poll_action(now), ReconnectAction::Connect);
+        }
+        assert!(waits[0] >= Duration::from_secs(2) && waits[0] <= Duration::from_secs(3));
+        assert!(waits[3] >= Duration::from_secs(16));
+        assert!(waits.iter().all(|w| *w <= Duration::from_secs(300)));
+        assert_eq!(*waits.last().unwrap(), Duration::from_secs(300));
+    }
+
+    #[test]
+    fn retry_after_and_fatal() {
+        let t0 = Instant::now();
+        let mut r = Reconnector::new(ReconnectConfig::default(), 1);
+        r.poll_action(t0);
+        r.handle_connect_failed(t0, ConnectFailure::from_code("ratelimited", Some(Duration::from_secs(120))));
+        assert_eq!(r.poll_action(t0), ReconnectAction::Wait(Duration::from_secs(120)));
+        r.poll_action(t0 + Duration::from_secs(120));
+        r.handle_connect_failed(t0, ConnectFailure::from_code("invalid_auth", None));
+        assert_eq!(r.poll_action(t0 + Duration::from_secs(999)), ReconnectAction::Fatal("invalid_auth".into()));
+    }
+
+    #[test]
+    fn stable_connection_resets_and_reconnects_at_once() {
+        let t0 = Instant::now();
+        let mut r = Reconnector::new(ReconnectConfig::default(), 1);
+        r.poll_action(t0);
+        r.handle_connect_failed(t0, ConnectFailure::Transient);
+        let t1 = t0 + Duration::from_secs(5);
+        assert_eq!(r.poll_action(t1), ReconnectAction::Connect);
+        r.handle_connected(t1);
+        let t2 = t1 + Duration::from_secs(3600);
+        r.handle_closed(t2);
+        assert_eq!(r.poll_action(t2), ReconnectAction::Connect);
+        // A connection closed right after opening backs off.
+        r.handle_connected(t2);
+        r.handle_closed(t2);
+        assert!(matches!(r.poll_action(t2), ReconnectAction::Wait(w) if w >= Duration::from_secs(4)));
+    }
+
+    #[test]
+    fn stop_and_no_auto_reconnect() {
+        let t0 = Instant::now();
+        let mut r = Reconnector::new(ReconnectConfig::default().auto_reconnect(false), 1);
+        r.poll_action(t0);
+        r.handle_connected(t0);
+        r.handle_closed(t0);
+        assert_eq!(r.poll_action(t0), ReconnectAction::Stopped);
+        let mut r = Reconnector::new(ReconnectConfig::default(), 1);
+        r.stop();
+        assert_eq!(r.poll_action(t0), ReconnectAction::Stopped);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Input {
+        Fail,
+        RateLimited(u64),
+        OpenFor(u64),
+        Fatal,
+    }
+
+    fn input() -> impl Strategy<Value = Input> {
+        prop_oneof![
+            4 => Just(Input::Fail),
+            1 => (0u64..600).prop_map(Input::RateLimited),
+            3 => (0u64..200).prop_map(Input::OpenFor),
+            1 => Just(Input::Fatal),
+        ]
+    }
+
+    proptest! {
+        /// rtm.connect is never attempted sooner than the backoff allows, `Retry-After` is
+        /// honoured, and a fatal error ends all attempts.
+        #[test]
+        fn never_faster_than_backoff(seed: u64, inputs in proptest::collection::vec(input(), 1..60)) {
+            let cfg = ReconnectConfig::default();
+            let t0 = Instant::now();
+            let mut r = Reconnector::new(cfg, seed);
+            let mut now = t0;
+            let mut last_attempt: Option<Instant> = None;
+            let mut required_gap = Duration::ZERO;
+            let mut fatal = false;
+            for inp in inputs {
+                // Advance to the next attempt.
+                let action = loop {
+                    match r.poll_action(now) {
+                        ReconnectAction::Wait(w) => now += w,
+                        other => break other,
+                    }
+                };
+                if fatal {
+                    prop_assert!(matches!(action, ReconnectAction::Fatal(_)));
+                    continue;
+                }
+                prop_assert_eq!(&action, &ReconnectAction::Connect);
+                if let Some(prev) = last_attempt {
+                    prop_assert!(now - prev >= required_gap, "gap {:?} < {:?}", now - prev, required_gap);
+                }
+                last_attempt = Some(now);
+                let failures_before = r.failures();
+                match inp {
+                    Input::Fail => {
+                        r.handle_connect_failed(now, ConnectFailure::Transient);
+                        required_gap = cfg.backoff(failures_before + 1);
+                    }
+                    Input::RateLimited(s) => {
+                        r.handle_connect_failed(now, ConnectFailure::RateLimited(Some(Duration::from_secs(s))));
+                        required_gap = cfg.backoff(failures_before + 1).max(Duration::from_secs(s));
+                    }
+                    Input::OpenFor(s) => {
+                        r.handle_connected(now);
+                        now += Duration::from_secs(s);
+                        r.handle_closed(now);
+                        let stable = s >= cfg.stable_after.as_secs();
+                        // Measured from the close, converted to a gap from the attempt.
+                        required_gap = Duration::from_secs(s) + if stable || failures_before == 0 { Duration::ZERO } else { cfg.backoff(failures_before + 1) };
+                    }
+                    Input::Fatal => {
+                        r.handle_connect_failed(now, ConnectFailure::Fatal("invalid_auth".into()));
+                        fatal = true;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A message, as returned by `chat.postMessage`, `conversations.history` and RTM events.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Message {
+    /// Always `message` for messages.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// `bot_message`, `message_changed`, `thread_broadcast`, … (absent for plain messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtype: Option<String>,
+    /// The message's timestamp, its id within the channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ts: Option<String>,
+    /// The author.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// The bot that posted it, for bot messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot_id: Option<String>,
+    /// The text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The thread's parent `ts`, for thread messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread_ts: Option<String>,
+    /// Replies, on a thread parent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_count: Option<u64>,
+    /// The channel, where the payload carries it (events, some responses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    /// The team.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Block Kit blocks, as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<Value>,
+    /// Legacy attachments, as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Value>,
+    /// Reactions on the message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reactions: Vec<Reaction>,
+    /// Fields not modelled above.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One reaction on a message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Reaction {
+    /// Emoji name without colons.
+    pub name: String,
+    /// How many users reacted.
+    #[serde(default)]
+    pub count: u64,
+    /// Who reacted (may be truncated by Slack).
+    #[serde(default)]
+    pub users: Vec<String>,
+}

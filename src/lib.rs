@@ -1,0 +1,61 @@
+//! The Slack SDK for Rust: a Web API client with every method typed, retries and rate
+//! limits you can trust, request signing, and a local Slack emulator to test against.
+//!
+//! ```no_run
+//! use slack_sdk::api::chat;
+//!
+//! # async fn run() -> slack_sdk::Result<()> {
+//! let client = slack_sdk::WebClient::new(std::env::var("SLACK_BOT_TOKEN").unwrap_or_default());
+//! let posted = client.call(chat::PostMessage::new("#general").text("Hello from Rust")).await?;
+//! client.call(chat::PostMessage::new(posted.channel.clone()).thread_ts(posted.ts.clone()).text("a reply")).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Crates
+//! This facade re-exports the workspace's crates behind features:
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `hyper` | yes | [`WebClient`] over tokio + hyper 1 + rustls ([`transport::hyper`]) |
+//! | `native-roots` | no | trust the platform's root certificates as well as webpki's |
+//! | `mock` | no | [`mock`]: the scripted transport with virtual time, for unit tests |
+//! | `blocking` | no | `blocking::WebClient`: the same calls without async, for scripts |
+//!
+//! The sans-IO core ([`core`]) works without any of them: bring your own
+//! [`HttpTransport`](core::transport::HttpTransport) and use `slack_sdk::core::WebClient<T>`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub use slack_core as core;
+pub use slack_core::{
+    api, error, method, responses, retry, signature, types, Args, CallOptions, Encoding, Error,
+    ErrorCode, FilePart, Response, Result, RetryHandler, RetryPolicy, SlackResponse, Token,
+};
+
+/// The Web API client over the default transport (tokio + hyper + rustls).
+///
+/// `WebClient::new(token)` gives a client with default settings;
+/// `WebClient::builder()` configures base URL, `User-Agent`, retries and more.
+#[cfg(feature = "hyper")]
+pub type WebClient = slack_core::WebClient<slack_transport_hyper::HyperTransport>;
+
+/// Transports.
+pub mod transport {
+    pub use slack_core::transport::*;
+
+    /// The default transport: tokio + hyper 1 + rustls, with pooling, timeouts and proxies.
+    #[cfg(feature = "hyper")]
+    pub mod hyper {
+        pub use slack_transport_hyper::*;
+    }
+}
+
+#[cfg(feature = "blocking")]
+pub mod blocking;
+
+/// The scripted transport with virtual time, for unit tests of code that calls Slack.
+#[cfg(feature = "mock")]
+pub mod mock {
+    pub use slack_transport_mock::*;
+}
