@@ -12,7 +12,7 @@ use slack_sdk::{Args, Error};
 const TOKEN: &str = "xoxb-1111-2222-SECRETSECRET";
 
 fn client(mock: &MockTransport) -> slack_sdk::core::WebClient<MockTransport> {
-    slack_sdk::core::WebClient::builder()
+    slack_sdk::core::WebClientBuilder::new()
         .token(TOKEN)
         .build_with(mock.clone())
 }
@@ -141,12 +141,12 @@ async fn pages_follow_the_cursor() {
 async fn bad_settings_and_bodies_give_typed_errors() {
     let mock = MockTransport::new();
     // Empty token: refused before sending.
-    let c = slack_sdk::core::WebClient::builder().token("").build_with(mock.clone());
+    let c = slack_sdk::core::WebClientBuilder::new().token("").build_with(mock.clone());
     let e = c.call(auth::Test::new()).await.unwrap_err();
     assert!(matches!(&e, Error::Validation { field, .. } if field == "token"), "{e:?}");
     assert_eq!(mock.request_count(), 0);
     // Malformed base URL.
-    let e = slack_sdk::core::WebClient::builder()
+    let e = slack_sdk::core::WebClientBuilder::new()
         .token(TOKEN)
         .base_url("not a url")
         .try_build_with(mock.clone())

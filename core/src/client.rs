@@ -337,6 +337,12 @@ pub struct WebClientBuilder {
 }
 
 impl WebClientBuilder {
+    /// Default settings (the same as `WebClient::builder()`, usable without naming the
+    /// transport type).
+    pub fn new() -> Self {
+        WebClientBuilder::default()
+    }
+
     /// The token sent as `Authorization: Bearer …` (default: none).
     pub fn token(mut self, token: impl Into<Token>) -> Self {
         self.config.set_token(token);
