@@ -1,0 +1,339 @@
+//! Opening connections: TCP (with a connect timeout), an optional `CONNECT` tunnel through a
+//! proxy, then TLS with ALPN. Shared by HTTP (as hyper's connector) and websockets.
+
+use std::fmt;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use http::Uri;
+use hyper_util::client::legacy::connect::{Connected, Connection};
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::ServerName;
+use slack_core::transport::TransportErrorKind;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::TcpStream;
+
+use crate::proxy::{EnvProxies, Proxy};
+
+/// Why a connection could not be opened. Nothing was sent to the server.
+#[derive(Debug)]
+pub(crate) struct ConnectError {
+    pub(crate) kind: TransportErrorKind,
+    pub(crate) message: String,
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+fn err(kind: TransportErrorKind, message: impl Into<String>) -> ConnectError {
+    ConnectError {
+        kind,
+        message: message.into(),
+    }
+}
+
+/// Where proxies come from, resolved.
+#[derive(Debug, Clone)]
+pub(crate) enum Proxies {
+    None,
+    Env(EnvProxies),
+    Explicit(Proxy),
+}
+
+impl Proxies {
+    fn for_uri(&self, uri: &Uri) -> Option<&Proxy> {
+        match self {
+            Proxies::None => None,
+            Proxies::Env(e) => e.for_uri(uri),
+            Proxies::Explicit(p) => Some(p),
+        }
+    }
+}
+
+/// Opens connections. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Connector {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// TLS for HTTP: ALPN h2 and http/1.1 (or why TLS cannot be used).
+    tls_http: Result<Arc<rustls::ClientConfig>, String>,
+    /// TLS for websockets: ALPN http/1.1 only.
+    tls_ws: Result<Arc<rustls::ClientConfig>, String>,
+    connect_timeout: Duration,
+    proxies: Proxies,
+    http2: bool,
+}
+
+impl fmt::Debug for Connector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connector")
+            .field("connect_timeout", &self.inner.connect_timeout)
+            .field("proxies", &self.inner.proxies)
+            .finish()
+    }
+}
+
+impl Connector {
+    pub(crate) fn new(tls: Result<rustls::ClientConfig, String>, connect_timeout: Duration, proxies: Proxies, http2: bool) -> Self {
+        let with_alpn = |alpn: Vec<Vec<u8>>| {
+            tls.clone().map(|mut c| {
+                c.alpn_protocols = alpn;
+                Arc::new(c)
+            })
+        };
+        let tls_http = with_alpn(if http2 {
+            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+        } else {
+            vec![b"http/1.1".to_vec()]
+        });
+        let tls_ws = with_alpn(vec![b"http/1.1".to_vec()]);
+        Connector {
+            inner: Arc::new(Inner {
+                tls_http,
+                tls_ws,
+                connect_timeout,
+                proxies,
+                http2,
+            }),
+        }
+    }
+
+    /// Open a connection to `uri`'s host (through a proxy when one applies); TLS for
+    /// `https`/`wss`. Returns the stream and whether HTTP/2 was negotiated.
+    pub(crate) async fn connect(&self, uri: &Uri, for_websocket: bool) -> Result<(Stream, bool), ConnectError> {
+        let host = uri
+            .host()
+            .ok_or_else(|| err(TransportErrorKind::InvalidRequest, "URL without a host"))?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let tls = matches!(uri.scheme_str(), Some("https") | Some("wss"));
+        let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
+        let proxy = self.inner.proxies.for_uri(uri).cloned();
+        let timeout = self.inner.connect_timeout;
+
+        let opening = async {
+            let (dial_host, dial_port) = match &proxy {
+                Some(p) => (p.host().to_owned(), p.port()),
+                None => (host.clone(), port),
+            };
+            let tcp = TcpStream::connect((dial_host.as_str(), dial_port))
+                .await
+                .map_err(|e| err(TransportErrorKind::Connect, format!("connect to {dial_host}:{dial_port}: {e}")))?;
+            let _ = tcp.set_nodelay(true);
+            let mut tcp = tcp;
+            if let Some(p) = &proxy {
+                tunnel(&mut tcp, p, &host, port).await?;
+            }
+            Ok::<_, ConnectError>(tcp)
+        };
+        let tcp = tokio::time::timeout(timeout, opening)
+            .await
+            .map_err(|_| err(TransportErrorKind::ConnectTimeout, format!("connecting to {host}:{port} took longer than {timeout:?}")))??;
+
+        if !tls {
+            return Ok((Stream::Plain(tcp), false));
+        }
+        let config = if for_websocket {
+            &self.inner.tls_ws
+        } else {
+            &self.inner.tls_http
+        };
+        let config = config
+            .clone()
+            .map_err(|e| err(TransportErrorKind::Tls, format!("TLS is not available: {e}")))?;
+        let name = ServerName::try_from(host.clone())
+            .map_err(|_| err(TransportErrorKind::InvalidRequest, format!("{host:?} is not a valid TLS server name")))?;
+        let handshake = tokio_rustls::TlsConnector::from(config).connect(name, tcp);
+        let tls_stream = tokio::time::timeout(timeout, handshake)
+            .await
+            .map_err(|_| err(TransportErrorKind::ConnectTimeout, "TLS handshake timed out"))?
+            .map_err(|e| err(TransportErrorKind::Tls, format!("TLS handshake with {host}: {e}")))?;
+        let h2 = self.inner.http2 && tls_stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
+        Ok((Stream::Tls(Box::new(tls_stream)), h2))
+    }
+}
+
+/// `CONNECT host:port` through the proxy; fails unless it answers 2xx.
+async fn tunnel(tcp: &mut TcpStream, proxy: &Proxy, host: &str, port: u16) -> Result<(), ConnectError> {
+    let target = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
+    let mut req = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
+    if let Some(auth) = proxy.authorization() {
+        req.push_str("Proxy-Authorization: ");
+        req.push_str(&auth);
+        req.push_str("\r\n");
+    }
+    req.push_str("\r\n");
+    let proxy_err = |e: io::Error| err(TransportErrorKind::Proxy, format!("proxy {}:{}: {e}", proxy.host(), proxy.port()));
+    tcp.write_all(req.as_bytes()).await.map_err(proxy_err)?;
+    // Read the answer's head, byte by byte so nothing after it is consumed.
+    let mut head = Vec::with_capacity(256);
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if head.len() > 16 * 1024 {
+            return Err(err(TransportErrorKind::Proxy, "proxy answer too long"));
+        }
+        let n = tcp.read(&mut byte).await.map_err(proxy_err)?;
+        if n == 0 {
+            return Err(err(TransportErrorKind::Proxy, "the proxy closed the connection during CONNECT"));
+        }
+        head.push(byte[0]);
+    }
+    let line = String::from_utf8_lossy(&head);
+    let status = line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse::<u16>().ok())
+        .unwrap_or(0);
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(err(
+            TransportErrorKind::Proxy,
+            format!("the proxy refused CONNECT {target} with status {status}"),
+        ))
+    }
+}
+
+// ===== Stream =====
+
+/// A plain or TLS connection.
+pub(crate) enum Stream {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+}
+
+impl fmt::Debug for Stream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stream::Plain(s) => f.debug_tuple("Plain").field(&s.peer_addr().ok()).finish(),
+            Stream::Tls(s) => f.debug_tuple("Tls").field(&s.get_ref().0.peer_addr().ok()).finish(),
+        }
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+
+    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        match self {
+            Stream::Plain(s) => s.is_write_vectored(),
+            Stream::Tls(s) => s.is_write_vectored(),
+        }
+    }
+}
+
+/// A connection handed to hyper.
+pub(crate) struct HyperIo {
+    io: TokioIo<Stream>,
+    h2: bool,
+}
+
+impl Connection for HyperIo {
+    fn connected(&self) -> Connected {
+        let c = Connected::new();
+        if self.h2 {
+            c.negotiated_h2()
+        } else {
+            c
+        }
+    }
+}
+
+impl hyper::rt::Read for HyperIo {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: hyper::rt::ReadBufCursor<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for HyperIo {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+}
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = HyperIo;
+    type Error = ConnectError;
+    type Future = Pin<Box<dyn std::future::Future<Output = Result<HyperIo, ConnectError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move {
+            let (stream, h2) = this.connect(&uri, false).await?;
+            Ok(HyperIo {
+                io: TokioIo::new(stream),
+                h2,
+            })
+        })
+    }
+}
