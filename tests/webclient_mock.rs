@@ -132,7 +132,7 @@ async fn pages_follow_the_cursor() {
         urls,
         [
             "https://slack.com/api/conversations.list?limit=2",
-            "https://slack.com/api/conversations.list?cursor=page2&limit=2"
+            "https://slack.com/api/conversations.list?limit=2&cursor=page2"
         ]
     );
 }

@@ -6797,11 +6797,11 @@ pub mod channels {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     #[allow(deprecated)]
@@ -6830,8 +6830,8 @@ pub mod channels {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -6842,8 +6842,8 @@ pub mod channels {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -7093,14 +7093,14 @@ pub mod channels {
     #[must_use]
     pub struct Mark {
         channel: String,
-        ts: f64,
+        ts: String,
     }
 
     #[allow(deprecated)]
     impl Mark {
         /// A `channels.mark` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Mark { channel: channel.into(), ts }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Mark { channel: channel.into(), ts: ts.into() }
         }
     }
 
@@ -7147,7 +7147,7 @@ pub mod channels {
     #[must_use]
     pub struct Replies {
         channel: String,
-        ts: f64,
+        ts: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         cursor: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -7155,18 +7155,18 @@ pub mod channels {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     #[allow(deprecated)]
     impl Replies {
         /// A `channels.replies` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Replies { channel: channel.into(), ts, cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
@@ -7188,8 +7188,8 @@ pub mod channels {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -7200,8 +7200,8 @@ pub mod channels {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -7339,15 +7339,15 @@ pub mod chat {
     #[must_use]
     pub struct Delete {
         channel: String,
-        ts: f64,
+        ts: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         as_user: Option<bool>,
     }
 
     impl Delete {
         /// A `chat.delete` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Delete { channel: channel.into(), ts, as_user: None }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Delete { channel: channel.into(), ts: ts.into(), as_user: None }
         }
 
         /// Pass true to delete the message as the authed user with `chat:write:user` scope. \[Bot users\](/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
@@ -7751,7 +7751,7 @@ pub mod chat {
         #[serde(skip_serializing_if = "Option::is_none")]
         text: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        thread_ts: Option<f64>,
+        thread_ts: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         unfurl_links: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -7815,8 +7815,8 @@ pub mod chat {
         }
 
         /// Provide another message's `ts` value to make this message a reply. Avoid using a reply's `ts` value; use its parent instead.
-        pub fn thread_ts(mut self, thread_ts: f64) -> Self {
-            self.thread_ts = Some(thread_ts);
+        pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
+            self.thread_ts = Some(thread_ts.into());
             self
         }
 
@@ -8219,11 +8219,11 @@ pub mod chat {
             #[serde(skip_serializing_if = "Option::is_none")]
             cursor: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            latest: Option<f64>,
+            latest: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             limit: Option<u32>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            oldest: Option<f64>,
+            oldest: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             team_id: Option<String>,
         }
@@ -8247,8 +8247,8 @@ pub mod chat {
             }
 
             /// A UNIX timestamp of the latest value in the time range
-            pub fn latest(mut self, latest: f64) -> Self {
-                self.latest = Some(latest);
+            pub fn latest(mut self, latest: impl Into<String>) -> Self {
+                self.latest = Some(latest.into());
                 self
             }
 
@@ -8259,8 +8259,8 @@ pub mod chat {
             }
 
             /// A UNIX timestamp of the oldest value in the time range
-            pub fn oldest(mut self, oldest: f64) -> Self {
-                self.oldest = Some(oldest);
+            pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+                self.oldest = Some(oldest.into());
                 self
             }
 
@@ -8509,11 +8509,11 @@ pub mod conversations {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     impl History {
@@ -8541,8 +8541,8 @@ pub mod conversations {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -8553,8 +8553,8 @@ pub mod conversations {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -8881,13 +8881,13 @@ pub mod conversations {
     #[must_use]
     pub struct Mark {
         channel: String,
-        ts: f64,
+        ts: String,
     }
 
     impl Mark {
         /// A `conversations.mark` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Mark { channel: channel.into(), ts }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Mark { channel: channel.into(), ts: ts.into() }
         }
     }
 
@@ -9024,7 +9024,7 @@ pub mod conversations {
     #[must_use]
     pub struct Replies {
         channel: String,
-        ts: f64,
+        ts: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         cursor: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -9032,17 +9032,17 @@ pub mod conversations {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     impl Replies {
         /// A `conversations.replies` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Replies { channel: channel.into(), ts, cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
@@ -9064,8 +9064,8 @@ pub mod conversations {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -9076,8 +9076,8 @@ pub mod conversations {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -9999,9 +9999,9 @@ pub mod files {
         #[serde(skip_serializing_if = "Option::is_none")]
         team_id: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        ts_from: Option<f64>,
+        ts_from: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        ts_to: Option<f64>,
+        ts_to: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::api::ser::comma_list")]
         types: Option<Vec<String>>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -10045,14 +10045,14 @@ pub mod files {
         }
 
         /// Filter files created after this timestamp (inclusive).
-        pub fn ts_from(mut self, ts_from: f64) -> Self {
-            self.ts_from = Some(ts_from);
+        pub fn ts_from(mut self, ts_from: impl Into<String>) -> Self {
+            self.ts_from = Some(ts_from.into());
             self
         }
 
         /// Filter files created before this timestamp (inclusive).
-        pub fn ts_to(mut self, ts_to: f64) -> Self {
-            self.ts_to = Some(ts_to);
+        pub fn ts_to(mut self, ts_to: impl Into<String>) -> Self {
+            self.ts_to = Some(ts_to.into());
             self
         }
 
@@ -10142,7 +10142,7 @@ pub mod files {
         #[serde(skip_serializing_if = "Option::is_none")]
         initial_comment: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        thread_ts: Option<f64>,
+        thread_ts: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         title: Option<String>,
     }
@@ -10191,8 +10191,8 @@ pub mod files {
         }
 
         /// Provide another message's `ts` value to upload this file as a reply. Never use a reply's `ts` value; use its parent instead.
-        pub fn thread_ts(mut self, thread_ts: f64) -> Self {
-            self.thread_ts = Some(thread_ts);
+        pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
+            self.thread_ts = Some(thread_ts.into());
             self
         }
 
@@ -10344,9 +10344,9 @@ pub mod files {
             #[serde(skip_serializing_if = "Option::is_none")]
             limit: Option<u32>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            ts_from: Option<f64>,
+            ts_from: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            ts_to: Option<f64>,
+            ts_to: Option<String>,
         }
 
         impl List {
@@ -10374,14 +10374,14 @@ pub mod files {
             }
 
             /// Filter files created after this timestamp (inclusive).
-            pub fn ts_from(mut self, ts_from: f64) -> Self {
-                self.ts_from = Some(ts_from);
+            pub fn ts_from(mut self, ts_from: impl Into<String>) -> Self {
+                self.ts_from = Some(ts_from.into());
                 self
             }
 
             /// Filter files created before this timestamp (inclusive).
-            pub fn ts_to(mut self, ts_to: f64) -> Self {
-                self.ts_to = Some(ts_to);
+            pub fn ts_to(mut self, ts_to: impl Into<String>) -> Self {
+                self.ts_to = Some(ts_to.into());
                 self
             }
         }
@@ -11080,11 +11080,11 @@ pub mod groups {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     #[allow(deprecated)]
@@ -11113,8 +11113,8 @@ pub mod groups {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -11125,8 +11125,8 @@ pub mod groups {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -11350,14 +11350,14 @@ pub mod groups {
     #[must_use]
     pub struct Mark {
         channel: String,
-        ts: f64,
+        ts: String,
     }
 
     #[allow(deprecated)]
     impl Mark {
         /// A `groups.mark` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Mark { channel: channel.into(), ts }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Mark { channel: channel.into(), ts: ts.into() }
         }
     }
 
@@ -11461,7 +11461,7 @@ pub mod groups {
     #[must_use]
     pub struct Replies {
         channel: String,
-        ts: f64,
+        ts: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         cursor: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -11469,18 +11469,18 @@ pub mod groups {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     #[allow(deprecated)]
     impl Replies {
         /// A `groups.replies` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Replies { channel: channel.into(), ts, cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
@@ -11502,8 +11502,8 @@ pub mod groups {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -11514,8 +11514,8 @@ pub mod groups {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -11654,11 +11654,11 @@ pub mod im {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     #[allow(deprecated)]
@@ -11687,8 +11687,8 @@ pub mod im {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -11699,8 +11699,8 @@ pub mod im {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -11786,14 +11786,14 @@ pub mod im {
     #[must_use]
     pub struct Mark {
         channel: String,
-        ts: f64,
+        ts: String,
     }
 
     #[allow(deprecated)]
     impl Mark {
         /// A `im.mark` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Mark { channel: channel.into(), ts }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Mark { channel: channel.into(), ts: ts.into() }
         }
     }
 
@@ -11870,7 +11870,7 @@ pub mod im {
     #[must_use]
     pub struct Replies {
         channel: String,
-        ts: f64,
+        ts: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         cursor: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -11878,18 +11878,18 @@ pub mod im {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     #[allow(deprecated)]
     impl Replies {
         /// A `im.replies` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Replies { channel: channel.into(), ts, cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
@@ -11911,8 +11911,8 @@ pub mod im {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -11923,8 +11923,8 @@ pub mod im {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -12028,11 +12028,11 @@ pub mod mpim {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     #[allow(deprecated)]
@@ -12061,8 +12061,8 @@ pub mod mpim {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -12073,8 +12073,8 @@ pub mod mpim {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }
@@ -12160,14 +12160,14 @@ pub mod mpim {
     #[must_use]
     pub struct Mark {
         channel: String,
-        ts: f64,
+        ts: String,
     }
 
     #[allow(deprecated)]
     impl Mark {
         /// A `mpim.mark` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Mark { channel: channel.into(), ts }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Mark { channel: channel.into(), ts: ts.into() }
         }
     }
 
@@ -12244,7 +12244,7 @@ pub mod mpim {
     #[must_use]
     pub struct Replies {
         channel: String,
-        ts: f64,
+        ts: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         cursor: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -12252,18 +12252,18 @@ pub mod mpim {
         #[serde(skip_serializing_if = "Option::is_none")]
         inclusive: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        latest: Option<f64>,
+        latest: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        oldest: Option<f64>,
+        oldest: Option<String>,
     }
 
     #[allow(deprecated)]
     impl Replies {
         /// A `mpim.replies` request with its required arguments.
-        pub fn new(channel: impl Into<String>, ts: f64) -> Self {
-            Replies { channel: channel.into(), ts, cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
+        pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
+            Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
@@ -12285,8 +12285,8 @@ pub mod mpim {
         }
 
         /// End of time range of messages to include in results.
-        pub fn latest(mut self, latest: f64) -> Self {
-            self.latest = Some(latest);
+        pub fn latest(mut self, latest: impl Into<String>) -> Self {
+            self.latest = Some(latest.into());
             self
         }
 
@@ -12297,8 +12297,8 @@ pub mod mpim {
         }
 
         /// Start of time range of messages to include in results.
-        pub fn oldest(mut self, oldest: f64) -> Self {
-            self.oldest = Some(oldest);
+        pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
+            self.oldest = Some(oldest.into());
             self
         }
     }

@@ -149,6 +149,12 @@ pub fn arg_type(m: &Method, arg: &str) -> ArgType {
     if arg == "length" {
         return ArgType::U64;
     }
+    // Slack timestamps are strings on the wire ("1503435956.000247"): a float would lose
+    // digits, whatever the OpenAPI document says.
+    let ts_like = ["ts", "timestamp", "latest", "oldest", "ts_from", "ts_to"];
+    if ts_like.contains(&arg) || (arg.ends_with("_ts") && arg != "expiration_ts") {
+        return ArgType::Str;
+    }
     if U32.contains(&arg) {
         return ArgType::U32;
     }
@@ -290,6 +296,9 @@ mod tests {
         assert_eq!(arg_type(&m, "exclude_archived"), ArgType::Bool);
         assert_eq!(arg_type(&m, "types"), ArgType::List);
         assert_eq!(arg_type(&m, "cursor"), ArgType::Str);
+        let mut del = method("chat.delete", "POST");
+        del.params.insert("ts".into(), ("number".into(), String::new()));
+        assert_eq!(arg_type(&del, "ts"), ArgType::Str);
         assert_eq!(arg_type(&method("chat.postMessage", "POST"), "blocks"), ArgType::Json);
         assert_eq!(arg_type(&method("files.completeUploadExternal", "POST"), "files"), ArgType::Json);
         assert_eq!(arg_type(&method("users.setPresence", "POST"), "presence"), ArgType::Str);
