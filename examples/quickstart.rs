@@ -26,7 +26,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let token = std::env::var("SLACK_BOT_TOKEN").ok().filter(|t| !t.trim().is_empty());
+    let token = std::env::var("SLACK_BOT_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
     // Keep the emulator alive for the whole run.
     let mut _emulator = None;
     let (client, channel) = match token {
@@ -40,13 +42,18 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .rate_limits(slack_emulator::RateLimits::SlackLike)
                 .start()
                 .await?;
-            println!("No SLACK_BOT_TOKEN: using the embedded emulator at {}", emu.base_url());
+            println!(
+                "No SLACK_BOT_TOKEN: using the embedded emulator at {}",
+                emu.base_url()
+            );
             let client: WebClient = WebClient::builder()
                 .token(emu.bot_token())
                 .base_url(emu.base_url())
                 .proactive_rate_limiting()
                 .build();
-            let channel = emu.channel_id("general").ok_or("the emulator has no #general")?;
+            let channel = emu
+                .channel_id("general")
+                .ok_or("the emulator has no #general")?;
             _emulator = Some(emu);
             (client, channel)
         }
@@ -70,7 +77,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("Replied in the thread: {}", reply.ts);
 
     client
-        .call(reactions::Add::new(&posted.channel, "tada", &posted.ts))
+        .call(reactions::Add::new(&posted.channel, &posted.ts, "tada"))
         .await?;
     println!("Reacted with :tada:");
 

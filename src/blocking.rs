@@ -47,7 +47,12 @@ impl WebClient {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| Error::validation("runtime", format!("cannot start the background runtime: {e}")))?;
+            .map_err(|e| {
+                Error::validation(
+                    "runtime",
+                    format!("cannot start the background runtime: {e}"),
+                )
+            })?;
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Job>();
         let worker = client.clone();
         thread::Builder::new()
@@ -69,7 +74,12 @@ impl WebClient {
                     while running.join_next().await.is_some() {}
                 });
             })
-            .map_err(|e| Error::validation("runtime", format!("cannot start the background thread: {e}")))?;
+            .map_err(|e| {
+                Error::validation(
+                    "runtime",
+                    format!("cannot start the background thread: {e}"),
+                )
+            })?;
         Ok(WebClient { jobs: tx, client })
     }
 
@@ -78,7 +88,10 @@ impl WebClient {
         &self.client
     }
 
-    fn run<O: Send + 'static>(&self, f: impl FnOnce(AsyncClient) -> BoxFuture<'static, Result<O>> + Send + 'static) -> Result<O> {
+    fn run<O: Send + 'static>(
+        &self,
+        f: impl FnOnce(AsyncClient) -> BoxFuture<'static, Result<O>> + Send + 'static,
+    ) -> Result<O> {
         let (tx, rx) = mpsc::sync_channel(1);
         let job: Job = Box::new(move |client| {
             Box::pin(async move {
@@ -89,8 +102,9 @@ impl WebClient {
         self.jobs
             .send(job)
             .map_err(|_| Error::validation("runtime", "the background thread has stopped"))?;
-        rx.recv()
-            .map_err(|_| Error::validation("runtime", "the background thread stopped before answering"))?
+        rx.recv().map_err(|_| {
+            Error::validation("runtime", "the background thread stopped before answering")
+        })?
     }
 
     /// Call a typed request and wait for the answer.
@@ -99,7 +113,11 @@ impl WebClient {
     }
 
     /// [`call`](WebClient::call) with per-call options.
-    pub fn call_with<R: SlackMethod + 'static>(&self, request: R, options: CallOptions) -> Result<Response<R::Response>> {
+    pub fn call_with<R: SlackMethod + 'static>(
+        &self,
+        request: R,
+        options: CallOptions,
+    ) -> Result<Response<R::Response>> {
         self.run(move |c| Box::pin(async move { c.call_with(request, options).await }))
     }
 

@@ -33,13 +33,22 @@ async fn form_method_wire_request() {
     let r = &reqs[0];
     assert_eq!(r.method, http::Method::POST);
     assert_eq!(r.url, "https://slack.com/api/chat.delete");
-    assert_eq!(r.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
     assert_eq!(r.content_type(), Some("application/x-www-form-urlencoded"));
     let ua = r.header("user-agent").unwrap();
-    assert!(ua.starts_with("slack-sdk-rust/") && ua.contains(" rustc/"), "{ua}");
+    assert!(
+        ua.starts_with("slack-sdk-rust/") && ua.contains(" rustc/"),
+        "{ua}"
+    );
     assert_eq!(
         r.form(),
-        vec![("channel".to_owned(), "C1".to_owned()), ("ts".to_owned(), "1.2".to_owned())]
+        vec![
+            ("channel".to_owned(), "C1".to_owned()),
+            ("ts".to_owned(), "1.2".to_owned())
+        ]
     );
 }
 
@@ -54,12 +63,18 @@ async fn json_method_wire_request() {
         .await
         .unwrap();
     assert_eq!(resp.ts, "9.9");
-    assert_eq!(resp.message.as_ref().and_then(|m| m.text.as_deref()), Some("hi"));
+    assert_eq!(
+        resp.message.as_ref().and_then(|m| m.text.as_deref()),
+        Some("hi")
+    );
 
     let r = &mock.requests()[0];
     assert_eq!(r.url, "https://slack.com/api/chat.postMessage");
     assert_eq!(r.content_type(), Some("application/json; charset=utf-8"));
-    assert_eq!(r.json().unwrap(), json!({"channel": "C1", "text": "hi", "blocks": blocks}));
+    assert_eq!(
+        r.json().unwrap(),
+        json!({"channel": "C1", "text": "hi", "blocks": blocks})
+    );
 }
 
 #[tokio::test]
@@ -83,12 +98,16 @@ async fn get_method_uses_query_string() {
 #[tokio::test]
 async fn api_errors_are_typed() {
     let mock = MockTransport::new();
-    mock.on("reactions.add").respond_json(json!({"ok": false, "error": "already_reacted"}));
+    mock.on("reactions.add")
+        .respond_json(json!({"ok": false, "error": "already_reacted"}));
     mock.on("auth.test").respond_json(json!({
         "ok": false, "error": "missing_scope", "needed": "chat:write", "provided": "users:read"
     }));
     let c = client(&mock);
-    let e = c.call(reactions::Add::new("C1", "1.2", "tada")).await.unwrap_err();
+    let e = c
+        .call(reactions::Add::new("C1", "1.2", "tada"))
+        .await
+        .unwrap_err();
     assert_eq!(e.api_code().map(|c| c.as_str()), Some("already_reacted"));
     let e = c.call(auth::Test::new()).await.unwrap_err();
     let Error::Api(api) = &e else { panic!("{e:?}") };
@@ -99,14 +118,22 @@ async fn api_errors_are_typed() {
 #[tokio::test]
 async fn untyped_api_call_for_any_method() {
     let mock = MockTransport::new();
-    mock.on("team.info").respond_json(json!({"ok": true, "team": {"id": "T1"}}));
-    mock.on("brand.newMethod").respond_json(json!({"ok": true, "x": 1}));
+    mock.on("team.info")
+        .respond_json(json!({"ok": true, "team": {"id": "T1"}}));
+    mock.on("brand.newMethod")
+        .respond_json(json!({"ok": true, "x": 1}));
     let c = client(&mock);
     let r = c.api_call("team.info", Args::new()).await.unwrap();
     assert_eq!(r.get("team")["id"], "T1");
-    let r = c.api_call("brand.newMethod", Args::new().set("a", 1)).await.unwrap();
+    let r = c
+        .api_call("brand.newMethod", Args::new().set("a", 1))
+        .await
+        .unwrap();
     assert_eq!(r.get("x"), 1);
-    assert_eq!(mock.requests()[1].form(), vec![("a".to_owned(), "1".to_owned())]);
+    assert_eq!(
+        mock.requests()[1].form(),
+        vec![("a".to_owned(), "1".to_owned())]
+    );
 }
 
 #[tokio::test]
@@ -141,9 +168,14 @@ async fn pages_follow_the_cursor() {
 async fn bad_settings_and_bodies_give_typed_errors() {
     let mock = MockTransport::new();
     // Empty token: refused before sending.
-    let c = slack_sdk::core::WebClientBuilder::new().token("").build_with(mock.clone());
+    let c = slack_sdk::core::WebClientBuilder::new()
+        .token("")
+        .build_with(mock.clone());
     let e = c.call(auth::Test::new()).await.unwrap_err();
-    assert!(matches!(&e, Error::Validation { field, .. } if field == "token"), "{e:?}");
+    assert!(
+        matches!(&e, Error::Validation { field, .. } if field == "token"),
+        "{e:?}"
+    );
     assert_eq!(mock.request_count(), 0);
     // Malformed base URL.
     let e = slack_sdk::core::WebClientBuilder::new()
@@ -154,16 +186,33 @@ async fn bad_settings_and_bodies_give_typed_errors() {
     assert!(matches!(e, Error::Validation { .. }));
     // HTML page, truncated JSON, no content type.
     let c = client(&mock);
-    mock.on("auth.test").respond(slack_sdk::core::transport::HttpResponse {
-        status: http::StatusCode::OK,
-        headers: [(http::header::CONTENT_TYPE, "text/html".parse().unwrap())].into_iter().collect(),
-        body: "<html><body>Bad gateway</body></html>".into(),
-    });
+    mock.on("auth.test")
+        .respond(slack_sdk::core::transport::HttpResponse {
+            status: http::StatusCode::OK,
+            headers: [(http::header::CONTENT_TYPE, "text/html".parse().unwrap())]
+                .into_iter()
+                .collect(),
+            body: "<html><body>Bad gateway</body></html>".into(),
+        });
     let e = c.call(auth::Test::new()).await.unwrap_err();
-    assert!(matches!(&e, Error::Decode(d) if d.excerpt().contains("Bad gateway")), "{e:?}");
-    mock.on("auth.test").respond(slack_sdk::core::transport::HttpResponse::new(http::StatusCode::OK, r#"{"ok":true,"us"#));
-    assert!(matches!(c.call(auth::Test::new()).await.unwrap_err(), Error::Decode(_)));
-    mock.on("auth.test").respond(slack_sdk::core::transport::HttpResponse::new(http::StatusCode::OK, r#"{"ok":true,"user_id":"U1"}"#));
+    assert!(
+        matches!(&e, Error::Decode(d) if d.excerpt().contains("Bad gateway")),
+        "{e:?}"
+    );
+    mock.on("auth.test")
+        .respond(slack_sdk::core::transport::HttpResponse::new(
+            http::StatusCode::OK,
+            r#"{"ok":true,"us"#,
+        ));
+    assert!(matches!(
+        c.call(auth::Test::new()).await.unwrap_err(),
+        Error::Decode(_)
+    ));
+    mock.on("auth.test")
+        .respond(slack_sdk::core::transport::HttpResponse::new(
+            http::StatusCode::OK,
+            r#"{"ok":true,"user_id":"U1"}"#,
+        ));
     assert_eq!(c.call(auth::Test::new()).await.unwrap().user_id, "U1");
 }
 
@@ -173,7 +222,10 @@ struct Capture(Arc<Mutex<String>>);
 
 impl std::io::Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().push_str(&String::from_utf8_lossy(buf));
+        self.0
+            .lock()
+            .unwrap()
+            .push_str(&String::from_utf8_lossy(buf));
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -192,11 +244,15 @@ async fn tokens_never_leak_into_debug_logs_or_errors() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let mock = MockTransport::new();
-    mock.on("auth.test").respond_json(json!({"ok": false, "error": "invalid_auth"}));
+    mock.on("auth.test")
+        .respond_json(json!({"ok": false, "error": "invalid_auth"}));
     mock.on("chat.postMessage").drop_connection();
     let c = client(&mock);
     let e1 = c.call(auth::Test::new()).await.unwrap_err();
-    let e2 = c.call(chat::PostMessage::new("C1").text("x")).await.unwrap_err();
+    let e2 = c
+        .call(chat::PostMessage::new("C1").text("x"))
+        .await
+        .unwrap_err();
     let outputs = [
         format!("{c:?}"),
         format!("{e1:?} {e1}"),
@@ -208,5 +264,8 @@ async fn tokens_never_leak_into_debug_logs_or_errors() {
     for out in outputs {
         assert!(!out.contains("SECRETSECRET"), "token leaked: {out}");
     }
-    assert!(!capture.0.lock().unwrap().is_empty(), "tracing captured nothing");
+    assert!(
+        !capture.0.lock().unwrap().is_empty(),
+        "tracing captured nothing"
+    );
 }

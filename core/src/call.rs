@@ -69,7 +69,12 @@ pub struct Call {
 
 impl Call {
     /// A call of `info` sending `request`, retried by `policy`, with jitter from `seed`.
-    pub fn new(info: &'static MethodInfo, request: HttpRequest, policy: RetryPolicy, seed: u64) -> Self {
+    pub fn new(
+        info: &'static MethodInfo,
+        request: HttpRequest,
+        policy: RetryPolicy,
+        seed: u64,
+    ) -> Self {
         let idempotent = policy.is_idempotent(info);
         let replayable = request.body.as_bytes().is_some();
         Call {
@@ -222,7 +227,9 @@ impl Call {
             }
         }
         // Never wait less than the server asked.
-        if let (RetryDecision::RetryAfter { delay, .. }, Some(ra)) = (&mut decision, outcome.retry_after()) {
+        if let (RetryDecision::RetryAfter { delay, .. }, Some(ra)) =
+            (&mut decision, outcome.retry_after())
+        {
             if *delay < ra {
                 *delay = ra;
             }
@@ -246,16 +253,19 @@ impl Call {
                 let within_budget = self.policy.budget.is_none_or(|b| elapsed + delay < b);
                 if !safe {
                     tracing::debug!(method = %self.method, attempt = self.attempt, "not retried: the request may have been applied");
-                    self.state = State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                    self.state =
+                        State::Finished(Err(final_error(err, &self.method, self.idempotent)));
                 } else if !self.replayable {
-                    self.state = State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                    self.state =
+                        State::Finished(Err(final_error(err, &self.method, self.idempotent)));
                 } else if within_attempts && within_budget {
                     tracing::debug!(method = %self.method, attempt = self.attempt, ?delay, reason, "retrying");
                     self.last_delay = Some(delay);
                     self.state = State::Waiting(now + delay);
                 } else {
                     tracing::debug!(method = %self.method, attempt = self.attempt, "giving up: attempts or budget exhausted");
-                    self.state = State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                    self.state =
+                        State::Finished(Err(final_error(err, &self.method, self.idempotent)));
                 }
             }
             RetryDecision::NoAction | RetryDecision::Forbid => {
@@ -273,7 +283,10 @@ impl Call {
 
 enum FailedAttempt {
     Transport(TransportError),
-    Response { status: http::StatusCode, error: Error },
+    Response {
+        status: http::StatusCode,
+        error: Error,
+    },
 }
 
 #[cfg(test)]
@@ -305,7 +318,10 @@ mod tests {
         HttpResponse::new(StatusCode::OK, r#"{"ok":true}"#)
     }
 
-    fn drive(call: &mut Call, mut results: Vec<Result<HttpResponse, TransportError>>) -> (Result<SlackResponse>, Vec<Duration>, u32) {
+    fn drive(
+        call: &mut Call,
+        mut results: Vec<Result<HttpResponse, TransportError>>,
+    ) -> (Result<SlackResponse>, Vec<Duration>, u32) {
         let mut now = Instant::now();
         let mut sleeps = Vec::new();
         results.reverse();
@@ -335,9 +351,16 @@ mod tests {
 
     #[test]
     fn read_retried_after_drop_until_cap() {
-        let policy = RetryPolicy::none().with_handler(Always(Duration::from_secs(1))).max_attempts(3);
+        let policy = RetryPolicy::none()
+            .with_handler(Always(Duration::from_secs(1)))
+            .max_attempts(3);
         let mut c = Call::new(lookup("conversations.list").unwrap(), req(), policy, 1);
-        let drop = || Err(TransportError::new(TransportErrorKind::ConnectionDropped, "reset"));
+        let drop = || {
+            Err(TransportError::new(
+                TransportErrorKind::ConnectionDropped,
+                "reset",
+            ))
+        };
         let (r, sleeps, n) = drive(&mut c, vec![drop(), drop(), drop(), drop()]);
         assert!(matches!(r, Err(Error::Transport { .. })));
         assert_eq!(n, 3);
@@ -348,7 +371,13 @@ mod tests {
     fn write_not_resent_when_maybe_sent() {
         let policy = RetryPolicy::none().with_handler(Always(Duration::from_secs(1)));
         let mut c = Call::new(lookup("chat.postMessage").unwrap(), req(), policy, 1);
-        let (r, _, n) = drive(&mut c, vec![Err(TransportError::new(TransportErrorKind::Timeout, "slow"))]);
+        let (r, _, n) = drive(
+            &mut c,
+            vec![Err(TransportError::new(
+                TransportErrorKind::Timeout,
+                "slow",
+            ))],
+        );
         assert!(matches!(r, Err(Error::OutcomeUnknown { .. })), "{r:?}");
         assert_eq!(n, 1);
     }
@@ -357,14 +386,21 @@ mod tests {
     fn write_resent_when_provably_not_applied() {
         let policy = RetryPolicy::none().with_handler(Always(Duration::from_millis(10)));
         let mut c = Call::new(lookup("chat.postMessage").unwrap(), req(), policy, 1);
-        let mut rl = HttpResponse::new(StatusCode::TOO_MANY_REQUESTS, r#"{"ok":false,"error":"ratelimited"}"#);
-        rl.headers.insert(http::header::RETRY_AFTER, "3".parse().unwrap());
+        let mut rl = HttpResponse::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            r#"{"ok":false,"error":"ratelimited"}"#,
+        );
+        rl.headers
+            .insert(http::header::RETRY_AFTER, "3".parse().unwrap());
         let refused = Err(TransportError::new(TransportErrorKind::Connect, "refused"));
         let (r, sleeps, n) = drive(&mut c, vec![refused, Ok(rl), Ok(ok())]);
         assert!(r.is_ok());
         assert_eq!(n, 3);
         // Retry-After wins over the handler's shorter delay.
-        assert_eq!(sleeps, vec![Duration::from_millis(10), Duration::from_secs(3)]);
+        assert_eq!(
+            sleeps,
+            vec![Duration::from_millis(10), Duration::from_secs(3)]
+        );
     }
 
     #[test]
@@ -383,8 +419,19 @@ mod tests {
 
     #[test]
     fn no_handlers_returns_first_error() {
-        let mut c = Call::new(lookup("conversations.list").unwrap(), req(), RetryPolicy::none(), 1);
-        let (r, _, n) = drive(&mut c, vec![Ok(HttpResponse::new(StatusCode::OK, r#"{"ok":false,"error":"invalid_auth"}"#))]);
+        let mut c = Call::new(
+            lookup("conversations.list").unwrap(),
+            req(),
+            RetryPolicy::none(),
+            1,
+        );
+        let (r, _, n) = drive(
+            &mut c,
+            vec![Ok(HttpResponse::new(
+                StatusCode::OK,
+                r#"{"ok":false,"error":"invalid_auth"}"#,
+            ))],
+        );
         assert_eq!(r.unwrap_err().api_code().unwrap().as_str(), "invalid_auth");
         assert_eq!(n, 1);
     }

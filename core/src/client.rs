@@ -74,7 +74,9 @@ impl<T: HttpTransport + Timer + Default> WebClient<T> {
     /// An empty token is not rejected here: every call then fails with
     /// [`Error::Validation`] naming the token, before anything is sent.
     pub fn new(token: impl Into<Token>) -> Self {
-        WebClientBuilder::default().token(token).build_with(T::default())
+        WebClientBuilder::default()
+            .token(token)
+            .build_with(T::default())
     }
 }
 
@@ -115,15 +117,22 @@ impl<T: HttpTransport> WebClient<T> {
     /// # Ok(()) }
     /// ```
     pub async fn api_call(&self, method: &str, args: Args) -> Result<SlackResponse> {
-        self.api_call_with(method, args, CallOptions::default()).await
+        self.api_call_with(method, args, CallOptions::default())
+            .await
     }
 
     /// [`api_call`](WebClient::api_call) with per-call options (token, encoding, timeout).
-    pub async fn api_call_with(&self, method: &str, args: Args, options: CallOptions) -> Result<SlackResponse> {
+    pub async fn api_call_with(
+        &self,
+        method: &str,
+        args: Args,
+        options: CallOptions,
+    ) -> Result<SlackResponse> {
         let request = encode_request(&self.inner.config, method, &args, &options)?;
         let info = crate::method::lookup(method);
         let key = info.map(|i| LimitKey::for_call(i, &args));
-        self.execute(method, info, request, key, options.retry).await
+        self.execute(method, info, request, key, options.retry)
+            .await
     }
 
     /// Call a typed request.
@@ -140,7 +149,11 @@ impl<T: HttpTransport> WebClient<T> {
     }
 
     /// [`call`](WebClient::call) with per-call options.
-    pub async fn call_with<R: SlackMethod>(&self, request: R, options: CallOptions) -> Result<Response<R::Response>> {
+    pub async fn call_with<R: SlackMethod>(
+        &self,
+        request: R,
+        options: CallOptions,
+    ) -> Result<Response<R::Response>> {
         let info = request.info();
         let args = request.to_args()?;
         let raw = self.call_args(info, &args, &options).await?;
@@ -148,7 +161,12 @@ impl<T: HttpTransport> WebClient<T> {
         Ok(Response::new(data, raw))
     }
 
-    async fn call_args(&self, info: &'static MethodInfo, args: &Args, options: &CallOptions) -> Result<SlackResponse> {
+    async fn call_args(
+        &self,
+        info: &'static MethodInfo,
+        args: &Args,
+        options: &CallOptions,
+    ) -> Result<SlackResponse> {
         let request = encode_request(&self.inner.config, info.name, args, options)?;
         let key = Some(LimitKey::for_call(info, args));
         self.execute(info.name, Some(info), request, key, options.retry.clone())
@@ -165,18 +183,29 @@ impl<T: HttpTransport> WebClient<T> {
         retry: Option<RetryPolicy>,
     ) -> Result<SlackResponse> {
         let limit = match (&self.inner.limiter, info, key) {
-            (Some(l), Some(info), Some(key)) => Rate::for_method(info).map(|rate| (l.clone(), key, rate)),
+            (Some(l), Some(info), Some(key)) => {
+                Rate::for_method(info).map(|rate| (l.clone(), key, rate))
+            }
             _ => None,
         };
         let policy = retry.unwrap_or_else(|| self.inner.retry.clone());
-        let call = Call::new(info.unwrap_or(&UNKNOWN_METHOD), request, policy, self.next_seed())
-            .with_method_name(method);
+        let call = Call::new(
+            info.unwrap_or(&UNKNOWN_METHOD),
+            request,
+            policy,
+            self.next_seed(),
+        )
+        .with_method_name(method);
         self.drive(method, call, limit).await
     }
 
     /// Send a request that is not a Web API call (an upload to a file URL) through the same
     /// retry path; any 2xx answer is success.
-    pub(crate) async fn execute_plain(&self, what: &str, request: crate::transport::HttpRequest) -> Result<SlackResponse> {
+    pub(crate) async fn execute_plain(
+        &self,
+        what: &str,
+        request: crate::transport::HttpRequest,
+    ) -> Result<SlackResponse> {
         static PLAIN: MethodInfo = {
             let mut m = MethodInfo::unknown("");
             m.idempotent = true;
@@ -194,7 +223,12 @@ impl<T: HttpTransport> WebClient<T> {
     }
 
     /// The driver loop: the whole of the I/O for one call.
-    async fn drive(&self, method: &str, mut call: Call, limit: Option<(Arc<dyn RateLimiter>, LimitKey, Rate)>) -> Result<SlackResponse> {
+    async fn drive(
+        &self,
+        method: &str,
+        mut call: Call,
+        limit: Option<(Arc<dyn RateLimiter>, LimitKey, Rate)>,
+    ) -> Result<SlackResponse> {
         let span = tracing::debug_span!("slack.call", method = %method);
         async move {
             loop {
@@ -246,7 +280,9 @@ impl<T: HttpTransport> WebClient<T> {
                     let arg = info.pagination.map_or("cursor", |p| p.cursor_arg);
                     args.insert(arg, c);
                 }
-                let raw = client.call_args(info, &args, &CallOptions::default()).await?;
+                let raw = client
+                    .call_args(info, &args, &CallOptions::default())
+                    .await?;
                 let data = raw.decode::<R::Response>()?;
                 Ok(Response::new(data, raw))
             })
@@ -436,7 +472,10 @@ impl WebClientBuilder {
     }
 
     /// Build over `transport`, failing if a setting was invalid (malformed base URL, header).
-    pub fn try_build_with<T: HttpTransport + Timer>(mut self, transport: T) -> Result<WebClient<T>> {
+    pub fn try_build_with<T: HttpTransport + Timer>(
+        mut self,
+        transport: T,
+    ) -> Result<WebClient<T>> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -450,13 +489,18 @@ impl WebClientBuilder {
             return Err(e);
         }
         let Some(timer) = self.timer.clone() else {
-            return Err(Error::validation("timer", "a transport that is not a Timer needs WebClientBuilder::timer"));
+            return Err(Error::validation(
+                "timer",
+                "a transport that is not a Timer needs WebClientBuilder::timer",
+            ));
         };
         Ok(self.finish(Arc::new(transport), timer))
     }
 
     fn finish<T: HttpTransport>(self, transport: Arc<T>, timer: Arc<dyn Timer>) -> WebClient<T> {
-        let retry = self.retry.unwrap_or_else(|| transport.default_retry_policy());
+        let retry = self
+            .retry
+            .unwrap_or_else(|| transport.default_retry_policy());
         let seed = retry.seed.unwrap_or_else(random_seed);
         let mut config = self.config;
         if let Some(e) = self.error {

@@ -448,6 +448,10 @@ mod tests {
 
     #[test]
     fn error_is_small() {
-        assert!(std::mem::size_of::<Error>() <= 72, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() <= 72,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 }

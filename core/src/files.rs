@@ -93,13 +93,20 @@ impl UploadFile {
         let meta = std::fs::metadata(path)
             .map_err(|e| Error::validation("file", format!("{}: {e}", path.display())))?;
         if !meta.is_file() {
-            return Err(Error::validation("file", format!("{} is not a file", path.display())));
+            return Err(Error::validation(
+                "file",
+                format!("{} is not a file", path.display()),
+            ));
         }
         let filename = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "file".to_owned());
-        Ok(Self::with(FileContent::Path(path.to_owned()), meta.len(), filename))
+        Ok(Self::with(
+            FileContent::Path(path.to_owned()),
+            meta.len(),
+            filename,
+        ))
     }
 
     /// A file from a stream of chunks totalling exactly `len` bytes.
@@ -123,7 +130,14 @@ impl UploadFile {
     where
         R: futures_io::AsyncRead + Send + Unpin + 'static,
     {
-        Self::stream(filename, len, ReaderStream { reader, buf: vec![0; CHUNK] })
+        Self::stream(
+            filename,
+            len,
+            ReaderStream {
+                reader,
+                buf: vec![0; CHUNK],
+            },
+        )
     }
 
     /// The title shown in Slack (default: the file name).
@@ -256,12 +270,18 @@ impl<T: HttpTransport> WebClient<T> {
     /// println!("{} files", done.files.len());
     /// # Ok(()) }
     /// ```
-    pub async fn files_upload_v2(&self, request: FilesUploadV2) -> Result<Response<UploadResponse>> {
+    pub async fn files_upload_v2(
+        &self,
+        request: FilesUploadV2,
+    ) -> Result<Response<UploadResponse>> {
         if request.files.is_empty() {
             return Err(Error::validation("files", "at least one file is needed"));
         }
         if request.thread_ts.is_some() && request.channel_id.is_none() {
-            return Err(Error::validation("thread_ts", "a thread reply needs a channel"));
+            return Err(Error::validation(
+                "thread_ts",
+                "a thread reply needs a channel",
+            ));
         }
         let mut completed = Vec::with_capacity(request.files.len());
         for file in request.files {
@@ -271,7 +291,10 @@ impl<T: HttpTransport> WebClient<T> {
                 .set("alt_text", file.alt_text.clone())
                 .set("snippet_type", file.snippet_type.clone());
             let target = self.api_call("files.getUploadURLExternal", args).await?;
-            let UploadUrl { upload_url, file_id } = target.decode()?;
+            let UploadUrl {
+                upload_url,
+                file_id,
+            } = target.decode()?;
             self.upload_content(&upload_url, file.content, file.len, request.upload_timeout)
                 .await?;
             let title = file.title.unwrap_or(file.filename);
@@ -295,7 +318,13 @@ impl<T: HttpTransport> WebClient<T> {
         Ok(Response::new(data, raw))
     }
 
-    async fn upload_content(&self, url: &str, content: FileContent, len: u64, timeout: Duration) -> Result<()> {
+    async fn upload_content(
+        &self,
+        url: &str,
+        content: FileContent,
+        len: u64,
+        timeout: Duration,
+    ) -> Result<()> {
         let body = match content {
             FileContent::Bytes(b) => Body::Full(b),
             FileContent::Path(p) => Body::Stream {
@@ -319,7 +348,9 @@ impl<T: HttpTransport> WebClient<T> {
         );
         request.body = body;
         request.timeout = Some(timeout);
-        self.execute_plain("files.upload (upload URL)", request).await.map(drop)
+        self.execute_plain("files.upload (upload URL)", request)
+            .await
+            .map(drop)
     }
 }
 
@@ -356,7 +387,10 @@ impl Stream for FileStream {
         match self.file.read(&mut buf) {
             Ok(0) => Poll::Ready(Some(Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
-                format!("{} is shorter than when the upload started", self.path.display()),
+                format!(
+                    "{} is shorter than when the upload started",
+                    self.path.display()
+                ),
             )))),
             Ok(n) => {
                 buf.truncate(n);

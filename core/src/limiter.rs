@@ -33,7 +33,9 @@ impl LimitKey {
     /// The key for a call of `info` with `args`.
     pub fn for_call(info: &MethodInfo, args: &Args) -> LimitKey {
         let channel = if info.name == "chat.postMessage" {
-            args.get("channel").and_then(|v| v.as_str()).map(str::to_owned)
+            args.get("channel")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
         } else {
             None
         };
@@ -181,7 +183,10 @@ mod tests {
         let mut g = Gcra::new();
         g.reserve(rate, t0);
         g.reserve(rate, t0);
-        assert_eq!(g.reserve(rate, t0 + Duration::from_secs(10)), t0 + Duration::from_secs(10));
+        assert_eq!(
+            g.reserve(rate, t0 + Duration::from_secs(10)),
+            t0 + Duration::from_secs(10)
+        );
     }
 
     #[test]
@@ -197,7 +202,10 @@ mod tests {
     #[test]
     fn tiers() {
         let pm = crate::method::lookup("chat.postMessage").unwrap();
-        assert_eq!(Rate::for_method(pm).unwrap().interval, Duration::from_secs(1));
+        assert_eq!(
+            Rate::for_method(pm).unwrap().interval,
+            Duration::from_secs(1)
+        );
         let list = crate::method::lookup("conversations.list").unwrap();
         assert_eq!(Rate::for_method(list), Some(Rate::per_minute(20, 2)));
         let args = Args::new().set("channel", "C1");

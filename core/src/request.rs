@@ -96,7 +96,10 @@ impl Args {
             Ok(Value::Null) => Ok(Args::default()),
             Ok(other) => Err(Error::validation(
                 "args",
-                format!("arguments must serialise to a JSON object, not {}", json_kind(&other)),
+                format!(
+                    "arguments must serialise to a JSON object, not {}",
+                    json_kind(&other)
+                ),
             )),
             Err(e) => Err(Error::validation("args", e.to_string())),
         }
@@ -154,7 +157,11 @@ pub struct FilePart {
 
 impl FilePart {
     /// A part named `field` with `filename` and `data`.
-    pub fn new(field: impl Into<String>, filename: impl Into<String>, data: impl Into<Bytes>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        filename: impl Into<String>,
+        data: impl Into<Bytes>,
+    ) -> Self {
         FilePart {
             field: field.into(),
             filename: filename.into(),
@@ -300,7 +307,10 @@ impl ClientConfig {
             }
         }
         if uri.authority().is_none_or(|a| a.host().is_empty()) {
-            return Err(Error::validation("base_url", format!("{url:?} has no host")));
+            return Err(Error::validation(
+                "base_url",
+                format!("{url:?} has no host"),
+            ));
         }
         if uri.query().is_some() || url.contains('#') {
             return Err(Error::validation(
@@ -322,10 +332,15 @@ impl ClientConfig {
     }
 
     /// Put `prefix` before and `suffix` after the SDK's `User-Agent`.
-    pub fn set_user_agent(&mut self, prefix: Option<&str>, suffix: Option<&str>) -> Result<&mut Self> {
+    pub fn set_user_agent(
+        &mut self,
+        prefix: Option<&str>,
+        suffix: Option<&str>,
+    ) -> Result<&mut Self> {
         let ua = user_agent_string(prefix, suffix);
-        self.user_agent = HeaderValue::from_str(&ua)
-            .map_err(|_| Error::validation("user_agent", "contains characters not allowed in a header"))?;
+        self.user_agent = HeaderValue::from_str(&ua).map_err(|_| {
+            Error::validation("user_agent", "contains characters not allowed in a header")
+        })?;
         Ok(self)
     }
 
@@ -338,8 +353,12 @@ impl ClientConfig {
     pub fn add_header(&mut self, name: &str, value: &str) -> Result<&mut Self> {
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| Error::validation("headers", format!("{name:?} is not a header name")))?;
-        let value = HeaderValue::from_str(value)
-            .map_err(|_| Error::validation("headers", format!("value of {name} is not a valid header value")))?;
+        let value = HeaderValue::from_str(value).map_err(|_| {
+            Error::validation(
+                "headers",
+                format!("value of {name} is not a valid header value"),
+            )
+        })?;
         self.headers.append(name, value);
         Ok(self)
     }
@@ -432,7 +451,10 @@ pub fn encode_request(
         ));
     }
     if let Some(reason) = &config.invalid {
-        return Err(Error::validation("client configuration", reason.to_string()));
+        return Err(Error::validation(
+            "client configuration",
+            reason.to_string(),
+        ));
     }
     let info = crate::method::lookup(method).unwrap_or(&UNKNOWN_METHOD);
     let mut headers = config.headers.clone();
@@ -441,15 +463,22 @@ pub fn encode_request(
         if token.is_empty() {
             return Err(Error::validation("token", "the token is empty"));
         }
-        let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose()))
-            .map_err(|_| Error::validation("token", "the token contains characters not allowed in a header"))?;
+        let mut value =
+            HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+                Error::validation(
+                    "token",
+                    "the token contains characters not allowed in a header",
+                )
+            })?;
         value.set_sensitive(true);
         headers.insert(AUTHORIZATION, value);
     }
 
     let team_id_arg;
     let args_with_team: &Args = match &config.team_id {
-        Some(team) if !args.contains("team_id") && (info.accepts("team_id") || info.name.is_empty()) => {
+        Some(team)
+            if !args.contains("team_id") && (info.accepts("team_id") || info.name.is_empty()) =>
+        {
             let mut a = args.clone();
             a.insert("team_id", team.clone());
             team_id_arg = a;
@@ -600,11 +629,16 @@ fn pick_boundary(args: &Args) -> String {
     loop {
         let b = format!("slack-sdk-rust-{n:016x}");
         let clashes = args.files.iter().any(|f| contains(&f.data, b.as_bytes()))
-            || args.fields.values().any(|v| form_value(v).is_some_and(|s| s.contains(&b)));
+            || args
+                .fields
+                .values()
+                .any(|v| form_value(v).is_some_and(|s| s.contains(&b)));
         if !clashes {
             return b;
         }
-        n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        n = n
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
     }
 }
 
@@ -634,7 +668,14 @@ mod tests {
         assert_eq!(c.base_url(), "https://slack.com/api/");
         c.set_base_url("http://127.0.0.1:8080/api").unwrap();
         assert_eq!(c.base_url(), "http://127.0.0.1:8080/api/");
-        for bad in ["", "not a url", "ftp://x/api/", "/api/", "http:///api", "https://x/api?x=1"] {
+        for bad in [
+            "",
+            "not a url",
+            "ftp://x/api/",
+            "/api/",
+            "http:///api",
+            "https://x/api?x=1",
+        ] {
             let e = c.set_base_url(bad).unwrap_err();
             assert!(matches!(e, Error::Validation { .. }), "{bad}: {e:?}");
         }
@@ -645,7 +686,10 @@ mod tests {
         let ua = user_agent_string(Some("mybot/1.0"), Some("extra"));
         assert!(ua.starts_with("mybot/1.0 slack-sdk-rust/"), "{ua}");
         assert!(ua.contains(" rustc/"), "{ua}");
-        assert!(ua.ends_with(&format!("{} extra", std::env::consts::OS)), "{ua}");
+        assert!(
+            ua.ends_with(&format!("{} extra", std::env::consts::OS)),
+            "{ua}"
+        );
         let mut c = ClientConfig::new();
         assert!(c.set_user_agent(Some("bad\nprefix"), None).is_err());
     }
@@ -653,31 +697,57 @@ mod tests {
     #[test]
     fn form_post_request() {
         let info = lookup("chat.delete").unwrap();
-        let args = Args::new().set("channel", "C1").set("ts", "1.2").set("as_user", Value::Null);
+        let args = Args::new()
+            .set("channel", "C1")
+            .set("ts", "1.2")
+            .set("as_user", Value::Null);
         let req = encode_request(&cfg(), info.name, &args, &CallOptions::default()).unwrap();
         assert_eq!(req.method, Method::POST);
         assert_eq!(req.url, "https://slack.com/api/chat.delete");
         assert_eq!(req.headers[AUTHORIZATION], "Bearer xoxb-test-token");
         assert!(req.headers[AUTHORIZATION].is_sensitive());
-        assert_eq!(req.headers[CONTENT_TYPE], "application/x-www-form-urlencoded");
+        assert_eq!(
+            req.headers[CONTENT_TYPE],
+            "application/x-www-form-urlencoded"
+        );
         let body = req.body.as_bytes().unwrap();
-        assert_eq!(form_pairs(body), vec![("channel".into(), "C1".into()), ("ts".into(), "1.2".into())]);
+        assert_eq!(
+            form_pairs(body),
+            vec![("channel".into(), "C1".into()), ("ts".into(), "1.2".into())]
+        );
     }
 
     #[test]
     fn json_when_nested_and_supported() {
         let info = lookup("chat.postMessage").unwrap();
         let blocks = json!([{"type":"section","text":{"type":"mrkdwn","text":"hi"}}]);
-        let args = Args::new().set("channel", "C1").set("blocks", blocks.clone());
+        let args = Args::new()
+            .set("channel", "C1")
+            .set("blocks", blocks.clone());
         let req = encode_request(&cfg(), info.name, &args, &CallOptions::default()).unwrap();
         assert_eq!(req.headers[CONTENT_TYPE], "application/json; charset=utf-8");
         let v: Value = serde_json::from_slice(req.body.as_bytes().unwrap()).unwrap();
         assert_eq!(v, json!({"channel":"C1","blocks":blocks}));
         // Flat arguments stay a form.
-        let req = encode_request(&cfg(), info.name, &Args::new().set("channel", "C1").set("text", "x"), &CallOptions::default()).unwrap();
-        assert_eq!(req.headers[CONTENT_TYPE], "application/x-www-form-urlencoded");
+        let req = encode_request(
+            &cfg(),
+            info.name,
+            &Args::new().set("channel", "C1").set("text", "x"),
+            &CallOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            req.headers[CONTENT_TYPE],
+            "application/x-www-form-urlencoded"
+        );
         // Forced form: nested values become JSON strings.
-        let req = encode_request(&cfg(), info.name, &args, &CallOptions::default().encoding(Encoding::Form)).unwrap();
+        let req = encode_request(
+            &cfg(),
+            info.name,
+            &args,
+            &CallOptions::default().encoding(Encoding::Form),
+        )
+        .unwrap();
         let pairs = form_pairs(req.body.as_bytes().unwrap());
         assert_eq!(pairs[1].0, "blocks");
         assert_eq!(serde_json::from_str::<Value>(&pairs[1].1).unwrap(), blocks);
@@ -686,7 +756,10 @@ mod tests {
     #[test]
     fn get_methods_use_query() {
         let info = lookup("conversations.list").unwrap();
-        let args = Args::new().set("limit", 2).set("types", "public_channel,private_channel").set("exclude_archived", true);
+        let args = Args::new()
+            .set("limit", 2)
+            .set("types", "public_channel,private_channel")
+            .set("exclude_archived", true);
         let req = encode_request(&cfg(), info.name, &args, &CallOptions::default()).unwrap();
         assert_eq!(req.method, Method::GET);
         assert_eq!(
@@ -700,7 +773,13 @@ mod tests {
     #[test]
     fn token_override_empty_and_bad() {
         let info = lookup("auth.test").unwrap();
-        let req = encode_request(&cfg(), info.name, &Args::new(), &CallOptions::default().token("xoxp-other")).unwrap();
+        let req = encode_request(
+            &cfg(),
+            info.name,
+            &Args::new(),
+            &CallOptions::default().token("xoxp-other"),
+        )
+        .unwrap();
         assert_eq!(req.headers[AUTHORIZATION], "Bearer xoxp-other");
         let mut c = ClientConfig::new();
         c.set_token("");
@@ -709,7 +788,13 @@ mod tests {
         c.set_token("xoxb-abc\ndef");
         let e = encode_request(&c, info.name, &Args::new(), &CallOptions::default()).unwrap_err();
         assert!(!e.to_string().contains("abc"), "{e}");
-        let req = encode_request(&ClientConfig::new(), info.name, &Args::new(), &CallOptions::default()).unwrap();
+        let req = encode_request(
+            &ClientConfig::new(),
+            info.name,
+            &Args::new(),
+            &CallOptions::default(),
+        )
+        .unwrap();
         assert!(req.headers.get(AUTHORIZATION).is_none());
     }
 
@@ -721,7 +806,13 @@ mod tests {
         let req = encode_request(&c, info.name, &Args::new(), &CallOptions::default()).unwrap();
         assert!(req.url.ends_with("?team_id=T9"), "{}", req.url);
         let info = lookup("chat.delete").unwrap();
-        let req = encode_request(&c, info.name, &Args::new().set("channel", "C"), &CallOptions::default()).unwrap();
+        let req = encode_request(
+            &c,
+            info.name,
+            &Args::new().set("channel", "C"),
+            &CallOptions::default(),
+        )
+        .unwrap();
         assert!(!String::from_utf8_lossy(req.body.as_bytes().unwrap()).contains("team_id"));
     }
 
@@ -736,7 +827,8 @@ mod tests {
 
     #[test]
     fn invalid_method_name() {
-        let e = encode_request(&cfg(), "../evil?x", &Args::new(), &CallOptions::default()).unwrap_err();
+        let e =
+            encode_request(&cfg(), "../evil?x", &Args::new(), &CallOptions::default()).unwrap_err();
         assert!(matches!(e, Error::Validation { .. }));
     }
 
@@ -746,7 +838,10 @@ mod tests {
         let args = Args::new()
             .set("external_id", "x1")
             .set("title", "T \"q\"")
-            .file(FilePart::new("preview_image", "p.png", Bytes::from_static(b"\x89PNG")).content_type("image/png"));
+            .file(
+                FilePart::new("preview_image", "p.png", Bytes::from_static(b"\x89PNG"))
+                    .content_type("image/png"),
+            );
         let req = encode_request(&cfg(), info.name, &args, &CallOptions::default()).unwrap();
         let ct = req.headers[CONTENT_TYPE].to_str().unwrap().to_owned();
         let boundary = ct.strip_prefix("multipart/form-data; boundary=").unwrap();
@@ -754,14 +849,20 @@ mod tests {
         let s = String::from_utf8_lossy(body);
         assert!(s.starts_with(&format!("--{boundary}\r\n")));
         assert!(s.contains("name=\"title\"\r\n\r\nT \"q\"\r\n"));
-        assert!(s.contains("name=\"preview_image\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n"));
+        assert!(s.contains(
+            "name=\"preview_image\"; filename=\"p.png\"\r\nContent-Type: image/png\r\n\r\n"
+        ));
         assert!(s.ends_with(&format!("--{boundary}--\r\n")));
     }
 
     #[test]
     fn multipart_boundary_avoids_content() {
         let first = pick_boundary(&Args::new());
-        let args = Args::new().file(FilePart::new("file", "a", Bytes::from(first.clone().into_bytes())));
+        let args = Args::new().file(FilePart::new(
+            "file",
+            "a",
+            Bytes::from(first.clone().into_bytes()),
+        ));
         assert_ne!(pick_boundary(&args), first);
     }
 

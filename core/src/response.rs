@@ -321,7 +321,10 @@ pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse
 }
 
 /// Parse and decode in one step: a [`Response<T>`] or the typed error.
-pub fn parse_typed<T: DeserializeOwned>(method: &str, response: HttpResponse) -> Result<Response<T>> {
+pub fn parse_typed<T: DeserializeOwned>(
+    method: &str,
+    response: HttpResponse,
+) -> Result<Response<T>> {
     let raw = parse_response(method, response)?;
     let data = raw.decode::<T>()?;
     Ok(Response::new(data, raw))
@@ -337,9 +340,13 @@ mod tests {
     use super::*;
 
     fn resp(status: u16, ct: Option<&str>, body: &'static [u8]) -> HttpResponse {
-        let mut r = HttpResponse::new(StatusCode::from_u16(status).unwrap(), Bytes::from_static(body));
+        let mut r = HttpResponse::new(
+            StatusCode::from_u16(status).unwrap(),
+            Bytes::from_static(body),
+        );
         if let Some(ct) = ct {
-            r.headers.insert(http::header::CONTENT_TYPE, ct.parse().unwrap());
+            r.headers
+                .insert(http::header::CONTENT_TYPE, ct.parse().unwrap());
         }
         r
     }
@@ -362,7 +369,11 @@ mod tests {
     fn empty_cursor_is_none() {
         let r = parse_response(
             "conversations.list",
-            resp(200, JSON, br#"{"ok":true,"channels":[],"response_metadata":{"next_cursor":""}}"#),
+            resp(
+                200,
+                JSON,
+                br#"{"ok":true,"channels":[],"response_metadata":{"next_cursor":""}}"#,
+            ),
         )
         .unwrap();
         assert_eq!(r.next_cursor(), None);
@@ -388,7 +399,8 @@ mod tests {
     #[test]
     fn rate_limited() {
         let mut r = resp(429, JSON, br#"{"ok":false,"error":"ratelimited"}"#);
-        r.headers.insert(http::header::RETRY_AFTER, "7".parse().unwrap());
+        r.headers
+            .insert(http::header::RETRY_AFTER, "7".parse().unwrap());
         let e = parse_response("conversations.list", r).unwrap_err();
         assert!(matches!(e, Error::RateLimited { .. }));
         assert_eq!(e.retry_after(), Some(Duration::from_secs(7)));
@@ -397,7 +409,11 @@ mod tests {
 
     #[test]
     fn http_error() {
-        let e = parse_response("auth.test", resp(503, Some("text/html"), b"<html>down</html>")).unwrap_err();
+        let e = parse_response(
+            "auth.test",
+            resp(503, Some("text/html"), b"<html>down</html>"),
+        )
+        .unwrap_err();
         let Error::Http(h) = &e else { panic!("{e:?}") };
         assert_eq!(h.status, 503);
         assert!(e.is_retryable());
@@ -407,8 +423,14 @@ mod tests {
 
     #[test]
     fn html_and_truncated_are_decode_errors() {
-        let e = parse_response("auth.test", resp(200, Some("text/html"), b"<html>oops</html>")).unwrap_err();
-        let Error::Decode(d) = &e else { panic!("{e:?}") };
+        let e = parse_response(
+            "auth.test",
+            resp(200, Some("text/html"), b"<html>oops</html>"),
+        )
+        .unwrap_err();
+        let Error::Decode(d) = &e else {
+            panic!("{e:?}")
+        };
         assert!(d.excerpt().contains("oops"));
         let e = parse_response("auth.test", resp(200, JSON, br#"{"ok":true,"us"#)).unwrap_err();
         assert!(matches!(e, Error::Decode(_)));
@@ -424,7 +446,11 @@ mod tests {
     fn missing_content_type_json_is_fine() {
         let r = parse_response("auth.test", resp(200, None, br#"{"ok":true}"#)).unwrap();
         assert!(!r.is_binary());
-        let r = parse_response("auth.test", resp(200, Some("text/plain"), br#" {"ok":true}"#)).unwrap();
+        let r = parse_response(
+            "auth.test",
+            resp(200, Some("text/plain"), br#" {"ok":true}"#),
+        )
+        .unwrap();
         assert_eq!(r.get("ok"), true);
     }
 
@@ -448,11 +474,16 @@ mod tests {
             #[serde(default)]
             team: Option<String>,
         }
-        let r = parse_typed::<T>("auth.test", resp(200, JSON, br#"{"ok":true,"user_id":"U1","brand_new":[1]}"#)).unwrap();
+        let r = parse_typed::<T>(
+            "auth.test",
+            resp(200, JSON, br#"{"ok":true,"user_id":"U1","brand_new":[1]}"#),
+        )
+        .unwrap();
         assert_eq!(r.user_id, "U1");
         assert!(r.team.is_none());
         assert_eq!(r.raw().get("brand_new"), &serde_json::json!([1]));
-        let e = parse_typed::<T>("auth.test", resp(200, JSON, br#"{"ok":true,"user_id":5}"#)).unwrap_err();
+        let e = parse_typed::<T>("auth.test", resp(200, JSON, br#"{"ok":true,"user_id":5}"#))
+            .unwrap_err();
         let Error::Decode(d) = e else { panic!() };
         assert!(d.excerpt().contains("user_id"));
     }

@@ -46,9 +46,9 @@ impl Outcome<'_> {
             Outcome::Response { status, error } => {
                 *status == StatusCode::TOO_MANY_REQUESTS
                     || matches!(error, Error::RateLimited { .. })
-                    || error
-                        .api_code()
-                        .is_some_and(|c| c.as_str() == "ratelimited" || c.as_str() == "rate_limited")
+                    || error.api_code().is_some_and(|c| {
+                        c.as_str() == "ratelimited" || c.as_str() == "rate_limited"
+                    })
                     || (*status == StatusCode::SERVICE_UNAVAILABLE && error.retry_after().is_some())
             }
         }

@@ -121,7 +121,12 @@ impl SignatureVerifier {
     }
 
     /// Verify a raw body with its timestamp and signature header values.
-    pub fn verify(&self, body: &[u8], timestamp: &str, signature: &str) -> Result<(), SignatureError> {
+    pub fn verify(
+        &self,
+        body: &[u8],
+        timestamp: &str,
+        signature: &str,
+    ) -> Result<(), SignatureError> {
         let ts: i64 = timestamp
             .trim()
             .parse()
@@ -139,7 +144,11 @@ impl SignatureVerifier {
     }
 
     /// Verify a raw body with the request's headers (names matched case-insensitively).
-    pub fn verify_headers(&self, body: &[u8], headers: &http::HeaderMap) -> Result<(), SignatureError> {
+    pub fn verify_headers(
+        &self,
+        body: &[u8],
+        headers: &http::HeaderMap,
+    ) -> Result<(), SignatureError> {
         let get = |name: &'static str| {
             headers
                 .get(name)
@@ -218,7 +227,9 @@ mod tests {
     const EXPECTED: &str = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
 
     fn verifier() -> SignatureVerifier {
-        SignatureVerifier::new(SECRET).unwrap().with_clock(FixedClock(TS))
+        SignatureVerifier::new(SECRET)
+            .unwrap()
+            .with_clock(FixedClock(TS))
     }
 
     #[test]
@@ -230,12 +241,30 @@ mod tests {
     #[test]
     fn rejections() {
         let v = verifier();
-        assert_eq!(v.verify(b"other", "1531420618", EXPECTED), Err(SignatureError::Mismatch));
-        assert_eq!(v.verify(BODY, "abc", EXPECTED), Err(SignatureError::InvalidTimestamp));
-        assert_eq!(v.verify(BODY, "1531420918", EXPECTED), Err(SignatureError::Mismatch));
-        assert!(matches!(v.verify(BODY, "1531420919", EXPECTED), Err(SignatureError::Expired(301))));
-        assert_eq!(v.verify(BODY, "1531420618", "v0=short"), Err(SignatureError::Mismatch));
-        assert_eq!(SignatureVerifier::new("").err(), Some(SignatureError::EmptySecret));
+        assert_eq!(
+            v.verify(b"other", "1531420618", EXPECTED),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            v.verify(BODY, "abc", EXPECTED),
+            Err(SignatureError::InvalidTimestamp)
+        );
+        assert_eq!(
+            v.verify(BODY, "1531420918", EXPECTED),
+            Err(SignatureError::Mismatch)
+        );
+        assert!(matches!(
+            v.verify(BODY, "1531420919", EXPECTED),
+            Err(SignatureError::Expired(301))
+        ));
+        assert_eq!(
+            v.verify(BODY, "1531420618", "v0=short"),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            SignatureVerifier::new("").err(),
+            Some(SignatureError::EmptySecret)
+        );
     }
 
     #[test]
@@ -245,8 +274,18 @@ mod tests {
         h.insert("X-Slack-Request-Timestamp", "1531420618".parse().unwrap());
         h.insert("X-SLACK-SIGNATURE", EXPECTED.parse().unwrap());
         v.verify_headers(BODY, &h).unwrap();
-        v.verify_pairs(BODY, [("X-Slack-Signature", EXPECTED), ("x-SLACK-request-timestamp", "1531420618")]).unwrap();
-        assert_eq!(v.verify_pairs(BODY, []), Err(SignatureError::MissingHeader(TIMESTAMP_HEADER)));
+        v.verify_pairs(
+            BODY,
+            [
+                ("X-Slack-Signature", EXPECTED),
+                ("x-SLACK-request-timestamp", "1531420618"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            v.verify_pairs(BODY, []),
+            Err(SignatureError::MissingHeader(TIMESTAMP_HEADER))
+        );
         assert!(!format!("{v:?}").contains(SECRET));
     }
 

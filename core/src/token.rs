@@ -27,7 +27,10 @@ impl Token {
     /// The token's kind prefix (`xoxb`, `xoxp`, …) when it has a recognisable one.
     pub fn kind(&self) -> Option<&str> {
         let (prefix, _) = self.0.split_once('-')?;
-        if prefix.len() <= 5 && prefix.starts_with('x') && prefix.bytes().all(|b| b.is_ascii_alphabetic()) {
+        if prefix.len() <= 5
+            && prefix.starts_with('x')
+            && prefix.bytes().all(|b| b.is_ascii_alphabetic())
+        {
             Some(prefix)
         } else {
             None
@@ -73,7 +76,13 @@ mod tests {
 
     #[test]
     fn debug_never_shows_secret() {
-        for raw in ["xoxb-1-2-abc", "secret", "", "xoxp-", "x-long-prefix-is-not-a-kind"] {
+        for raw in [
+            "xoxb-1-2-abc",
+            "secret",
+            "",
+            "xoxp-",
+            "x-long-prefix-is-not-a-kind",
+        ] {
             let s = format!("{:?}", Token::new(raw));
             if raw.len() > 5 {
                 assert!(!s.contains(raw), "{s}");

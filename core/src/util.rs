@@ -11,7 +11,11 @@ pub(crate) const EXCERPT_LEN: usize = 256;
 /// Parse `Retry-After` in its seconds form. Fractional seconds are accepted; anything else
 /// (an HTTP date, garbage, a negative number) gives `None`.
 pub(crate) fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let v = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     parse_seconds(v)
 }
 

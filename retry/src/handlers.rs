@@ -14,7 +14,11 @@ use slack_core::Error;
 
 use crate::interval::{Backoff, IntervalCalculator};
 
-fn retry(ctx: &mut RetryContext<'_>, interval: &dyn IntervalCalculator, reason: &'static str) -> RetryDecision {
+fn retry(
+    ctx: &mut RetryContext<'_>,
+    interval: &dyn IntervalCalculator,
+    reason: &'static str,
+) -> RetryDecision {
     let delay = interval.delay(ctx.attempt, ctx.previous_delay, ctx.rng);
     RetryDecision::RetryAfter { delay, reason }
 }
@@ -206,7 +210,9 @@ impl ServerErrorRetryHandler {
 impl RetryHandler for ServerErrorRetryHandler {
     fn decide(&self, ctx: &mut RetryContext<'_>) -> RetryDecision {
         match ctx.outcome {
-            Outcome::Response { status, .. } if self.statuses.contains(&status) && ctx.attempt <= self.max_retries => {
+            Outcome::Response { status, .. }
+                if self.statuses.contains(&status) && ctx.attempt <= self.max_retries =>
+            {
                 retry(ctx, &self.interval, "server error")
             }
             _ => RetryDecision::NoAction,
@@ -230,9 +236,14 @@ impl Default for FatalErrorRetryHandler {
     fn default() -> Self {
         FatalErrorRetryHandler {
             max_retries: 2,
-            codes: ["fatal_error", "internal_error", "service_unavailable", "request_timeout"]
-                .map(String::from)
-                .to_vec(),
+            codes: [
+                "fatal_error",
+                "internal_error",
+                "service_unavailable",
+                "request_timeout",
+            ]
+            .map(String::from)
+            .to_vec(),
             interval: Backoff::new(Duration::from_secs(1)).max(Duration::from_secs(30)),
         }
     }

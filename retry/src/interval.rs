@@ -63,7 +63,11 @@ impl Backoff {
 
     /// Growth factor per attempt (default 2; values below 1 are treated as 1).
     pub fn factor(mut self, factor: f64) -> Self {
-        self.factor = if factor.is_finite() { factor.max(1.0) } else { 1.0 };
+        self.factor = if factor.is_finite() {
+            factor.max(1.0)
+        } else {
+            1.0
+        };
         self
     }
 
@@ -123,7 +127,14 @@ impl Fixed {
 
 impl IntervalCalculator for Fixed {
     fn delay(&self, _attempt: u32, previous: Option<Duration>, rng: &mut Rng) -> Duration {
-        apply_jitter(self.jitter, self.interval, self.interval, self.interval, previous, rng)
+        apply_jitter(
+            self.jitter,
+            self.interval,
+            self.interval,
+            self.interval,
+            previous,
+            rng,
+        )
     }
 }
 
@@ -155,12 +166,16 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_caps() {
-        let b = Backoff::new(Duration::from_millis(100)).max(Duration::from_secs(1)).jitter(Jitter::None);
+        let b = Backoff::new(Duration::from_millis(100))
+            .max(Duration::from_secs(1))
+            .jitter(Jitter::None);
         let mut rng = Rng::new(1);
         let ds: Vec<_> = (1..=6).map(|n| b.delay(n, None, &mut rng)).collect();
         assert_eq!(
             ds,
-            [100, 200, 400, 800, 1000, 1000].map(Duration::from_millis).to_vec()
+            [100, 200, 400, 800, 1000, 1000]
+                .map(Duration::from_millis)
+                .to_vec()
         );
         assert_eq!(b.raw_delay(u32::MAX), Duration::from_secs(1));
         let huge = Backoff::new(Duration::from_secs(1)).factor(f64::INFINITY);

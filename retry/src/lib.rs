@@ -35,7 +35,9 @@ pub use handlers::{
     RateLimitErrorRetryHandler, ServerErrorRetryHandler,
 };
 pub use interval::{Backoff, Fixed, IntervalCalculator, Jitter};
-pub use slack_core::retry::{Idempotency, Outcome, RetryContext, RetryDecision, RetryHandler, RetryPolicy};
+pub use slack_core::retry::{
+    Idempotency, Outcome, RetryContext, RetryDecision, RetryHandler, RetryPolicy,
+};
 
 /// Total time allowed per call by [`default_policy`].
 pub const DEFAULT_BUDGET: Duration = Duration::from_secs(300);

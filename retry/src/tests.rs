@@ -13,7 +13,8 @@ use super::*;
 fn api_error(status: u16, body: &'static str, retry_after: Option<&str>) -> Error {
     let mut r = HttpResponse::new(StatusCode::from_u16(status).unwrap(), body);
     if let Some(ra) = retry_after {
-        r.headers.insert(http::header::RETRY_AFTER, ra.parse().unwrap());
+        r.headers
+            .insert(http::header::RETRY_AFTER, ra.parse().unwrap());
     }
     parse_response("conversations.list", r).unwrap_err()
 }
@@ -41,27 +42,77 @@ fn delay(d: RetryDecision) -> Option<Duration> {
 #[test]
 fn connection_errors() {
     let h = ConnectionErrorRetryHandler::default();
-    for kind in [TransportErrorKind::Connect, TransportErrorKind::Timeout, TransportErrorKind::ConnectionDropped] {
+    for kind in [
+        TransportErrorKind::Connect,
+        TransportErrorKind::Timeout,
+        TransportErrorKind::ConnectionDropped,
+    ] {
         let e = TransportError::new(kind, "x");
         let d = delay(decide_on(&h, Outcome::Transport(&e), 1)).unwrap();
-        assert!(d >= Duration::from_millis(250) && d <= Duration::from_millis(500), "{d:?}");
-        assert_eq!(decide_on(&h, Outcome::Transport(&e), 3), RetryDecision::NoAction);
+        assert!(
+            d >= Duration::from_millis(250) && d <= Duration::from_millis(500),
+            "{d:?}"
+        );
+        assert_eq!(
+            decide_on(&h, Outcome::Transport(&e), 3),
+            RetryDecision::NoAction
+        );
     }
     let tls = TransportError::new(TransportErrorKind::Tls, "bad cert");
-    assert_eq!(decide_on(&h, Outcome::Transport(&tls), 1), RetryDecision::NoAction);
+    assert_eq!(
+        decide_on(&h, Outcome::Transport(&tls), 1),
+        RetryDecision::NoAction
+    );
 }
 
 #[test]
 fn rate_limits_wait_retry_after_plus_bounded_jitter() {
     let h = RateLimitErrorRetryHandler::default();
     let e = api_error(429, r#"{"ok":false,"error":"ratelimited"}"#, Some("30"));
-    let d = delay(decide_on(&h, Outcome::Response { status: StatusCode::TOO_MANY_REQUESTS, error: &e }, 1)).unwrap();
-    assert!(d >= Duration::from_secs(30) && d <= Duration::from_secs(31), "{d:?}");
+    let d = delay(decide_on(
+        &h,
+        Outcome::Response {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            error: &e,
+        },
+        1,
+    ))
+    .unwrap();
+    assert!(
+        d >= Duration::from_secs(30) && d <= Duration::from_secs(31),
+        "{d:?}"
+    );
     let e = api_error(429, r#"{"ok":false,"error":"ratelimited"}"#, None);
-    assert!(delay(decide_on(&h, Outcome::Response { status: StatusCode::TOO_MANY_REQUESTS, error: &e }, 1)).is_some());
-    assert_eq!(decide_on(&h, Outcome::Response { status: StatusCode::TOO_MANY_REQUESTS, error: &e }, 4), RetryDecision::NoAction);
+    assert!(delay(decide_on(
+        &h,
+        Outcome::Response {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            error: &e
+        },
+        1
+    ))
+    .is_some());
+    assert_eq!(
+        decide_on(
+            &h,
+            Outcome::Response {
+                status: StatusCode::TOO_MANY_REQUESTS,
+                error: &e
+            },
+            4
+        ),
+        RetryDecision::NoAction
+    );
     let e = api_error(200, r#"{"ok":false,"error":"ratelimited"}"#, None);
-    assert!(delay(decide_on(&h, Outcome::Response { status: StatusCode::OK, error: &e }, 1)).is_some());
+    assert!(delay(decide_on(
+        &h,
+        Outcome::Response {
+            status: StatusCode::OK,
+            error: &e
+        },
+        1
+    ))
+    .is_some());
 }
 
 #[test]
@@ -70,29 +121,73 @@ fn server_errors() {
     for s in [500u16, 502, 503, 504] {
         let e = api_error(s, "oops", None);
         let status = StatusCode::from_u16(s).unwrap();
-        assert!(delay(decide_on(&h, Outcome::Response { status, error: &e }, 1)).is_some(), "{s}");
+        assert!(
+            delay(decide_on(&h, Outcome::Response { status, error: &e }, 1)).is_some(),
+            "{s}"
+        );
     }
     let e = api_error(404, "nope", None);
-    assert_eq!(decide_on(&h, Outcome::Response { status: StatusCode::NOT_FOUND, error: &e }, 1), RetryDecision::NoAction);
+    assert_eq!(
+        decide_on(
+            &h,
+            Outcome::Response {
+                status: StatusCode::NOT_FOUND,
+                error: &e
+            },
+            1
+        ),
+        RetryDecision::NoAction
+    );
 }
 
 #[test]
 fn fatal_errors() {
     let h = FatalErrorRetryHandler::default();
     for code in ["fatal_error", "internal_error", "service_unavailable"] {
-        let body: &'static str = Box::leak(format!(r#"{{"ok":false,"error":"{code}"}}"#).into_boxed_str());
+        let body: &'static str =
+            Box::leak(format!(r#"{{"ok":false,"error":"{code}"}}"#).into_boxed_str());
         let e = api_error(200, body, None);
-        assert!(delay(decide_on(&h, Outcome::Response { status: StatusCode::OK, error: &e }, 1)).is_some(), "{code}");
+        assert!(
+            delay(decide_on(
+                &h,
+                Outcome::Response {
+                    status: StatusCode::OK,
+                    error: &e
+                },
+                1
+            ))
+            .is_some(),
+            "{code}"
+        );
     }
     let e = api_error(200, r#"{"ok":false,"error":"channel_not_found"}"#, None);
-    assert_eq!(decide_on(&h, Outcome::Response { status: StatusCode::OK, error: &e }, 1), RetryDecision::NoAction);
+    assert_eq!(
+        decide_on(
+            &h,
+            Outcome::Response {
+                status: StatusCode::OK,
+                error: &e
+            },
+            1
+        ),
+        RetryDecision::NoAction
+    );
 }
 
 #[test]
 fn closures() {
-    let h = handler_fn(|ctx| if ctx.attempt == 1 { RetryDecision::Forbid } else { RetryDecision::NoAction });
+    let h = handler_fn(|ctx| {
+        if ctx.attempt == 1 {
+            RetryDecision::Forbid
+        } else {
+            RetryDecision::NoAction
+        }
+    });
     let e = TransportError::new(TransportErrorKind::Connect, "x");
-    assert_eq!(decide_on(&h, Outcome::Transport(&e), 1), RetryDecision::Forbid);
+    assert_eq!(
+        decide_on(&h, Outcome::Transport(&e), 1),
+        RetryDecision::Forbid
+    );
     assert_eq!(default_handlers().len(), 4);
     assert_eq!(default_policy().attempts_cap(), 5);
 }

@@ -116,7 +116,9 @@ impl RtmHandle {
     /// the connection (waits while the outgoing queue is full).
     pub async fn send(&self, payload: Value) -> Result<u64, SendError> {
         let Value::Object(payload) = payload else {
-            return Err(SendError::Refused(Value::String("the payload must be a JSON object".into())));
+            return Err(SendError::Refused(Value::String(
+                "the payload must be a JSON object".into(),
+            )));
         };
         let (tx, rx) = oneshot::channel();
         self.push(Command::Send {
@@ -232,7 +234,10 @@ impl<T: HttpTransport + WsTransport> WsTransport for TransportOf<T> {
         &self,
         url: &str,
         headers: &http::HeaderMap,
-    ) -> slack_core::transport::BoxFuture<'_, Result<slack_core::transport::WsConnection, slack_core::transport::TransportError>> {
+    ) -> slack_core::transport::BoxFuture<
+        '_,
+        Result<slack_core::transport::WsConnection, slack_core::transport::TransportError>,
+    > {
         self.0.transport().connect(url, headers)
     }
 }
@@ -331,7 +336,10 @@ impl<T: HttpTransport> RtmClient<T> {
     }
 
     /// [`start`](RtmClient::start), stopping gracefully when `shutdown` completes.
-    pub async fn run_until(&self, shutdown: impl Future<Output = ()> + Send) -> Result<(), RtmError> {
+    pub async fn run_until(
+        &self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), RtmError> {
         use futures_util::future::{select, Either};
         let handle = self.handle();
         let run = std::pin::pin!(self.start());

@@ -85,7 +85,10 @@ pub(crate) struct Driver<'a, T> {
 
 impl<'a, T: HttpTransport> Driver<'a, T> {
     pub(crate) fn new(client: &'a RtmClient<T>, commands: mpsc::Receiver<Command>) -> Self {
-        let seed = client.options.seed.unwrap_or_else(slack_core::retry::random_seed);
+        let seed = client
+            .options
+            .seed
+            .unwrap_or_else(slack_core::retry::random_seed);
         Driver {
             client,
             commands,
@@ -139,7 +142,8 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
                     match outcome {
                         Ok((payload, ws)) => {
                             if client.options.skip_own_messages && self.own_user.is_none() {
-                                self.own_user = payload.get("self")["id"].as_str().map(str::to_owned);
+                                self.own_user =
+                                    payload.get("self")["id"].as_str().map(str::to_owned);
                             }
                             self.reconnector.handle_connected(now);
                             tracing::debug!("rtm connected");
@@ -150,7 +154,9 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
                                 Ended::Closed(Some((c, r))) => (Some(c), r),
                                 Ended::Closed(None) => (None, "closed".to_owned()),
                                 Ended::Goodbye => (None, "goodbye".to_owned()),
-                                Ended::Stale => (None, "stale: no pong within the bound".to_owned()),
+                                Ended::Stale => {
+                                    (None, "stale: no pong within the bound".to_owned())
+                                }
                                 Ended::Failed(e) => (None, e.to_string()),
                             };
                             tracing::debug!(?code, %reason, "rtm connection ended");
@@ -232,21 +238,25 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
                 }
             }
             if let Some(ended) = self.drain_events(&mut conn) {
-                let _ = sender.send(WsMessage::Close(Some((1000, String::new())))).await;
+                let _ = sender
+                    .send(WsMessage::Close(Some((1000, String::new()))))
+                    .await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
                 return ended;
             }
             if stop.is_triggered() {
-                let _ = sender.send(WsMessage::Close(Some((1000, "stopped".into())))).await;
+                let _ = sender
+                    .send(WsMessage::Close(Some((1000, "stopped".into()))))
+                    .await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
                 return Ended::Stopped;
             }
             let now = self.timer.now();
-            let sleep_for = conn
-                .poll_timeout()
-                .map_or(Duration::from_secs(3600), |t| t.saturating_duration_since(now));
+            let sleep_for = conn.poll_timeout().map_or(Duration::from_secs(3600), |t| {
+                t.saturating_duration_since(now)
+            });
 
             enum Input {
                 Frame(Option<Result<WsMessage, TransportError>>),
@@ -274,7 +284,11 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
                 Input::Stop => continue,
                 Input::Timeout => conn.handle_timeout(now),
                 Input::Task(done) => self.task_done(done),
-                Input::Command(Some(Command::Send { payload, reply, sent })) => {
+                Input::Command(Some(Command::Send {
+                    payload,
+                    reply,
+                    sent,
+                })) => {
                     let tracked = payload.get("type").and_then(Value::as_str) == Some("message");
                     match conn.send(payload, now) {
                         Ok(id) => {
@@ -291,7 +305,14 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
                                 let _ = sent.send(Ok(id));
                             }
                         }
-                        Err(e) => fail_command(Command::Send { payload: Default::default(), reply, sent }, e),
+                        Err(e) => fail_command(
+                            Command::Send {
+                                payload: Default::default(),
+                                reply,
+                                sent,
+                            },
+                            e,
+                        ),
                     }
                 }
                 Input::Command(None) => {}
@@ -304,7 +325,9 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
                         return Ended::Failed(e);
                     }
                 }
-                Input::Frame(Some(Ok(WsMessage::Pong(_) | WsMessage::Binary(_)))) => conn.handle_alive(now),
+                Input::Frame(Some(Ok(WsMessage::Pong(_) | WsMessage::Binary(_)))) => {
+                    conn.handle_alive(now)
+                }
                 Input::Frame(Some(Ok(WsMessage::Close(c)))) => {
                     conn.handle_closed();
                     self.drain_events(&mut conn);
@@ -361,8 +384,11 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
         if !self.client.options.skip_own_messages {
             return false;
         }
-        let RtmEvent::Message(m) = ev else { return false };
-        (m.user.is_some() && m.user == self.own_user) || (m.bot_id.is_some() && m.bot_id == self.own_bot)
+        let RtmEvent::Message(m) = ev else {
+            return false;
+        };
+        (m.user.is_some() && m.user == self.own_user)
+            || (m.bot_id.is_some() && m.bot_id == self.own_bot)
     }
 
     /// Start the handlers for `event`; after `stop()` only `close` and `error` handlers run.
@@ -416,7 +442,9 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
 }
 
 /// The next finished handler task, or never when none runs.
-fn next_task(tasks: &mut FuturesUnordered<Task>) -> impl std::future::Future<Output = Option<String>> + '_ {
+fn next_task(
+    tasks: &mut FuturesUnordered<Task>,
+) -> impl std::future::Future<Output = Option<String>> + '_ {
     future::poll_fn(move |cx| {
         if tasks.is_empty() {
             return Poll::Pending;
@@ -459,7 +487,9 @@ async fn open<T: HttpTransport>(
         Ok(r) => r,
         Err(e) => {
             let body_retry_after = match &e {
-                slack_core::Error::RateLimited { response, .. } => response.get("retry_after").as_f64(),
+                slack_core::Error::RateLimited { response, .. } => {
+                    response.get("retry_after").as_f64()
+                }
                 slack_core::Error::Api(api) => api.response.get("retry_after").as_f64(),
                 _ => None,
             }
@@ -474,10 +504,16 @@ async fn open<T: HttpTransport>(
         }
     };
     let Some(url) = resp.get("url").as_str().map(str::to_owned) else {
-        return Err((ConnectFailure::Transient, format!("{method} answered without a url")));
+        return Err((
+            ConnectFailure::Transient,
+            format!("{method} answered without a url"),
+        ));
     };
     match client.ws.connect(&url, &client.options.headers).await {
         Ok(ws) => Ok((Arc::new(resp), ws)),
-        Err(e) => Err((ConnectFailure::Transient, format!("websocket connect failed: {e}"))),
+        Err(e) => Err((
+            ConnectFailure::Transient,
+            format!("websocket connect failed: {e}"),
+        )),
     }
 }

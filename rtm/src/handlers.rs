@@ -53,7 +53,8 @@ pub struct Context<T> {
     pub web: WebClient<T>,
 }
 
-pub(crate) type HandlerFn<T> = Arc<dyn Fn(Context<T>, Event) -> BoxFuture<'static, ()> + Send + Sync>;
+pub(crate) type HandlerFn<T> =
+    Arc<dyn Fn(Context<T>, Event) -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// Handlers by event name; `*` receives everything.
 pub(crate) struct Registry<T> {

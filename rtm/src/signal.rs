@@ -6,7 +6,11 @@ pub(crate) async fn shutdown_signal() {
     {
         use tokio::signal::unix::{signal, SignalKind};
         let mut streams = Vec::new();
-        for kind in [SignalKind::interrupt(), SignalKind::terminate(), SignalKind::hangup()] {
+        for kind in [
+            SignalKind::interrupt(),
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+        ] {
             match signal(kind) {
                 Ok(s) => streams.push(s),
                 Err(e) => tracing::warn!(%e, "cannot listen for a signal"),
@@ -16,7 +20,11 @@ pub(crate) async fn shutdown_signal() {
             let _ = tokio::signal::ctrl_c().await;
             return;
         }
-        let waits = streams.iter_mut().map(|s| Box::pin(async move { s.recv().await; }));
+        let waits = streams.iter_mut().map(|s| {
+            Box::pin(async move {
+                s.recv().await;
+            })
+        });
         futures_util::future::select_all(waits).await;
     }
     #[cfg(not(unix))]

@@ -84,7 +84,12 @@ impl fmt::Debug for Connector {
 }
 
 impl Connector {
-    pub(crate) fn new(tls: Result<rustls::ClientConfig, String>, connect_timeout: Duration, proxies: Proxies, http2: bool) -> Self {
+    pub(crate) fn new(
+        tls: Result<rustls::ClientConfig, String>,
+        connect_timeout: Duration,
+        proxies: Proxies,
+        http2: bool,
+    ) -> Self {
         let with_alpn = |alpn: Vec<Vec<u8>>| {
             tls.clone().map(|mut c| {
                 c.alpn_protocols = alpn;
@@ -110,7 +115,11 @@ impl Connector {
 
     /// Open a connection to `uri`'s host (through a proxy when one applies); TLS for
     /// `https`/`wss`. Returns the stream and whether HTTP/2 was negotiated.
-    pub(crate) async fn connect(&self, uri: &Uri, for_websocket: bool) -> Result<(Stream, bool), ConnectError> {
+    pub(crate) async fn connect(
+        &self,
+        uri: &Uri,
+        for_websocket: bool,
+    ) -> Result<(Stream, bool), ConnectError> {
         let host = uri
             .host()
             .ok_or_else(|| err(TransportErrorKind::InvalidRequest, "URL without a host"))?
@@ -129,7 +138,12 @@ impl Connector {
             };
             let tcp = TcpStream::connect((dial_host.as_str(), dial_port))
                 .await
-                .map_err(|e| err(TransportErrorKind::Connect, format!("connect to {dial_host}:{dial_port}: {e}")))?;
+                .map_err(|e| {
+                    err(
+                        TransportErrorKind::Connect,
+                        format!("connect to {dial_host}:{dial_port}: {e}"),
+                    )
+                })?;
             let _ = tcp.set_nodelay(true);
             let mut tcp = tcp;
             if let Some(p) = &proxy {
@@ -137,9 +151,12 @@ impl Connector {
             }
             Ok::<_, ConnectError>(tcp)
         };
-        let tcp = tokio::time::timeout(timeout, opening)
-            .await
-            .map_err(|_| err(TransportErrorKind::ConnectTimeout, format!("connecting to {host}:{port} took longer than {timeout:?}")))??;
+        let tcp = tokio::time::timeout(timeout, opening).await.map_err(|_| {
+            err(
+                TransportErrorKind::ConnectTimeout,
+                format!("connecting to {host}:{port} took longer than {timeout:?}"),
+            )
+        })??;
 
         if !tls {
             return Ok((Stream::Plain(tcp), false));
@@ -149,23 +166,46 @@ impl Connector {
         } else {
             &self.inner.tls_http
         };
-        let config = config
-            .clone()
-            .map_err(|e| err(TransportErrorKind::Tls, format!("TLS is not available: {e}")))?;
-        let name = ServerName::try_from(host.clone())
-            .map_err(|_| err(TransportErrorKind::InvalidRequest, format!("{host:?} is not a valid TLS server name")))?;
+        let config = config.clone().map_err(|e| {
+            err(
+                TransportErrorKind::Tls,
+                format!("TLS is not available: {e}"),
+            )
+        })?;
+        let name = ServerName::try_from(host.clone()).map_err(|_| {
+            err(
+                TransportErrorKind::InvalidRequest,
+                format!("{host:?} is not a valid TLS server name"),
+            )
+        })?;
         let handshake = tokio_rustls::TlsConnector::from(config).connect(name, tcp);
         let tls_stream = tokio::time::timeout(timeout, handshake)
             .await
-            .map_err(|_| err(TransportErrorKind::ConnectTimeout, "TLS handshake timed out"))?
-            .map_err(|e| err(TransportErrorKind::Tls, format!("TLS handshake with {host}: {e}")))?;
-        let h2 = self.inner.http2 && tls_stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
+            .map_err(|_| {
+                err(
+                    TransportErrorKind::ConnectTimeout,
+                    "TLS handshake timed out",
+                )
+            })?
+            .map_err(|e| {
+                err(
+                    TransportErrorKind::Tls,
+                    format!("TLS handshake with {host}: {e}"),
+                )
+            })?;
+        let h2 =
+            self.inner.http2 && tls_stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
         Ok((Stream::Tls(Box::new(tls_stream)), h2))
     }
 }
 
 /// `CONNECT host:port` through the proxy; fails unless it answers 2xx.
-async fn tunnel(tcp: &mut TcpStream, proxy: &Proxy, host: &str, port: u16) -> Result<(), ConnectError> {
+async fn tunnel(
+    tcp: &mut TcpStream,
+    proxy: &Proxy,
+    host: &str,
+    port: u16,
+) -> Result<(), ConnectError> {
     let target = if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
@@ -178,7 +218,12 @@ async fn tunnel(tcp: &mut TcpStream, proxy: &Proxy, host: &str, port: u16) -> Re
         req.push_str("\r\n");
     }
     req.push_str("\r\n");
-    let proxy_err = |e: io::Error| err(TransportErrorKind::Proxy, format!("proxy {}:{}: {e}", proxy.host(), proxy.port()));
+    let proxy_err = |e: io::Error| {
+        err(
+            TransportErrorKind::Proxy,
+            format!("proxy {}:{}: {e}", proxy.host(), proxy.port()),
+        )
+    };
     tcp.write_all(req.as_bytes()).await.map_err(proxy_err)?;
     // Read the answer's head, byte by byte so nothing after it is consumed.
     let mut head = Vec::with_capacity(256);
@@ -189,7 +234,10 @@ async fn tunnel(tcp: &mut TcpStream, proxy: &Proxy, host: &str, port: u16) -> Re
         }
         let n = tcp.read(&mut byte).await.map_err(proxy_err)?;
         if n == 0 {
-            return Err(err(TransportErrorKind::Proxy, "the proxy closed the connection during CONNECT"));
+            return Err(err(
+                TransportErrorKind::Proxy,
+                "the proxy closed the connection during CONNECT",
+            ));
         }
         head.push(byte[0]);
     }
@@ -221,13 +269,20 @@ impl fmt::Debug for Stream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Stream::Plain(s) => f.debug_tuple("Plain").field(&s.peer_addr().ok()).finish(),
-            Stream::Tls(s) => f.debug_tuple("Tls").field(&s.get_ref().0.peer_addr().ok()).finish(),
+            Stream::Tls(s) => f
+                .debug_tuple("Tls")
+                .field(&s.get_ref().0.peer_addr().ok())
+                .finish(),
         }
     }
 }
 
 impl AsyncRead for Stream {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
@@ -236,7 +291,11 @@ impl AsyncRead for Stream {
 }
 
 impl AsyncWrite for Stream {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
@@ -257,7 +316,11 @@ impl AsyncWrite for Stream {
         }
     }
 
-    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         match self.get_mut() {
             Stream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
             Stream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
@@ -290,13 +353,21 @@ impl Connection for HyperIo {
 }
 
 impl hyper::rt::Read for HyperIo {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: hyper::rt::ReadBufCursor<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
         Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
     }
 }
 
 impl hyper::rt::Write for HyperIo {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
     }
 
@@ -308,7 +379,11 @@ impl hyper::rt::Write for HyperIo {
         Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
     }
 
-    fn poll_write_vectored(self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
     }
 

@@ -18,7 +18,10 @@ impl fmt::Debug for Proxy {
         f.debug_struct("Proxy")
             .field("host", &self.host)
             .field("port", &self.port)
-            .field("auth", &self.auth.as_ref().map(|(u, _)| (u.as_str(), "<redacted>")))
+            .field(
+                "auth",
+                &self.auth.as_ref().map(|(u, _)| (u.as_str(), "<redacted>")),
+            )
             .finish()
     }
 }
@@ -40,11 +43,17 @@ impl Proxy {
             None => (None, authority),
         };
         let uri: Uri = format!("{scheme}://{hostport}").parse().ok()?;
-        let host = uri.host()?.trim_start_matches('[').trim_end_matches(']').to_owned();
+        let host = uri
+            .host()?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
         if host.is_empty() {
             return None;
         }
-        let port = uri.port_u16().unwrap_or(if scheme == "https" { 443 } else { 80 });
+        let port = uri
+            .port_u16()
+            .unwrap_or(if scheme == "https" { 443 } else { 80 });
         let auth = userinfo.map(|u| {
             let (user, pass) = u.split_once(':').unwrap_or((u, ""));
             (percent_decode(user), percent_decode(pass))
@@ -72,7 +81,10 @@ impl Proxy {
     pub(crate) fn authorization(&self) -> Option<String> {
         self.auth.as_ref().map(|(u, p)| {
             let raw = format!("{u}:{p}");
-            format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw))
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(raw)
+            )
         })
     }
 }
@@ -127,7 +139,9 @@ impl EnvProxies {
         };
         let all = var("ALL_PROXY").and_then(|v| Proxy::parse(&v));
         EnvProxies {
-            https: var("HTTPS_PROXY").and_then(|v| Proxy::parse(&v)).or_else(|| all.clone()),
+            https: var("HTTPS_PROXY")
+                .and_then(|v| Proxy::parse(&v))
+                .or_else(|| all.clone()),
             http: var("HTTP_PROXY").and_then(|v| Proxy::parse(&v)).or(all),
             no_proxy: NoProxy::parse(&var("NO_PROXY").unwrap_or_default()),
         }
@@ -162,8 +176,12 @@ impl NoProxy {
                 n.all = true;
             } else {
                 // Ports are ignored: NO_PROXY matches hosts.
-                let host = e.rsplit_once(':').filter(|(_, p)| p.parse::<u16>().is_ok()).map_or(e, |(h, _)| h);
-                n.entries.push(host.trim_start_matches('.').to_ascii_lowercase());
+                let host = e
+                    .rsplit_once(':')
+                    .filter(|(_, p)| p.parse::<u16>().is_ok())
+                    .map_or(e, |(h, _)| h);
+                n.entries
+                    .push(host.trim_start_matches('.').to_ascii_lowercase());
             }
         }
         n
@@ -176,7 +194,10 @@ impl NoProxy {
         }
         let host = host.to_ascii_lowercase();
         self.entries.iter().any(|e| {
-            host == *e || (host.len() > e.len() && host.ends_with(e.as_str()) && host.as_bytes()[host.len() - e.len() - 1] == b'.')
+            host == *e
+                || (host.len() > e.len()
+                    && host.ends_with(e.as_str())
+                    && host.as_bytes()[host.len() - e.len() - 1] == b'.')
         })
     }
 }
@@ -189,7 +210,13 @@ mod tests {
     fn parse_proxy_urls() {
         let p = Proxy::parse("http://user:p%40ss@proxy.local:3128").unwrap();
         assert_eq!((p.host(), p.port()), ("proxy.local", 3128));
-        assert_eq!(p.authorization().unwrap(), format!("Basic {}", base64::engine::general_purpose::STANDARD.encode("user:p@ss")));
+        assert_eq!(
+            p.authorization().unwrap(),
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode("user:p@ss")
+            )
+        );
         assert!(!format!("{p:?}").contains("p@ss"));
         assert_eq!(Proxy::parse("proxy:8080").unwrap().port(), 8080);
         assert_eq!(Proxy::parse("http://proxy").unwrap().port(), 80);
@@ -207,15 +234,34 @@ mod tests {
         };
         let e = EnvProxies::from_lookup(env);
         let uri = |s: &str| s.parse::<Uri>().unwrap();
-        assert_eq!(e.for_uri(&uri("https://slack.com/api/")).unwrap().host(), "secure");
-        assert_eq!(e.for_uri(&uri("http://slack.com/api/")).unwrap().host(), "plain");
-        assert_eq!(e.for_uri(&uri("wss://wss.slack.com/x")).unwrap().host(), "secure");
-        for bypass in ["http://localhost:8080/", "https://a.internal.example/", "https://internal.example/", "http://10.0.0.1/", "https://slack.test/"] {
+        assert_eq!(
+            e.for_uri(&uri("https://slack.com/api/")).unwrap().host(),
+            "secure"
+        );
+        assert_eq!(
+            e.for_uri(&uri("http://slack.com/api/")).unwrap().host(),
+            "plain"
+        );
+        assert_eq!(
+            e.for_uri(&uri("wss://wss.slack.com/x")).unwrap().host(),
+            "secure"
+        );
+        for bypass in [
+            "http://localhost:8080/",
+            "https://a.internal.example/",
+            "https://internal.example/",
+            "http://10.0.0.1/",
+            "https://slack.test/",
+        ] {
             assert!(e.for_uri(&uri(bypass)).is_none(), "{bypass}");
         }
         assert!(e.for_uri(&uri("https://notinternal.example/")).is_some());
-        let all = EnvProxies::from_lookup(|k| (k == "ALL_PROXY").then(|| "socks-less:3".to_owned()));
-        assert_eq!(all.for_uri(&uri("https://x/")).unwrap().host(), "socks-less");
+        let all =
+            EnvProxies::from_lookup(|k| (k == "ALL_PROXY").then(|| "socks-less:3".to_owned()));
+        assert_eq!(
+            all.for_uri(&uri("https://x/")).unwrap().host(),
+            "socks-less"
+        );
         let star = NoProxy::parse("*");
         assert!(star.matches("anything"));
     }

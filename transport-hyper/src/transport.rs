@@ -182,7 +182,10 @@ impl HyperTransportBuilder {
         let mut roots = self.built_in_root_store();
         for der in &self.extra_roots {
             roots.add(CertificateDer::from(der.clone())).map_err(|e| {
-                TransportError::new(TransportErrorKind::Tls, format!("unusable root certificate: {e}"))
+                TransportError::new(
+                    TransportErrorKind::Tls,
+                    format!("unusable root certificate: {e}"),
+                )
             })?;
         }
         Ok(self.assemble(roots))
@@ -277,9 +280,12 @@ impl HyperTransport {
             body,
             ..
         } = request;
-        let uri: http::Uri = url
-            .parse()
-            .map_err(|e| TransportError::new(TransportErrorKind::InvalidRequest, format!("invalid URL: {e}")))?;
+        let uri: http::Uri = url.parse().map_err(|e| {
+            TransportError::new(
+                TransportErrorKind::InvalidRequest,
+                format!("invalid URL: {e}"),
+            )
+        })?;
         let len = body.len();
         let mut req = http::Request::builder()
             .method(method)
@@ -326,7 +332,9 @@ fn redact_query(url: &str) -> &str {
     url.split('?').next().unwrap_or(url)
 }
 
-fn sources<'a>(e: &'a (dyn StdError + 'static)) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+fn sources<'a>(
+    e: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
     std::iter::successors(Some(e), |e: &&'a (dyn StdError + 'static)| (*e).source())
 }
 
@@ -353,15 +361,29 @@ fn map_client_error(e: hyper_util::client::legacy::Error) -> TransportError {
             }
         }
     };
-    let message = sources(&e).map(|s| s.to_string()).collect::<Vec<_>>().join(": ");
+    let message = sources(&e)
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(": ");
     let maybe_sent = kind != TransportErrorKind::InvalidRequest;
     TransportError::new(kind, message).with_maybe_sent(maybe_sent)
 }
 
 fn map_body_error(e: Box<dyn StdError + Send + Sync>) -> TransportError {
-    if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-        return TransportError::new(TransportErrorKind::BodyTooLarge, "the response body exceeds the limit");
+    if e.downcast_ref::<http_body_util::LengthLimitError>()
+        .is_some()
+    {
+        return TransportError::new(
+            TransportErrorKind::BodyTooLarge,
+            "the response body exceeds the limit",
+        );
     }
-    let message = sources(e.as_ref()).map(|s| s.to_string()).collect::<Vec<_>>().join(": ");
-    TransportError::new(TransportErrorKind::ConnectionDropped, format!("reading the response: {message}"))
+    let message = sources(e.as_ref())
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+        .join(": ");
+    TransportError::new(
+        TransportErrorKind::ConnectionDropped,
+        format!("reading the response: {message}"),
+    )
 }

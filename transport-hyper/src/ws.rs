@@ -22,7 +22,11 @@ type Ws = WebSocketStream<Stream>;
 const READ_BUFFER: usize = 4 * 1024;
 
 impl WsTransport for HyperTransport {
-    fn connect(&self, url: &str, headers: &HeaderMap) -> BoxFuture<'_, Result<WsConnection, TransportError>> {
+    fn connect(
+        &self,
+        url: &str,
+        headers: &HeaderMap,
+    ) -> BoxFuture<'_, Result<WsConnection, TransportError>> {
         let url = url.to_owned();
         let headers = headers.clone();
         Box::pin(async move {
@@ -41,10 +45,17 @@ impl WsTransport for HyperTransport {
                 .await
                 .map_err(|e| TransportError::new(e.kind, e.message))?;
             let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER);
-            let handshake = tokio_tungstenite::client_async_with_config(request, stream, Some(config));
+            let handshake =
+                tokio_tungstenite::client_async_with_config(request, stream, Some(config));
             let (ws, _response) = tokio::time::timeout(self.settings.timeout, handshake)
                 .await
-                .map_err(|_| TransportError::new(TransportErrorKind::Timeout, "websocket handshake timed out").with_maybe_sent(false))?
+                .map_err(|_| {
+                    TransportError::new(
+                        TransportErrorKind::Timeout,
+                        "websocket handshake timed out",
+                    )
+                    .with_maybe_sent(false)
+                })?
                 .map_err(|e| map_ws_error(e).with_maybe_sent(false))?;
             let (sink, stream) = ws.split();
             Ok(WsConnection {
@@ -108,7 +119,9 @@ impl WsReceiver for Receiver {
                     Message::Binary(b) => WsMessage::Binary(b),
                     Message::Ping(p) => WsMessage::Ping(p),
                     Message::Pong(p) => WsMessage::Pong(p),
-                    Message::Close(c) => WsMessage::Close(c.map(|f| (u16::from(f.code), f.reason.as_str().to_owned()))),
+                    Message::Close(c) => WsMessage::Close(
+                        c.map(|f| (u16::from(f.code), f.reason.as_str().to_owned())),
+                    ),
                     // Raw frames are not surfaced by the reader.
                     Message::Frame(_) => continue,
                 };

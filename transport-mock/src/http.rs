@@ -74,7 +74,9 @@ impl RecordedRequest {
     pub fn form(&self) -> Vec<(String, String)> {
         if self.method == Method::GET {
             let query = self.url.split_once('?').map_or("", |(_, q)| q);
-            form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+            form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect()
         } else {
             form_urlencoded::parse(&self.body).into_owned().collect()
         }
@@ -93,7 +95,10 @@ impl RecordedRequest {
                 other => other.to_string(),
             });
         }
-        self.form().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        self.form()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -201,7 +206,11 @@ impl MockTransport {
     }
 
     /// Answer `method` with a closure, forever.
-    pub fn on_fn(&self, method: &str, f: impl Fn(&RecordedRequest) -> MockReply + Send + Sync + 'static) {
+    pub fn on_fn(
+        &self,
+        method: &str,
+        f: impl Fn(&RecordedRequest) -> MockReply + Send + Sync + 'static,
+    ) {
         self.push(Rule {
             method: Some(method.to_owned()),
             reply: Reply::Fn(Arc::new(f)),
@@ -221,7 +230,13 @@ impl MockTransport {
 
     /// The requests to `method`.
     pub fn requests_for(&self, method: &str) -> Vec<RecordedRequest> {
-        self.with(|s| s.requests.iter().filter(|r| r.method_name == method).cloned().collect())
+        self.with(|s| {
+            s.requests
+                .iter()
+                .filter(|r| r.method_name == method)
+                .cloned()
+                .collect()
+        })
     }
 
     /// How many requests arrived.
@@ -311,8 +326,11 @@ impl HttpTransport for MockTransport {
                         match chunk {
                             Ok(c) => buf.extend_from_slice(&c),
                             Err(e) => {
-                                return Err(TransportError::new(TransportErrorKind::Io, e.to_string())
-                                    .with_maybe_sent(true))
+                                return Err(TransportError::new(
+                                    TransportErrorKind::Io,
+                                    e.to_string(),
+                                )
+                                .with_maybe_sent(true))
                             }
                         }
                     }
@@ -333,7 +351,10 @@ impl HttpTransport for MockTransport {
             if !delay.is_zero() {
                 if let Some(t) = recorded.timeout.filter(|t| *t < delay) {
                     self.clock.advance(t);
-                    return Err(TransportError::new(TransportErrorKind::Timeout, "mock: answer slower than the timeout"));
+                    return Err(TransportError::new(
+                        TransportErrorKind::Timeout,
+                        "mock: answer slower than the timeout",
+                    ));
                 }
                 self.clock.advance(delay);
             }
@@ -341,7 +362,8 @@ impl HttpTransport for MockTransport {
                 MockReply::Response(r) => Ok(r),
                 MockReply::Error(e) => {
                     if e.kind() == TransportErrorKind::Timeout {
-                        self.clock.advance(recorded.timeout.unwrap_or(Duration::from_secs(30)));
+                        self.clock
+                            .advance(recorded.timeout.unwrap_or(Duration::from_secs(30)));
                     }
                     Err(e)
                 }
@@ -373,7 +395,9 @@ pub struct RuleBuilder<'a> {
 
 impl fmt::Debug for RuleBuilder<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RuleBuilder").field("method", &self.method).finish()
+        f.debug_struct("RuleBuilder")
+            .field("method", &self.method)
+            .finish()
     }
 }
 
@@ -486,7 +510,8 @@ impl<'a> RuleBuilder<'a> {
             &serde_json::json!({"ok": false, "error": "ratelimited"}),
         );
         if let Some(d) = retry_after {
-            r.headers.insert(http::header::RETRY_AFTER, HeaderValue::from(d.as_secs()));
+            r.headers
+                .insert(http::header::RETRY_AFTER, HeaderValue::from(d.as_secs()));
         }
         self.respond(r);
     }
@@ -499,10 +524,17 @@ impl<'a> RuleBuilder<'a> {
     /// An HTTP error status with `Retry-After` (seconds) when given.
     pub fn server_error_retry_after(self, status: u16, retry_after: Option<Duration>) {
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut r = HttpResponse::new(status, Bytes::from_static(b"<html><body>server error</body></html>"));
-        r.headers.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        let mut r = HttpResponse::new(
+            status,
+            Bytes::from_static(b"<html><body>server error</body></html>"),
+        );
+        r.headers.insert(
+            http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html"),
+        );
         if let Some(d) = retry_after {
-            r.headers.insert(http::header::RETRY_AFTER, HeaderValue::from(d.as_secs()));
+            r.headers
+                .insert(http::header::RETRY_AFTER, HeaderValue::from(d.as_secs()));
         }
         self.respond(r);
     }

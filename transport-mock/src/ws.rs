@@ -94,17 +94,26 @@ impl MockWsTransport {
 }
 
 impl WsTransport for MockWsTransport {
-    fn connect(&self, url: &str, headers: &HeaderMap) -> BoxFuture<'_, Result<WsConnection, TransportError>> {
+    fn connect(
+        &self,
+        url: &str,
+        headers: &HeaderMap,
+    ) -> BoxFuture<'_, Result<WsConnection, TransportError>> {
         let next = self.with(|s| {
             s.connects.push((url.to_owned(), headers.clone()));
             s.pending.pop_front()
         });
         Box::pin(async move {
             let ends = next.ok_or_else(|| {
-                TransportError::new(TransportErrorKind::Connect, "mock: no websocket connection scripted")
+                TransportError::new(
+                    TransportErrorKind::Connect,
+                    "mock: no websocket connection scripted",
+                )
             })?;
             Ok(WsConnection {
-                sender: Box::new(MockSender { tx: ends.from_client }),
+                sender: Box::new(MockSender {
+                    tx: ends.from_client,
+                }),
                 receiver: Box::new(MockReceiver { rx: ends.to_client }),
             })
         })
@@ -170,10 +179,12 @@ struct MockSender {
 
 impl WsSender for MockSender {
     fn send(&mut self, message: WsMessage) -> BoxFuture<'_, Result<(), TransportError>> {
-        let res = self
-            .tx
-            .unbounded_send(message)
-            .map_err(|_| TransportError::new(TransportErrorKind::ConnectionDropped, "mock: the server side is gone"));
+        let res = self.tx.unbounded_send(message).map_err(|_| {
+            TransportError::new(
+                TransportErrorKind::ConnectionDropped,
+                "mock: the server side is gone",
+            )
+        });
         Box::pin(std::future::ready(res))
     }
 }

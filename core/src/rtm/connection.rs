@@ -156,7 +156,11 @@ impl Connection {
 
     /// Queue `payload` (a JSON object) with a fresh `id`; returns the id. Only messages of
     /// type `message` are tracked for an ack (Slack acks nothing else).
-    pub fn send(&mut self, mut payload: Map<String, Value>, now: Instant) -> Result<u64, SendError> {
+    pub fn send(
+        &mut self,
+        mut payload: Map<String, Value>,
+        now: Instant,
+    ) -> Result<u64, SendError> {
         if self.state != State::Open {
             return Err(SendError::NotOpen);
         }
@@ -172,7 +176,12 @@ impl Connection {
     }
 
     /// Queue a `message` to `channel`; its ack arrives as [`ConnEvent::Acked`].
-    pub fn send_message(&mut self, channel: &str, text: &str, now: Instant) -> Result<u64, SendError> {
+    pub fn send_message(
+        &mut self,
+        channel: &str,
+        text: &str,
+        now: Instant,
+    ) -> Result<u64, SendError> {
         let mut m = Map::new();
         m.insert("type".into(), "message".into());
         m.insert("channel".into(), channel.into());
@@ -215,7 +224,10 @@ impl Connection {
                 if self.pending.remove(&ack.reply_to).is_some() {
                     let id = ack.reply_to;
                     if ack.ok {
-                        self.events.push_back(ConnEvent::Acked { id, ack: ack.clone() });
+                        self.events.push_back(ConnEvent::Acked {
+                            id,
+                            ack: ack.clone(),
+                        });
                     } else {
                         let error = SendError::Refused(ack.error.clone().unwrap_or(Value::Null));
                         self.events.push_back(ConnEvent::SendFailed { id, error });
@@ -268,7 +280,9 @@ impl Connection {
                 error: SendError::Timeout,
             });
         }
-        if !self.stale_reported && now.saturating_duration_since(self.last_pong) >= self.config.stale_after() {
+        if !self.stale_reported
+            && now.saturating_duration_since(self.last_pong) >= self.config.stale_after()
+        {
             self.stale_reported = true;
             self.events.push_back(ConnEvent::Stale);
         }
@@ -324,7 +338,10 @@ mod tests {
         c.handle_timeout(t0 + Duration::from_secs(10));
         let ping: Value = serde_json::from_str(&c.poll_transmit().unwrap()).unwrap();
         assert_eq!(ping["type"], "ping");
-        c.handle_text(t0 + Duration::from_secs(11), &format!(r#"{{"type":"pong","reply_to":{}}}"#, ping["id"]));
+        c.handle_text(
+            t0 + Duration::from_secs(11),
+            &format!(r#"{{"type":"pong","reply_to":{}}}"#, ping["id"]),
+        );
         for s in [20, 30, 40, 50] {
             c.handle_timeout(t0 + Duration::from_secs(s));
         }
@@ -355,12 +372,23 @@ mod tests {
         let b = c.send_message("C1", "two", t0).unwrap();
         assert_ne!(a, b);
         let f: Value = serde_json::from_str(&c.poll_transmit().unwrap()).unwrap();
-        assert_eq!(f, serde_json::json!({"id": a, "type":"message","channel":"C1","text":"one"}));
-        c.handle_text(t0, &format!(r#"{{"ok":true,"reply_to":{a},"ts":"1.1","text":"one"}}"#));
+        assert_eq!(
+            f,
+            serde_json::json!({"id": a, "type":"message","channel":"C1","text":"one"})
+        );
+        c.handle_text(
+            t0,
+            &format!(r#"{{"ok":true,"reply_to":{a},"ts":"1.1","text":"one"}}"#),
+        );
         c.handle_closed();
         let evs = drain(&mut c);
-        assert!(evs.iter().any(|e| matches!(e, ConnEvent::Acked { id, .. } if *id == a)));
-        assert!(evs.contains(&ConnEvent::SendFailed { id: b, error: SendError::ConnectionClosed }));
+        assert!(evs
+            .iter()
+            .any(|e| matches!(e, ConnEvent::Acked { id, .. } if *id == a)));
+        assert!(evs.contains(&ConnEvent::SendFailed {
+            id: b,
+            error: SendError::ConnectionClosed
+        }));
         assert_eq!(c.pending_acks(), 0);
         assert_eq!(c.send_message("C1", "x", t0), Err(SendError::NotOpen));
     }
@@ -372,11 +400,19 @@ mod tests {
         let mut c = Connection::new(cfg, t0);
         let a = c.send_message("C1", "x", t0).unwrap();
         let b = c.send_message("C1", "y", t0).unwrap();
-        c.handle_text(t0, &format!(r#"{{"ok":false,"reply_to":{b},"error":{{"code":2,"msg":"bad"}}}}"#));
+        c.handle_text(
+            t0,
+            &format!(r#"{{"ok":false,"reply_to":{b},"error":{{"code":2,"msg":"bad"}}}}"#),
+        );
         c.handle_timeout(t0 + Duration::from_secs(5));
         let evs = drain(&mut c);
-        assert!(evs.contains(&ConnEvent::SendFailed { id: a, error: SendError::Timeout }));
-        assert!(evs.iter().any(|e| matches!(e, ConnEvent::SendFailed { id, error: SendError::Refused(_) } if *id == b)));
+        assert!(evs.contains(&ConnEvent::SendFailed {
+            id: a,
+            error: SendError::Timeout
+        }));
+        assert!(evs.iter().any(
+            |e| matches!(e, ConnEvent::SendFailed { id, error: SendError::Refused(_) } if *id == b)
+        ));
     }
 
     #[test]

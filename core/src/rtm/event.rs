@@ -362,7 +362,9 @@ pub fn decode_event(frame: &str) -> Result<RtmEvent, FrameError> {
     })?;
     let kind = head.kind.as_deref().unwrap_or("");
     let typed = match kind {
-        "" if head.reply_to.is_some() && head.ok.is_some() => typed::<Ack>(frame).map(RtmEvent::Ack),
+        "" if head.reply_to.is_some() && head.ok.is_some() => {
+            typed::<Ack>(frame).map(RtmEvent::Ack)
+        }
         "hello" => Some(RtmEvent::Hello),
         "goodbye" => Some(RtmEvent::Goodbye),
         "message" => typed::<MessageEvent>(frame).map(|m| RtmEvent::Message(Box::new(m))),
@@ -425,8 +427,14 @@ mod tests {
 
     #[test]
     fn decodes_common_events() {
-        assert_eq!(decode_event(r#"{"type":"hello"}"#).unwrap(), RtmEvent::Hello);
-        assert_eq!(decode_event(r#"{"type":"goodbye","source":"gateway_server"}"#).unwrap(), RtmEvent::Goodbye);
+        assert_eq!(
+            decode_event(r#"{"type":"hello"}"#).unwrap(),
+            RtmEvent::Hello
+        );
+        assert_eq!(
+            decode_event(r#"{"type":"goodbye","source":"gateway_server"}"#).unwrap(),
+            RtmEvent::Goodbye
+        );
         let RtmEvent::Message(m) = decode_event(r#"{"type":"message","channel":"C1","user":"U1","text":"hi","ts":"1.2","client_msg_id":"x"}"#).unwrap() else {
             panic!()
         };
@@ -438,24 +446,44 @@ mod tests {
         };
         assert_eq!(m.subtype, Some(MessageSubtype::MessageChanged));
         assert_eq!(m.message.as_ref().unwrap().text.as_deref(), Some("new"));
-        let RtmEvent::Message(m) = decode_event(r#"{"type":"message","subtype":"huddle_thread","channel":"C1","ts":"1"}"#).unwrap() else {
+        let RtmEvent::Message(m) =
+            decode_event(r#"{"type":"message","subtype":"huddle_thread","channel":"C1","ts":"1"}"#)
+                .unwrap()
+        else {
             panic!()
         };
-        assert_eq!(m.subtype, Some(MessageSubtype::Other("huddle_thread".into())));
+        assert_eq!(
+            m.subtype,
+            Some(MessageSubtype::Other("huddle_thread".into()))
+        );
         assert!(matches!(
             decode_event(r#"{"type":"reaction_added","user":"U1","reaction":"tada","item":{"type":"message","channel":"C1","ts":"1"}}"#).unwrap(),
             RtmEvent::ReactionAdded(r) if r.reaction == "tada"
         ));
         assert_eq!(
             decode_event(r#"{"type":"user_typing","channel":"C1","user":"U1"}"#).unwrap(),
-            RtmEvent::UserTyping { channel: "C1".into(), user: "U1".into() }
+            RtmEvent::UserTyping {
+                channel: "C1".into(),
+                user: "U1".into()
+            }
         );
-        assert!(matches!(decode_event(r#"{"type":"pong","reply_to":3,"time":9}"#).unwrap(), RtmEvent::Pong { reply_to: Some(3), extra } if extra["time"] == 9));
-        assert!(matches!(decode_event(r#"{"ok":true,"reply_to":1,"ts":"1.1","text":"x"}"#).unwrap(), RtmEvent::Ack(a) if a.ok && a.reply_to == 1));
-        assert!(matches!(decode_event(r#"{"ok":false,"reply_to":2,"error":{"code":2,"msg":"bad"}}"#).unwrap(), RtmEvent::Ack(a) if !a.ok));
-        let ev = decode_event(r#"{"type":"channel_created","channel":{"id":"C9","name":"new"}}"#).unwrap();
+        assert!(
+            matches!(decode_event(r#"{"type":"pong","reply_to":3,"time":9}"#).unwrap(), RtmEvent::Pong { reply_to: Some(3), extra } if extra["time"] == 9)
+        );
+        assert!(
+            matches!(decode_event(r#"{"ok":true,"reply_to":1,"ts":"1.1","text":"x"}"#).unwrap(), RtmEvent::Ack(a) if a.ok && a.reply_to == 1)
+        );
+        assert!(
+            matches!(decode_event(r#"{"ok":false,"reply_to":2,"error":{"code":2,"msg":"bad"}}"#).unwrap(), RtmEvent::Ack(a) if !a.ok)
+        );
+        let ev = decode_event(r#"{"type":"channel_created","channel":{"id":"C9","name":"new"}}"#)
+            .unwrap();
         assert!(matches!(&ev, RtmEvent::ChannelCreated(c) if c.channel_id() == Some("C9")));
-        assert!(matches!(decode_event(r#"{"type":"error","error":{"code":1,"msg":"Socket URL has expired"}}"#).unwrap(), RtmEvent::Error { code: Some(1), .. }));
+        assert!(matches!(
+            decode_event(r#"{"type":"error","error":{"code":1,"msg":"Socket URL has expired"}}"#)
+                .unwrap(),
+            RtmEvent::Error { code: Some(1), .. }
+        ));
     }
 
     #[test]

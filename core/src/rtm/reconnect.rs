@@ -80,10 +80,15 @@ impl ConnectFailure {
     /// Classify a Slack error code from `rtm.connect`.
     pub fn from_code(code: &str, retry_after: Option<Duration>) -> ConnectFailure {
         match code {
-            "invalid_auth" | "account_inactive" | "not_authed" | "token_revoked" | "token_expired"
-            | "missing_scope" | "not_allowed_token_type" | "no_permission" | "team_disabled" => {
-                ConnectFailure::Fatal(code.to_owned())
-            }
+            "invalid_auth"
+            | "account_inactive"
+            | "not_authed"
+            | "token_revoked"
+            | "token_expired"
+            | "missing_scope"
+            | "not_allowed_token_type"
+            | "no_permission"
+            | "team_disabled" => ConnectFailure::Fatal(code.to_owned()),
             "ratelimited" | "rate_limited" => ConnectFailure::RateLimited(retry_after),
             _ => ConnectFailure::Transient,
         }
@@ -209,7 +214,9 @@ impl Reconnector {
     fn schedule(&mut self, now: Instant, retry_after: Option<Duration>) {
         self.failures = self.failures.saturating_add(1);
         let base = self.config.backoff(self.failures);
-        let jitter = self.rng.duration_between(Duration::ZERO, self.config.max_jitter);
+        let jitter = self
+            .rng
+            .duration_between(Duration::ZERO, self.config.max_jitter);
         let mut wait = (base + jitter).min(self.config.max_backoff);
         if let Some(ra) = retry_after {
             wait = wait.max(ra);
@@ -233,7 +240,9 @@ mod tests {
         let mut waits = Vec::new();
         for _ in 0..10 {
             r.handle_connect_failed(now, ConnectFailure::Transient);
-            let ReconnectAction::Wait(w) = r.poll_action(now) else { panic!() };
+            let ReconnectAction::Wait(w) = r.poll_action(now) else {
+                panic!()
+            };
             waits.push(w);
             now += w;
             assert_eq!(r.poll_action(now), ReconnectAction::Connect);
@@ -249,11 +258,20 @@ mod tests {
         let t0 = Instant::now();
         let mut r = Reconnector::new(ReconnectConfig::default(), 1);
         r.poll_action(t0);
-        r.handle_connect_failed(t0, ConnectFailure::from_code("ratelimited", Some(Duration::from_secs(120))));
-        assert_eq!(r.poll_action(t0), ReconnectAction::Wait(Duration::from_secs(120)));
+        r.handle_connect_failed(
+            t0,
+            ConnectFailure::from_code("ratelimited", Some(Duration::from_secs(120))),
+        );
+        assert_eq!(
+            r.poll_action(t0),
+            ReconnectAction::Wait(Duration::from_secs(120))
+        );
         r.poll_action(t0 + Duration::from_secs(120));
         r.handle_connect_failed(t0, ConnectFailure::from_code("invalid_auth", None));
-        assert_eq!(r.poll_action(t0 + Duration::from_secs(999)), ReconnectAction::Fatal("invalid_auth".into()));
+        assert_eq!(
+            r.poll_action(t0 + Duration::from_secs(999)),
+            ReconnectAction::Fatal("invalid_auth".into())
+        );
     }
 
     #[test]
@@ -271,7 +289,9 @@ mod tests {
         // A connection closed right after opening backs off.
         r.handle_connected(t2);
         r.handle_closed(t2);
-        assert!(matches!(r.poll_action(t2), ReconnectAction::Wait(w) if w >= Duration::from_secs(4)));
+        assert!(
+            matches!(r.poll_action(t2), ReconnectAction::Wait(w) if w >= Duration::from_secs(4))
+        );
     }
 
     #[test]

@@ -78,7 +78,8 @@ pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
         out.push(m);
     }
     // Retired methods without facts of their own take their replacement's arguments.
-    let by_name: BTreeMap<String, Method> = out.iter().map(|m| (m.name.clone(), m.clone())).collect();
+    let by_name: BTreeMap<String, Method> =
+        out.iter().map(|m| (m.name.clone(), m.clone())).collect();
     for m in &mut out {
         if m.verb.is_empty() {
             if let Some(rep) = crate::rules::replacement(&m.name).and_then(|r| by_name.get(r)) {
@@ -101,7 +102,8 @@ pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
             }
         }
         m.required.retain(|a| a != "token");
-        m.optional.retain(|a| a != "token" && !m.required.contains(a));
+        m.optional
+            .retain(|a| a != "token" && !m.required.contains(a));
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out.dedup_by(|a, b| a.name == b.name);
@@ -109,12 +111,16 @@ pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
 }
 
 fn load_openapi(openapi: &Value, m: &mut Method) {
-    let Some(ops) = openapi["paths"].get(format!("/{}", m.name)).and_then(Value::as_object) else {
+    let Some(ops) = openapi["paths"]
+        .get(format!("/{}", m.name))
+        .and_then(Value::as_object)
+    else {
         return;
     };
     for op in ops.values() {
         for p in op["parameters"].as_array().into_iter().flatten() {
-            let (Some(name), ty) = (p["name"].as_str(), p["type"].as_str().unwrap_or("string")) else {
+            let (Some(name), ty) = (p["name"].as_str(), p["type"].as_str().unwrap_or("string"))
+            else {
                 continue;
             };
             let desc = p["description"].as_str().unwrap_or("").to_owned();
@@ -123,7 +129,11 @@ fn load_openapi(openapi: &Value, m: &mut Method) {
         let props = &op["responses"]["200"]["schema"]["properties"];
         if let Some(props) = props.as_object() {
             for (k, v) in props {
-                if v["type"] == "array" && k != "warnings" && k != "response_metadata" && !m.array_fields.contains(k) {
+                if v["type"] == "array"
+                    && k != "warnings"
+                    && k != "response_metadata"
+                    && !m.array_fields.contains(k)
+                {
                     m.array_fields.push(k.clone());
                 }
             }

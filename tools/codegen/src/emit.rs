@@ -37,7 +37,11 @@ pub fn methods(all: &[Method]) -> String {
     out.push_str("use crate::method::*;\n\n");
     out.push_str("pub(crate) static METHODS: &[MethodInfo] = &[\n");
     for m in all {
-        let verb = if m.verb.eq_ignore_ascii_case("GET") { "Get" } else { "Post" };
+        let verb = if m.verb.eq_ignore_ascii_case("GET") {
+            "Get"
+        } else {
+            "Post"
+        };
         let json = match m.json.as_str() {
             "true" => "Yes",
             "false" => "No",
@@ -96,7 +100,8 @@ pub fn api(all: &[Method], responses: &BTreeMap<String, String>) -> String {
         for seg in rules::module_path(&m.name) {
             node = node.children.entry(seg).or_default();
         }
-        node.items.push(request_struct(m, index, responses.get(&m.name)));
+        node.items
+            .push(request_struct(m, index, responses.get(&m.name)));
         if let Some(ty) = responses.get(&m.name) {
             if !ty.ends_with("::Empty") {
                 node.items.push(format!("pub use {ty};\n"));
@@ -116,7 +121,10 @@ fn write_mod(out: &mut String, name: &str, node: &ModTree, depth: usize) {
     let _ = writeln!(out, "{pad}/// The `{name}` family.");
     let _ = writeln!(out, "{pad}pub mod {} {{", rules::ident(name));
     if !node.items.is_empty() {
-        let _ = writeln!(out, "{pad}    #[allow(unused_imports)]\n{pad}    use serde::Serialize;");
+        let _ = writeln!(
+            out,
+            "{pad}    #[allow(unused_imports)]\n{pad}    use serde::Serialize;"
+        );
     }
     for item in &node.items {
         for line in item.lines() {
@@ -134,14 +142,21 @@ fn write_mod(out: &mut String, name: &str, node: &ModTree, depth: usize) {
 }
 
 fn doc_text(s: &str) -> String {
-    s.replace('\n', " ").replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;")
+    s.replace('\n', " ")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('<', "&lt;")
 }
 
 fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String {
     let ty = rules::pascal(m.name.rsplit('.').next().unwrap_or(""));
     let required = rules::constructor_order(&m.required);
     let mut s = String::new();
-    let desc = if m.description.is_empty() { "A Web API method.".to_owned() } else { doc_text(&m.description) };
+    let desc = if m.description.is_empty() {
+        "A Web API method.".to_owned()
+    } else {
+        doc_text(&m.description)
+    };
     let _ = writeln!(s, "/// `{}`: {desc}", m.name);
     s.push_str("///\n");
     let tier = match m.tier.as_str() {
@@ -156,7 +171,11 @@ fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String
         let _ = write!(s, " User scopes: `{}`.", m.user_scopes.join("`, `"));
     }
     s.push('\n');
-    let _ = writeln!(s, "/// See <https://docs.slack.dev/reference/methods/{}>.", m.name);
+    let _ = writeln!(
+        s,
+        "/// See <https://docs.slack.dev/reference/methods/{}>.",
+        m.name
+    );
     let deprecated = m.deprecated != "no" && !m.deprecated.is_empty();
     if deprecated {
         let note = match rules::replacement(&m.name) {
@@ -185,10 +204,18 @@ fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String
     }
     s.push_str("}\n\n");
 
-    let allow = if deprecated { "#[allow(deprecated)]\n" } else { "" };
+    let allow = if deprecated {
+        "#[allow(deprecated)]\n"
+    } else {
+        ""
+    };
     let _ = writeln!(s, "{allow}impl {ty} {{");
     // Constructor.
-    let _ = writeln!(s, "    /// A `{}` request with its required arguments.", m.name);
+    let _ = writeln!(
+        s,
+        "    /// A `{}` request with its required arguments.",
+        m.name
+    );
     let mut generics = Vec::new();
     let mut params = Vec::new();
     let mut inits = Vec::new();
@@ -204,7 +231,9 @@ fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String
                 inits.push(format!("{id}: crate::api::JsonArg::from_serialize(&{id})"));
             }
             ArgType::List => {
-                generics.push(format!("I{i}: IntoIterator<Item = S{i}>, S{i}: Into<String>"));
+                generics.push(format!(
+                    "I{i}: IntoIterator<Item = S{i}>, S{i}: Into<String>"
+                ));
                 params.push(format!("{id}: I{i}"));
                 inits.push(format!("{id}: {id}.into_iter().map(Into::into).collect()"));
             }
@@ -217,7 +246,11 @@ fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String
     for a in &m.optional {
         inits.push(format!("{}: None", rules::ident(a)));
     }
-    let gen = if generics.is_empty() { String::new() } else { format!("<{}>", generics.join(", ")) };
+    let gen = if generics.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", generics.join(", "))
+    };
     let _ = writeln!(s, "    pub fn new{gen}({}) -> Self {{", params.join(", "));
     let _ = writeln!(s, "        {ty} {{ {} }}", inits.join(", "));
     s.push_str("    }\n");
@@ -262,7 +295,10 @@ pub fn api_tests(all: &[Method]) -> String {
     out.push_str("#![allow(deprecated)]\nuse crate::api::SlackMethod;\n\n#[test]\nfn every_request_matches_its_table_entry() {\n");
     for m in all {
         let ty = rules::pascal(m.name.rsplit('.').next().unwrap_or(""));
-        let path: Vec<String> = rules::module_path(&m.name).iter().map(|s| rules::ident(s)).collect();
+        let path: Vec<String> = rules::module_path(&m.name)
+            .iter()
+            .map(|s| rules::ident(s))
+            .collect();
         let args: Vec<String> = rules::constructor_order(&m.required)
             .iter()
             .map(|a| match rules::arg_type(m, a) {

@@ -33,9 +33,18 @@ pub fn generate(data_dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
         }
     }
     Ok(vec![
-        (PathBuf::from("core/src/generated/methods.rs"), emit::methods(&methods)),
-        (PathBuf::from("core/src/generated/api.rs"), emit::api(&methods, &responses)),
-        (PathBuf::from("core/src/generated/api_tests.rs"), emit::api_tests(&methods)),
+        (
+            PathBuf::from("core/src/generated/methods.rs"),
+            emit::methods(&methods),
+        ),
+        (
+            PathBuf::from("core/src/generated/api.rs"),
+            emit::api(&methods, &responses),
+        ),
+        (
+            PathBuf::from("core/src/generated/api_tests.rs"),
+            emit::api_tests(&methods),
+        ),
     ])
 }
 

@@ -31,25 +31,33 @@ pub fn replacement(name: &str) -> Option<&'static str> {
         return None;
     }
     const SAME: &[&str] = &[
-        "archive", "create", "history", "info", "invite", "join", "kick", "leave", "mark",
-        "rename", "replies", "unarchive",
+        "archive",
+        "create",
+        "history",
+        "info",
+        "invite",
+        "join",
+        "kick",
+        "leave",
+        "mark",
+        "rename",
+        "replies",
+        "unarchive",
     ];
-    SAME.iter()
-        .find(|m| **m == method)
-        .map(|m| match *m {
-            "archive" => "conversations.archive",
-            "create" => "conversations.create",
-            "history" => "conversations.history",
-            "info" => "conversations.info",
-            "invite" => "conversations.invite",
-            "join" => "conversations.join",
-            "kick" => "conversations.kick",
-            "leave" => "conversations.leave",
-            "mark" => "conversations.mark",
-            "rename" => "conversations.rename",
-            "replies" => "conversations.replies",
-            _ => "conversations.unarchive",
-        })
+    SAME.iter().find(|m| **m == method).map(|m| match *m {
+        "archive" => "conversations.archive",
+        "create" => "conversations.create",
+        "history" => "conversations.history",
+        "info" => "conversations.info",
+        "invite" => "conversations.invite",
+        "join" => "conversations.join",
+        "kick" => "conversations.kick",
+        "leave" => "conversations.leave",
+        "mark" => "conversations.mark",
+        "rename" => "conversations.rename",
+        "replies" => "conversations.replies",
+        _ => "conversations.unarchive",
+    })
 }
 
 /// Whether repeating the call is harmless.
@@ -58,14 +66,21 @@ pub fn idempotent(m: &Method) -> bool {
         "list", "info", "history", "replies", "members", "get", "lookup", "test", "search",
         "check", "export",
     ];
-    const ALWAYS: &[&str] = &["conversations.open", "rtm.connect", "rtm.start", "api.test", "auth.test"];
+    const ALWAYS: &[&str] = &[
+        "conversations.open",
+        "rtm.connect",
+        "rtm.start",
+        "api.test",
+        "auth.test",
+    ];
     if ALWAYS.contains(&m.name.as_str()) || m.name.starts_with("search.") || m.verb == "GET" {
         return true;
     }
     let last = m.name.rsplit('.').next().unwrap_or("");
     READ_PREFIXES.iter().any(|p| {
-        last.strip_prefix(p)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()))
+        last.strip_prefix(p).is_some_and(|rest| {
+            rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase())
+        })
     })
 }
 
@@ -124,17 +139,59 @@ impl ArgType {
 /// The type of argument `arg` of `m`.
 pub fn arg_type(m: &Method, arg: &str) -> ArgType {
     const JSON: &[&str] = &[
-        "blocks", "attachments", "unfurled_attachments", "view", "metadata", "profile", "unfurls",
-        "user_auth_blocks", "prefs", "options", "outputs", "steps_to_update", "inputs",
-        "entity_ids", "fields", "custom_fields",
+        "blocks",
+        "attachments",
+        "unfurled_attachments",
+        "view",
+        "metadata",
+        "profile",
+        "unfurls",
+        "user_auth_blocks",
+        "prefs",
+        "options",
+        "outputs",
+        "steps_to_update",
+        "inputs",
+        "entity_ids",
+        "fields",
+        "custom_fields",
     ];
-    const LIST: &[&str] = &["types", "user_ids", "channel_ids", "team_ids", "target_team_ids", "usergroup_ids"];
+    const LIST: &[&str] = &[
+        "types",
+        "user_ids",
+        "channel_ids",
+        "team_ids",
+        "target_team_ids",
+        "usergroup_ids",
+    ];
     const BOOL: &[&str] = &[
-        "as_user", "inclusive", "mrkdwn", "reply_broadcast", "link_names", "return_im",
-        "prevent_creation", "exclude_archived", "hidden", "all_day", "force", "full",
-        "is_private", "resolve_commands", "presence", "highlight", "sort_dir_asc",
+        "as_user",
+        "inclusive",
+        "mrkdwn",
+        "reply_broadcast",
+        "link_names",
+        "return_im",
+        "prevent_creation",
+        "exclude_archived",
+        "hidden",
+        "all_day",
+        "force",
+        "full",
+        "is_private",
+        "resolve_commands",
+        "presence",
+        "highlight",
+        "sort_dir_asc",
     ];
-    const U32: &[&str] = &["limit", "count", "page", "crop_x", "crop_y", "crop_w", "num_minutes"];
+    const U32: &[&str] = &[
+        "limit",
+        "count",
+        "page",
+        "crop_x",
+        "crop_y",
+        "crop_w",
+        "num_minutes",
+    ];
     let (oa_type, desc) = m
         .params
         .get(arg)
@@ -164,11 +221,18 @@ pub fn arg_type(m: &Method, arg: &str) -> ArgType {
         "number" => return ArgType::F64,
         _ => {}
     }
-    if (arg == "presence" && m.name != "users.setPresence") || (BOOL.contains(&arg) && arg != "presence") {
+    if (arg == "presence" && m.name != "users.setPresence")
+        || (BOOL.contains(&arg) && arg != "presence")
+    {
         return ArgType::Bool;
     }
-    let bool_prefix = ["include_", "exclude_", "is_", "has_", "unfurl_", "skip_", "only_"];
-    if bool_prefix.iter().any(|p| arg.starts_with(p)) && !arg.ends_with("_ids") && !arg.ends_with("_id") {
+    let bool_prefix = [
+        "include_", "exclude_", "is_", "has_", "unfurl_", "skip_", "only_",
+    ];
+    if bool_prefix.iter().any(|p| arg.starts_with(p))
+        && !arg.ends_with("_ids")
+        && !arg.ends_with("_id")
+    {
         return ArgType::Bool;
     }
     if LIST.contains(&arg) || desc.contains("comma separated") || desc.contains("comma-separated") {
@@ -185,7 +249,12 @@ pub fn constructor_order(required: &[String]) -> Vec<String> {
         .filter(|f| required.iter().any(|r| r == *f))
         .map(|f| (*f).to_owned())
         .collect();
-    out.extend(required.iter().filter(|r| !FIRST.contains(&r.as_str())).cloned());
+    out.extend(
+        required
+            .iter()
+            .filter(|r| !FIRST.contains(&r.as_str()))
+            .cloned(),
+    );
     out
 }
 
@@ -266,15 +335,27 @@ mod tests {
         assert_eq!(ident("type"), "r#type");
         assert_eq!(ident("channel"), "channel");
         assert_eq!(setter("new"), "new_arg");
-        assert_eq!(module_path("admin.apps.approved.list"), ["admin", "apps", "approved"]);
-        assert_eq!(module_path("chat.scheduledMessages.list"), ["chat", "scheduled_messages"]);
+        assert_eq!(
+            module_path("admin.apps.approved.list"),
+            ["admin", "apps", "approved"]
+        );
+        assert_eq!(
+            module_path("chat.scheduledMessages.list"),
+            ["chat", "scheduled_messages"]
+        );
     }
 
     #[test]
     fn retired() {
-        assert_eq!(replacement("channels.history"), Some("conversations.history"));
+        assert_eq!(
+            replacement("channels.history"),
+            Some("conversations.history")
+        );
         assert_eq!(replacement("im.open"), Some("conversations.open"));
-        assert_eq!(replacement("groups.createChild"), Some("conversations.create"));
+        assert_eq!(
+            replacement("groups.createChild"),
+            Some("conversations.create")
+        );
         assert_eq!(replacement("chat.postMessage"), None);
     }
 
@@ -297,12 +378,25 @@ mod tests {
         assert_eq!(arg_type(&m, "types"), ArgType::List);
         assert_eq!(arg_type(&m, "cursor"), ArgType::Str);
         let mut del = method("chat.delete", "POST");
-        del.params.insert("ts".into(), ("number".into(), String::new()));
+        del.params
+            .insert("ts".into(), ("number".into(), String::new()));
         assert_eq!(arg_type(&del, "ts"), ArgType::Str);
-        assert_eq!(arg_type(&method("chat.postMessage", "POST"), "blocks"), ArgType::Json);
-        assert_eq!(arg_type(&method("files.completeUploadExternal", "POST"), "files"), ArgType::Json);
-        assert_eq!(arg_type(&method("users.setPresence", "POST"), "presence"), ArgType::Str);
-        assert_eq!(arg_type(&method("users.getPresence", "GET"), "include_locale"), ArgType::Bool);
+        assert_eq!(
+            arg_type(&method("chat.postMessage", "POST"), "blocks"),
+            ArgType::Json
+        );
+        assert_eq!(
+            arg_type(&method("files.completeUploadExternal", "POST"), "files"),
+            ArgType::Json
+        );
+        assert_eq!(
+            arg_type(&method("users.setPresence", "POST"), "presence"),
+            ArgType::Str
+        );
+        assert_eq!(
+            arg_type(&method("users.getPresence", "GET"), "include_locale"),
+            ArgType::Bool
+        );
     }
 
     #[test]

@@ -25,21 +25,39 @@ pub struct Seen {
     pub version: String,
 }
 
-async fn echo(req: Request<Incoming>, seen: Arc<Mutex<Vec<Seen>>>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn echo(
+    req: Request<Incoming>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let method = req.method().to_string();
-    let path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
     let version = format!("{:?}", req.version());
     let headers = req
         .headers()
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
         .collect();
-    let body = req.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+    let body = req
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
     let reply = match path.as_str() {
         "/big" => vec![b'x'; 3 * 1024 * 1024],
         _ => format!(r#"{{"ok":true,"echo_len":{}}}"#, body.len()).into_bytes(),
     };
-    seen.lock().unwrap().push(Seen { method, path, headers, body, version });
+    seen.lock().unwrap().push(Seen {
+        method,
+        path,
+        headers,
+        body,
+        version,
+    });
     Ok(Response::builder()
         .header("content-type", "application/json")
         .header("x-test", "yes")
@@ -69,7 +87,9 @@ pub async fn http_server() -> (SocketAddr, Arc<Mutex<Vec<Seen>>>) {
 
 /// A self-signed certificate for `localhost` (DER cert, DER PKCS#8 key).
 pub fn self_signed(names: &[&str]) -> (Vec<u8>, Vec<u8>) {
-    let ck = rcgen::generate_simple_self_signed(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    let ck =
+        rcgen::generate_simple_self_signed(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
     (ck.cert.der().to_vec(), ck.key_pair.serialize_der())
 }
 
@@ -96,7 +116,9 @@ pub async fn https_server(cert: Vec<u8>, key: Vec<u8>) -> (SocketAddr, Arc<Mutex
             let s = s.clone();
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
-                let Ok(tls) = acceptor.accept(tcp).await else { return };
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
                 let svc = service_fn(move |req| echo(req, s.clone()));
                 let _ = auto::Builder::new(TokioExecutor::new())
                     .serve_connection(TokioIo::new(tls), svc)
@@ -155,13 +177,20 @@ pub async fn connect_proxy(status: u16) -> (SocketAddr, Arc<Mutex<Vec<String>>>)
                 h.lock().unwrap().push(head.clone());
                 if status != 200 {
                     let _ = client
-                        .write_all(format!("HTTP/1.1 {status} Nope\r\ncontent-length: 0\r\n\r\n").as_bytes())
+                        .write_all(
+                            format!("HTTP/1.1 {status} Nope\r\ncontent-length: 0\r\n\r\n")
+                                .as_bytes(),
+                        )
                         .await;
                     return;
                 }
                 let target = head.split_whitespace().nth(1).unwrap_or("").to_owned();
-                let Ok(mut upstream) = TcpStream::connect(target).await else { return };
-                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await;
+                let Ok(mut upstream) = TcpStream::connect(target).await else {
+                    return;
+                };
+                let _ = client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await;
                 let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
             });
         }
@@ -180,12 +209,17 @@ pub async fn ws_echo_server() -> SocketAddr {
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
             tokio::spawn(async move {
-                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else { return };
+                let Ok(mut ws) = tokio_tungstenite::accept_async(tcp).await else {
+                    return;
+                };
                 while let Some(Ok(msg)) = ws.next().await {
                     match msg {
                         Message::Text(t) if t.as_str() == "close-me" => {
                             let _ = ws
-                                .send(Message::Close(Some(CloseFrame { code: CloseCode::from(4000), reason: "bye".into() })))
+                                .send(Message::Close(Some(CloseFrame {
+                                    code: CloseCode::from(4000),
+                                    reason: "bye".into(),
+                                })))
                                 .await;
                         }
                         Message::Text(t) => {

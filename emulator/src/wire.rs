@@ -1,0 +1,340 @@
+//! Reading a Web API request off the wire: query, form, JSON or multipart; token from the
+//! `Authorization` header or the `token` argument.
+
+use bytes::Bytes;
+use http::HeaderMap;
+use serde_json::{Map, Value};
+
+/// One file part of a multipart body.
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub(crate) field: String,
+    pub(crate) filename: String,
+    pub(crate) data: Bytes,
+}
+
+/// A decoded Web API request.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ApiRequest {
+    pub(crate) token: Option<String>,
+    pub(crate) args: Map<String, Value>,
+    pub(crate) files: Vec<Part>,
+}
+
+/// Why a body could not be read; the Slack error code to answer with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WireError {
+    InvalidJson,
+    InvalidFormData,
+    InvalidPostType,
+}
+
+impl WireError {
+    pub(crate) fn code(self) -> &'static str {
+        match self {
+            WireError::InvalidJson => "invalid_json",
+            WireError::InvalidFormData => "invalid_form_data",
+            WireError::InvalidPostType => "invalid_post_type",
+        }
+    }
+}
+
+fn content_type(headers: &HeaderMap) -> String {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Decode the request's arguments.
+pub(crate) fn parse(
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: &Bytes,
+) -> Result<ApiRequest, WireError> {
+    let mut req = ApiRequest::default();
+    if let Some(q) = query {
+        for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+            req.args
+                .insert(k.into_owned(), Value::String(v.into_owned()));
+        }
+    }
+    let ct = content_type(headers);
+    let essence = ct.split(';').next().unwrap_or("").trim().to_owned();
+    if !body.is_empty() {
+        match essence.as_str() {
+            "application/json" => {
+                let v: Value = serde_json::from_slice(body).map_err(|_| WireError::InvalidJson)?;
+                let Value::Object(m) = v else {
+                    return Err(WireError::InvalidJson);
+                };
+                req.args.extend(m);
+            }
+            "application/x-www-form-urlencoded" | "" | "text/plain" => {
+                if std::str::from_utf8(body).is_err() {
+                    return Err(WireError::InvalidFormData);
+                }
+                for (k, v) in form_urlencoded::parse(body) {
+                    req.args
+                        .insert(k.into_owned(), Value::String(v.into_owned()));
+                }
+            }
+            "multipart/form-data" => {
+                let boundary = ct
+                    .split(';')
+                    .filter_map(|p| p.trim().strip_prefix("boundary="))
+                    .next()
+                    .map(|b| b.trim_matches('"').to_owned())
+                    .ok_or(WireError::InvalidFormData)?;
+                // The boundary is case-sensitive: take it from the original header.
+                let original = headers
+                    .get(http::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|ct| {
+                        ct.split(';')
+                            .filter_map(|p| p.trim().strip_prefix("boundary="))
+                            .next()
+                            .map(|b| b.trim_matches('"').to_owned())
+                    })
+                    .unwrap_or(boundary);
+                parse_multipart(body, &original, &mut req)?;
+            }
+            _ => return Err(WireError::InvalidPostType),
+        }
+    }
+    if let Some(auth) = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some(t) = auth
+            .strip_prefix("Bearer ")
+            .or_else(|| auth.strip_prefix("bearer "))
+        {
+            req.token = Some(t.trim().to_owned());
+        }
+    }
+    if req.token.is_none() {
+        if let Some(Value::String(t)) = req.args.get("token") {
+            req.token = Some(t.clone());
+        }
+    }
+    req.args.remove("token");
+    Ok(req)
+}
+
+fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || from >= hay.len() {
+        return None;
+    }
+    hay[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+fn parse_multipart(body: &Bytes, boundary: &str, req: &mut ApiRequest) -> Result<(), WireError> {
+    let delim = format!("--{boundary}");
+    let mut pos = find(body, delim.as_bytes(), 0).ok_or(WireError::InvalidFormData)?;
+    loop {
+        let after = pos + delim.len();
+        if body.get(after..after + 2) == Some(b"--") {
+            return Ok(());
+        }
+        let head_start = after + 2;
+        let head_end = find(body, b"\r\n\r\n", head_start).ok_or(WireError::InvalidFormData)?;
+        let head = std::str::from_utf8(&body[head_start..head_end])
+            .map_err(|_| WireError::InvalidFormData)?;
+        let content_start = head_end + 4;
+        let next = find(body, format!("\r\n{delim}").as_bytes(), content_start)
+            .ok_or(WireError::InvalidFormData)?;
+        let content = body.slice(content_start..next);
+        let mut name = None;
+        let mut filename = None;
+        for line in head.split("\r\n") {
+            let lower = line.to_ascii_lowercase();
+            if lower.starts_with("content-disposition:") {
+                for param in line.split(';').skip(1) {
+                    let param = param.trim();
+                    if let Some(v) = param.strip_prefix("name=") {
+                        name = Some(v.trim_matches('"').to_owned());
+                    } else if let Some(v) = param.strip_prefix("filename=") {
+                        filename = Some(v.trim_matches('"').to_owned());
+                    }
+                }
+            }
+        }
+        let name = name.ok_or(WireError::InvalidFormData)?;
+        match filename {
+            Some(filename) => req.files.push(Part {
+                field: name,
+                filename,
+                data: content,
+            }),
+            None => {
+                let text = std::str::from_utf8(&content).map_err(|_| WireError::InvalidFormData)?;
+                req.args.insert(name, Value::String(text.to_owned()));
+            }
+        }
+        pos = next + 2;
+    }
+}
+
+impl ApiRequest {
+    /// A string argument (numbers and booleans are printed).
+    pub(crate) fn str(&self, name: &str) -> Option<String> {
+        match self.args.get(name)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// A non-empty string argument.
+    pub(crate) fn nonempty(&self, name: &str) -> Option<String> {
+        self.str(name).filter(|s| !s.trim().is_empty())
+    }
+
+    /// A boolean argument (`true`/`1`).
+    pub(crate) fn bool(&self, name: &str) -> bool {
+        match self.args.get(name) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::Number(n)) => n.as_i64() == Some(1),
+            Some(Value::String(s)) => matches!(s.as_str(), "true" | "1" | "True" | "TRUE"),
+            _ => false,
+        }
+    }
+
+    /// An integer argument; `Err` if present but not a number.
+    pub(crate) fn int(&self, name: &str) -> Result<Option<i64>, ()> {
+        match self.args.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or(()),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| ()),
+            _ => Err(()),
+        }
+    }
+
+    /// A JSON argument: a nested value, or a string holding JSON. `Err` when unparsable.
+    pub(crate) fn json(&self, name: &str) -> Result<Option<Value>, ()> {
+        match self.args.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => serde_json::from_str(s).map(Some).map_err(|_| ()),
+            Some(v) => Ok(Some(v.clone())),
+        }
+    }
+
+    /// A comma-separated (or JSON array) list.
+    pub(crate) fn list(&self, name: &str) -> Vec<String> {
+        match self.args.get(name) {
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            Some(Value::String(s)) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether an argument is present and non-empty.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        match self.args.get(name) {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) => !s.is_empty(),
+            _ => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(ct: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(http::header::CONTENT_TYPE, ct.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn form_json_query_and_token() {
+        let mut h = headers("application/x-www-form-urlencoded");
+        h.insert(
+            http::header::AUTHORIZATION,
+            "Bearer xoxb-1".parse().unwrap(),
+        );
+        let r = parse(
+            &h,
+            Some("limit=2"),
+            &Bytes::from_static(b"channel=C1&text=a+b"),
+        )
+        .unwrap();
+        assert_eq!(r.token.as_deref(), Some("xoxb-1"));
+        assert_eq!(r.str("text").as_deref(), Some("a b"));
+        assert_eq!(r.int("limit"), Ok(Some(2)));
+        let r = parse(
+            &headers("application/json; charset=utf-8"),
+            None,
+            &Bytes::from_static(br#"{"channel":"C1","token":"xoxp-2","blocks":[1]}"#),
+        )
+        .unwrap();
+        assert_eq!(r.token.as_deref(), Some("xoxp-2"));
+        assert_eq!(r.json("blocks"), Ok(Some(serde_json::json!([1]))));
+        assert!(!r.args.contains_key("token"));
+        assert_eq!(
+            parse(
+                &headers("application/json"),
+                None,
+                &Bytes::from_static(b"{nope")
+            )
+            .unwrap_err(),
+            WireError::InvalidJson
+        );
+        assert_eq!(
+            parse(
+                &headers("application/xml"),
+                None,
+                &Bytes::from_static(b"<a/>")
+            )
+            .unwrap_err(),
+            WireError::InvalidPostType
+        );
+        assert_eq!(
+            parse(
+                &headers("application/x-www-form-urlencoded"),
+                None,
+                &Bytes::from_static(b"a=\xff")
+            )
+            .unwrap_err(),
+            WireError::InvalidFormData
+        );
+    }
+
+    #[test]
+    fn multipart() {
+        let body = Bytes::from_static(b"--XyZ\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nHello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nline1\r\nline2\r\n--XyZ--\r\n");
+        let r = parse(&headers("multipart/form-data; boundary=XyZ"), None, &body).unwrap();
+        assert_eq!(r.str("title").as_deref(), Some("Hello"));
+        assert_eq!(r.files[0].filename, "a.txt");
+        assert_eq!(&r.files[0].data[..], b"line1\r\nline2");
+        assert!(parse(
+            &headers("multipart/form-data; boundary=XyZ"),
+            None,
+            &Bytes::from_static(b"garbage")
+        )
+        .is_err());
+        assert!(parse(
+            &headers("multipart/form-data"),
+            None,
+            &Bytes::from_static(b"x")
+        )
+        .is_err());
+    }
+}
