@@ -1,5 +1,6 @@
 //! The WebClient through the mock transport: the exact wire request for a form method and a
 //! JSON method, typed decoding, errors, pagination, and tokens kept out of every output.
+#![allow(clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
 

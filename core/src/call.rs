@@ -40,7 +40,7 @@ enum State {
     /// Waiting until the instant before the next attempt.
     Waiting(Instant),
     /// Finished; the result is waiting to be taken.
-    Finished(Result<SlackResponse>),
+    Finished(Box<Result<SlackResponse>>),
     /// The result was taken.
     Taken,
 }
@@ -128,7 +128,7 @@ impl Call {
                 self.state = State::InFlight;
                 Action::Sleep(Duration::ZERO)
             }
-            State::Finished(r) => Action::Done(r),
+            State::Finished(r) => Action::Done(*r),
             State::Taken => Action::Done(Err(Error::validation(
                 "call",
                 "polled after the call finished",
@@ -191,7 +191,7 @@ impl Call {
                 };
                 match parsed {
                     Ok(ok) => {
-                        self.state = State::Finished(Ok(ok));
+                        self.state = State::Finished(Box::new(Ok(ok)));
                         return;
                     }
                     Err(error) => FailedAttempt::Response { status, error },
@@ -253,23 +253,36 @@ impl Call {
                 let within_budget = self.policy.budget.is_none_or(|b| elapsed + delay < b);
                 if !safe {
                     tracing::debug!(method = %self.method, attempt = self.attempt, "not retried: the request may have been applied");
-                    self.state =
-                        State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                    self.state = State::Finished(Box::new(Err(final_error(
+                        err,
+                        &self.method,
+                        self.idempotent,
+                    ))));
                 } else if !self.replayable {
-                    self.state =
-                        State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                    self.state = State::Finished(Box::new(Err(final_error(
+                        err,
+                        &self.method,
+                        self.idempotent,
+                    ))));
                 } else if within_attempts && within_budget {
                     tracing::debug!(method = %self.method, attempt = self.attempt, ?delay, reason, "retrying");
                     self.last_delay = Some(delay);
                     self.state = State::Waiting(now + delay);
                 } else {
                     tracing::debug!(method = %self.method, attempt = self.attempt, "giving up: attempts or budget exhausted");
-                    self.state =
-                        State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                    self.state = State::Finished(Box::new(Err(final_error(
+                        err,
+                        &self.method,
+                        self.idempotent,
+                    ))));
                 }
             }
             RetryDecision::NoAction | RetryDecision::Forbid => {
-                self.state = State::Finished(Err(final_error(err, &self.method, self.idempotent)));
+                self.state = State::Finished(Box::new(Err(final_error(
+                    err,
+                    &self.method,
+                    self.idempotent,
+                ))));
             }
         }
     }

@@ -625,7 +625,7 @@ fn quote_param(s: &str) -> String {
 
 /// A boundary that occurs in none of the parts.
 fn pick_boundary(args: &Args) -> String {
-    let mut n: u64 = 0x5eed_5ac_c0de;
+    let mut n: u64 = 0x05ee_d5ac_c0de;
     loop {
         let b = format!("slack-sdk-rust-{n:016x}");
         let clashes = args.files.iter().any(|f| contains(&f.data, b.as_bytes()))

@@ -24,17 +24,17 @@ pub(crate) struct ApiRequest {
 /// Why a body could not be read; the Slack error code to answer with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WireError {
-    InvalidJson,
-    InvalidFormData,
-    InvalidPostType,
+    Json,
+    FormData,
+    PostType,
 }
 
 impl WireError {
     pub(crate) fn code(self) -> &'static str {
         match self {
-            WireError::InvalidJson => "invalid_json",
-            WireError::InvalidFormData => "invalid_form_data",
-            WireError::InvalidPostType => "invalid_post_type",
+            WireError::Json => "invalid_json",
+            WireError::FormData => "invalid_form_data",
+            WireError::PostType => "invalid_post_type",
         }
     }
 }
@@ -65,15 +65,15 @@ pub(crate) fn parse(
     if !body.is_empty() {
         match essence.as_str() {
             "application/json" => {
-                let v: Value = serde_json::from_slice(body).map_err(|_| WireError::InvalidJson)?;
+                let v: Value = serde_json::from_slice(body).map_err(|_| WireError::Json)?;
                 let Value::Object(m) = v else {
-                    return Err(WireError::InvalidJson);
+                    return Err(WireError::Json);
                 };
                 req.args.extend(m);
             }
             "application/x-www-form-urlencoded" | "" | "text/plain" => {
                 if std::str::from_utf8(body).is_err() {
-                    return Err(WireError::InvalidFormData);
+                    return Err(WireError::FormData);
                 }
                 for (k, v) in form_urlencoded::parse(body) {
                     req.args
@@ -86,7 +86,7 @@ pub(crate) fn parse(
                     .filter_map(|p| p.trim().strip_prefix("boundary="))
                     .next()
                     .map(|b| b.trim_matches('"').to_owned())
-                    .ok_or(WireError::InvalidFormData)?;
+                    .ok_or(WireError::FormData)?;
                 // The boundary is case-sensitive: take it from the original header.
                 let original = headers
                     .get(http::header::CONTENT_TYPE)
@@ -100,7 +100,7 @@ pub(crate) fn parse(
                     .unwrap_or(boundary);
                 parse_multipart(body, &original, &mut req)?;
             }
-            _ => return Err(WireError::InvalidPostType),
+            _ => return Err(WireError::PostType),
         }
     }
     if let Some(auth) = headers
@@ -135,19 +135,19 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 fn parse_multipart(body: &Bytes, boundary: &str, req: &mut ApiRequest) -> Result<(), WireError> {
     let delim = format!("--{boundary}");
-    let mut pos = find(body, delim.as_bytes(), 0).ok_or(WireError::InvalidFormData)?;
+    let mut pos = find(body, delim.as_bytes(), 0).ok_or(WireError::FormData)?;
     loop {
         let after = pos + delim.len();
         if body.get(after..after + 2) == Some(b"--") {
             return Ok(());
         }
         let head_start = after + 2;
-        let head_end = find(body, b"\r\n\r\n", head_start).ok_or(WireError::InvalidFormData)?;
-        let head = std::str::from_utf8(&body[head_start..head_end])
-            .map_err(|_| WireError::InvalidFormData)?;
+        let head_end = find(body, b"\r\n\r\n", head_start).ok_or(WireError::FormData)?;
+        let head =
+            std::str::from_utf8(&body[head_start..head_end]).map_err(|_| WireError::FormData)?;
         let content_start = head_end + 4;
         let next = find(body, format!("\r\n{delim}").as_bytes(), content_start)
-            .ok_or(WireError::InvalidFormData)?;
+            .ok_or(WireError::FormData)?;
         let content = body.slice(content_start..next);
         let mut name = None;
         let mut filename = None;
@@ -164,7 +164,7 @@ fn parse_multipart(body: &Bytes, boundary: &str, req: &mut ApiRequest) -> Result
                 }
             }
         }
-        let name = name.ok_or(WireError::InvalidFormData)?;
+        let name = name.ok_or(WireError::FormData)?;
         match filename {
             Some(filename) => req.files.push(Part {
                 field: name,
@@ -172,7 +172,7 @@ fn parse_multipart(body: &Bytes, boundary: &str, req: &mut ApiRequest) -> Result
                 data: content,
             }),
             None => {
-                let text = std::str::from_utf8(&content).map_err(|_| WireError::InvalidFormData)?;
+                let text = std::str::from_utf8(&content).map_err(|_| WireError::FormData)?;
                 req.args.insert(name, Value::String(text.to_owned()));
             }
         }
@@ -295,7 +295,7 @@ mod tests {
                 &Bytes::from_static(b"{nope")
             )
             .unwrap_err(),
-            WireError::InvalidJson
+            WireError::Json
         );
         assert_eq!(
             parse(
@@ -304,7 +304,7 @@ mod tests {
                 &Bytes::from_static(b"<a/>")
             )
             .unwrap_err(),
-            WireError::InvalidPostType
+            WireError::PostType
         );
         assert_eq!(
             parse(
@@ -313,7 +313,7 @@ mod tests {
                 &Bytes::from_static(b"a=\xff")
             )
             .unwrap_err(),
-            WireError::InvalidFormData
+            WireError::FormData
         );
     }
 

@@ -352,10 +352,8 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
         let mut ended = None;
         while let Some(ev) = conn.poll_event() {
             match ev {
-                ConnEvent::Event(ev) => {
-                    if !self.is_own_message(&ev) {
-                        self.dispatch(Event::Rtm(Arc::new(ev)));
-                    }
+                ConnEvent::Event(ev) if !self.is_own_message(&ev) => {
+                    self.dispatch(Event::Rtm(Arc::new(ev)));
                 }
                 ConnEvent::Acked { id, ack } => {
                     if let Some(tx) = self.acks.remove(&id) {

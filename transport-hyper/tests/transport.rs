@@ -1,4 +1,5 @@
 //! The hyper transport against real local servers.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

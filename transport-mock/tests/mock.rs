@@ -1,4 +1,5 @@
 //! The mock's own behaviour: ordering, repetition, faults, recording, virtual time.
+#![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
 

@@ -220,18 +220,14 @@ impl Connection {
         // Any frame proves the peer alive, not only pongs.
         self.handle_alive(now);
         match &ev {
-            RtmEvent::Ack(ack) => {
-                if self.pending.remove(&ack.reply_to).is_some() {
-                    let id = ack.reply_to;
-                    if ack.ok {
-                        self.events.push_back(ConnEvent::Acked {
-                            id,
-                            ack: ack.clone(),
-                        });
-                    } else {
-                        let error = SendError::Refused(ack.error.clone().unwrap_or(Value::Null));
-                        self.events.push_back(ConnEvent::SendFailed { id, error });
-                    }
+            RtmEvent::Ack(ack) if self.pending.remove(&ack.reply_to).is_some() => {
+                let id = ack.reply_to;
+                if ack.ok {
+                    let ack = ack.clone();
+                    self.events.push_back(ConnEvent::Acked { id, ack });
+                } else {
+                    let error = SendError::Refused(ack.error.clone().unwrap_or(Value::Null));
+                    self.events.push_back(ConnEvent::SendFailed { id, error });
                 }
             }
             RtmEvent::Goodbye => self.events.push_back(ConnEvent::Goodbye),

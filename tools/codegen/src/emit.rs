@@ -109,7 +109,7 @@ pub fn api(all: &[Method], responses: &BTreeMap<String, String>) -> String {
         }
     }
     let mut out = String::from(HEADER);
-    out.push_str("#![allow(clippy::too_many_arguments, clippy::new_without_default)]\n\n");
+    out.push_str("#![allow(clippy::too_many_arguments, clippy::new_without_default, clippy::module_inception)]\n\n");
     for (name, child) in &root.children {
         write_mod(&mut out, name, child, 0);
     }
