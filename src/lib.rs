@@ -29,8 +29,9 @@
 
 pub use slack_core as core;
 pub use slack_core::{
-    api, error, method, responses, retry, signature, types, Args, CallOptions, Encoding, Error,
-    ErrorCode, FilePart, Response, Result, RetryHandler, RetryPolicy, SlackResponse, Token,
+    api, blocks, error, files, limiter, method, responses, rtm as rtm_core, signature, types, Args,
+    CallOptions, Encoding, Error, ErrorCode, FilePart, Response, Result, RetryHandler, RetryPolicy,
+    SlackResponse, Token,
 };
 
 /// The Web API client over the default transport (tokio + hyper + rustls).
@@ -39,6 +40,13 @@ pub use slack_core::{
 /// `WebClient::builder()` configures base URL, `User-Agent`, retries and more.
 #[cfg(feature = "hyper")]
 pub type WebClient = slack_core::WebClient<slack_transport_hyper::HyperTransport>;
+
+/// Retries: the core's policy and handler trait, and the ready-made handlers, backoff and
+/// jitter of `slack-retry`.
+pub mod retry {
+    pub use slack_core::retry::*;
+    pub use slack_retry::*;
+}
 
 /// Transports.
 pub mod transport {
