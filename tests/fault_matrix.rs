@@ -40,7 +40,7 @@ fn client(emu: &Emulator) -> WebClient {
         .build_with(HyperTransport::builder().no_proxy().build().unwrap())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 enum Expect {
     /// Success, exactly one message stored.
     Posted,

@@ -37,7 +37,9 @@ fn watch(rtm: &RtmClient<HyperTransport>) -> mpsc::UnboundedReceiver<String> {
         async move {
             let label = match &ev {
                 Event::Rtm(e) => match &**e {
-                    RtmEvent::Message(m) => format!("message:{}", m.text.clone().unwrap_or_default()),
+                    RtmEvent::Message(m) => {
+                        format!("message:{}", m.text.clone().unwrap_or_default())
+                    }
                     other => other.kind().to_owned(),
                 },
                 other => other.name().to_owned(),
@@ -67,7 +69,10 @@ fn spawn(rtm: Arc<RtmClient<HyperTransport>>) -> tokio::task::JoinHandle<Result<
 #[tokio::test]
 async fn echo_bot_and_web_messages_arrive_as_events() {
     let emu = common::emulator().await;
-    let rtm = Arc::new(RtmClient::with_options(web(&emu, &emu.bot_token()), options()));
+    let rtm = Arc::new(RtmClient::with_options(
+        web(&emu, &emu.bot_token()),
+        options(),
+    ));
     let mut events = watch(&rtm);
     let (acked_tx, mut acked) = mpsc::unbounded_channel();
     rtm.on_message(move |ctx, msg| {
@@ -84,10 +89,21 @@ async fn echo_bot_and_web_messages_arrive_as_events() {
     expect(&mut events, "hello").await;
     let general = emu.channel_id("general").unwrap();
     // Ada posts over the Web API; the bot hears it over RTM and answers over RTM.
-    web(&emu, &emu.user_token()).call(chat::PostMessage::new(&general).text("ping?")).await.unwrap();
+    web(&emu, &emu.user_token())
+        .call(chat::PostMessage::new(&general).text("ping?"))
+        .await
+        .unwrap();
     expect(&mut events, "message:ping?").await;
-    let ack = tokio::time::timeout(WAIT, acked.recv()).await.unwrap().unwrap().unwrap();
-    let pong = emu.messages(&general).into_iter().find(|m| m["text"] == "pong!").unwrap();
+    let ack = tokio::time::timeout(WAIT, acked.recv())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let pong = emu
+        .messages(&general)
+        .into_iter()
+        .find(|m| m["text"] == "pong!")
+        .unwrap();
     assert_eq!(pong["ts"], ack.ts.unwrap().as_str());
     rtm.handle().stop();
     run.await.unwrap().unwrap();
@@ -96,19 +112,30 @@ async fn echo_bot_and_web_messages_arrive_as_events() {
 #[tokio::test]
 async fn send_message_resolves_with_the_ack() {
     let emu = common::emulator().await;
-    let rtm = Arc::new(RtmClient::with_options(web(&emu, &emu.bot_token()), options()));
+    let rtm = Arc::new(RtmClient::with_options(
+        web(&emu, &emu.bot_token()),
+        options(),
+    ));
     let mut events = watch(&rtm);
     let run = spawn(rtm.clone());
     expect(&mut events, "hello").await;
     let general = emu.channel_id("general").unwrap();
-    let ack = rtm.handle().send_message(&general, "via rtm").await.unwrap();
+    let ack = rtm
+        .handle()
+        .send_message(&general, "via rtm")
+        .await
+        .unwrap();
     assert!(ack.ok);
     assert_eq!(ack.text.as_deref(), Some("via rtm"));
     let stored = emu.messages(&general);
     assert_eq!(stored[0]["ts"], ack.ts.unwrap().as_str());
     // Refused by the server: a channel the bot is not in.
     let outside = emu.channel_id("outside").unwrap();
-    let e = rtm.handle().send_message(&outside, "nope").await.unwrap_err();
+    let e = rtm
+        .handle()
+        .send_message(&outside, "nope")
+        .await
+        .unwrap_err();
     assert!(matches!(e, slack_rtm::SendError::Refused(_)), "{e:?}");
     rtm.handle().typing(&general).await.unwrap();
     rtm.handle().stop();
@@ -139,7 +166,11 @@ async fn reconnects_after_close_goodbye_and_silence() {
     emu.rtm_ping_silence(true);
     let silenced = Instant::now();
     expect(&mut events, "close").await;
-    assert!(silenced.elapsed() < Duration::from_secs(5), "stale detection took {:?}", silenced.elapsed());
+    assert!(
+        silenced.elapsed() < Duration::from_secs(5),
+        "stale detection took {:?}",
+        silenced.elapsed()
+    );
     emu.rtm_ping_silence(false);
     expect(&mut events, "open").await;
     rtm.handle().stop();
@@ -149,14 +180,26 @@ async fn reconnects_after_close_goodbye_and_silence() {
 #[tokio::test]
 async fn rate_limited_connect_waits_retry_after() {
     let emu = common::emulator().await;
-    emu.inject(FaultRule::new("rtm.connect", Fault::RateLimited { retry_after: Some(1) }));
-    let rtm = Arc::new(RtmClient::with_options(web(&emu, &emu.bot_token()), options()));
+    emu.inject(FaultRule::new(
+        "rtm.connect",
+        Fault::RateLimited {
+            retry_after: Some(1),
+        },
+    ));
+    let rtm = Arc::new(RtmClient::with_options(
+        web(&emu, &emu.bot_token()),
+        options(),
+    ));
     let mut events = watch(&rtm);
     let started = Instant::now();
     let run = spawn(rtm.clone());
     expect(&mut events, "error").await;
     expect(&mut events, "open").await;
-    assert!(started.elapsed() >= Duration::from_secs(1), "reconnected after {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "reconnected after {:?}",
+        started.elapsed()
+    );
     rtm.handle().stop();
     run.await.unwrap().unwrap();
 }
@@ -180,13 +223,20 @@ async fn invalid_token_is_fatal() {
 #[tokio::test]
 async fn a_panicking_handler_is_reported_and_the_client_keeps_running() {
     let emu = common::emulator().await;
-    let rtm = Arc::new(RtmClient::with_options(web(&emu, &emu.bot_token()), options()));
+    let rtm = Arc::new(RtmClient::with_options(
+        web(&emu, &emu.bot_token()),
+        options(),
+    ));
     let mut events = watch(&rtm);
     rtm.on("hello", |_ctx, _ev| async { panic!("handler bug") });
     let run = spawn(rtm.clone());
     expect(&mut events, "error").await;
     let general = emu.channel_id("general").unwrap();
-    let ack = rtm.handle().send_message(&general, "still alive").await.unwrap();
+    let ack = rtm
+        .handle()
+        .send_message(&general, "still alive")
+        .await
+        .unwrap();
     assert!(ack.ok);
     rtm.handle().stop();
     run.await.unwrap().unwrap();
@@ -195,7 +245,10 @@ async fn a_panicking_handler_is_reported_and_the_client_keeps_running() {
 #[tokio::test]
 async fn stop_from_a_handler_runs_only_close_handlers_after() {
     let emu = common::emulator().await;
-    let rtm = Arc::new(RtmClient::with_options(web(&emu, &emu.bot_token()), options()));
+    let rtm = Arc::new(RtmClient::with_options(
+        web(&emu, &emu.bot_token()),
+        options(),
+    ));
     let mut events = watch(&rtm);
     rtm.on("hello", |ctx, _ev| async move { ctx.rtm.stop() });
     let res = tokio::time::timeout(WAIT, rtm.start()).await.unwrap();

@@ -13,7 +13,7 @@ use tracing::Instrument;
 use crate::api::SlackMethod;
 use crate::call::{Action, Call};
 use crate::error::{Error, Result};
-use crate::limiter::{LimitKey, Rate, RateLimiter};
+use crate::limiter::{LimitKey, Rate, RateLimiter, RateTable};
 use crate::method::MethodInfo;
 use crate::request::{encode_request, Args, CallOptions, ClientConfig, UNKNOWN_METHOD};
 use crate::response::{Response, SlackResponse};
@@ -46,6 +46,7 @@ struct Inner<T> {
     config: ClientConfig,
     retry: RetryPolicy,
     limiter: Option<Arc<dyn RateLimiter>>,
+    rates: RateTable,
     seed: u64,
     calls: AtomicU64,
 }
@@ -183,9 +184,11 @@ impl<T: HttpTransport> WebClient<T> {
         retry: Option<RetryPolicy>,
     ) -> Result<SlackResponse> {
         let limit = match (&self.inner.limiter, info, key) {
-            (Some(l), Some(info), Some(key)) => {
-                Rate::for_method(info).map(|rate| (l.clone(), key, rate))
-            }
+            (Some(l), Some(info), Some(key)) => self
+                .inner
+                .rates
+                .rate(info)
+                .map(|rate| (l.clone(), key, rate)),
             _ => None,
         };
         let policy = retry.unwrap_or_else(|| self.inner.retry.clone());
@@ -369,6 +372,7 @@ pub struct WebClientBuilder {
     retry: Option<RetryPolicy>,
     timer: Option<Arc<dyn Timer>>,
     limiter: Option<Arc<dyn RateLimiter>>,
+    rates: Option<RateTable>,
     error: Option<Error>,
 }
 
@@ -437,6 +441,12 @@ impl WebClientBuilder {
     /// same `Arc` to several clients to share it further.
     pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
         self.limiter = Some(limiter);
+        self
+    }
+
+    /// The allowances the limiter paces calls to (default [`RateTable::slack`]).
+    pub fn rate_table(mut self, rates: RateTable) -> Self {
+        self.rates = Some(rates);
         self
     }
 
@@ -514,6 +524,7 @@ impl WebClientBuilder {
                 config,
                 retry,
                 limiter: self.limiter,
+                rates: self.rates.unwrap_or_default(),
                 seed,
                 calls: AtomicU64::new(0),
             }),

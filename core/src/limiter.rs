@@ -64,24 +64,66 @@ impl Rate {
         }
     }
 
-    /// The rate Slack documents for `info`: Tier 1 1/min, Tier 2 20/min, Tier 3 50/min,
-    /// Tier 4 100/min (each with a burst of a tenth of a minute's allowance, at least 1), and
-    /// 1 per second per channel with a burst of 3 for `chat.postMessage`. `None` when the
-    /// documentation gives no usable number.
+    /// The rate [`RateTable::slack`] gives `info`.
     pub fn for_method(info: &MethodInfo) -> Option<Rate> {
-        if info.name == "chat.postMessage" {
-            return Some(Rate {
-                interval: Duration::from_secs(1),
-                burst: 3,
-            });
+        RateTable::slack().rate(info)
+    }
+}
+
+/// The allowance per method tier that a limiter paces calls to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateTable {
+    /// Calls per minute for tiers 1 to 4.
+    pub tiers_per_minute: [u32; 4],
+    /// `chat.postMessage` calls per minute per channel.
+    pub post_message_per_minute: u32,
+    /// Calls allowed back to back before the sustained rate applies (capped by each tier's
+    /// per-minute allowance).
+    pub burst: u32,
+}
+
+impl Default for RateTable {
+    fn default() -> Self {
+        RateTable::slack()
+    }
+}
+
+impl RateTable {
+    /// Slack's documented tiers: Tier 1 1/min, Tier 2 20/min, Tier 3 50/min, Tier 4
+    /// 100/min; `chat.postMessage` 1 per second per channel; bursts of 3. Slack tolerates
+    /// short bursts above these; staying under them keeps 429s away.
+    pub fn slack() -> Self {
+        RateTable {
+            tiers_per_minute: [1, 20, 50, 100],
+            post_message_per_minute: 60,
+            burst: 3,
         }
-        match info.tier {
-            RateTier::Special(_) | RateTier::Unknown => None,
-            tier => {
-                let n = tier.per_minute()?;
-                Some(Rate::per_minute(n, (n / 10).max(1)))
+    }
+
+    /// Custom allowances (for example a Slack emulator configured with other limits).
+    pub fn new(tiers_per_minute: [u32; 4], post_message_per_minute: u32, burst: u32) -> Self {
+        RateTable {
+            tiers_per_minute,
+            post_message_per_minute,
+            burst,
+        }
+    }
+
+    /// The pace for `info`; `None` when its tier gives no number (special limits).
+    pub fn rate(&self, info: &MethodInfo) -> Option<Rate> {
+        let n = if info.name == "chat.postMessage" {
+            self.post_message_per_minute
+        } else {
+            match info.tier {
+                RateTier::Tier1 => self.tiers_per_minute[0],
+                RateTier::Tier2 => self.tiers_per_minute[1],
+                RateTier::Tier3 => self.tiers_per_minute[2],
+                RateTier::Tier4 => self.tiers_per_minute[3],
+                RateTier::Special(_) | RateTier::Unknown => return None,
             }
-        }
+        };
+        Some(Rate::per_minute(n, self.burst.min(n)))
     }
 }
 
@@ -207,7 +249,9 @@ mod tests {
             Duration::from_secs(1)
         );
         let list = crate::method::lookup("conversations.list").unwrap();
-        assert_eq!(Rate::for_method(list), Some(Rate::per_minute(20, 2)));
+        assert_eq!(Rate::for_method(list), Some(Rate::per_minute(20, 3)));
+        let t1 = crate::method::lookup("rtm.connect").unwrap();
+        assert_eq!(Rate::for_method(t1), Some(Rate::per_minute(1, 1)));
         let args = Args::new().set("channel", "C1");
         assert_eq!(LimitKey::for_call(pm, &args).channel.as_deref(), Some("C1"));
         assert_eq!(LimitKey::for_call(list, &args).channel, None);

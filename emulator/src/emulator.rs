@@ -233,6 +233,11 @@ impl Emulator {
         self.shared.rtm_open.load(Ordering::Relaxed)
     }
 
+    /// Calls refused with 429 by the rate limiter so far (injected faults not counted).
+    pub fn rate_limited_count(&self) -> u64 {
+        self.shared.rate_limited.load(Ordering::Relaxed)
+    }
+
     /// HTTP requests served so far.
     pub fn request_count(&self) -> u64 {
         self.shared.requests.load(Ordering::Relaxed)

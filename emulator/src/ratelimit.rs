@@ -13,12 +13,11 @@ pub enum RateLimits {
     /// No limits (the library default: tests and benchmarks).
     #[default]
     Off,
-    /// Slack's documented tiers: Tier 1 1/min, Tier 2 20/min, Tier 3 50/min, Tier 4 100/min
-    /// (bursts of a fifth of a minute's allowance), `chat.postMessage` 1/s per channel with a
-    /// burst of 5. The binary's default.
+    /// Slack's documented tiers: Tier 1 1/min, Tier 2 20/min, Tier 3 50/min, Tier 4 100/min,
+    /// `chat.postMessage` 1/s per channel; bursts of up to 5 calls. The binary's default.
     SlackLike,
     /// Custom per-minute allowances per tier `[t1, t2, t3, t4]`, and `chat.postMessage` per
-    /// channel per minute.
+    /// channel per minute (bursts of up to 5 calls).
     Custom {
         /// Calls per minute for tiers 1 to 4.
         tiers: [u32; 4],
@@ -26,6 +25,9 @@ pub enum RateLimits {
         post_message_per_minute: u32,
     },
 }
+
+/// Calls allowed back to back.
+const BURST: u32 = 5;
 
 #[derive(Debug, Clone, Copy)]
 struct Rate {
@@ -48,7 +50,7 @@ impl RateLimits {
             burst: burst.max(1),
         };
         if info.name == "chat.postMessage" {
-            return Some(per_minute(pm, 5));
+            return Some(per_minute(pm, BURST.min(pm)));
         }
         let n = match info.tier {
             RateTier::Tier1 => tiers[0],
@@ -57,7 +59,7 @@ impl RateLimits {
             RateTier::Tier4 => tiers[3],
             RateTier::Special(_) | RateTier::Unknown => return None,
         };
-        Some(per_minute(n, (n / 5).max(2)))
+        Some(per_minute(n, BURST.min(n)))
     }
 }
 
@@ -110,7 +112,7 @@ mod tests {
         let ok = (0..10)
             .filter(|_| l.check(&RateLimits::SlackLike, info, "t", None, t0).is_ok())
             .count();
-        assert_eq!(ok, 4);
+        assert_eq!(ok, 5);
         let wait = l
             .check(&RateLimits::SlackLike, info, "t", None, t0)
             .unwrap_err();

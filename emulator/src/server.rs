@@ -61,6 +61,7 @@ pub(crate) struct Shared {
     pub(crate) conn_ids: AtomicU64,
     pub(crate) rtm_open: AtomicUsize,
     pub(crate) requests: AtomicU64,
+    pub(crate) rate_limited: AtomicU64,
     pub(crate) base_url: String,
     pub(crate) ws_base: String,
     pub(crate) shutdown_rx: watch::Receiver<bool>,
@@ -115,6 +116,7 @@ pub(crate) async fn start(
         conn_ids: AtomicU64::new(0),
         rtm_open: AtomicUsize::new(0),
         requests: AtomicU64::new(0),
+        rate_limited: AtomicU64::new(0),
         base_url: format!("http://{addr}/api/"),
         ws_base: format!("ws://{addr}/"),
         shutdown_rx: shutdown_rx.clone(),
@@ -297,6 +299,7 @@ async fn handle_api(
                 Instant::now(),
             );
         if let Err(wait) = limited {
+            shared.rate_limited.fetch_add(1, Ordering::Relaxed);
             let r = json_response(
                 StatusCode::TOO_MANY_REQUESTS,
                 &json!({"ok": false, "error": "ratelimited"}),
