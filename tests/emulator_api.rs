@@ -414,7 +414,7 @@ async fn conversations_lifecycle() {
         .await
         .unwrap();
     assert_eq!(info.channel.num_members, Some(1));
-    assert_eq!(info.channel.extra["locale"], "en-US");
+    assert_eq!(info.raw().get("channel")["locale"], "en-US");
 
     let ada = emu.user_id("ada").unwrap();
     let grace = emu.user_id("grace").unwrap();

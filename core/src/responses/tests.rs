@@ -32,7 +32,7 @@ fn chat_family() {
     assert_eq!(r.ts, "1503435956.000247");
     let m = r.message.as_ref().unwrap();
     assert_eq!(m.subtype.as_deref(), Some("bot_message"));
-    assert_eq!(m.extra["username"], "ecto1");
+    assert_eq!(r.raw().get("message")["username"], "ecto1");
     let r = decode::<chat::PostEphemeralResponse>(
         "chat.postEphemeral",
         include_str!("../../fixtures/chat.postEphemeral.json"),
@@ -75,7 +75,7 @@ fn conversations_family() {
         include_str!("../../fixtures/conversations.info.json"),
     )
     .unwrap();
-    assert_eq!(r.channel.extra["locale"], "en-US");
+    assert_eq!(r.raw().get("channel")["locale"], "en-US");
     let r = decode::<conversations::OpenResponse>(
         "conversations.open",
         include_str!("../../fixtures/conversations.open.json"),

@@ -156,9 +156,27 @@ pub struct MessageEvent {
     /// Whether the message is hidden (changes and deletions).
     #[serde(default)]
     pub hidden: bool,
-    /// Fields not modelled above (blocks, files, attachments, …).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    /// Block Kit blocks, as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocks: Option<Value>,
+    /// Legacy attachments, as JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Value>,
+    /// Shared files, as JSON (`file_share`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files: Option<Value>,
+    /// The edit marker (`{"user":…,"ts":…}`) of an edited message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited: Option<Value>,
+    /// The client's id for the message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_msg_id: Option<String>,
+    /// `channel`, `group`, `im` or `mpim`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_type: Option<String>,
+    /// The event's timestamp.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_ts: Option<String>,
 }
 
 /// A message subtype; unknown subtypes are kept.
@@ -440,7 +458,7 @@ mod tests {
         };
         assert_eq!(m.text.as_deref(), Some("hi"));
         assert_eq!(m.subtype, None);
-        assert_eq!(m.extra["client_msg_id"], "x");
+        assert_eq!(m.client_msg_id.as_deref(), Some("x"));
         let RtmEvent::Message(m) = decode_event(r#"{"type":"message","subtype":"message_changed","channel":"C1","hidden":true,"ts":"3","message":{"type":"message","text":"new","ts":"1"},"previous_message":{"type":"message","text":"old","ts":"1"}}"#).unwrap() else {
             panic!()
         };

@@ -1,5 +1,4 @@
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 /// A conversation: public or private channel, IM or MPIM.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -52,9 +51,6 @@ pub struct Conversation {
     /// The purpose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<Purpose>,
-    /// Fields not modelled above.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// A channel's topic or purpose.

@@ -1,5 +1,5 @@
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// A message, as returned by `chat.postMessage`, `conversations.history` and RTM events.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -44,9 +44,6 @@ pub struct Message {
     /// Reactions on the message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<Reaction>,
-    /// Fields not modelled above.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// One reaction on a message.

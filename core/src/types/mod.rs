@@ -1,6 +1,7 @@
 //! Shared Slack objects (messages, conversations, users) as they appear in responses and
 //! events. Every struct tolerates unknown and missing optional fields; the fields not
-//! modelled are kept in `extra`.
+//! modelled stay reachable in the raw JSON ([`crate::Response::raw`]). They hold no catch-all
+//! map: `#[serde(flatten)]` would make every decode buffer the whole object first.
 
 mod conversation;
 mod message;
