@@ -675,3 +675,15 @@ async fn state_endpoint_and_two_emulators() {
         "invalid_auth"
     );
 }
+
+#[tokio::test]
+async fn graceful_shutdown_stops_serving() {
+    let emu = common::emulator().await;
+    let c = common::one_shot(&emu);
+    c.call(auth::Test::new()).await.unwrap();
+    let addr = emu.addr();
+    emu.shutdown().await;
+    let e = c.call(auth::Test::new()).await.unwrap_err();
+    assert!(e.transport_error().is_some(), "{e:?}");
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}

@@ -44,7 +44,9 @@ async fn modal_server(secret: &'static str) -> std::net::SocketAddr {
                             .find(|(k, _)| k == "payload")
                             .and_then(|(_, v)| serde_json::from_str(&v).ok())
                             .unwrap_or(Value::Null);
-                        let email = payload["view"]["state"]["values"]["email"]["input"]["value"].as_str().unwrap_or("");
+                        let email = payload["view"]["state"]["values"]["email"]["input"]["value"]
+                            .as_str()
+                            .unwrap_or("");
                         if payload["type"] == "view_submission" && !email.contains('@') {
                             let errors = json!({"response_action": "errors", "errors": {"email": "That is not an email address"}});
                             return reply(200, errors.to_string());
@@ -52,7 +54,9 @@ async fn modal_server(secret: &'static str) -> std::net::SocketAddr {
                         reply(200, String::new())
                     }
                 });
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(tcp), svc).await;
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(tcp), svc)
+                    .await;
             });
         }
     });
@@ -75,16 +79,36 @@ async fn signed_interactions_reach_a_verifying_modal_server() {
         .start()
         .await
         .unwrap();
-    let (status, body) = emu.send_interaction(&submission("not-an-email")).await.unwrap();
+    let (status, body) = emu
+        .send_interaction(&submission("not-an-email"))
+        .await
+        .unwrap();
     assert_eq!(status, 200);
     let body: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["response_action"], "errors");
     assert_eq!(body["errors"]["email"], "That is not an email address");
-    let (status, body) = emu.send_interaction(&submission("ada@example.com")).await.unwrap();
+    let (status, body) = emu
+        .send_interaction(&submission("ada@example.com"))
+        .await
+        .unwrap();
     assert_eq!((status, body.as_str()), (200, ""));
     // Over the admin endpoint too.
-    let r = common::raw(&emu, http::Method::POST, "/_emulator/interaction", &[], submission("x").to_string().into_bytes()).await.unwrap();
-    assert_eq!(common::json(&r)["body"].as_str().unwrap().contains("response_action"), true);
+    let r = common::raw(
+        &emu,
+        http::Method::POST,
+        "/_emulator/interaction",
+        &[],
+        submission("x").to_string().into_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        common::json(&r)["body"]
+            .as_str()
+            .unwrap()
+            .contains("response_action"),
+        true
+    );
 
     // Signed with another secret: the app refuses it.
     let wrong = Emulator::builder()
@@ -93,7 +117,10 @@ async fn signed_interactions_reach_a_verifying_modal_server() {
         .start()
         .await
         .unwrap();
-    let (status, _) = wrong.send_interaction(&submission("ada@example.com")).await.unwrap();
+    let (status, _) = wrong
+        .send_interaction(&submission("ada@example.com"))
+        .await
+        .unwrap();
     assert_eq!(status, 401);
     let none = common::emulator().await;
     assert!(none.send_interaction(&json!({})).await.is_err());
@@ -103,22 +130,45 @@ async fn signed_interactions_reach_a_verifying_modal_server() {
 async fn websocket_garbage_gets_error_events_and_the_connection_survives() {
     let emu = common::emulator().await;
     let c = common::client(&emu);
-    let url = c.api_call("rtm.connect", slack_sdk::Args::new()).await.unwrap().get("url").as_str().unwrap().to_owned();
-    let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str()).await.unwrap();
+    let url = c
+        .api_call("rtm.connect", slack_sdk::Args::new())
+        .await
+        .unwrap()
+        .get("url")
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .unwrap();
     let next = |m: Option<Result<Message, _>>| -> Value {
-        let Some(Ok(Message::Text(t))) = m else { panic!("{m:?}") };
+        let Some(Ok(Message::Text(t))) = m else {
+            panic!("{m:?}")
+        };
         serde_json::from_str(t.as_str()).unwrap()
     };
     assert_eq!(next(ws.next().await)["type"], "hello");
     ws.send(Message::text("{{{ not json")).await.unwrap();
     assert_eq!(next(ws.next().await)["type"], "error");
-    ws.send(Message::Binary(Bytes::from_static(b"\x00\x01"))).await.unwrap();
+    ws.send(Message::Binary(Bytes::from_static(b"\x00\x01")))
+        .await
+        .unwrap();
     assert_eq!(next(ws.next().await)["type"], "error");
-    ws.send(Message::text(r#"{"id":7,"type":"ping","time":123}"#)).await.unwrap();
+    ws.send(Message::text(r#"{"id":7,"type":"ping","time":123}"#))
+        .await
+        .unwrap();
     let pong = next(ws.next().await);
-    assert_eq!((pong["type"].as_str(), pong["reply_to"].as_i64(), pong["time"].as_i64()), (Some("pong"), Some(7), Some(123)));
+    assert_eq!(
+        (
+            pong["type"].as_str(),
+            pong["reply_to"].as_i64(),
+            pong["time"].as_i64()
+        ),
+        (Some("pong"), Some(7), Some(123))
+    );
     // Bad handshakes are refused without harming the server.
-    let bad = tokio_tungstenite::connect_async(format!("ws://{}/rtm/S1?user=UNOPE", emu.addr())).await;
+    let bad =
+        tokio_tungstenite::connect_async(format!("ws://{}/rtm/S1?user=UNOPE", emu.addr())).await;
     assert!(bad.is_err());
     assert!(c.call(slack_sdk::api::auth::Test::new()).await.is_ok());
 }

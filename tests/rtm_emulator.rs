@@ -94,6 +94,23 @@ async fn echo_bot_and_web_messages_arrive_as_events() {
         .await
         .unwrap();
     expect(&mut events, "message:ping?").await;
+    let ada = web(&emu, &emu.user_token());
+    let posted = ada
+        .call(chat::PostMessage::new(&general).text("react to me"))
+        .await
+        .unwrap();
+    ada.call(slack_sdk::api::reactions::Add::new(
+        &general, &posted.ts, "eyes",
+    ))
+    .await
+    .unwrap();
+    expect(&mut events, "reaction_added").await;
+    let outside = emu.channel_id("outside").unwrap();
+    web(&emu, &emu.bot_token())
+        .call(slack_sdk::api::conversations::Join::new(&outside))
+        .await
+        .unwrap();
+    expect(&mut events, "member_joined_channel").await;
     let ack = tokio::time::timeout(WAIT, acked.recv())
         .await
         .unwrap()
@@ -260,4 +277,39 @@ async fn stop_from_a_handler_runs_only_close_handlers_after() {
     let hello = seen.iter().position(|e| e == "hello").unwrap();
     assert_eq!(&seen[hello + 1..], ["close"], "{seen:?}");
     assert_eq!(rtm.start().await, Err(RtmError::AlreadyStarted));
+}
+
+#[tokio::test]
+async fn skip_own_messages() {
+    let emu = common::emulator().await;
+    let mut opts = options();
+    opts.skip_own_messages = true;
+    let bot_web = web(&emu, &emu.bot_token());
+    let rtm = Arc::new(RtmClient::with_options(bot_web.clone(), opts));
+    let mut events = watch(&rtm);
+    let run = spawn(rtm.clone());
+    expect(&mut events, "hello").await;
+    let general = emu.channel_id("general").unwrap();
+    bot_web
+        .call(chat::PostMessage::new(&general).text("mine"))
+        .await
+        .unwrap();
+    web(&emu, &emu.user_token())
+        .call(chat::PostMessage::new(&general).text("theirs"))
+        .await
+        .unwrap();
+    // Events arrive in order: if "mine" were delivered it would come first.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let got = tokio::time::timeout_at(deadline, events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_ne!(got, "message:mine");
+        if got == "message:theirs" {
+            break;
+        }
+    }
+    rtm.handle().stop();
+    run.await.unwrap().unwrap();
 }

@@ -422,4 +422,98 @@ mod tests {
         assert!(evs.contains(&ConnEvent::Goodbye));
         assert!(c.is_open());
     }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Send,
+        Ack(usize),
+        Refuse(usize),
+        Advance(u64),
+        Frame,
+        Close,
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            3 => Just(Op::Send),
+            2 => (0usize..20).prop_map(Op::Ack),
+            1 => (0usize..20).prop_map(Op::Refuse),
+            3 => (0u64..20_000).prop_map(Op::Advance),
+            1 => Just(Op::Frame),
+            1 => Just(Op::Close),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Every send ends acked or failed — never forgotten — once the connection closes;
+        /// silence is reported stale within `stale_after` (+ one timer step).
+        #[test]
+        fn sends_resolve_and_silence_is_detected(ops in proptest::collection::vec(op(), 0..60)) {
+            let t0 = Instant::now();
+            let cfg = ConnectionConfig::default().ping_interval(Duration::from_secs(1)).ack_timeout(Duration::from_secs(10));
+            let mut c = Connection::new(cfg, t0);
+            let mut now = t0;
+            let mut ids = Vec::new();
+            let mut resolved = std::collections::HashSet::new();
+            let mut last_frame = t0;
+            let mut stale_seen = false;
+            for op in ops {
+                match op {
+                    Op::Send => if let Ok(id) = c.send_message("C1", "x", now) { ids.push(id) },
+                    Op::Ack(i) => if let Some(id) = ids.get(i) {
+                        c.handle_text(now, &format!(r#"{{"ok":true,"reply_to":{id},"ts":"1.0"}}"#));
+                        last_frame = now;
+                    },
+                    Op::Refuse(i) => if let Some(id) = ids.get(i) {
+                        c.handle_text(now, &format!(r#"{{"ok":false,"reply_to":{id},"error":{{"code":1}}}}"#));
+                        last_frame = now;
+                    },
+                    Op::Advance(ms) => {
+                        let target = now + Duration::from_millis(ms);
+                        while let Some(t) = c.poll_timeout().filter(|t| *t <= target) {
+                            now = t.max(now);
+                            c.handle_timeout(now);
+                            while c.poll_transmit().is_some() {}
+                            for ev in std::iter::from_fn(|| c.poll_event()).collect::<Vec<_>>() {
+                                match ev {
+                                    ConnEvent::Stale => {
+                                        stale_seen = true;
+                                        proptest::prop_assert!(now - last_frame <= cfg.stale_after() + Duration::from_millis(1));
+                                    }
+                                    ConnEvent::Acked { id, .. } | ConnEvent::SendFailed { id, .. } => { resolved.insert(id); }
+                                    _ => {}
+                                }
+                            }
+                        }
+                        now = target;
+                        if c.is_open() && !stale_seen {
+                            proptest::prop_assert!(now - last_frame < cfg.stale_after() + Duration::from_secs(1), "silence not detected");
+                        }
+                    }
+                    Op::Frame => {
+                        c.handle_text(now, r#"{"type":"pong","reply_to":1}"#);
+                        last_frame = now;
+                        stale_seen = false;
+                    }
+                    Op::Close => c.handle_closed(),
+                }
+                while c.poll_transmit().is_some() {}
+                for ev in std::iter::from_fn(|| c.poll_event()).collect::<Vec<_>>() {
+                    if let ConnEvent::Acked { id, .. } | ConnEvent::SendFailed { id, .. } = ev {
+                        proptest::prop_assert!(resolved.insert(id), "resolved twice: {}", id);
+                    }
+                }
+            }
+            c.handle_closed();
+            for ev in std::iter::from_fn(|| c.poll_event()).collect::<Vec<_>>() {
+                if let ConnEvent::Acked { id, .. } | ConnEvent::SendFailed { id, .. } = ev {
+                    proptest::prop_assert!(resolved.insert(id), "resolved twice: {}", id);
+                }
+            }
+            for id in &ids {
+                proptest::prop_assert!(resolved.contains(id), "send {} never resolved", id);
+            }
+        }
+    }
 }
