@@ -293,6 +293,104 @@ impl<T: HttpTransport> WebClient<T> {
     }
 }
 
+impl<T: HttpTransport> WebClient<T> {
+    /// Every item of a cursor-paginated method (`channels` of `conversations.list`,
+    /// `messages` of `conversations.history`, …), page after page, as JSON values.
+    ///
+    /// A 429 in the middle waits `Retry-After` (the client's retry policy) and resumes from
+    /// the same cursor; other errors end the stream.
+    pub fn items<R>(&self, request: R) -> Items
+    where
+        R: SlackMethod + 'static,
+        T: 'static,
+    {
+        let field = request.info().pagination.and_then(|p| p.items_field);
+        let name = request.info().name;
+        Items {
+            pages: self.pages(UntypedPages(request)),
+            field,
+            method: name,
+            buffer: std::collections::VecDeque::new(),
+        }
+    }
+}
+
+/// A request whose pages decode to JSON, for [`Items`].
+struct UntypedPages<R>(R);
+
+impl<R: SlackMethod> serde::Serialize for UntypedPages<R> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<R: SlackMethod> SlackMethod for UntypedPages<R> {
+    type Response = serde::de::IgnoredAny;
+    fn info(&self) -> &'static MethodInfo {
+        self.0.info()
+    }
+    fn to_args(&self) -> Result<Args> {
+        self.0.to_args()
+    }
+}
+
+/// A stream of the items of every page; see [`WebClient::items`].
+pub struct Items {
+    pages: Pages<serde::de::IgnoredAny>,
+    field: Option<&'static str>,
+    method: &'static str,
+    buffer: std::collections::VecDeque<serde_json::Value>,
+}
+
+impl fmt::Debug for Items {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("method", &self.method)
+            .field("buffered", &self.buffer.len())
+            .finish()
+    }
+}
+
+impl Items {
+    /// See [`Pages::resume_cursor`].
+    pub fn resume_cursor(&self) -> Option<&str> {
+        self.pages.resume_cursor()
+    }
+}
+
+impl Stream for Items {
+    type Item = Result<serde_json::Value>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            let Some(field) = self.field else {
+                let method = self.method;
+                self.field = Some("");
+                return Poll::Ready(Some(Err(Error::validation(
+                    "method",
+                    format!("{method} is not cursor-paginated or its items field is unknown; use pages()"),
+                ))));
+            };
+            if field.is_empty() {
+                return Poll::Ready(None);
+            }
+            match Pin::new(&mut self.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(page))) => {
+                    if let Some(items) = page.raw().get(field).as_array() {
+                        self.buffer.extend(items.iter().cloned());
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn clone_validation(e: &Error) -> Error {
     match e {
         Error::Validation { field, reason } => Error::validation(field.clone(), reason.clone()),
@@ -308,6 +406,8 @@ type PageFuture<D> = BoxFuture<'static, Result<Response<D>>>;
 pub struct Pages<D> {
     fetch: Box<dyn Fn(Option<String>) -> PageFuture<D> + Send + Sync>,
     in_flight: Option<PageFuture<D>>,
+    /// The cursor of the page in flight (`None` for the first page).
+    cursor: Option<String>,
     done: bool,
 }
 
@@ -323,8 +423,15 @@ impl<D: Send + 'static> Pages<D> {
         Pages {
             fetch: Box::new(fetch),
             in_flight: Some(first),
+            cursor: None,
             done: false,
         }
+    }
+
+    /// The cursor of the page being fetched — after an error, the page that failed. Resume
+    /// later with the same request and `.cursor(c)`. `None` means the first page.
+    pub fn resume_cursor(&self) -> Option<&str> {
+        self.cursor.as_deref()
     }
 }
 
@@ -343,8 +450,10 @@ impl<D: Send + 'static> Stream for Pages<D> {
             Poll::Ready(Ok(page)) => {
                 match page.raw().next_cursor() {
                     Some(c) => {
-                        let next = (self.fetch)(Some(c.to_owned()));
+                        let c = c.to_owned();
+                        let next = (self.fetch)(Some(c.clone()));
                         self.in_flight = Some(next);
+                        self.cursor = Some(c);
                     }
                     None => {
                         self.in_flight = None;

@@ -52,7 +52,7 @@ pub mod types;
 mod generated;
 mod util;
 
-pub use client::{Pages, WebClient, WebClientBuilder};
+pub use client::{Items, Pages, WebClient, WebClientBuilder};
 pub use error::{Error, ErrorCode, Result};
 pub use method::MethodInfo;
 pub use request::{Args, CallOptions, ClientConfig, Encoding, FilePart};
