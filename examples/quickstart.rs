@@ -8,62 +8,19 @@
 //! Against the emulator the client also waits for rate-limit slots proactively, so even a
 //! burst of calls never meets a 429.
 
-use std::process::ExitCode;
+pub mod support;
 
 use futures_util::StreamExt;
 use slack_sdk::api::{auth, chat, conversations, reactions};
-use slack_sdk::WebClient;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("quickstart failed: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let token = std::env::var("SLACK_BOT_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty());
-    // Keep the emulator alive for the whole run.
-    let mut _emulator = None;
-    let (client, channel) = match token {
-        Some(token) => {
-            let channel = std::env::var("SLACK_CHANNEL").unwrap_or_else(|_| "#general".into());
-            println!("Using real Slack (SLACK_BOT_TOKEN is set), channel {channel}");
-            (WebClient::new(token), channel)
-        }
-        None => {
-            let emu = slack_emulator::Emulator::builder()
-                .rate_limits(slack_emulator::RateLimits::SlackLike)
-                .start()
-                .await?;
-            println!(
-                "No SLACK_BOT_TOKEN: using the embedded emulator at {}",
-                emu.base_url()
-            );
-            let client: WebClient = WebClient::builder()
-                .token(emu.bot_token())
-                .base_url(emu.base_url())
-                .proactive_rate_limiting()
-                .build();
-            let channel = emu
-                .channel_id("general")
-                .ok_or("the emulator has no #general")?;
-            _emulator = Some(emu);
-            (client, channel)
-        }
-    };
-
+/// Post, reply, react, list.
+pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
+    let client = &s.client;
     let me = client.call(auth::Test::new()).await?;
     println!("Authenticated as {} in {}", me.user, me.team);
 
     let posted = client
-        .call(chat::PostMessage::new(&channel).text("Hello from slack-sdk for Rust :wave:"))
+        .call(chat::PostMessage::new(&s.channel).text("Hello from slack-sdk for Rust :wave:"))
         .await?;
     println!("Posted message {} in {}", posted.ts, posted.channel);
 
@@ -90,4 +47,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{} channels: {}", names.len(), names.join(", "));
     Ok(())
+}
+
+#[allow(dead_code)]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    support::exit(async { run(&support::session().await?).await }.await)
 }

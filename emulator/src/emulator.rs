@@ -201,6 +201,11 @@ impl Emulator {
         server::add_token(&self.shared, token, user, scopes);
     }
 
+    /// The rate limiting in force.
+    pub fn rate_limits(&self) -> RateLimits {
+        self.shared.config().rate_limits
+    }
+
     /// Change rate limiting while running.
     pub fn set_rate_limits(&self, limits: RateLimits) {
         self.shared
