@@ -214,3 +214,49 @@ async fn bad_settings_and_bodies_give_typed_errors() {
         ));
     assert_eq!(c.call(auth::Test::new()).await.unwrap().user_id, "U1");
 }
+
+#[tokio::test]
+async fn block_kit_limits_are_checked_before_sending() {
+    use slack_sdk::blocks::{Block, SectionBlock, Text, View};
+    let mock = MockTransport::new();
+    let c = client(&mock);
+    let too_many: Vec<Block> = (0..51).map(|_| Block::divider()).collect();
+    let e = c
+        .call(chat::PostMessage::new("C1").blocks(&too_many))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Validation { field, .. } if field == "blocks"),
+        "{e:?}"
+    );
+    let long: Vec<Block> = vec![SectionBlock::new(Text::mrkdwn("x".repeat(3001))).into()];
+    let e = c
+        .call(chat::PostMessage::new("C1").blocks(&long))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Validation { field, .. } if field == "blocks[0].text.text"),
+        "{e:?}"
+    );
+    let view = View::modal("This title is longer than 24");
+    let e = c
+        .call(slack_sdk::api::views::Open::new(&view).trigger_id("t"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::Validation { field, .. } if field == "view.title.text"),
+        "{e:?}"
+    );
+    // A JSON string counts too (form-encoded callers).
+    let e = c
+        .api_call(
+            "chat.postMessage",
+            Args::new()
+                .set("channel", "C1")
+                .set("blocks", serde_json::to_string(&too_many).unwrap()),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::Validation { .. }));
+    assert_eq!(mock.request_count(), 0, "nothing was sent");
+}

@@ -457,6 +457,7 @@ pub fn encode_request(
         ));
     }
     let info = crate::method::lookup(method).unwrap_or(&UNKNOWN_METHOD);
+    check_block_kit_limits(args)?;
     let mut headers = config.headers.clone();
     headers.insert(USER_AGENT, config.user_agent.clone());
     if let Some(token) = options.token.as_ref().or(config.token.as_ref()) {
@@ -531,6 +532,21 @@ pub fn encode_request(
         body: Body::Full(body),
         timeout: options.timeout.or(config.timeout),
     })
+}
+
+/// Block Kit limits on `blocks` and `view`, whether they are JSON or a JSON string.
+fn check_block_kit_limits(args: &Args) -> Result<()> {
+    let parsed = |v: &Value| match v {
+        Value::String(s) => serde_json::from_str::<Value>(s).ok(),
+        other => Some(other.clone()),
+    };
+    if let Some(blocks) = args.get("blocks").and_then(|v| parsed(v)) {
+        crate::blocks::validate_message_blocks(&blocks, "blocks")?;
+    }
+    if let Some(view) = args.get("view").and_then(|v| parsed(v)) {
+        crate::blocks::validate_view(&view, "view")?;
+    }
+    Ok(())
 }
 
 fn is_valid_method_name(name: &str) -> bool {
