@@ -540,10 +540,10 @@ fn check_block_kit_limits(args: &Args) -> Result<()> {
         Value::String(s) => serde_json::from_str::<Value>(s).ok(),
         other => Some(other.clone()),
     };
-    if let Some(blocks) = args.get("blocks").and_then(|v| parsed(v)) {
+    if let Some(blocks) = args.get("blocks").and_then(parsed) {
         crate::blocks::validate_message_blocks(&blocks, "blocks")?;
     }
-    if let Some(view) = args.get("view").and_then(|v| parsed(v)) {
+    if let Some(view) = args.get("view").and_then(parsed) {
         crate::blocks::validate_view(&view, "view")?;
     }
     Ok(())
