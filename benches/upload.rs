@@ -40,7 +40,10 @@ fn main() {
     let file = std::fs::File::create(&path).unwrap();
     file.set_len(mib * 1024 * 1024).unwrap(); // sparse: no disk or page cache cost
     drop(file);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let mut _emu = None;
         let (base, token, channel) = match (url, token) {
@@ -58,7 +61,11 @@ fn main() {
             .build_with(HyperTransport::builder().no_proxy().build().unwrap());
         let channel = match channel {
             Some(c) => c,
-            None => client.api_call("conversations.list", slack_sdk::Args::new()).await.unwrap().get("channels")[0]["id"]
+            None => client
+                .api_call("conversations.list", slack_sdk::Args::new())
+                .await
+                .unwrap()
+                .get("channels")[0]["id"]
                 .as_str()
                 .unwrap()
                 .to_owned(),
@@ -70,8 +77,16 @@ fn main() {
             .await
             .expect("upload");
         let secs = started.elapsed().as_secs_f64();
-        println!("uploaded {mib} MiB as {} in {secs:.1} s ({:.0} MiB/s)", done.files[0].id, mib as f64 / secs);
-        println!("RSS before {} KiB, peak (VmHWM) {} KiB", before, status_kib("VmHWM:"));
+        println!(
+            "uploaded {mib} MiB as {} in {secs:.1} s ({:.0} MiB/s)",
+            done.files[0].id,
+            mib as f64 / secs
+        );
+        println!(
+            "RSS before {} KiB, peak (VmHWM) {} KiB",
+            before,
+            status_kib("VmHWM:")
+        );
     });
     std::fs::remove_file(&path).ok();
 }

@@ -37,11 +37,8 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     let opened = c
         .call(views::Open::new(modal("Sign up")).trigger_id(&trigger))
         .await?;
-    let id = opened["view"]["id"].as_str().unwrap_or_default().to_owned();
-    let hash = opened["view"]["hash"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let id = opened.view.id.clone();
+    let hash = opened.view.hash.clone();
     // The hash makes the update fail if someone else updated the view meanwhile.
     c.call(
         views::Update::new(modal("Sign up (2/2)"))

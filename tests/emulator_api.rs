@@ -237,21 +237,23 @@ async fn threads_edits_deletes_and_reactions() {
         .call(conversations::Replies::new(&general, &parent.ts))
         .await
         .unwrap();
-    assert_eq!(replies["messages"].as_array().unwrap().len(), 3);
+    assert_eq!(replies.messages.len(), 3);
     let history = c.call(conversations::History::new(&general)).await.unwrap();
-    let texts: Vec<&str> = history["messages"]
-        .as_array()
-        .unwrap()
+    let texts: Vec<&str> = history
+        .messages
         .iter()
-        .map(|m| m["text"].as_str().unwrap())
+        .map(|m| m.text.as_deref().unwrap())
         .collect();
     assert_eq!(
         texts,
         ["r2", "parent"],
         "newest first; only broadcast replies at top level"
     );
-    assert_eq!(history["messages"][1]["reply_count"], 2);
-    assert_eq!(history["messages"][0]["subtype"], "thread_broadcast");
+    assert_eq!(history.messages[1].reply_count, Some(2));
+    assert_eq!(
+        history.messages[0].subtype.as_deref(),
+        Some("thread_broadcast")
+    );
 
     let up = c
         .call(chat::Update::new(&general, &parent.ts).text("edited"))
@@ -486,12 +488,16 @@ async fn users() {
     let c = common::client(&emu);
     let ada = emu.user_id("ada").unwrap();
     let info = c.call(users::Info::new(&ada)).await.unwrap();
-    assert_eq!(info["user"]["name"], "ada");
+    assert_eq!(info.user.name, "ada");
+    assert_eq!(
+        info.user.profile.as_ref().unwrap().email.as_deref(),
+        Some("ada@example.com")
+    );
     let by_email = c
         .call(users::LookupByEmail::new("grace@example.com"))
         .await
         .unwrap();
-    assert_eq!(by_email["user"]["name"], "grace");
+    assert_eq!(by_email.user.name, "grace");
     assert_eq!(
         code(&c.call(users::Info::new("UNOPE")).await.unwrap_err()),
         "user_not_found"
@@ -613,13 +619,13 @@ async fn views_with_hash_conflict() {
         .call(views::Open::new(&modal).trigger_id("trigger-1"))
         .await
         .unwrap();
-    let id = opened["view"]["id"].as_str().unwrap().to_owned();
-    let hash = opened["view"]["hash"].as_str().unwrap().to_owned();
+    let id = opened.view.id.clone();
+    let hash = opened.view.hash.clone();
     let updated = c
         .call(views::Update::new(&modal).view_id(&id).hash(&hash))
         .await
         .unwrap();
-    assert_ne!(updated["view"]["hash"], hash.as_str());
+    assert_ne!(updated.view.hash, hash);
     let e = c
         .call(views::Update::new(&modal).view_id(&id).hash(&hash))
         .await
@@ -629,7 +635,7 @@ async fn views_with_hash_conflict() {
         .call(views::Push::new(&modal).trigger_id("trigger-2"))
         .await
         .unwrap();
-    assert_ne!(pushed["view"]["id"], id.as_str());
+    assert_ne!(pushed.view.id, id);
     let home = json!({"type": "home", "blocks": []});
     let ada = emu.user_id("ada").unwrap();
     c.call(views::Publish::new(&ada, &home)).await.unwrap();

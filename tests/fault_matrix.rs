@@ -257,3 +257,68 @@ async fn faults_over_the_admin_endpoint_for_any_client() {
         .unwrap();
     assert!(c.call(conversations::List::new()).await.is_ok());
 }
+
+/// `files.completeUploadExternal` failing transiently is retried with the same file ids:
+/// the upload is neither lost nor shared twice.
+#[tokio::test]
+async fn completing_an_upload_survives_transient_failures() {
+    use slack_sdk::files::{FilesUploadV2, UploadFile};
+    let faults = vec![
+        Fault::ApiError {
+            code: "fatal_error".into(),
+            retry_after: None,
+        },
+        Fault::DropAfterApply,
+        Fault::Status {
+            status: 503,
+            retry_after: None,
+        },
+        Fault::DropBeforeResponse,
+    ];
+    for fault in faults {
+        let emu = common::emulator().await;
+        let general = emu.channel_id("general").unwrap();
+        emu.inject(FaultRule::new(
+            "files.completeUploadExternal",
+            fault.clone(),
+        ));
+        let done = client(&emu)
+            .files_upload_v2(
+                FilesUploadV2::new(UploadFile::bytes("a.txt", "abc")).channel(&general),
+            )
+            .await;
+        let done = done.unwrap_or_else(|e| panic!("{fault:?}: {e:?}"));
+        assert_eq!(done.files.len(), 1, "{fault:?}");
+        let shares = emu
+            .messages(&general)
+            .iter()
+            .filter(|m| m["subtype"] == "file_share")
+            .count();
+        assert_eq!(shares, 1, "{fault:?}: shared exactly once");
+    }
+    // A failed POST to the upload URL is a typed error with status and body.
+    let emu = common::emulator().await;
+    let c = client(&emu);
+    let target = c
+        .api_call(
+            "files.getUploadURLExternal",
+            slack_sdk::Args::new().set("filename", "x").set("length", 1),
+        )
+        .await
+        .unwrap();
+    let bad_url = target
+        .get("upload_url")
+        .as_str()
+        .unwrap()
+        .replace("/upload/", "/upload/NOPE");
+    let mut req = slack_sdk::core::transport::HttpRequest::new(http::Method::POST, bad_url);
+    req.body = "x".into();
+    let resp = slack_sdk::core::transport::HttpTransport::send(c.transport(), req)
+        .await
+        .unwrap();
+    let e = slack_sdk::core::response::parse_plain("upload", resp).unwrap_err();
+    assert!(
+        matches!(&e, Error::Http(h) if h.status == 404 && &h.body[..] == b"file not found"),
+        "{e:?}"
+    );
+}

@@ -6080,11 +6080,12 @@ pub mod bookmarks {
     }
 
     impl crate::api::SlackMethod for Add {
-        type Response = serde_json::Value;
+        type Response = crate::responses::bookmarks::BookmarkResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[150]
         }
     }
+    pub use crate::responses::bookmarks::BookmarkResponse;
     /// `bookmarks.edit`: Edit bookmark.
     ///
     /// Rate limit: Tier2. Bot scopes: `bookmarks:write`. User scopes: `bookmarks:write`.
@@ -6142,7 +6143,7 @@ pub mod bookmarks {
     }
 
     impl crate::api::SlackMethod for Edit {
-        type Response = serde_json::Value;
+        type Response = crate::responses::bookmarks::BookmarkResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[151]
         }
@@ -6172,11 +6173,12 @@ pub mod bookmarks {
     }
 
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::bookmarks::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[152]
         }
     }
+    pub use crate::responses::bookmarks::ListResponse;
     /// `bookmarks.remove`: Remove bookmark from the channel.
     ///
     /// Rate limit: Tier2. Bot scopes: `bookmarks:write`. User scopes: `bookmarks:write`.
@@ -6218,7 +6220,7 @@ pub mod bookmarks {
     }
 
     impl crate::api::SlackMethod for Remove {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[153]
         }
@@ -6261,11 +6263,12 @@ pub mod bots {
     }
 
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::bots::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[154]
         }
     }
+    pub use crate::responses::bots::InfoResponse;
 }
 /// The `calls` family.
 pub mod calls {
@@ -7415,11 +7418,12 @@ pub mod chat {
     }
 
     impl crate::api::SlackMethod for GetPermalink {
-        type Response = serde_json::Value;
+        type Response = crate::responses::chat::PermalinkResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[185]
         }
     }
+    pub use crate::responses::chat::PermalinkResponse;
     /// `chat.meMessage`: Share a me message into a channel.
     ///
     /// Rate limit: Tier3. Bot scopes: `chat:write`. User scopes: `chat:write`.
@@ -7439,7 +7443,7 @@ pub mod chat {
     }
 
     impl crate::api::SlackMethod for MeMessage {
-        type Response = serde_json::Value;
+        type Response = crate::responses::chat::DeleteResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[186]
         }
@@ -7840,11 +7844,12 @@ pub mod chat {
     }
 
     impl crate::api::SlackMethod for ScheduleMessage {
-        type Response = serde_json::Value;
+        type Response = crate::responses::chat::ScheduleMessageResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[189]
         }
     }
+    pub use crate::responses::chat::ScheduleMessageResponse;
     /// `chat.startStream`: Starts a new streaming conversation.
     ///
     /// Rate limit: Tier2. Bot scopes: `chat:write`.
@@ -8560,11 +8565,12 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for History {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::HistoryResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[203]
         }
     }
+    pub use crate::responses::conversations::HistoryResponse;
     /// `conversations.info`: Retrieve information about a conversation.
     ///
     /// Rate limit: Tier3. Bot scopes: `groups:read`, `im:read`, `mpim:read`, `channels:read`. User scopes: `groups:read`, `im:read`, `mpim:read`, `channels:read`.
@@ -8633,7 +8639,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for Invite {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[205]
         }
@@ -8735,7 +8741,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for Kick {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[208]
         }
@@ -9011,7 +9017,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for Rename {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[215]
         }
@@ -9083,7 +9089,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for Replies {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::HistoryResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[216]
         }
@@ -9107,7 +9113,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for SetPurpose {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[220]
         }
@@ -9131,7 +9137,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for SetTopic {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[221]
         }
@@ -9154,7 +9160,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for Unarchive {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[222]
         }
@@ -9445,7 +9451,7 @@ pub mod dnd {
     }
 
     impl crate::api::SlackMethod for EndDnd {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[224]
         }
@@ -9467,11 +9473,12 @@ pub mod dnd {
     }
 
     impl crate::api::SlackMethod for EndSnooze {
-        type Response = serde_json::Value;
+        type Response = crate::responses::dnd::SnoozeResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[225]
         }
     }
+    pub use crate::responses::dnd::SnoozeResponse;
     /// `dnd.info`: Retrieves a user's current Do Not Disturb status.
     ///
     /// Rate limit: Tier3. Bot scopes: `dnd:read`. User scopes: `dnd:read`.
@@ -9505,11 +9512,12 @@ pub mod dnd {
     }
 
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::dnd::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[226]
         }
     }
+    pub use crate::responses::dnd::InfoResponse;
     /// `dnd.setSnooze`: Turns on Do Not Disturb mode for the current user, or changes its duration.
     ///
     /// Rate limit: Tier2. User scopes: `dnd:write`.
@@ -9528,7 +9536,7 @@ pub mod dnd {
     }
 
     impl crate::api::SlackMethod for SetSnooze {
-        type Response = serde_json::Value;
+        type Response = crate::responses::dnd::SnoozeResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[227]
         }
@@ -9560,11 +9568,12 @@ pub mod dnd {
     }
 
     impl crate::api::SlackMethod for TeamInfo {
-        type Response = serde_json::Value;
+        type Response = crate::responses::dnd::TeamInfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[228]
         }
     }
+    pub use crate::responses::dnd::TeamInfoResponse;
 }
 /// The `emoji` family.
 pub mod emoji {
@@ -9595,11 +9604,12 @@ pub mod emoji {
     }
 
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::emoji::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[229]
         }
     }
+    pub use crate::responses::emoji::ListResponse;
 }
 /// The `entity` family.
 pub mod entity {
@@ -9858,11 +9868,12 @@ pub mod files {
     }
 
     impl crate::api::SlackMethod for CompleteUploadExternal {
-        type Response = serde_json::Value;
+        type Response = crate::responses::files::CompleteUploadResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[234]
         }
     }
+    pub use crate::responses::files::CompleteUploadResponse;
     /// `files.delete`: Deletes a file.
     ///
     /// Rate limit: Tier3. Bot scopes: `files:write`. User scopes: `files:write`.
@@ -9881,7 +9892,7 @@ pub mod files {
     }
 
     impl crate::api::SlackMethod for Delete {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[235]
         }
@@ -9921,11 +9932,12 @@ pub mod files {
     }
 
     impl crate::api::SlackMethod for GetUploadURLExternal {
-        type Response = serde_json::Value;
+        type Response = crate::responses::files::UploadUrlResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[236]
         }
     }
+    pub use crate::responses::files::UploadUrlResponse;
     /// `files.info`: Gets information about a file.
     ///
     /// Rate limit: Tier4. Bot scopes: `files:read`. User scopes: `files:read`.
@@ -9976,11 +9988,12 @@ pub mod files {
     }
 
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::files::FileResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[237]
         }
     }
+    pub use crate::responses::files::FileResponse;
     /// `files.list`: List files for a team, in a channel, or from a user with applied filters.
     ///
     /// Rate limit: Tier3. Bot scopes: `files:read`. User scopes: `files:read`.
@@ -10070,11 +10083,12 @@ pub mod files {
     }
 
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::files::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[238]
         }
     }
+    pub use crate::responses::files::ListResponse;
     /// `files.revokePublicURL`: Revokes public/external sharing access for a file
     ///
     /// Rate limit: Tier3. Bot scopes: `files:write`. User scopes: `files:write`.
@@ -10287,11 +10301,12 @@ pub mod files {
         }
 
         impl crate::api::SlackMethod for Add {
-            type Response = serde_json::Value;
+            type Response = crate::responses::files::FileResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[239]
             }
         }
+        pub use crate::responses::files::FileResponse;
         /// `files.remote.info`: Retrieve information about a remote file added to Slack
         ///
         /// Rate limit: Tier2. Bot scopes: `remote_files:read`. User scopes: `remote_files:read`.
@@ -10325,7 +10340,7 @@ pub mod files {
         }
 
         impl crate::api::SlackMethod for Info {
-            type Response = serde_json::Value;
+            type Response = crate::responses::files::FileResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[240]
             }
@@ -10387,11 +10402,12 @@ pub mod files {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::files::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[241]
             }
         }
+        pub use crate::responses::files::ListResponse;
         /// `files.remote.remove`: Remove a remote file.
         ///
         /// Rate limit: Tier2. Bot scopes: `remote_files:write`.
@@ -10425,7 +10441,7 @@ pub mod files {
         }
 
         impl crate::api::SlackMethod for Remove {
-            type Response = serde_json::Value;
+            type Response = crate::responses::Empty;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[242]
             }
@@ -10465,7 +10481,7 @@ pub mod files {
         }
 
         impl crate::api::SlackMethod for Share {
-            type Response = serde_json::Value;
+            type Response = crate::responses::files::FileResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[243]
             }
@@ -10543,7 +10559,7 @@ pub mod files {
         }
 
         impl crate::api::SlackMethod for Update {
-            type Response = serde_json::Value;
+            type Response = crate::responses::files::FileResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[244]
             }
@@ -12722,7 +12738,7 @@ pub mod pins {
     }
 
     impl crate::api::SlackMethod for Add {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[291]
         }
@@ -12745,11 +12761,12 @@ pub mod pins {
     }
 
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::pins::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[292]
         }
     }
+    pub use crate::responses::pins::ListResponse;
     /// `pins.remove`: Un-pins an item from a channel.
     ///
     /// Rate limit: Tier2. Bot scopes: `pins:write`. User scopes: `pins:write`.
@@ -12776,7 +12793,7 @@ pub mod pins {
     }
 
     impl crate::api::SlackMethod for Remove {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[293]
         }
@@ -13054,11 +13071,12 @@ pub mod reminders {
     }
 
     impl crate::api::SlackMethod for Add {
-        type Response = serde_json::Value;
+        type Response = crate::responses::reminders::ReminderResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[298]
         }
     }
+    pub use crate::responses::reminders::ReminderResponse;
     /// `reminders.complete`: Marks a reminder as complete.
     ///
     /// Rate limit: Tier2. User scopes: `reminders:write`.
@@ -13085,7 +13103,7 @@ pub mod reminders {
     }
 
     impl crate::api::SlackMethod for Complete {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[299]
         }
@@ -13116,7 +13134,7 @@ pub mod reminders {
     }
 
     impl crate::api::SlackMethod for Delete {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[300]
         }
@@ -13147,7 +13165,7 @@ pub mod reminders {
     }
 
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::reminders::ReminderResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[301]
         }
@@ -13177,11 +13195,12 @@ pub mod reminders {
     }
 
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::reminders::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[302]
         }
     }
+    pub use crate::responses::reminders::ListResponse;
 }
 /// The `rtm` family.
 pub mod rtm {
@@ -13220,11 +13239,12 @@ pub mod rtm {
     }
 
     impl crate::api::SlackMethod for Connect {
-        type Response = serde_json::Value;
+        type Response = crate::responses::rtm::ConnectResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[303]
         }
     }
+    pub use crate::responses::rtm::ConnectResponse;
     /// `rtm.start`: Deprecated: Starts a Real Time Messaging session. Use rtm.connect instead.
     ///
     /// Rate limit: Tier1.
@@ -13377,11 +13397,12 @@ pub mod search {
     }
 
     impl crate::api::SlackMethod for All {
-        type Response = serde_json::Value;
+        type Response = crate::responses::search::AllResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[305]
         }
     }
+    pub use crate::responses::search::AllResponse;
     /// `search.files`: Searches for files matching a query.
     ///
     /// Rate limit: Tier2. User scopes: `search:read`.
@@ -13448,11 +13469,12 @@ pub mod search {
     }
 
     impl crate::api::SlackMethod for Files {
-        type Response = serde_json::Value;
+        type Response = crate::responses::search::FilesResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[306]
         }
     }
+    pub use crate::responses::search::FilesResponse;
     /// `search.messages`: Searches for messages matching a query.
     ///
     /// Rate limit: Tier2. User scopes: `search:read`.
@@ -13527,11 +13549,12 @@ pub mod search {
     }
 
     impl crate::api::SlackMethod for Messages {
-        type Response = serde_json::Value;
+        type Response = crate::responses::search::MessagesResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[307]
         }
     }
+    pub use crate::responses::search::MessagesResponse;
 }
 /// The `slack_lists` family.
 pub mod slack_lists {
@@ -14096,7 +14119,7 @@ pub mod stars {
     }
 
     impl crate::api::SlackMethod for Add {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[320]
         }
@@ -14161,11 +14184,12 @@ pub mod stars {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::stars::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[321]
         }
     }
+    pub use crate::responses::stars::ListResponse;
     /// `stars.remove`: Removes a saved item (star) from an item.
     ///
     /// Rate limit: Tier2. User scopes: `stars:write`.
@@ -14215,7 +14239,7 @@ pub mod stars {
     }
 
     impl crate::api::SlackMethod for Remove {
-        type Response = serde_json::Value;
+        type Response = crate::responses::Empty;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[322]
         }
@@ -14382,11 +14406,12 @@ pub mod team {
     }
 
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::team::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[328]
         }
     }
+    pub use crate::responses::team::InfoResponse;
     /// `team.integrationLogs`: Gets the integration logs for the current team.
     ///
     /// Rate limit: Tier2. User scopes: `admin`.
@@ -14770,11 +14795,12 @@ pub mod usergroups {
     }
 
     impl crate::api::SlackMethod for Create {
-        type Response = serde_json::Value;
+        type Response = crate::responses::usergroups::UsergroupResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[333]
         }
     }
+    pub use crate::responses::usergroups::UsergroupResponse;
     /// `usergroups.disable`: Disable an existing User Group.
     ///
     /// Rate limit: Tier2. Bot scopes: `usergroups:write`. User scopes: `usergroups:write`.
@@ -14809,7 +14835,7 @@ pub mod usergroups {
     }
 
     impl crate::api::SlackMethod for Disable {
-        type Response = serde_json::Value;
+        type Response = crate::responses::usergroups::UsergroupResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[334]
         }
@@ -14848,7 +14874,7 @@ pub mod usergroups {
     }
 
     impl crate::api::SlackMethod for Enable {
-        type Response = serde_json::Value;
+        type Response = crate::responses::usergroups::UsergroupResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[335]
         }
@@ -14902,11 +14928,12 @@ pub mod usergroups {
     }
 
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::usergroups::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[336]
         }
     }
+    pub use crate::responses::usergroups::ListResponse;
     /// `usergroups.update`: Update an existing User Group.
     ///
     /// Rate limit: Tier2. Bot scopes: `usergroups:write`. User scopes: `usergroups:write`.
@@ -14989,7 +15016,7 @@ pub mod usergroups {
     }
 
     impl crate::api::SlackMethod for Update {
-        type Response = serde_json::Value;
+        type Response = crate::responses::usergroups::UsergroupResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[337]
         }
@@ -15032,11 +15059,12 @@ pub mod usergroups {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::usergroups::UsersResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[338]
             }
         }
+        pub use crate::responses::usergroups::UsersResponse;
         /// `usergroups.users.update`: Update the list of users for a user group.
         ///
         /// Rate limit: Tier2. Bot scopes: `usergroups:write`. User scopes: `usergroups:write`.
@@ -15089,11 +15117,12 @@ pub mod usergroups {
         }
 
         impl crate::api::SlackMethod for Update {
-            type Response = serde_json::Value;
+            type Response = crate::responses::usergroups::UsergroupResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[339]
             }
         }
+        pub use crate::responses::usergroups::UsergroupResponse;
     }
 }
 /// The `users` family.
@@ -15173,11 +15202,12 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for Conversations {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::ConversationsResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[340]
         }
     }
+    pub use crate::responses::users::ConversationsResponse;
     /// `users.deletePhoto`: Delete the user profile photo
     ///
     /// Rate limit: Tier2. User scopes: `users.profile:write`.
@@ -15225,11 +15255,12 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for GetPresence {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::PresenceResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[343]
         }
     }
+    pub use crate::responses::users::PresenceResponse;
     /// `users.identity`: Get a user's identity.
     ///
     /// Rate limit: Tier3. User scopes: `identity:read`.
@@ -15278,11 +15309,12 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[345]
         }
     }
+    pub use crate::responses::users::InfoResponse;
     /// `users.list`: Lists all users in a Slack team.
     ///
     /// Rate limit: Tier2. Bot scopes: `users:read`. User scopes: `users:read`.
@@ -15332,11 +15364,12 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[346]
         }
     }
+    pub use crate::responses::users::ListResponse;
     /// `users.lookupByEmail`: Find a user with an email address.
     ///
     /// Rate limit: Tier3. Bot scopes: `users:read.email`. User scopes: `users:read.email`.
@@ -15355,7 +15388,7 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for LookupByEmail {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[347]
         }
@@ -15623,11 +15656,12 @@ pub mod views {
     }
 
     impl crate::api::SlackMethod for Open {
-        type Response = serde_json::Value;
+        type Response = crate::responses::views::ViewResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[353]
         }
     }
+    pub use crate::responses::views::ViewResponse;
     /// `views.publish`: Publish a static view for a User.
     ///
     /// Rate limit: Tier4.
@@ -15663,7 +15697,7 @@ pub mod views {
     }
 
     impl crate::api::SlackMethod for Publish {
-        type Response = serde_json::Value;
+        type Response = crate::responses::views::ViewResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[354]
         }
@@ -15702,7 +15736,7 @@ pub mod views {
     }
 
     impl crate::api::SlackMethod for Push {
-        type Response = serde_json::Value;
+        type Response = crate::responses::views::ViewResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[355]
         }
@@ -15749,7 +15783,7 @@ pub mod views {
     }
 
     impl crate::api::SlackMethod for Update {
-        type Response = serde_json::Value;
+        type Response = crate::responses::views::ViewResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[356]
         }

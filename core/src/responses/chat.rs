@@ -56,3 +56,33 @@ pub struct DeleteResponse {
     #[serde(default)]
     pub ts: String,
 }
+
+/// `chat.getPermalink`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PermalinkResponse {
+    /// The channel.
+    #[serde(default)]
+    pub channel: String,
+    /// The link.
+    #[serde(default)]
+    pub permalink: String,
+}
+
+/// `chat.scheduleMessage`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScheduleMessageResponse {
+    /// The channel.
+    #[serde(default)]
+    pub channel: String,
+    /// The scheduled message's id.
+    #[serde(default)]
+    pub scheduled_message_id: String,
+    /// When it will be posted (Unix seconds; Slack sends a number or a string).
+    #[serde(default, deserialize_with = "crate::types::de::opt_int")]
+    pub post_at: Option<i64>,
+    /// The message.
+    #[serde(default)]
+    pub message: Option<Message>,
+}

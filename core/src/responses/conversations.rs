@@ -77,3 +77,18 @@ pub struct MembersResponse {
     #[serde(default)]
     pub response_metadata: ResponseMetadata,
 }
+
+/// `conversations.history`, `conversations.replies`: one page of messages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct HistoryResponse {
+    /// The messages (newest first for history; parent first for replies).
+    #[serde(default)]
+    pub messages: Vec<crate::types::Message>,
+    /// Whether more messages exist.
+    #[serde(default)]
+    pub has_more: bool,
+    /// The next cursor.
+    #[serde(default)]
+    pub response_metadata: ResponseMetadata,
+}

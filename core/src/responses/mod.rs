@@ -4,8 +4,22 @@
 use serde::{Deserialize, Serialize};
 
 pub mod auth;
+pub mod bookmarks;
+pub mod bots;
 pub mod chat;
 pub mod conversations;
+pub mod dnd;
+pub mod emoji;
+pub mod files;
+pub mod pins;
+pub mod reminders;
+pub mod rtm;
+pub mod search;
+pub mod stars;
+pub mod team;
+pub mod usergroups;
+pub mod users;
+pub mod views;
 
 /// A response with nothing beyond `ok` (for example `reactions.add`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

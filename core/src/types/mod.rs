@@ -4,7 +4,12 @@
 //! map: `#[serde(flatten)]` would make every decode buffer the whole object first.
 
 mod conversation;
+pub mod de;
+mod file;
 mod message;
+mod user;
 
 pub use conversation::{Conversation, Purpose};
+pub use file::File;
 pub use message::{Message, Reaction};
+pub use user::{Profile, User};

@@ -68,6 +68,20 @@ pub(crate) fn complete_upload(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRe
             None => return Err(err("file_not_found").with("file_id", id)),
         }
     }
+    // Completing ids that are all already complete is a no-op (a client retrying after a
+    // lost answer must not share the files twice).
+    let all_done = list.iter().all(|f| {
+        let id = f["id"].as_str().unwrap_or("");
+        !ws.pending_uploads.contains_key(id) && ws.files.contains_key(id)
+    });
+    if all_done {
+        let files: Vec<Value> = list
+            .iter()
+            .filter_map(|f| ws.files.get(f["id"].as_str().unwrap_or("")))
+            .map(|f| json!({"id": f["id"], "title": f["title"]}))
+            .collect();
+        return ok(json!({"files": files}));
+    }
     let mut done = Vec::new();
     for f in &list {
         let id = f["id"].as_str().unwrap_or("").to_owned();

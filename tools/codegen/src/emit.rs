@@ -103,8 +103,9 @@ pub fn api(all: &[Method], responses: &BTreeMap<String, String>) -> String {
         node.items
             .push(request_struct(m, index, responses.get(&m.name)));
         if let Some(ty) = responses.get(&m.name) {
-            if !ty.ends_with("::Empty") {
-                node.items.push(format!("pub use {ty};\n"));
+            let line = format!("pub use {ty};\n");
+            if !ty.ends_with("::Empty") && !node.items.contains(&line) {
+                node.items.push(line);
             }
         }
     }

@@ -1,0 +1,37 @@
+//! `files.*` responses.
+use serde::{Deserialize, Serialize};
+
+use super::ResponseMetadata;
+use crate::types::File;
+
+/// `files.info`, `files.remote.*` (one file).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FileResponse {
+    /// The file.
+    pub file: File,
+}
+
+/// `files.list`, `files.remote.list`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListResponse {
+    /// The files.
+    #[serde(default)]
+    pub files: Vec<File>,
+    /// The next cursor (cursor-paginated lists).
+    #[serde(default)]
+    pub response_metadata: ResponseMetadata,
+}
+
+/// `files.getUploadURLExternal`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UploadUrlResponse {
+    /// Where to POST the bytes.
+    pub upload_url: String,
+    /// The file's id.
+    pub file_id: String,
+}
+
+pub use crate::files::UploadResponse as CompleteUploadResponse;

@@ -1,0 +1,34 @@
+//! `team.*` responses.
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A workspace.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Team {
+    /// The id.
+    pub id: String,
+    /// The name.
+    #[serde(default)]
+    pub name: String,
+    /// The subdomain.
+    #[serde(default)]
+    pub domain: String,
+    /// The email domain.
+    #[serde(default)]
+    pub email_domain: Option<String>,
+    /// Icon URLs.
+    #[serde(default)]
+    pub icon: Option<Value>,
+    /// The Enterprise Grid org.
+    #[serde(default)]
+    pub enterprise_id: Option<String>,
+}
+
+/// `team.info`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InfoResponse {
+    /// The team.
+    pub team: Team,
+}

@@ -1,0 +1,49 @@
+//! `users.*` responses.
+use serde::{Deserialize, Serialize};
+
+use super::ResponseMetadata;
+use crate::types::User;
+
+/// `users.info`, `users.lookupByEmail`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct InfoResponse {
+    /// The user.
+    pub user: User,
+}
+
+/// `users.list`: one page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ListResponse {
+    /// The users of this page.
+    #[serde(default)]
+    pub members: Vec<User>,
+    /// The next cursor.
+    #[serde(default)]
+    pub response_metadata: ResponseMetadata,
+}
+
+/// `users.conversations`: one page.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ConversationsResponse {
+    /// The conversations.
+    #[serde(default)]
+    pub channels: Vec<crate::types::Conversation>,
+    /// The next cursor.
+    #[serde(default)]
+    pub response_metadata: ResponseMetadata,
+}
+
+/// `users.getPresence`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PresenceResponse {
+    /// `active` or `away`.
+    #[serde(default)]
+    pub presence: String,
+    /// Whether a client is online (own presence only).
+    #[serde(default)]
+    pub online: Option<bool>,
+}
