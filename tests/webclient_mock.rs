@@ -260,3 +260,28 @@ async fn block_kit_limits_are_checked_before_sending() {
     assert!(matches!(e, Error::Validation { .. }));
     assert_eq!(mock.request_count(), 0, "nothing was sent");
 }
+
+#[tokio::test]
+async fn closed_set_arguments_are_enums_that_keep_unknown_values() {
+    use slack_sdk::api::enums::{ConversationType, Presence};
+    let mock = MockTransport::new();
+    mock.on_any()
+        .always()
+        .respond_json(json!({"ok": true, "channels": []}));
+    let c = client(&mock);
+    c.call(
+        conversations::List::new().types([ConversationType::PublicChannel, ConversationType::Im]),
+    )
+    .await
+    .unwrap();
+    c.call(conversations::List::new().types(["mpim", "future_type"]))
+        .await
+        .unwrap();
+    c.call(slack_sdk::api::users::SetPresence::new(Presence::Away))
+        .await
+        .unwrap();
+    let reqs = mock.requests();
+    assert_eq!(reqs[0].arg("types").as_deref(), Some("public_channel,im"));
+    assert_eq!(reqs[1].arg("types").as_deref(), Some("mpim,future_type"));
+    assert_eq!(reqs[2].arg("presence").as_deref(), Some("away"));
+}

@@ -6,6 +6,8 @@
 //! reference data by `tools/codegen`; the typed responses are written by hand in
 //! [`crate::responses`] and re-exported next to their request.
 
+pub mod enums;
+
 use serde::de::DeserializeOwned;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -69,6 +71,20 @@ pub mod ser {
     pub fn comma_list<S: Serializer>(v: &Option<Vec<String>>, s: S) -> Result<S::Ok, S::Error> {
         match v {
             Some(items) => s.serialize_str(&items.join(",")),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Serialise a list of closed-set values as Slack's comma-separated string.
+    pub fn comma_list_of<T: AsRef<str>, S: Serializer>(
+        v: &Option<Vec<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(items) => {
+                let parts: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
+                s.serialize_str(&parts.join(","))
+            }
             None => s.serialize_none(),
         }
     }

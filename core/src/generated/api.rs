@@ -7474,7 +7474,7 @@ pub mod chat {
         #[serde(skip_serializing_if = "Option::is_none")]
         metadata: Option<crate::api::JsonArg>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        parse: Option<String>,
+        parse: Option<crate::api::enums::ParseMode>,
         #[serde(skip_serializing_if = "Option::is_none")]
         text: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -7538,7 +7538,7 @@ pub mod chat {
         }
 
         /// Change how messages are treated. Defaults to `none`. See \[below\](#formatting).
-        pub fn parse(mut self, parse: impl Into<String>) -> Self {
+        pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
@@ -7598,7 +7598,7 @@ pub mod chat {
         #[serde(skip_serializing_if = "Option::is_none")]
         mrkdwn: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        parse: Option<String>,
+        parse: Option<crate::api::enums::ParseMode>,
         #[serde(skip_serializing_if = "Option::is_none")]
         reply_broadcast: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -7680,7 +7680,7 @@ pub mod chat {
         }
 
         /// Change how messages are treated. Defaults to `none`. See \[below\](#formatting).
-        pub fn parse(mut self, parse: impl Into<String>) -> Self {
+        pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
@@ -7749,7 +7749,7 @@ pub mod chat {
         #[serde(skip_serializing_if = "Option::is_none")]
         markdown_text: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        parse: Option<String>,
+        parse: Option<crate::api::enums::ParseMode>,
         #[serde(skip_serializing_if = "Option::is_none")]
         reply_broadcast: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -7801,7 +7801,7 @@ pub mod chat {
         }
 
         /// Change how messages are treated. Defaults to `none`. See \[chat.postMessage\](chat.postMessage#formatting).
-        pub fn parse(mut self, parse: impl Into<String>) -> Self {
+        pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
@@ -8119,7 +8119,7 @@ pub mod chat {
         #[serde(skip_serializing_if = "Option::is_none")]
         link_names: Option<bool>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        parse: Option<String>,
+        parse: Option<crate::api::enums::ParseMode>,
         #[serde(skip_serializing_if = "Option::is_none")]
         text: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -8177,7 +8177,7 @@ pub mod chat {
         }
 
         /// Change how messages are treated. Defaults to `client`, unlike `chat.postMessage`. Accepts either `none` or `full`. If you do not specify a value for this field, the original value set for the message will be overwritten with the default, `client`.
-        pub fn parse(mut self, parse: impl Into<String>) -> Self {
+        pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
@@ -8785,8 +8785,8 @@ pub mod conversations {
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
         team_id: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::api::ser::comma_list")]
-        types: Option<Vec<String>>,
+        #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::api::ser::comma_list_of")]
+        types: Option<Vec<crate::api::enums::ConversationType>>,
     }
 
     impl List {
@@ -8820,7 +8820,7 @@ pub mod conversations {
         }
 
         /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`
-        pub fn types<I: IntoIterator<Item = S>, S: Into<String>>(mut self, types: I) -> Self {
+        pub fn types<I: IntoIterator<Item = S>, S: Into<crate::api::enums::ConversationType>>(mut self, types: I) -> Self {
             self.types = Some(types.into_iter().map(Into::into).collect());
             self
         }
@@ -13346,9 +13346,9 @@ pub mod search {
         #[serde(skip_serializing_if = "Option::is_none")]
         page: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        sort: Option<String>,
+        sort: Option<crate::api::enums::SearchSort>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        sort_dir: Option<String>,
+        sort_dir: Option<crate::api::enums::SortDirection>,
         #[serde(skip_serializing_if = "Option::is_none")]
         team_id: Option<String>,
     }
@@ -13378,13 +13378,13 @@ pub mod search {
         }
 
         /// Set `sort`.
-        pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        pub fn sort(mut self, sort: impl Into<crate::api::enums::SearchSort>) -> Self {
             self.sort = Some(sort.into());
             self
         }
 
         /// Set `sort_dir`.
-        pub fn sort_dir(mut self, sort_dir: impl Into<String>) -> Self {
+        pub fn sort_dir(mut self, sort_dir: impl Into<crate::api::enums::SortDirection>) -> Self {
             self.sort_dir = Some(sort_dir.into());
             self
         }
@@ -13418,9 +13418,9 @@ pub mod search {
         #[serde(skip_serializing_if = "Option::is_none")]
         page: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        sort: Option<String>,
+        sort: Option<crate::api::enums::SearchSort>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        sort_dir: Option<String>,
+        sort_dir: Option<crate::api::enums::SortDirection>,
         #[serde(skip_serializing_if = "Option::is_none")]
         team_id: Option<String>,
     }
@@ -13450,13 +13450,13 @@ pub mod search {
         }
 
         /// Set `sort`.
-        pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        pub fn sort(mut self, sort: impl Into<crate::api::enums::SearchSort>) -> Self {
             self.sort = Some(sort.into());
             self
         }
 
         /// Set `sort_dir`.
-        pub fn sort_dir(mut self, sort_dir: impl Into<String>) -> Self {
+        pub fn sort_dir(mut self, sort_dir: impl Into<crate::api::enums::SortDirection>) -> Self {
             self.sort_dir = Some(sort_dir.into());
             self
         }
@@ -13492,9 +13492,9 @@ pub mod search {
         #[serde(skip_serializing_if = "Option::is_none")]
         cursor: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        sort: Option<String>,
+        sort: Option<crate::api::enums::SearchSort>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        sort_dir: Option<String>,
+        sort_dir: Option<crate::api::enums::SortDirection>,
         #[serde(skip_serializing_if = "Option::is_none")]
         team_id: Option<String>,
     }
@@ -13530,13 +13530,13 @@ pub mod search {
         }
 
         /// Return matches sorted by either `score` or `timestamp`.
-        pub fn sort(mut self, sort: impl Into<String>) -> Self {
+        pub fn sort(mut self, sort: impl Into<crate::api::enums::SearchSort>) -> Self {
             self.sort = Some(sort.into());
             self
         }
 
         /// Change sort direction to ascending (`asc`) or descending (`desc`).
-        pub fn sort_dir(mut self, sort_dir: impl Into<String>) -> Self {
+        pub fn sort_dir(mut self, sort_dir: impl Into<crate::api::enums::SortDirection>) -> Self {
             self.sort_dir = Some(sort_dir.into());
             self
         }
@@ -15146,8 +15146,8 @@ pub mod users {
         limit: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
         team_id: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::api::ser::comma_list")]
-        types: Option<Vec<String>>,
+        #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::api::ser::comma_list_of")]
+        types: Option<Vec<crate::api::enums::ConversationType>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         user: Option<String>,
     }
@@ -15189,7 +15189,7 @@ pub mod users {
         }
 
         /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`
-        pub fn types<I: IntoIterator<Item = S>, S: Into<String>>(mut self, types: I) -> Self {
+        pub fn types<I: IntoIterator<Item = S>, S: Into<crate::api::enums::ConversationType>>(mut self, types: I) -> Self {
             self.types = Some(types.into_iter().map(Into::into).collect());
             self
         }
@@ -15476,12 +15476,12 @@ pub mod users {
     #[derive(Debug, Clone, PartialEq, Serialize)]
     #[must_use]
     pub struct SetPresence {
-        presence: String,
+        presence: crate::api::enums::Presence,
     }
 
     impl SetPresence {
         /// A `users.setPresence` request with its required arguments.
-        pub fn new(presence: impl Into<String>) -> Self {
+        pub fn new(presence: impl Into<crate::api::enums::Presence>) -> Self {
             SetPresence { presence: presence.into() }
         }
     }

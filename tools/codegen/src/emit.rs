@@ -196,12 +196,21 @@ fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String
     }
     for a in &m.optional {
         let t = rules::arg_type(m, a);
-        if t == ArgType::List {
-            s.push_str("    #[serde(skip_serializing_if = \"Option::is_none\", serialize_with = \"crate::api::ser::comma_list\")]\n");
-        } else {
-            s.push_str("    #[serde(skip_serializing_if = \"Option::is_none\")]\n");
-        }
-        let _ = writeln!(s, "    {}: Option<{}>,", rules::ident(a), t.rust());
+        let ty = match t {
+            ArgType::List => {
+                s.push_str("    #[serde(skip_serializing_if = \"Option::is_none\", serialize_with = \"crate::api::ser::comma_list\")]\n");
+                t.rust().to_owned()
+            }
+            ArgType::EnumList(e) => {
+                s.push_str("    #[serde(skip_serializing_if = \"Option::is_none\", serialize_with = \"crate::api::ser::comma_list_of\")]\n");
+                format!("Vec<{e}>")
+            }
+            _ => {
+                s.push_str("    #[serde(skip_serializing_if = \"Option::is_none\")]\n");
+                t.rust().to_owned()
+            }
+        };
+        let _ = writeln!(s, "    {}: Option<{ty}>,", rules::ident(a));
     }
     s.push_str("}\n\n");
 
@@ -237,6 +246,10 @@ fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String
                 ));
                 params.push(format!("{id}: I{i}"));
                 inits.push(format!("{id}: {id}.into_iter().map(Into::into).collect()"));
+            }
+            ArgType::Enum(e) => {
+                params.push(format!("{id}: impl Into<{e}>"));
+                inits.push(format!("{id}: {id}.into()"));
             }
             t => {
                 params.push(format!("{id}: {}", t.rust()));
@@ -276,6 +289,12 @@ fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String
             ArgType::List => {
                 let _ = writeln!(s, "    pub fn {name}<I: IntoIterator<Item = S>, S: Into<String>>(mut self, {id}: I) -> Self {{\n        self.{id} = Some({id}.into_iter().map(Into::into).collect());\n        self\n    }}");
             }
+            ArgType::EnumList(e) => {
+                let _ = writeln!(s, "    pub fn {name}<I: IntoIterator<Item = S>, S: Into<{e}>>(mut self, {id}: I) -> Self {{\n        self.{id} = Some({id}.into_iter().map(Into::into).collect());\n        self\n    }}");
+            }
+            ArgType::Enum(e) => {
+                let _ = writeln!(s, "    pub fn {name}(mut self, {id}: impl Into<{e}>) -> Self {{\n        self.{id} = Some({id}.into());\n        self\n    }}");
+            }
             t => {
                 let _ = writeln!(s, "    pub fn {name}(mut self, {id}: {}) -> Self {{\n        self.{id} = Some({id});\n        self\n    }}", t.rust());
             }
@@ -303,7 +322,7 @@ pub fn api_tests(all: &[Method]) -> String {
         let args: Vec<String> = rules::constructor_order(&m.required)
             .iter()
             .map(|a| match rules::arg_type(m, a) {
-                ArgType::Str => "\"x\"".to_owned(),
+                ArgType::Str | ArgType::Enum(_) => "\"x\"".to_owned(),
                 ArgType::Json => "serde_json::json!([])".to_owned(),
                 ArgType::List => "[\"a\", \"b\"]".to_owned(),
                 ArgType::Bool => "true".to_owned(),

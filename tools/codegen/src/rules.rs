@@ -119,6 +119,10 @@ pub enum ArgType {
     F64,
     Json,
     List,
+    /// A closed set: the enum's path in `crate::api::enums`.
+    Enum(&'static str),
+    /// A list of a closed set.
+    EnumList(&'static str),
 }
 
 impl ArgType {
@@ -132,12 +136,54 @@ impl ArgType {
             ArgType::F64 => "f64",
             ArgType::Json => "crate::api::JsonArg",
             ArgType::List => "Vec<String>",
+            ArgType::Enum(e) => e,
+            ArgType::EnumList(_) => "list",
         }
     }
 }
 
+/// Arguments with a closed set of values: (argument, method prefix, enum, list).
+const ENUMS: &[(&str, &str, &str, bool)] = &[
+    (
+        "types",
+        "conversations.list",
+        "crate::api::enums::ConversationType",
+        true,
+    ),
+    (
+        "types",
+        "users.conversations",
+        "crate::api::enums::ConversationType",
+        true,
+    ),
+    (
+        "presence",
+        "users.setPresence",
+        "crate::api::enums::Presence",
+        false,
+    ),
+    ("parse", "chat.", "crate::api::enums::ParseMode", false),
+    (
+        "sort_dir",
+        "search.",
+        "crate::api::enums::SortDirection",
+        false,
+    ),
+    ("sort", "search.", "crate::api::enums::SearchSort", false),
+];
+
 /// The type of argument `arg` of `m`.
 pub fn arg_type(m: &Method, arg: &str) -> ArgType {
+    if let Some((_, _, e, list)) = ENUMS
+        .iter()
+        .find(|(a, p, _, _)| *a == arg && m.name.starts_with(p))
+    {
+        return if *list {
+            ArgType::EnumList(e)
+        } else {
+            ArgType::Enum(e)
+        };
+    }
     const JSON: &[&str] = &[
         "blocks",
         "attachments",
@@ -375,7 +421,14 @@ mod tests {
         let m = method("conversations.list", "GET");
         assert_eq!(arg_type(&m, "limit"), ArgType::U32);
         assert_eq!(arg_type(&m, "exclude_archived"), ArgType::Bool);
-        assert_eq!(arg_type(&m, "types"), ArgType::List);
+        assert_eq!(
+            arg_type(&m, "types"),
+            ArgType::EnumList("crate::api::enums::ConversationType")
+        );
+        assert_eq!(
+            arg_type(&method("conversations.invite", "POST"), "types"),
+            ArgType::List
+        );
         assert_eq!(arg_type(&m, "cursor"), ArgType::Str);
         let mut del = method("chat.delete", "POST");
         del.params
