@@ -444,8 +444,9 @@ mod tests {
         );
         assert_eq!(
             arg_type(&method("users.setPresence", "POST"), "presence"),
-            ArgType::Str
+            ArgType::Enum("crate::api::enums::Presence")
         );
+        assert_eq!(arg_type(&method("users.list", "GET"), "presence"), ArgType::Bool);
         assert_eq!(
             arg_type(&method("users.getPresence", "GET"), "include_locale"),
             ArgType::Bool
