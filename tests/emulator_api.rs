@@ -538,6 +538,22 @@ async fn files_v2_end_to_end() {
     assert_eq!(share["thread_ts"], parent.ts.as_str());
     assert_eq!(share["text"], "two files");
     assert_eq!(share["files"][0]["size"], 8);
+    // From an AsyncRead.
+    let reader = futures_util::io::Cursor::new(b"streamed!".to_vec());
+    let r = c
+        .files_upload_v2(
+            FilesUploadV2::new(UploadFile::reader("r.txt", 9, reader)).channel(&general),
+        )
+        .await
+        .unwrap();
+    let state = emu.state();
+    let f = state["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == r.files[0].id.as_str())
+        .unwrap();
+    assert_eq!(f["size"], 9);
     // Completing an unknown id is Slack's error; an upload URL for a missing id is 404.
     let e = c
         .api_call(

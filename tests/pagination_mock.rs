@@ -72,10 +72,21 @@ async fn an_error_mid_way_keeps_the_cursor_to_resume_from() {
 }
 
 #[tokio::test]
-async fn items_of_a_method_without_pagination_is_a_typed_error() {
+async fn items_find_the_list_when_the_table_does_not_name_it() {
     let mock = MockTransport::new();
+    // auth.test has no list at all: a typed error, then the end.
+    mock.on("auth.test")
+        .respond_json(json!({"ok": true, "user_id": "U1"}));
     let mut items = client(&mock).items(slack_sdk::api::auth::Test::new());
     assert!(items.next().await.unwrap().is_err());
     assert!(items.next().await.is_none());
-    assert_eq!(mock.request_count(), 0);
+    // A paginated method whose items field the table lacks: the page's only list is used.
+    mock.on("admin.apps.approved.list").respond_json(json!({"ok": true, "approved_apps": [{"app": 1}, {"app": 2}], "response_metadata": {"next_cursor": "n"}}));
+    mock.on("admin.apps.approved.list").respond_json(json!({"ok": true, "approved_apps": [{"app": 3}], "response_metadata": {"next_cursor": ""}}));
+    let all: Vec<_> = client(&mock)
+        .items(slack_sdk::api::admin::apps::approved::List::new())
+        .collect()
+        .await;
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[2].as_ref().unwrap()["app"], 3);
 }

@@ -304,13 +304,18 @@ impl<T: HttpTransport> WebClient<T> {
         R: SlackMethod + 'static,
         T: 'static,
     {
-        let field = request.info().pagination.and_then(|p| p.items_field);
+        let field = request
+            .info()
+            .pagination
+            .and_then(|p| p.items_field)
+            .map(str::to_owned);
         let name = request.info().name;
         Items {
             pages: self.pages(UntypedPages(request)),
             field,
             method: name,
             buffer: std::collections::VecDeque::new(),
+            done: false,
         }
     }
 }
@@ -337,15 +342,19 @@ impl<R: SlackMethod> SlackMethod for UntypedPages<R> {
 /// A stream of the items of every page; see [`WebClient::items`].
 pub struct Items {
     pages: Pages<serde::de::IgnoredAny>,
-    field: Option<&'static str>,
+    /// The response field holding the items: from the method table, or found on the first
+    /// page (its only list).
+    field: Option<String>,
     method: &'static str,
     buffer: std::collections::VecDeque<serde_json::Value>,
+    done: bool,
 }
 
 impl fmt::Debug for Items {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("method", &self.method)
+            .field("field", &self.field)
             .field("buffered", &self.buffer.len())
             .finish()
     }
@@ -358,6 +367,17 @@ impl Items {
     }
 }
 
+/// The only list in a page, ignoring warnings.
+fn only_list(page: &serde_json::Value) -> Option<String> {
+    let mut lists = page
+        .as_object()?
+        .iter()
+        .filter(|(k, v)| v.is_array() && k.as_str() != "warnings")
+        .map(|(k, _)| k.clone());
+    let first = lists.next()?;
+    lists.next().is_none().then_some(first)
+}
+
 impl Stream for Items {
     type Item = Result<serde_json::Value>;
 
@@ -366,15 +386,7 @@ impl Stream for Items {
             if let Some(item) = self.buffer.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            let Some(field) = self.field else {
-                let method = self.method;
-                self.field = Some("");
-                return Poll::Ready(Some(Err(Error::validation(
-                    "method",
-                    format!("{method} is not cursor-paginated or its items field is unknown; use pages()"),
-                ))));
-            };
-            if field.is_empty() {
+            if self.done {
                 return Poll::Ready(None);
             }
             match Pin::new(&mut self.pages).poll_next(cx) {
@@ -382,8 +394,25 @@ impl Stream for Items {
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(Some(Ok(page))) => {
-                    if let Some(items) = page.raw().get(field).as_array() {
-                        self.buffer.extend(items.iter().cloned());
+                    let json = page.raw().json();
+                    if self.field.is_none() {
+                        self.field = only_list(json);
+                    }
+                    let items = self
+                        .field
+                        .as_deref()
+                        .and_then(|f| json.get(f))
+                        .and_then(|v| v.as_array());
+                    match items {
+                        Some(items) => self.buffer.extend(items.iter().cloned()),
+                        None => {
+                            self.done = true;
+                            let method = self.method;
+                            return Poll::Ready(Some(Err(Error::validation(
+                                "method",
+                                format!("{method}: no list of items in the page; use pages()"),
+                            ))));
+                        }
                     }
                 }
             }

@@ -446,7 +446,10 @@ mod tests {
             arg_type(&method("users.setPresence", "POST"), "presence"),
             ArgType::Enum("crate::api::enums::Presence")
         );
-        assert_eq!(arg_type(&method("users.list", "GET"), "presence"), ArgType::Bool);
+        assert_eq!(
+            arg_type(&method("users.list", "GET"), "presence"),
+            ArgType::Bool
+        );
         assert_eq!(
             arg_type(&method("users.getPresence", "GET"), "include_locale"),
             ArgType::Bool
