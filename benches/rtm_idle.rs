@@ -7,6 +7,8 @@
 //! Without `--url` the emulator runs in-process (then the figure covers both ends).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,13 +18,7 @@ use slack_sdk::transport::hyper::HyperTransport;
 use slack_sdk::{RetryPolicy, WebClient};
 
 fn rss_kib(pid: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    common::proc_status_kib(pid, "VmRSS:")
 }
 
 fn main() {

@@ -7,6 +7,8 @@
 //! Without `--url` the emulator runs in-process (it keeps only the first MiB of an upload).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::Instant;
 
 use slack_sdk::files::{FilesUploadV2, UploadFile};
@@ -14,13 +16,7 @@ use slack_sdk::transport::hyper::HyperTransport;
 use slack_sdk::WebClient;
 
 fn status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
+    common::proc_status_kib("self", field)
 }
 
 fn main() {

@@ -3,64 +3,19 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-
-use std::convert::Infallible;
-use std::sync::Arc;
+#[path = "../examples/modal_server.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod modal_server;
 
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use slack_emulator::Emulator;
-use slack_sdk::signature::SignatureVerifier;
 use tokio_tungstenite::tungstenite::Message;
 
-/// A minimal modal server: verifies the signature, then validates the submitted view.
+/// The modal server of `examples/modal_server.rs`.
 async fn modal_server(secret: &'static str) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let verifier = Arc::new(SignatureVerifier::new(secret).unwrap());
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let verifier = verifier.clone();
-            tokio::spawn(async move {
-                let svc = service_fn(move |req: hyper::Request<Incoming>| {
-                    let verifier = verifier.clone();
-                    async move {
-                        let (parts, body) = req.into_parts();
-                        let body = body.collect().await.unwrap().to_bytes();
-                        let reply = |status: u16, body: String| {
-                            let mut r = hyper::Response::new(Full::new(Bytes::from(body)));
-                            *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap();
-                            Ok::<_, Infallible>(r)
-                        };
-                        if verifier.verify_headers(&body, &parts.headers).is_err() {
-                            return reply(401, "bad signature".into());
-                        }
-                        let payload: Value = form_urlencoded::parse(&body)
-                            .find(|(k, _)| k == "payload")
-                            .and_then(|(_, v)| serde_json::from_str(&v).ok())
-                            .unwrap_or(Value::Null);
-                        let email = payload["view"]["state"]["values"]["email"]["input"]["value"]
-                            .as_str()
-                            .unwrap_or("");
-                        if payload["type"] == "view_submission" && !email.contains('@') {
-                            let errors = json!({"response_action": "errors", "errors": {"email": "That is not an email address"}});
-                            return reply(200, errors.to_string());
-                        }
-                        reply(200, String::new())
-                    }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(tcp), svc)
-                    .await;
-            });
-        }
-    });
-    addr
+    modal_server::serve("127.0.0.1:0", secret).await.unwrap()
 }
 
 fn submission(email: &str) -> Value {
@@ -86,7 +41,7 @@ async fn signed_interactions_reach_a_verifying_modal_server() {
     assert_eq!(status, 200);
     let body: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(body["response_action"], "errors");
-    assert_eq!(body["errors"]["email"], "That is not an email address");
+    assert_eq!(body["errors"]["email"], "Please enter an email address");
     let (status, body) = emu
         .send_interaction(&submission("ada@example.com"))
         .await
