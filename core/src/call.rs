@@ -63,7 +63,6 @@ pub struct Call {
     attempt: u32,
     last_delay: Option<Duration>,
     state: State,
-    pending: Option<HttpRequest>,
     plain_http: bool,
 }
 
@@ -89,7 +88,6 @@ impl Call {
             attempt: 0,
             last_delay: None,
             state: State::Ready,
-            pending: None,
             plain_http: false,
         }
     }
@@ -137,28 +135,29 @@ impl Call {
     }
 
     fn transmit(&mut self, now: Instant, started: Instant) -> Action {
-        let mut req = if self.attempt == 0 || !self.replayable {
-            // First attempt: hand over the original (streams can go only once).
-            match self.pending.take() {
-                Some(r) => r,
-                None => match self.request.try_clone() {
-                    Some(r) => r,
-                    None => std::mem::replace(
-                        &mut self.request,
-                        HttpRequest::new(http::Method::POST, String::new()),
-                    ),
-                },
-            }
-        } else {
+        let retries_possible = self.replayable && self.policy.max_attempts > 1;
+        let mut req = if retries_possible {
+            // Keep the original for a retry; the copy shares the body bytes.
             match self.request.try_clone() {
                 Some(r) => r,
                 None => {
                     return Action::Done(Err(Error::validation(
                         "body",
-                        "a streamed body cannot be sent twice",
+                        "the body cannot be replayed",
                     )))
                 }
             }
+        } else if self.attempt == 0 {
+            // Only one attempt (or a stream, which can go only once): hand over the original.
+            std::mem::replace(
+                &mut self.request,
+                HttpRequest::new(http::Method::POST, String::new()),
+            )
+        } else {
+            return Action::Done(Err(Error::validation(
+                "body",
+                "a streamed body cannot be sent twice",
+            )));
         };
         if let Some(budget) = self.policy.budget {
             let remaining = budget.saturating_sub(now.saturating_duration_since(started));

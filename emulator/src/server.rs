@@ -231,7 +231,7 @@ async fn handle_api(
 ) -> Result<Resp, DropConnection> {
     let config = shared.config();
     let (parts, body) = req.into_parts();
-    let body = match read_body(body, config.max_body).await {
+    let body = match read_body(body, max_body).await {
         Ok(b) => b,
         Err(r) => return Ok(r),
     };
