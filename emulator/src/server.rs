@@ -229,7 +229,10 @@ async fn handle_api(
     req: Request<Incoming>,
     method: &str,
 ) -> Result<Resp, DropConnection> {
-    let config = shared.config();
+    let (rate_limits, max_body) = {
+        let c = shared.config.lock().unwrap_or_else(|p| p.into_inner());
+        (c.rate_limits.clone(), c.max_body)
+    };
     let (parts, body) = req.into_parts();
     let body = match read_body(body, max_body).await {
         Ok(b) => b,
