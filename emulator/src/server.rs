@@ -295,7 +295,7 @@ async fn handle_api(
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .check(
-                &config.rate_limits,
+                &rate_limits,
                 info,
                 &token,
                 channel.as_deref(),
