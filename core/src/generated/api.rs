@@ -2016,7 +2016,7 @@ pub mod admin {
                 self
             }
 
-            /// The type of channel to include or exclude in the search. For example `private` will search private channels, while `private_exclude` will exclude them. For a full list of types, check the \[Types section\](#types).
+            /// The type of channel to include or exclude in the search. For example `private` will search private channels, while `private_exclude` will exclude them. For a full list of types, check the Types section.
             pub fn search_channel_types(mut self, search_channel_types: impl Into<String>) -> Self {
                 self.search_channel_types = Some(search_channel_types.into());
                 self
@@ -6333,7 +6333,7 @@ pub mod calls {
             self
         }
 
-        /// The list of users to register as participants in the Call. \[Read more on how to specify users here\](/apis/calls#users).
+        /// The list of users to register as participants in the Call. Read more on how to specify users here.
         pub fn users(mut self, users: impl Into<String>) -> Self {
             self.users = Some(users.into());
             self
@@ -6814,7 +6814,7 @@ pub mod channels {
             History { channel: channel.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -7049,7 +7049,7 @@ pub mod channels {
             List { cursor: None, exclude_archived: None, limit: None, team_id: None, types: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -7172,7 +7172,7 @@ pub mod channels {
             Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -7353,7 +7353,7 @@ pub mod chat {
             Delete { channel: channel.into(), ts: ts.into(), as_user: None }
         }
 
-        /// Pass true to delete the message as the authed user with `chat:write:user` scope. \[Bot users\](/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
+        /// Pass true to delete the message as the authed user with `chat:write:user` scope. Bot users in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
@@ -7386,7 +7386,7 @@ pub mod chat {
             DeleteScheduledMessage { channel: channel.into(), scheduled_message_id: scheduled_message_id.into(), as_user: None }
         }
 
-        /// Pass true to delete the message as the authed user with `chat:write:user` scope. \[Bot users\](/bot-users) in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
+        /// Pass true to delete the message as the authed user with `chat:write:user` scope. Bot users in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
@@ -7507,13 +7507,13 @@ pub mod chat {
             self
         }
 
-        /// Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in conjunction with `as_user` set to `false`, otherwise ignored. See \[authorship\](#authorship) below.
+        /// Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in conjunction with `as_user` set to `false`, otherwise ignored. See authorship below.
         pub fn icon_emoji(mut self, icon_emoji: impl Into<String>) -> Self {
             self.icon_emoji = Some(icon_emoji.into());
             self
         }
 
-        /// URL to an image to use as the icon for this message. Must be used in conjunction with `as_user` set to false, otherwise ignored. See \[authorship\](#authorship) below.
+        /// URL to an image to use as the icon for this message. Must be used in conjunction with `as_user` set to false, otherwise ignored. See authorship below.
         pub fn icon_url(mut self, icon_url: impl Into<String>) -> Self {
             self.icon_url = Some(icon_url.into());
             self
@@ -7537,13 +7537,13 @@ pub mod chat {
             self
         }
 
-        /// Change how messages are treated. Defaults to `none`. See \[below\](#formatting).
+        /// Change how messages are treated. Defaults to `none`. See below.
         pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
 
-        /// How this field works and whether it is required depends on other fields you use in your API call. \[See below\](#text_usage) for more detail.
+        /// How this field works and whether it is required depends on other fields you use in your API call. See below for more detail.
         pub fn text(mut self, text: impl Into<String>) -> Self {
             self.text = Some(text.into());
             self
@@ -7555,7 +7555,7 @@ pub mod chat {
             self
         }
 
-        /// Set your bot's user name. Must be used in conjunction with `as_user` set to false, otherwise ignored. See \[authorship\](#authorship) below.
+        /// Set your bot's user name. Must be used in conjunction with `as_user` set to false, otherwise ignored. See authorship below.
         pub fn username(mut self, username: impl Into<String>) -> Self {
             self.username = Some(username.into());
             self
@@ -7619,7 +7619,7 @@ pub mod chat {
             PostMessage { channel: channel.into(), as_user: None, attachments: None, blocks: None, current_draft_last_updated_ts: None, icon_emoji: None, icon_url: None, link_names: None, markdown_text: None, metadata: None, mrkdwn: None, parse: None, reply_broadcast: None, text: None, thread_ts: None, unfurl_links: None, unfurl_media: None, username: None }
         }
 
-        /// Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See \[authorship\](#authorship) below.
+        /// Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See authorship below.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
@@ -7643,13 +7643,13 @@ pub mod chat {
             self
         }
 
-        /// Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in conjunction with `as_user` set to `false`, otherwise ignored. See \[authorship\](#authorship) below.
+        /// Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in conjunction with `as_user` set to `false`, otherwise ignored. See authorship below.
         pub fn icon_emoji(mut self, icon_emoji: impl Into<String>) -> Self {
             self.icon_emoji = Some(icon_emoji.into());
             self
         }
 
-        /// URL to an image to use as the icon for this message. Must be used in conjunction with `as_user` set to false, otherwise ignored. See \[authorship\](#authorship) below.
+        /// URL to an image to use as the icon for this message. Must be used in conjunction with `as_user` set to false, otherwise ignored. See authorship below.
         pub fn icon_url(mut self, icon_url: impl Into<String>) -> Self {
             self.icon_url = Some(icon_url.into());
             self
@@ -7679,7 +7679,7 @@ pub mod chat {
             self
         }
 
-        /// Change how messages are treated. Defaults to `none`. See \[below\](#formatting).
+        /// Change how messages are treated. Defaults to `none`. See below.
         pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
@@ -7691,7 +7691,7 @@ pub mod chat {
             self
         }
 
-        /// How this field works and whether it is required depends on other fields you use in your API call. \[See below\](#text_usage) for more detail.
+        /// How this field works and whether it is required depends on other fields you use in your API call. See below for more detail.
         pub fn text(mut self, text: impl Into<String>) -> Self {
             self.text = Some(text.into());
             self
@@ -7715,7 +7715,7 @@ pub mod chat {
             self
         }
 
-        /// Set your bot's user name. Must be used in conjunction with `as_user` set to false, otherwise ignored. See \[authorship\](#authorship) below.
+        /// Set your bot's user name. Must be used in conjunction with `as_user` set to false, otherwise ignored. See authorship below.
         pub fn username(mut self, username: impl Into<String>) -> Self {
             self.username = Some(username.into());
             self
@@ -7770,7 +7770,7 @@ pub mod chat {
             ScheduleMessage { channel: channel.into(), post_at: post_at.into(), as_user: None, attachments: None, blocks: None, link_names: None, markdown_text: None, parse: None, reply_broadcast: None, text: None, thread_ts: None, unfurl_links: None, unfurl_media: None, metadata: None }
         }
 
-        /// Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See \[chat.postMessage\](chat.postMessage#authorship).
+        /// Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See chat.postMessage.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
@@ -7800,7 +7800,7 @@ pub mod chat {
             self
         }
 
-        /// Change how messages are treated. Defaults to `none`. See \[chat.postMessage\](chat.postMessage#formatting).
+        /// Change how messages are treated. Defaults to `none`. See chat.postMessage.
         pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
@@ -7812,7 +7812,7 @@ pub mod chat {
             self
         }
 
-        /// How this field works and whether it is required depends on other fields you use in your API call. \[See below\](#text_usage) for more detail.
+        /// How this field works and whether it is required depends on other fields you use in your API call. See below for more detail.
         pub fn text(mut self, text: impl Into<String>) -> Self {
             self.text = Some(text.into());
             self
@@ -8134,7 +8134,7 @@ pub mod chat {
             Update { channel: channel.into(), ts: ts.into(), as_user: None, attachments: None, unfurled_attachments: None, blocks: None, markdown_text: None, metadata: None, link_names: None, parse: None, text: None, reply_broadcast: None, file_ids: None }
         }
 
-        /// Pass true to update the message as the authed user. \[Bot users\](/bot-users) in this context are considered authed users.
+        /// Pass true to update the message as the authed user. Bot users in this context are considered authed users.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
@@ -8152,7 +8152,7 @@ pub mod chat {
             self
         }
 
-        /// A JSON-based array of \[structured blocks\](/block-kit/building), presented as a URL-encoded string. If you don't include this field, the message's previous `blocks` will be retained. To remove previous `blocks`, include an empty array for this field.
+        /// A JSON-based array of structured blocks, presented as a URL-encoded string. If you don't include this field, the message's previous `blocks` will be retained. To remove previous `blocks`, include an empty array for this field.
         pub fn blocks(mut self, blocks: impl serde::Serialize) -> Self {
             self.blocks = Some(crate::api::JsonArg::from_serialize(&blocks));
             self
@@ -8182,7 +8182,7 @@ pub mod chat {
             self
         }
 
-        /// New text for the message, using the \[default formatting rules\](/reference/surfaces/formatting). It's not required when presenting `blocks` or `attachments`.
+        /// New text for the message, using the default formatting rules. It's not required when presenting `blocks` or `attachments`.
         pub fn text(mut self, text: impl Into<String>) -> Self {
             self.text = Some(text.into());
             self
@@ -8527,7 +8527,7 @@ pub mod conversations {
             History { channel: channel.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -8795,7 +8795,7 @@ pub mod conversations {
             List { cursor: None, exclude_archived: None, limit: None, team_id: None, types: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -8923,7 +8923,7 @@ pub mod conversations {
             Members { channel: channel.into(), cursor: None, limit: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -9051,7 +9051,7 @@ pub mod conversations {
             Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -9968,7 +9968,7 @@ pub mod files {
             self
         }
 
-        /// Parameter for pagination. File comments are paginated for a single file. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection of comments. See \[pagination\](/docs/pagination) for more details.
+        /// Parameter for pagination. File comments are paginated for a single file. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection of comments. See pagination for more details.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -10069,7 +10069,7 @@ pub mod files {
             self
         }
 
-        /// Filter files by type (\[see below\](#file_types)). You can pass multiple values in the types argument, like `types=spaces,snippets`.The default value is `all`, which does not filter the list.
+        /// Filter files by type (see below). You can pass multiple values in the types argument, like `types=spaces,snippets`.The default value is `all`, which does not filter the list.
         pub fn types<I: IntoIterator<Item = S>, S: Into<String>>(mut self, types: I) -> Self {
             self.types = Some(types.into_iter().map(Into::into).collect());
             self
@@ -10192,7 +10192,7 @@ pub mod files {
             self
         }
 
-        /// A \[file type\](/types/file#file_types) identifier.
+        /// A file type identifier.
         pub fn filetype(mut self, filetype: impl Into<String>) -> Self {
             self.filetype = Some(filetype.into());
             self
@@ -10376,7 +10376,7 @@ pub mod files {
                 self
             }
 
-            /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+            /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
@@ -11110,7 +11110,7 @@ pub mod groups {
             History { channel: channel.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -11319,7 +11319,7 @@ pub mod groups {
             List { cursor: None, exclude_archived: None, limit: None, team_id: None, types: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -11499,7 +11499,7 @@ pub mod groups {
             Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -11684,7 +11684,7 @@ pub mod im {
             History { channel: channel.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -11755,7 +11755,7 @@ pub mod im {
             List { cursor: None, exclude_archived: None, limit: None, team_id: None, types: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -11908,7 +11908,7 @@ pub mod im {
             Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -12058,7 +12058,7 @@ pub mod mpim {
             History { channel: channel.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -12129,7 +12129,7 @@ pub mod mpim {
             List { cursor: None, exclude_archived: None, limit: None, team_id: None, types: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -12282,7 +12282,7 @@ pub mod mpim {
             Replies { channel: channel.into(), ts: ts.into(), cursor: None, include_all_metadata: None, inclusive: None, latest: None, limit: None, oldest: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -12380,7 +12380,7 @@ pub mod oauth {
             self
         }
 
-        /// Request the user to add your app only to a single channel. Only valid with a \[legacy workspace app\](https://api.slack.com/legacy-workspace-apps).
+        /// Request the user to add your app only to a single channel. Only valid with a legacy workspace app (<https://api.slack.com/legacy-workspace-apps>).
         pub fn single_channel(mut self, single_channel: bool) -> Self {
             self.single_channel = Some(single_channel);
             self
@@ -12943,7 +12943,7 @@ pub mod reactions {
             self
         }
 
-        /// Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more details.
+        /// Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See pagination for more details.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -13225,13 +13225,13 @@ pub mod rtm {
             Connect { batch_presence_aware: None, presence_sub: None }
         }
 
-        /// Batch presence deliveries via subscription. Enabling changes the shape of `presence_change` events. See \[batch presence\](/docs/presence-and-status#batching).
+        /// Batch presence deliveries via subscription. Enabling changes the shape of `presence_change` events. See batch presence.
         pub fn batch_presence_aware(mut self, batch_presence_aware: bool) -> Self {
             self.batch_presence_aware = Some(batch_presence_aware);
             self
         }
 
-        /// Only deliver presence events when requested by subscription. See \[presence subscriptions\](/docs/presence-and-status#subscriptions).
+        /// Only deliver presence events when requested by subscription. See presence subscriptions.
         pub fn presence_sub(mut self, presence_sub: bool) -> Self {
             self.presence_sub = Some(presence_sub);
             self
@@ -14157,7 +14157,7 @@ pub mod stars {
             self
         }
 
-        /// Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more details.
+        /// Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See pagination for more details.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -15158,7 +15158,7 @@ pub mod users {
             Conversations { cursor: None, exclude_archived: None, exclude_muted: None, limit: None, team_id: None, types: None, user: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -15338,7 +15338,7 @@ pub mod users {
             List { cursor: None, include_locale: None, limit: None, team_id: None }
         }
 
-        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See \[pagination\](/docs/pagination) for more detail.
+        /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -15813,7 +15813,7 @@ pub mod workflows {
             StepCompleted { workflow_step_execute_id: workflow_step_execute_id.into(), outputs: None }
         }
 
-        /// Key-value object of outputs from your step. Keys of this object reflect the configured `key` properties of your \[`outputs`\](/reference/workflows/workflow_step#output) array from your `workflow_step` object.
+        /// Key-value object of outputs from your step. Keys of this object reflect the configured `key` properties of your `outputs` array from your `workflow_step` object.
         pub fn outputs(mut self, outputs: impl serde::Serialize) -> Self {
             self.outputs = Some(crate::api::JsonArg::from_serialize(&outputs));
             self
@@ -15880,7 +15880,7 @@ pub mod workflows {
             UpdateStep { workflow_step_edit_id: workflow_step_edit_id.into(), inputs: None, outputs: None, step_name: None, step_image_url: None }
         }
 
-        /// A JSON key-value map of inputs required from a user during configuration. This is the data your app expects to receive when the workflow step starts. **Please note**: the embedded variable format is set and replaced by the workflow system. You cannot create custom variables that will be replaced at runtime. \[Read more about variables in workflow steps here\](/workflows/steps#variables).
+        /// A JSON key-value map of inputs required from a user during configuration. This is the data your app expects to receive when the workflow step starts. **Please note**: the embedded variable format is set and replaced by the workflow system. You cannot create custom variables that will be replaced at runtime. Read more about variables in workflow steps here.
         pub fn inputs(mut self, inputs: impl serde::Serialize) -> Self {
             self.inputs = Some(crate::api::JsonArg::from_serialize(&inputs));
             self

@@ -142,11 +142,41 @@ fn write_mod(out: &mut String, name: &str, node: &ModTree, depth: usize) {
     let _ = writeln!(out, "{pad}}}");
 }
 
+/// Slack's descriptions as rustdoc: markdown links become `text (<url>)` (relative links
+/// just `text`), other brackets are escaped so they are not read as intra-doc links.
 fn doc_text(s: &str) -> String {
-    s.replace('\n', " ")
-        .replace('[', "\\[")
-        .replace(']', "\\]")
-        .replace('<', "&lt;")
+    let s = s.replace('\n', " ");
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s.as_str();
+    while let Some(open) = rest.find('[') {
+        out.push_str(&escape(&rest[..open]));
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| {
+            let url_end = after[close + 2..].find(')')?;
+            Some((&after[..close], &after[close + 2..close + 2 + url_end], close + 2 + url_end + 1))
+        });
+        match link {
+            Some((text, url, used)) if !text.contains('[') => {
+                out.push_str(&escape(text));
+                if url.starts_with("http") {
+                    out.push_str(" (<");
+                    out.push_str(url);
+                    out.push_str(">)");
+                }
+                rest = &after[used..];
+            }
+            _ => {
+                out.push_str("\\[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&escape(rest));
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;")
 }
 
 fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String {
