@@ -12,6 +12,7 @@
 //! | [`api`] | a typed request per method (`api::chat::PostMessage`, …) |
 //! | [`responses`], [`types`] | typed responses and shared Slack objects |
 //! | [`blocks`] | Block Kit: blocks, elements, composition objects, views, with limit checks |
+//! | [`proxy`] | proxy settings from the environment, the `CONNECT` tunnel, sans-IO |
 //! | [`request`] | encoding: URL, headers, form / JSON / multipart body |
 //! | [`response`] | parsing: `SlackResponse`, `Response<T>`, typed errors |
 //! | [`retry`], [`call`] | the retry decision and the per-call state machine |
@@ -39,6 +40,7 @@ pub mod error;
 pub mod files;
 pub mod limiter;
 pub mod method;
+pub mod proxy;
 pub mod request;
 pub mod response;
 pub mod responses;

@@ -16,7 +16,9 @@ use slack_core::transport::TransportErrorKind;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
-use crate::proxy::{EnvProxies, Proxy};
+use slack_core::proxy::{
+    check_connect_response, connect_request, Proxies, Proxy, MAX_CONNECT_HEAD,
+};
 
 /// Why a connection could not be opened. Nothing was sent to the server.
 #[derive(Debug)]
@@ -37,24 +39,6 @@ fn err(kind: TransportErrorKind, message: impl Into<String>) -> ConnectError {
     ConnectError {
         kind,
         message: message.into(),
-    }
-}
-
-/// Where proxies come from, resolved.
-#[derive(Debug, Clone)]
-pub(crate) enum Proxies {
-    None,
-    Env(EnvProxies),
-    Explicit(Proxy),
-}
-
-impl Proxies {
-    fn for_uri(&self, uri: &Uri) -> Option<&Proxy> {
-        match self {
-            Proxies::None => None,
-            Proxies::Env(e) => e.for_uri(uri),
-            Proxies::Explicit(p) => Some(p),
-        }
     }
 }
 
@@ -206,30 +190,20 @@ async fn tunnel(
     host: &str,
     port: u16,
 ) -> Result<(), ConnectError> {
-    let target = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
-    let mut req = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
-    if let Some(auth) = proxy.authorization() {
-        req.push_str("Proxy-Authorization: ");
-        req.push_str(&auth);
-        req.push_str("\r\n");
-    }
-    req.push_str("\r\n");
     let proxy_err = |e: io::Error| {
         err(
             TransportErrorKind::Proxy,
             format!("proxy {}:{}: {e}", proxy.host(), proxy.port()),
         )
     };
-    tcp.write_all(req.as_bytes()).await.map_err(proxy_err)?;
+    tcp.write_all(connect_request(proxy, host, port).as_bytes())
+        .await
+        .map_err(proxy_err)?;
     // Read the answer's head, byte by byte so nothing after it is consumed.
     let mut head = Vec::with_capacity(256);
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
-        if head.len() > 16 * 1024 {
+        if head.len() > MAX_CONNECT_HEAD {
             return Err(err(TransportErrorKind::Proxy, "proxy answer too long"));
         }
         let n = tcp.read(&mut byte).await.map_err(proxy_err)?;
@@ -241,20 +215,12 @@ async fn tunnel(
         }
         head.push(byte[0]);
     }
-    let line = String::from_utf8_lossy(&head);
-    let status = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse::<u16>().ok())
-        .unwrap_or(0);
-    if (200..300).contains(&status) {
-        Ok(())
-    } else {
-        Err(err(
+    check_connect_response(&head).map_err(|status| {
+        err(
             TransportErrorKind::Proxy,
-            format!("the proxy refused CONNECT {target} with status {status}"),
-        ))
-    }
+            format!("the proxy refused CONNECT {host}:{port} with status {status}"),
+        )
+    })
 }
 
 // ===== Stream =====

@@ -18,8 +18,8 @@ use slack_core::transport::{
     TransportErrorKind,
 };
 
-use crate::connector::{ConnectError, Connector, Proxies};
-use crate::proxy::{EnvProxies, Proxy, ProxyConfig};
+use crate::connector::{ConnectError, Connector};
+use slack_core::proxy::{Proxies, Proxy, ProxyConfig};
 
 type ReqBody = UnsyncBoxBody<Bytes, std::io::Error>;
 
@@ -220,11 +220,7 @@ impl HyperTransportBuilder {
             .with_safe_default_protocol_versions()
             .map(|b| b.with_root_certificates(roots).with_no_client_auth())
             .map_err(|e| e.to_string());
-        let proxies = match self.proxy {
-            ProxyConfig::Env => Proxies::Env(EnvProxies::from_lookup(|k| std::env::var(k).ok())),
-            ProxyConfig::None => Proxies::None,
-            ProxyConfig::Explicit(p) => Proxies::Explicit(p),
-        };
+        let proxies = Proxies::resolve(self.proxy);
         let connector = Connector::new(tls, self.connect_timeout, proxies, self.http2);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)

@@ -153,7 +153,11 @@ fn doc_text(s: &str) -> String {
         let after = &rest[open + 1..];
         let link = after.find("](").and_then(|close| {
             let url_end = after[close + 2..].find(')')?;
-            Some((&after[..close], &after[close + 2..close + 2 + url_end], close + 2 + url_end + 1))
+            Some((
+                &after[..close],
+                &after[close + 2..close + 2 + url_end],
+                close + 2 + url_end + 1,
+            ))
         });
         match link {
             Some((text, url, used)) if !text.contains('[') => {
@@ -176,7 +180,9 @@ fn doc_text(s: &str) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('[', "\\[").replace(']', "\\]").replace('<', "&lt;")
+    s.replace('[', "\\[")
+        .replace(']', "\\]")
+        .replace('<', "&lt;")
 }
 
 fn request_struct(m: &Method, index: usize, response: Option<&String>) -> String {
