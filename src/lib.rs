@@ -18,6 +18,7 @@
 //! |---|---|---|
 //! | `hyper` | yes | [`WebClient`] over tokio + hyper 1 + rustls ([`transport::hyper`]) |
 //! | `native-roots` | no | trust the platform's root certificates as well as webpki's |
+//! | `async-std` | no | `transport::async_std::AsyncStdTransport` for async-std and smol |
 //! | `mock` | no | [`mock`]: the scripted transport with virtual time, for unit tests |
 //! | `blocking` | no | `blocking::WebClient`: the same calls without async, for scripts |
 //!
@@ -56,6 +57,13 @@ pub mod transport {
     #[cfg(feature = "hyper")]
     pub mod hyper {
         pub use slack_transport_hyper::*;
+    }
+
+    /// The async-std (and smol) transport: hyper 1 over async-io, futures-rustls,
+    /// async-tungstenite. `slack_sdk::core::WebClient::<AsyncStdTransport>::new(token)`.
+    #[cfg(feature = "async-std")]
+    pub mod async_std {
+        pub use slack_transport_async_std::*;
     }
 }
 
