@@ -122,9 +122,12 @@ impl Call {
                 Action::Sleep(until - now)
             }
             State::InFlight => {
-                // The driver polled without reporting the attempt; treat it as lost.
-                self.state = State::InFlight;
-                Action::Sleep(Duration::ZERO)
+                // A driver bug: the attempt's outcome was never reported. End the call with
+                // an error rather than spin.
+                Action::Done(Err(Error::validation(
+                    "call",
+                    "polled while an attempt is in flight (report it with handle_response first)",
+                )))
             }
             State::Finished(r) => Action::Done(*r),
             State::Taken => Action::Done(Err(Error::validation(
@@ -427,6 +430,17 @@ mod tests {
         assert!(matches!(r, Err(Error::Http(_))));
         assert_eq!(n, 3);
         assert_eq!(sleeps.iter().sum::<Duration>(), Duration::from_secs(20));
+    }
+
+    #[test]
+    fn polling_an_unreported_attempt_ends_the_call() {
+        let mut c = Call::new(lookup("auth.test").unwrap(), req(), RetryPolicy::none(), 1);
+        let now = Instant::now();
+        assert!(matches!(c.poll_action(now), Action::Send(_)));
+        assert!(matches!(
+            c.poll_action(now),
+            Action::Done(Err(Error::Validation { .. }))
+        ));
     }
 
     #[test]

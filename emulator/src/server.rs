@@ -393,16 +393,13 @@ async fn handle_upload(shared: Arc<Shared>, req: Request<Incoming>, id: &str) ->
 }
 
 fn handle_ws(shared: Arc<Shared>, mut req: Request<Incoming>) -> Resp {
-    let user = req
-        .uri()
-        .query()
-        .and_then(|q| {
-            form_urlencoded::parse(q.as_bytes())
-                .find(|(k, _)| k == "user")
-                .map(|(_, v)| v.into_owned())
-        })
-        .unwrap_or_default();
-    let known = shared.lock_state().user(&user).is_some();
+    // `/rtm/<session>`: each URL from rtm.connect opens one connection.
+    let session = req.uri().path().trim_start_matches("/rtm/").to_owned();
+    let user = shared.lock_state().rtm_sessions.remove(&session);
+    let (known, user) = match user {
+        Some(u) => (true, u),
+        None => (false, String::new()),
+    };
     let upgrade = req
         .headers()
         .get(header::UPGRADE)

@@ -142,6 +142,8 @@ pub(crate) struct Workspace {
     pub(crate) pending_uploads: HashMap<String, PendingUpload>,
     pub(crate) remote_files: BTreeMap<String, Value>,
     pub(crate) views: HashMap<String, Value>,
+    /// RTM URLs handed out by `rtm.connect` and not used yet: session → user.
+    pub(crate) rtm_sessions: HashMap<String, String>,
     pub(crate) bot_user_id: String,
     pub(crate) bot_id: String,
     pub(crate) bot_token: String,
@@ -290,6 +292,7 @@ impl Workspace {
             pending_uploads: HashMap::new(),
             remote_files: BTreeMap::new(),
             views: HashMap::new(),
+            rtm_sessions: HashMap::new(),
             bot_user_id,
             bot_id,
             bot_token,

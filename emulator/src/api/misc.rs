@@ -53,7 +53,9 @@ pub(crate) fn rtm_connect(ws: &mut Workspace, ctx: &Ctx<'_>, start: bool) -> Out
         .cloned()
         .ok_or_else(|| err("invalid_auth"))?;
     let session = ws.next_id("S");
-    let url = format!("{}rtm/{}?user={}", ctx.ws_base, session, user.id);
+    // The URL is good for one connection, as Slack's.
+    ws.rtm_sessions.insert(session.clone(), user.id.clone());
+    let url = format!("{}rtm/{}", ctx.ws_base, session);
     let mut body = json!({
         "url": url,
         "self": {"id": user.id, "name": user.name},
