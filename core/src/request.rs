@@ -219,6 +219,8 @@ pub struct ClientConfig {
     team_id: Option<String>,
     timeout: Option<Duration>,
     invalid: Option<Arc<str>>,
+    /// The `Authorization` value for `token`, or why it cannot be sent.
+    authorization: Option<std::result::Result<HeaderValue, String>>,
 }
 
 impl fmt::Debug for ClientConfig {
@@ -244,6 +246,7 @@ impl Default for ClientConfig {
             team_id: None,
             timeout: None,
             invalid: None,
+            authorization: None,
         }
     }
 }
@@ -281,7 +284,13 @@ impl ClientConfig {
 
     /// Set the token sent as `Authorization: Bearer …`.
     pub fn set_token(&mut self, token: impl Into<Token>) -> &mut Self {
-        self.token = Some(token.into());
+        let token = token.into();
+        // Built once here, not on every call.
+        self.authorization = Some(bearer(&token).map_err(|e| match e {
+            Error::Validation { reason, .. } => reason,
+            other => other.to_string(),
+        }));
+        self.token = Some(token);
         self
     }
 
@@ -460,18 +469,16 @@ pub fn encode_request(
     check_block_kit_limits(args)?;
     let mut headers = config.headers.clone();
     headers.insert(USER_AGENT, config.user_agent.clone());
-    if let Some(token) = options.token.as_ref().or(config.token.as_ref()) {
-        if token.is_empty() {
-            return Err(Error::validation("token", "the token is empty"));
-        }
-        let mut value =
-            HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
-                Error::validation(
-                    "token",
-                    "the token contains characters not allowed in a header",
-                )
-            })?;
-        value.set_sensitive(true);
+    let authorization = match (&options.token, &config.authorization) {
+        (Some(token), _) => Some(bearer(token)?),
+        (None, Some(cached)) => Some(
+            cached
+                .clone()
+                .map_err(|reason| Error::validation("token", reason))?,
+        ),
+        (None, None) => None,
+    };
+    if let Some(value) = authorization {
         headers.insert(AUTHORIZATION, value);
     }
 
@@ -547,6 +554,21 @@ fn check_block_kit_limits(args: &Args) -> Result<()> {
         crate::blocks::validate_view(&view, "view")?;
     }
     Ok(())
+}
+
+/// `Bearer <token>`, marked sensitive; a typed error for an empty or unusable token.
+fn bearer(token: &Token) -> Result<HeaderValue> {
+    if token.is_empty() {
+        return Err(Error::validation("token", "the token is empty"));
+    }
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+        Error::validation(
+            "token",
+            "the token contains characters not allowed in a header",
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 fn is_valid_method_name(name: &str) -> bool {
