@@ -1,60 +1,94 @@
-//! Loading `../shared/data`: the method list, per-method facts, tiers and OpenAPI details.
+//! Loading the reference data in `../shared/data` into one [`Method`] per method of
+//! `method-coverage.tsv`.
+//!
+//! Sources, by precedence: `web-api-methods-current.tsv` (the current docs), then
+//! `web-api-methods.tsv` (the older OpenAPI spec) for methods the current docs lack;
+//! `method-tiers.tsv` fills a missing tier; `slack_web_openapi_v2.json` adds parameter types
+//! and descriptions and the success schema's list fields. Retired methods without facts of
+//! their own take their replacement's (see [`crate::rules::replacement`]).
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
 
+/// An OpenAPI parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Param {
+    /// `string`, `boolean`, `integer` or `number`.
+    pub kind: String,
+    /// The parameter's description (markdown).
+    pub description: String,
+}
+
 /// Facts about one method, merged from every source.
 #[derive(Debug, Clone, Default)]
 pub struct Method {
+    /// `chat.postMessage`.
     pub name: String,
+    /// `GET` or `POST`.
     pub verb: String,
+    /// Required arguments, without `token`.
     pub required: Vec<String>,
+    /// Optional arguments, without `token` or a required one.
     pub optional: Vec<String>,
-    /// `no`, `yes`, `warning:method_deprecated`, `legacy (retired family)`.
+    /// `no`, `yes`, `warning:method_deprecated` or `legacy (retired family)`.
     pub deprecated: String,
+    /// `Tier1`..`Tier4`, `Special`, a limit in words, or empty.
     pub tier: String,
+    /// Bot token scopes.
     pub bot_scopes: Vec<String>,
+    /// User token scopes.
     pub user_scopes: Vec<String>,
-    /// `true`, `false` or empty.
+    /// `json_input_supported`: `true`, `false` or empty.
     pub json: String,
+    /// One-line description.
     pub description: String,
-    /// OpenAPI parameters: name → (type, description).
-    pub params: BTreeMap<String, (String, String)>,
-    /// OpenAPI success schema: top-level array properties.
+    /// OpenAPI parameters by name.
+    pub params: BTreeMap<String, Param>,
+    /// Top-level array properties of the OpenAPI success schema (besides `warnings` and
+    /// `response_metadata`), in document order.
     pub array_fields: Vec<String>,
 }
 
-/// Every method of the coverage list, sorted by name.
+impl Method {
+    /// Whether the coverage list marks the method deprecated or retired.
+    pub fn is_deprecated(&self) -> bool {
+        !(self.deprecated.is_empty() || self.deprecated == "no")
+    }
+
+    /// Whether `arg` is a required or optional argument.
+    pub fn takes(&self, arg: &str) -> bool {
+        self.required.iter().chain(&self.optional).any(|a| a == arg)
+    }
+}
+
+/// Every method of the coverage list, sorted by name (byte order) and unique.
 pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
     let read = |f: &str| {
-        std::fs::read_to_string(dir.join(f)).map_err(|e| format!("{}: {e}", dir.join(f).display()))
+        let path = dir.join(f);
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
     };
     let coverage = tsv(&read("method-coverage.tsv")?);
-    let current: BTreeMap<String, Vec<String>> = tsv(&read("web-api-methods-current.tsv")?)
-        .into_iter()
-        .map(|r| (r[0].clone(), r))
-        .collect();
-    let older: BTreeMap<String, Vec<String>> = tsv(&read("web-api-methods.tsv")?)
-        .into_iter()
-        .map(|r| (r[0].clone(), r))
-        .collect();
+    let current = by_name(tsv(&read("web-api-methods-current.tsv")?));
+    let older = by_name(tsv(&read("web-api-methods.tsv")?));
     let tiers: BTreeMap<String, String> = tsv(&read("method-tiers.tsv")?)
         .into_iter()
-        .map(|r| (r[0].clone(), col(&r, 1)))
+        .map(|r| (col(&r, 0), col(&r, 1)))
         .collect();
     let openapi: Value = serde_json::from_str(&read("slack_web_openapi_v2.json")?)
-        .map_err(|e| format!("openapi: {e}"))?;
+        .map_err(|e| format!("slack_web_openapi_v2.json: {e}"))?;
 
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(coverage.len());
     for row in coverage {
-        let name = row[0].clone();
+        let name = col(&row, 0);
         let mut m = Method {
-            name: name.clone(),
             deprecated: col(&row, 3),
             ..Method::default()
         };
+        // web-api-methods-current.tsv: method, http_method, required_args, optional_args,
+        // deprecated, rate_limit_tier, bot_scopes, user_scopes, other_scopes,
+        // json_input_supported, description.
         if let Some(r) = current.get(&name) {
             m.verb = col(r, 1);
             m.required = list(&col(r, 2));
@@ -64,8 +98,10 @@ pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
             m.user_scopes = list(&col(r, 7));
             m.json = col(r, 9);
             m.description = col(r, 10);
+        // web-api-methods.tsv: method, http_verbs, required_params, optional_params,
+        // deprecated, scopes, description.
         } else if let Some(r) = older.get(&name) {
-            m.verb = col(r, 1).split(',').next().unwrap_or("POST").to_owned();
+            m.verb = col(r, 1).split(',').next().unwrap_or("").trim().to_owned();
             m.required = list(&col(r, 2));
             m.optional = list(&col(r, 3));
             m.user_scopes = list(&col(r, 5));
@@ -74,42 +110,54 @@ pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
         if m.tier.is_empty() {
             m.tier = tiers.get(&name).cloned().unwrap_or_default();
         }
+        m.name = name;
         load_openapi(&openapi, &mut m);
         out.push(m);
     }
-    // Retired methods without facts of their own take their replacement's arguments.
-    let by_name: BTreeMap<String, Method> =
-        out.iter().map(|m| (m.name.clone(), m.clone())).collect();
-    for m in &mut out {
-        if m.verb.is_empty() {
-            if let Some(rep) = crate::rules::replacement(&m.name).and_then(|r| by_name.get(r)) {
-                m.verb = rep.verb.clone();
-                m.required = rep.required.clone();
-                m.optional = rep.optional.clone();
-                m.json = rep.json.clone();
-                m.params = rep.params.clone();
-                m.array_fields = rep.array_fields.clone();
-                m.bot_scopes = rep.bot_scopes.clone();
-                m.user_scopes = rep.user_scopes.clone();
-                if m.tier.is_empty() {
-                    m.tier = rep.tier.clone();
-                }
-                if m.description.is_empty() {
-                    m.description = format!("Retired: use `{}` instead.", rep.name);
-                }
-            } else {
-                m.verb = "POST".into();
-            }
-        }
-        m.required.retain(|a| a != "token");
-        m.optional
-            .retain(|a| a != "token" && !m.required.contains(a));
-    }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out.dedup_by(|a, b| a.name == b.name);
+    inherit_from_replacements(&mut out);
+    for m in &mut out {
+        m.required.retain(|a| a != "token");
+        let required = m.required.clone();
+        m.optional.retain(|a| a != "token" && !required.contains(a));
+        m.verb = m.verb.to_ascii_uppercase();
+        if m.verb.is_empty() {
+            m.verb = "POST".into();
+        }
+    }
     Ok(out)
 }
 
+/// Retired methods without facts of their own take their replacement's arguments, verb, JSON
+/// support, scopes and OpenAPI details (and its tier when `method-tiers.tsv` has none).
+fn inherit_from_replacements(methods: &mut [Method]) {
+    let snapshot: BTreeMap<String, Method> = methods
+        .iter()
+        .map(|m| (m.name.clone(), m.clone()))
+        .collect();
+    for m in methods.iter_mut().filter(|m| m.verb.is_empty()) {
+        let Some(rep) = crate::rules::replacement(&m.name).and_then(|r| snapshot.get(r)) else {
+            continue;
+        };
+        m.verb = rep.verb.clone();
+        m.required = rep.required.clone();
+        m.optional = rep.optional.clone();
+        m.json = rep.json.clone();
+        m.params = rep.params.clone();
+        m.array_fields = rep.array_fields.clone();
+        m.bot_scopes = rep.bot_scopes.clone();
+        m.user_scopes = rep.user_scopes.clone();
+        if m.tier.is_empty() {
+            m.tier = rep.tier.clone();
+        }
+        if m.description.is_empty() {
+            m.description = format!("Retired: use `{}` instead.", rep.name);
+        }
+    }
+}
+
+/// Parameters and success-schema arrays of `/{method}` in the OpenAPI document.
 fn load_openapi(openapi: &Value, m: &mut Method) {
     let Some(ops) = openapi["paths"]
         .get(format!("/{}", m.name))
@@ -119,28 +167,39 @@ fn load_openapi(openapi: &Value, m: &mut Method) {
     };
     for op in ops.values() {
         for p in op["parameters"].as_array().into_iter().flatten() {
-            let (Some(name), ty) = (p["name"].as_str(), p["type"].as_str().unwrap_or("string"))
-            else {
+            let Some(name) = p["name"].as_str() else {
                 continue;
             };
-            let desc = p["description"].as_str().unwrap_or("").to_owned();
-            m.params.insert(name.to_owned(), (ty.to_owned(), desc));
+            let param = Param {
+                kind: p["type"].as_str().unwrap_or("string").to_owned(),
+                description: p["description"].as_str().unwrap_or("").to_owned(),
+            };
+            m.params.entry(name.to_owned()).or_insert(param);
         }
-        let props = &op["responses"]["200"]["schema"]["properties"];
-        if let Some(props) = props.as_object() {
-            for (k, v) in props {
-                if v["type"] == "array"
-                    && k != "warnings"
-                    && k != "response_metadata"
-                    && !m.array_fields.contains(k)
-                {
-                    m.array_fields.push(k.clone());
-                }
+        let Some(props) = op["responses"]["200"]["schema"]["properties"].as_object() else {
+            continue;
+        };
+        for (field, schema) in props {
+            let skip = field == "warnings" || field == "response_metadata";
+            if !skip && is_array(openapi, schema) && !m.array_fields.contains(field) {
+                m.array_fields.push(field.clone());
             }
         }
     }
 }
 
+/// Whether a schema is an array, directly or through a `#/definitions/…` reference.
+fn is_array(openapi: &Value, schema: &Value) -> bool {
+    if schema["type"] == "array" {
+        return true;
+    }
+    schema["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/definitions/"))
+        .is_some_and(|def| openapi["definitions"][def]["type"] == "array")
+}
+
+/// Rows of a TSV file, header skipped.
 fn tsv(text: &str) -> Vec<Vec<String>> {
     text.lines()
         .skip(1)
@@ -149,14 +208,49 @@ fn tsv(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+fn by_name(rows: Vec<Vec<String>>) -> BTreeMap<String, Vec<String>> {
+    rows.into_iter().map(|r| (col(&r, 0), r)).collect()
+}
+
 fn col(row: &[String], i: usize) -> String {
     row.get(i).map(|s| s.trim().to_owned()).unwrap_or_default()
 }
 
-fn list(s: &str) -> Vec<String> {
-    s.split(',')
+/// A comma-separated cell as a list, blanks dropped.
+fn list(cell: &str) -> Vec<String> {
+    cell.split(',')
         .map(str::trim)
         .filter(|x| !x.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells() {
+        assert_eq!(list("token, channel,,ts"), ["token", "channel", "ts"]);
+        assert!(list("").is_empty());
+        let rows = tsv("method\tverb\na.b\tGET\n\n");
+        assert_eq!(rows, [vec!["a.b".to_owned(), "GET".to_owned()]]);
+        assert_eq!(col(&rows[0], 5), "");
+    }
+
+    #[test]
+    fn arrays_through_references() {
+        let doc = serde_json::json!({
+            "definitions": {"objs_comments": {"type": "array"}, "objs_paging": {"type": "object"}}
+        });
+        assert!(is_array(&doc, &serde_json::json!({"type": "array"})));
+        assert!(is_array(
+            &doc,
+            &serde_json::json!({"$ref": "#/definitions/objs_comments"})
+        ));
+        assert!(!is_array(
+            &doc,
+            &serde_json::json!({"$ref": "#/definitions/objs_paging"})
+        ));
+    }
 }

@@ -1,46 +1,60 @@
-//! `cargo run -p slack-codegen [-- --check] [--data DIR]`: write (or check) the generated
-//! files of `slack-core`.
+//! `cargo run -p slack-codegen [-- --check] [--stats] [--data DIR]`: write (or check) the
+//! generated files of `slack-core`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+const USAGE: &str = "\
+slack-codegen [--check] [--stats] [--data DIR]
+  Writes core/src/generated/{methods,api,api_tests}.rs from Slack's reference data.
+  --check     write nothing; exit 1 if a generated file is stale
+  --stats     print counts (methods, arguments by type, …)
+  --data DIR  the reference data (default: <workspace>/../shared/data)";
+
 fn main() -> ExitCode {
     let mut check = false;
+    let mut show_stats = false;
     let mut data = slack_codegen::default_data_dir();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--check" => check = true,
+            "--stats" => show_stats = true,
             "--data" => match args.next() {
                 Some(d) => data = PathBuf::from(d),
                 None => {
-                    eprintln!("--data needs a directory");
+                    eprintln!("--data needs a directory\n{USAGE}");
                     return ExitCode::FAILURE;
                 }
             },
             "-h" | "--help" => {
-                println!("slack-codegen [--check] [--data DIR]\n  writes core/src/generated/*.rs from DIR (default ../shared/data)");
+                println!("{USAGE}");
                 return ExitCode::SUCCESS;
             }
             other => {
-                eprintln!("unknown argument {other}");
+                eprintln!("unknown argument {other}\n{USAGE}");
                 return ExitCode::FAILURE;
             }
         }
     }
-    let files = match slack_codegen::generate(&data) {
-        Ok(f) => f,
+    let output = match slack_codegen::generate(&data) {
+        Ok(o) => o,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    if !output.formatted {
+        eprintln!("warning: rustfmt not found; the output is not formatted");
+    }
+    if show_stats {
+        println!("{:#?}", output.stats);
+    }
     let root = slack_codegen::workspace_root();
     let mut stale = false;
-    for (path, content) in files {
-        let full = root.join(&path);
-        let current = std::fs::read_to_string(&full).unwrap_or_default();
-        if current == content {
+    for (path, content) in &output.files {
+        let full = root.join(path);
+        if std::fs::read_to_string(&full).is_ok_and(|current| current == *content) {
             continue;
         }
         if check {
@@ -55,8 +69,7 @@ fn main() -> ExitCode {
     }
     if stale {
         eprintln!("run `cargo run -p slack-codegen` and commit the result");
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
+        return ExitCode::FAILURE;
     }
+    ExitCode::SUCCESS
 }

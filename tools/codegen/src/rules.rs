@@ -1,79 +1,91 @@
-//! The rules that turn Slack's facts into Rust: names, argument types, idempotency,
-//! pagination fields and replacements of retired methods. Kept as tables.
+//! Method-level rules, as tables: replacements of deprecated and retired methods, idempotency,
+//! the list field of paginated responses and rate-limit tiers.
 
 use crate::data::Method;
 
-/// Replacement of a deprecated or retired method.
+/// Deprecated or retired methods and what to call instead, where the family-wide rule below
+/// does not give it.
+const REPLACEMENTS: &[(&str, &str)] = &[
+    ("files.upload", "files.getUploadURLExternal"),
+    ("rtm.start", "rtm.connect"),
+    ("groups.createChild", "conversations.create"),
+    ("groups.open", "conversations.open"),
+    ("im.open", "conversations.open"),
+    ("mpim.open", "conversations.open"),
+];
+
+/// Retired families whose methods map to the `conversations.*` method of the same name
+/// (`channels.history` → `conversations.history`).
+const RETIRED_FAMILIES: &[&str] = &["channels", "groups", "im", "mpim"];
+
+/// The `conversations.*` methods that retired families map to by name.
+const CONVERSATIONS: &[&str] = &[
+    "conversations.archive",
+    "conversations.close",
+    "conversations.create",
+    "conversations.history",
+    "conversations.info",
+    "conversations.invite",
+    "conversations.join",
+    "conversations.kick",
+    "conversations.leave",
+    "conversations.list",
+    "conversations.mark",
+    "conversations.rename",
+    "conversations.replies",
+    "conversations.setPurpose",
+    "conversations.setTopic",
+    "conversations.unarchive",
+];
+
+/// The method to use instead of a deprecated or retired one, when there is an obvious one
+/// (`None` for `stars.*`, `workflows.step*` and anything not covered above).
 pub fn replacement(name: &str) -> Option<&'static str> {
-    const FIXED: &[(&str, &str)] = &[
-        ("files.upload", "files.getUploadURLExternal"),
-        ("rtm.start", "rtm.connect"),
-        ("groups.createChild", "conversations.create"),
-        ("groups.open", "conversations.open"),
-        ("im.open", "conversations.open"),
-        ("mpim.open", "conversations.open"),
-        ("im.close", "conversations.close"),
-        ("mpim.close", "conversations.close"),
-        ("im.list", "conversations.list"),
-        ("mpim.list", "conversations.list"),
-        ("channels.list", "conversations.list"),
-        ("groups.list", "conversations.list"),
-        ("channels.setPurpose", "conversations.setPurpose"),
-        ("groups.setPurpose", "conversations.setPurpose"),
-        ("channels.setTopic", "conversations.setTopic"),
-        ("groups.setTopic", "conversations.setTopic"),
-    ];
-    if let Some((_, r)) = FIXED.iter().find(|(m, _)| *m == name) {
+    if let Some((_, r)) = REPLACEMENTS.iter().find(|(m, _)| *m == name) {
         return Some(r);
     }
     let (family, method) = name.split_once('.')?;
-    if !matches!(family, "channels" | "groups" | "im" | "mpim") {
+    if !RETIRED_FAMILIES.contains(&family) {
         return None;
     }
-    const SAME: &[&str] = &[
-        "archive",
-        "create",
-        "history",
-        "info",
-        "invite",
-        "join",
-        "kick",
-        "leave",
-        "mark",
-        "rename",
-        "replies",
-        "unarchive",
-    ];
-    SAME.iter().find(|m| **m == method).map(|m| match *m {
-        "archive" => "conversations.archive",
-        "create" => "conversations.create",
-        "history" => "conversations.history",
-        "info" => "conversations.info",
-        "invite" => "conversations.invite",
-        "join" => "conversations.join",
-        "kick" => "conversations.kick",
-        "leave" => "conversations.leave",
-        "mark" => "conversations.mark",
-        "rename" => "conversations.rename",
-        "replies" => "conversations.replies",
-        _ => "conversations.unarchive",
-    })
+    CONVERSATIONS
+        .iter()
+        .find(|c| c.strip_prefix("conversations.") == Some(method))
+        .copied()
 }
 
-/// Whether repeating the call is harmless.
+/// Prefixes of a method's last segment that mark a read (`list`, `getPermalink`,
+/// `lookupByEmail`); the prefix must be the whole segment or be followed by an upper-case
+/// letter, so `listen` is not a read.
+const READ_PREFIXES: &[&str] = &[
+    "list", "info", "history", "replies", "members", "get", "lookup", "test", "search", "check",
+    "export",
+];
+
+/// Methods that are safe to repeat although neither their verb nor their name says so:
+/// opening a conversation or an RTM session, tests, and reads named otherwise.
+const ALWAYS_IDEMPOTENT: &[&str] = &[
+    "api.test",
+    "apps.datastore.bulkGet",
+    "apps.datastore.count",
+    "apps.datastore.query",
+    "apps.manifest.validate",
+    "assistant.search.context",
+    "auth.test",
+    "blocks.validate",
+    "conversations.open",
+    "openid.connect.userInfo",
+    "rtm.connect",
+    "rtm.start",
+];
+
+/// Whether repeating the call is harmless: `GET` methods, reads by name, `search.*` and
+/// [`ALWAYS_IDEMPOTENT`].
 pub fn idempotent(m: &Method) -> bool {
-    const READ_PREFIXES: &[&str] = &[
-        "list", "info", "history", "replies", "members", "get", "lookup", "test", "search",
-        "check", "export",
-    ];
-    const ALWAYS: &[&str] = &[
-        "conversations.open",
-        "rtm.connect",
-        "rtm.start",
-        "api.test",
-        "auth.test",
-    ];
-    if ALWAYS.contains(&m.name.as_str()) || m.name.starts_with("search.") || m.verb == "GET" {
+    if m.verb == "GET"
+        || m.name.starts_with("search.")
+        || ALWAYS_IDEMPOTENT.contains(&m.name.as_str())
+    {
         return true;
     }
     let last = m.name.rsplit('.').next().unwrap_or("");
@@ -84,281 +96,124 @@ pub fn idempotent(m: &Method) -> bool {
     })
 }
 
-/// The response field holding a page's items.
+/// The response field holding a page's items, for methods whose OpenAPI success schema does
+/// not have exactly one top-level array. The `admin.*` and newer entries are best effort,
+/// from the methods' documented responses.
+const ITEMS_FIELDS: &[(&str, &str)] = &[
+    ("conversations.list", "channels"),
+    ("conversations.history", "messages"),
+    ("conversations.replies", "messages"),
+    ("conversations.members", "members"),
+    ("users.list", "members"),
+    ("users.conversations", "channels"),
+    ("reactions.list", "items"),
+    ("stars.list", "items"),
+    ("files.remote.list", "files"),
+    ("files.list", "files"),
+    ("pins.list", "items"),
+    ("admin.apps.activities.list", "activities"),
+    ("admin.apps.approved.list", "approved_apps"),
+    ("admin.apps.requests.list", "app_requests"),
+    ("admin.apps.restricted.list", "restricted_apps"),
+    ("admin.auth.policy.getEntities", "entities"),
+    ("admin.barriers.list", "barriers"),
+    (
+        "admin.conversations.ekm.listOriginalConnectedChannelInfo",
+        "channels",
+    ),
+    ("admin.conversations.lookup", "channel_ids"),
+    ("admin.functions.list", "functions"),
+    ("admin.inviteRequests.approved.list", "approved_requests"),
+    ("admin.inviteRequests.denied.list", "denied_requests"),
+    ("admin.inviteRequests.list", "invite_requests"),
+    ("admin.roles.listAssignments", "role_assignments"),
+    ("admin.teams.admins.list", "admin_ids"),
+    ("admin.teams.list", "teams"),
+    ("admin.teams.owners.list", "owner_ids"),
+    ("admin.users.list", "users"),
+    ("admin.users.session.list", "active_sessions"),
+    ("admin.workflows.search", "workflows"),
+    ("apps.activities.list", "activities"),
+    ("apps.datastore.query", "items"),
+    ("apps.event.authorizations.list", "authorizations"),
+    ("auth.teams.list", "teams"),
+    ("conversations.listConnectInvites", "invites"),
+    ("conversations.requestSharedInvite.list", "invite_requests"),
+    ("slackLists.items.list", "items"),
+    ("team.externalTeams.list", "organizations"),
+];
+
+/// The response field holding a page's items: the OpenAPI success schema's only top-level
+/// array, else [`ITEMS_FIELDS`], else unknown.
 pub fn items_field(m: &Method) -> Option<String> {
-    const KNOWN: &[(&str, &str)] = &[
-        ("conversations.list", "channels"),
-        ("conversations.history", "messages"),
-        ("conversations.replies", "messages"),
-        ("conversations.members", "members"),
-        ("users.list", "members"),
-        ("users.conversations", "channels"),
-        ("reactions.list", "items"),
-        ("stars.list", "items"),
-        ("files.remote.list", "files"),
-        ("files.list", "files"),
-        ("pins.list", "items"),
-    ];
-    if let Some((_, f)) = KNOWN.iter().find(|(n, _)| *n == m.name) {
-        return Some((*f).to_owned());
+    if let [only] = m.array_fields.as_slice() {
+        return Some(only.clone());
     }
-    match m.array_fields.as_slice() {
-        [one] => Some(one.clone()),
-        _ => None,
-    }
+    ITEMS_FIELDS
+        .iter()
+        .find(|(n, _)| *n == m.name)
+        .map(|(_, f)| (*f).to_owned())
 }
 
-/// Rust type of an argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArgType {
-    Str,
-    Bool,
-    U32,
-    U64,
-    I64,
-    F64,
-    Json,
-    List,
-    /// A closed set: the enum's path in `crate::api::enums`.
-    Enum(&'static str),
-    /// A list of a closed set.
-    EnumList(&'static str),
+/// Whether the method pages with a cursor.
+pub fn paginated(m: &Method) -> bool {
+    m.takes("cursor")
 }
 
-impl ArgType {
-    pub fn rust(self) -> &'static str {
+/// Special limits the data gives only as `Special`.
+const SPECIAL_LIMITS: &[(&str, &str)] = &[(
+    "chat.postMessage",
+    "1 message per second per channel, with bursts",
+)];
+
+/// A method's rate-limit tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tier {
+    /// Tier 1 to 4.
+    Numbered(u8),
+    /// A method-specific limit, in the documentation's words.
+    Special(String),
+    /// Not documented.
+    Unknown,
+}
+
+impl Tier {
+    /// The `RateTier` expression.
+    pub fn rust(&self) -> String {
         match self {
-            ArgType::Str => "String",
-            ArgType::Bool => "bool",
-            ArgType::U32 => "u32",
-            ArgType::U64 => "u64",
-            ArgType::I64 => "i64",
-            ArgType::F64 => "f64",
-            ArgType::Json => "crate::api::JsonArg",
-            ArgType::List => "Vec<String>",
-            ArgType::Enum(e) => e,
-            ArgType::EnumList(_) => "list",
+            Tier::Numbered(n) => format!("RateTier::Tier{n}"),
+            Tier::Special(text) => format!("RateTier::Special({text:?})"),
+            Tier::Unknown => "RateTier::Unknown".into(),
+        }
+    }
+
+    /// The tier in a sentence of documentation.
+    pub fn doc(&self) -> String {
+        match self {
+            Tier::Numbered(1) => "Tier 1 (1+ per minute)".into(),
+            Tier::Numbered(2) => "Tier 2 (20+ per minute)".into(),
+            Tier::Numbered(3) => "Tier 3 (50+ per minute)".into(),
+            Tier::Numbered(n) => format!("Tier {n} (100+ per minute)"),
+            Tier::Special(text) if text == "Special" => "special (see the documentation)".into(),
+            Tier::Special(text) => text.trim_end_matches('.').to_owned(),
+            Tier::Unknown => "not documented".into(),
         }
     }
 }
 
-/// Arguments with a closed set of values: (argument, method prefix, enum, list).
-const ENUMS: &[(&str, &str, &str, bool)] = &[
-    (
-        "types",
-        "conversations.list",
-        "crate::api::enums::ConversationType",
-        true,
-    ),
-    (
-        "types",
-        "users.conversations",
-        "crate::api::enums::ConversationType",
-        true,
-    ),
-    (
-        "presence",
-        "users.setPresence",
-        "crate::api::enums::Presence",
-        false,
-    ),
-    ("parse", "chat.", "crate::api::enums::ParseMode", false),
-    (
-        "sort_dir",
-        "search.",
-        "crate::api::enums::SortDirection",
-        false,
-    ),
-    ("sort", "search.", "crate::api::enums::SearchSort", false),
-];
-
-/// The type of argument `arg` of `m`.
-pub fn arg_type(m: &Method, arg: &str) -> ArgType {
-    if let Some((_, _, e, list)) = ENUMS
-        .iter()
-        .find(|(a, p, _, _)| *a == arg && m.name.starts_with(p))
-    {
-        return if *list {
-            ArgType::EnumList(e)
-        } else {
-            ArgType::Enum(e)
-        };
-    }
-    const JSON: &[&str] = &[
-        "blocks",
-        "attachments",
-        "unfurled_attachments",
-        "view",
-        "metadata",
-        "profile",
-        "unfurls",
-        "user_auth_blocks",
-        "prefs",
-        "options",
-        "outputs",
-        "steps_to_update",
-        "inputs",
-        "entity_ids",
-        "fields",
-        "custom_fields",
-    ];
-    const LIST: &[&str] = &[
-        "types",
-        "user_ids",
-        "channel_ids",
-        "team_ids",
-        "target_team_ids",
-        "usergroup_ids",
-    ];
-    const BOOL: &[&str] = &[
-        "as_user",
-        "inclusive",
-        "mrkdwn",
-        "reply_broadcast",
-        "link_names",
-        "return_im",
-        "prevent_creation",
-        "exclude_archived",
-        "hidden",
-        "all_day",
-        "force",
-        "full",
-        "is_private",
-        "resolve_commands",
-        "presence",
-        "highlight",
-        "sort_dir_asc",
-    ];
-    const U32: &[&str] = &[
-        "limit",
-        "count",
-        "page",
-        "crop_x",
-        "crop_y",
-        "crop_w",
-        "num_minutes",
-    ];
-    let (oa_type, desc) = m
-        .params
-        .get(arg)
-        .map(|(t, d)| (t.as_str(), d.to_ascii_lowercase()))
-        .unwrap_or(("", String::new()));
-    if arg == "files" && m.name == "files.completeUploadExternal" {
-        return ArgType::Json;
-    }
-    if JSON.contains(&arg) {
-        return ArgType::Json;
-    }
-    if arg == "length" {
-        return ArgType::U64;
-    }
-    // Slack timestamps are strings on the wire ("1503435956.000247"): a float would lose
-    // digits, whatever the OpenAPI document says.
-    let ts_like = ["ts", "timestamp", "latest", "oldest", "ts_from", "ts_to"];
-    if ts_like.contains(&arg) || (arg.ends_with("_ts") && arg != "expiration_ts") {
-        return ArgType::Str;
-    }
-    if U32.contains(&arg) {
-        return ArgType::U32;
-    }
-    match oa_type {
-        "boolean" => return ArgType::Bool,
-        "integer" => return ArgType::I64,
-        "number" => return ArgType::F64,
-        _ => {}
-    }
-    if (arg == "presence" && m.name != "users.setPresence")
-        || (BOOL.contains(&arg) && arg != "presence")
-    {
-        return ArgType::Bool;
-    }
-    let bool_prefix = [
-        "include_", "exclude_", "is_", "has_", "unfurl_", "skip_", "only_",
-    ];
-    if bool_prefix.iter().any(|p| arg.starts_with(p))
-        && !arg.ends_with("_ids")
-        && !arg.ends_with("_id")
-    {
-        return ArgType::Bool;
-    }
-    if LIST.contains(&arg) || desc.contains("comma separated") || desc.contains("comma-separated") {
-        return ArgType::List;
-    }
-    ArgType::Str
-}
-
-/// Constructor order of required arguments: where, which message, then the rest as listed.
-pub fn constructor_order(required: &[String]) -> Vec<String> {
-    const FIRST: &[&str] = &["channel", "channel_id", "user", "ts", "timestamp"];
-    let mut out: Vec<String> = FIRST
-        .iter()
-        .filter(|f| required.iter().any(|r| r == *f))
-        .map(|f| (*f).to_owned())
-        .collect();
-    out.extend(
-        required
-            .iter()
-            .filter(|r| !FIRST.contains(&r.as_str()))
-            .cloned(),
-    );
-    out
-}
-
-/// `postMessage` → `PostMessage`.
-pub fn pascal(segment: &str) -> String {
-    let mut c = segment.chars();
-    match c.next() {
-        Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
-        None => String::new(),
-    }
-}
-
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
-    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
-    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self",
-    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield", "abstract", "become",
-];
-
-/// An identifier, raw when it is a keyword.
-pub fn ident(name: &str) -> String {
-    if KEYWORDS.contains(&name) {
-        format!("r#{name}")
-    } else {
-        name.to_owned()
-    }
-}
-
-/// Module path of a method: `admin.apps.approve` → `["admin", "apps"]`,
-/// `chat.scheduledMessages.list` → `["chat", "scheduled_messages"]`.
-pub fn module_path(name: &str) -> Vec<String> {
-    let mut parts: Vec<String> = name.split('.').map(snake).collect();
-    parts.pop();
-    parts
-}
-
-/// `scheduledMessages` → `scheduled_messages`.
-pub fn snake(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len() + 4);
-    for (i, c) in segment.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
+/// The tier of `m`: `Tier1`..`Tier4`; `Special` with the text of [`SPECIAL_LIMITS`] or the
+/// data's own words; unknown when empty.
+pub fn tier(m: &Method) -> Tier {
+    match m.tier.as_str() {
+        "" => Tier::Unknown,
+        "Tier1" => Tier::Numbered(1),
+        "Tier2" => Tier::Numbered(2),
+        "Tier3" => Tier::Numbered(3),
+        "Tier4" => Tier::Numbered(4),
+        text => {
+            let special = SPECIAL_LIMITS.iter().find(|(n, _)| *n == m.name);
+            Tier::Special(special.map_or(text, |(_, t)| t).to_owned())
         }
-    }
-    out
-}
-
-/// Setter name for an argument (avoiding the request's own methods).
-pub fn setter(arg: &str) -> String {
-    match arg {
-        "new" | "info" | "to_args" => format!("{arg}_arg"),
-        other => ident(other),
     }
 }
 
@@ -375,34 +230,28 @@ mod tests {
     }
 
     #[test]
-    fn names() {
-        assert_eq!(pascal("postMessage"), "PostMessage");
-        assert_eq!(pascal("getPermalink"), "GetPermalink");
-        assert_eq!(ident("type"), "r#type");
-        assert_eq!(ident("channel"), "channel");
-        assert_eq!(setter("new"), "new_arg");
-        assert_eq!(
-            module_path("admin.apps.approved.list"),
-            ["admin", "apps", "approved"]
-        );
-        assert_eq!(
-            module_path("chat.scheduledMessages.list"),
-            ["chat", "scheduled_messages"]
-        );
-    }
-
-    #[test]
-    fn retired() {
-        assert_eq!(
-            replacement("channels.history"),
-            Some("conversations.history")
-        );
-        assert_eq!(replacement("im.open"), Some("conversations.open"));
-        assert_eq!(
-            replacement("groups.createChild"),
-            Some("conversations.create")
-        );
-        assert_eq!(replacement("chat.postMessage"), None);
+    fn retired_methods_map_to_conversations() {
+        let cases = [
+            ("channels.history", Some("conversations.history")),
+            ("channels.setPurpose", Some("conversations.setPurpose")),
+            ("channels.join", Some("conversations.join")),
+            ("groups.createChild", Some("conversations.create")),
+            ("groups.open", Some("conversations.open")),
+            ("groups.list", Some("conversations.list")),
+            ("im.open", Some("conversations.open")),
+            ("mpim.close", Some("conversations.close")),
+            ("mpim.replies", Some("conversations.replies")),
+            ("im.mark", Some("conversations.mark")),
+            ("files.upload", Some("files.getUploadURLExternal")),
+            ("rtm.start", Some("rtm.connect")),
+            ("stars.list", None),
+            ("workflows.stepCompleted", None),
+            ("chat.postMessage", None),
+            ("channels.nonsense", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(replacement(name), want, "{name}");
+        }
     }
 
     #[test]
@@ -410,55 +259,61 @@ mod tests {
         assert!(idempotent(&method("conversations.history", "GET")));
         assert!(idempotent(&method("chat.getPermalink", "POST")));
         assert!(idempotent(&method("users.lookupByEmail", "POST")));
+        assert!(idempotent(&method("apps.datastore.bulkGet", "POST")));
+        assert!(idempotent(&method("conversations.open", "POST")));
+        assert!(idempotent(&method("auth.test", "POST")));
+        assert!(idempotent(&method("search.messages", "POST")));
+        assert!(idempotent(&method(
+            "admin.users.unsupportedVersions.export",
+            "POST"
+        )));
         assert!(!idempotent(&method("chat.postMessage", "POST")));
         assert!(!idempotent(&method("files.completeUploadExternal", "POST")));
         assert!(!idempotent(&method("reactions.add", "POST")));
         assert!(!idempotent(&method("users.listen", "POST")));
+        assert!(!idempotent(&method("team.accessLogs", "POST")));
     }
 
     #[test]
-    fn types() {
-        let m = method("conversations.list", "GET");
-        assert_eq!(arg_type(&m, "limit"), ArgType::U32);
-        assert_eq!(arg_type(&m, "exclude_archived"), ArgType::Bool);
+    fn items_fields() {
+        let mut m = method("conversations.list", "GET");
+        assert_eq!(items_field(&m).as_deref(), Some("channels"));
+        m.array_fields = vec!["channels".into()];
+        assert_eq!(items_field(&m).as_deref(), Some("channels"));
+        let mut logs = method("team.accessLogs", "GET");
+        logs.array_fields = vec!["logins".into()];
+        assert_eq!(items_field(&logs).as_deref(), Some("logins"));
+        let mut two = method("x.list", "GET");
+        two.array_fields = vec!["a".into(), "b".into()];
+        assert_eq!(items_field(&two), None);
         assert_eq!(
-            arg_type(&m, "types"),
-            ArgType::EnumList("crate::api::enums::ConversationType")
+            items_field(&method("admin.apps.approved.list", "GET")).as_deref(),
+            Some("approved_apps")
         );
-        assert_eq!(
-            arg_type(&method("conversations.invite", "POST"), "types"),
-            ArgType::List
-        );
-        assert_eq!(arg_type(&m, "cursor"), ArgType::Str);
-        let mut del = method("chat.delete", "POST");
-        del.params
-            .insert("ts".into(), ("number".into(), String::new()));
-        assert_eq!(arg_type(&del, "ts"), ArgType::Str);
-        assert_eq!(
-            arg_type(&method("chat.postMessage", "POST"), "blocks"),
-            ArgType::Json
-        );
-        assert_eq!(
-            arg_type(&method("files.completeUploadExternal", "POST"), "files"),
-            ArgType::Json
-        );
-        assert_eq!(
-            arg_type(&method("users.setPresence", "POST"), "presence"),
-            ArgType::Enum("crate::api::enums::Presence")
-        );
-        assert_eq!(
-            arg_type(&method("users.list", "GET"), "presence"),
-            ArgType::Bool
-        );
-        assert_eq!(
-            arg_type(&method("users.getPresence", "GET"), "include_locale"),
-            ArgType::Bool
-        );
+        assert_eq!(items_field(&method("search.messages", "GET")), None);
     }
 
     #[test]
-    fn order() {
-        let req = ["name", "timestamp", "channel"].map(String::from);
-        assert_eq!(constructor_order(&req), ["channel", "timestamp", "name"]);
+    fn tiers() {
+        let mut m = method("conversations.list", "GET");
+        m.tier = "Tier2".into();
+        assert_eq!(tier(&m).rust(), "RateTier::Tier2");
+        m.tier = String::new();
+        assert_eq!(tier(&m), Tier::Unknown);
+        let mut pm = method("chat.postMessage", "POST");
+        pm.tier = "Special".into();
+        assert_eq!(
+            tier(&pm),
+            Tier::Special("1 message per second per channel, with bursts".into())
+        );
+        let mut auth = method("auth.test", "POST");
+        auth.tier = "Special".into();
+        assert_eq!(tier(&auth).rust(), "RateTier::Special(\"Special\")");
+        let mut words = method("x.y", "POST");
+        words.tier = "1200 requests per minute with a burst allowance of 2000.".into();
+        assert_eq!(
+            tier(&words),
+            Tier::Special("1200 requests per minute with a burst allowance of 2000.".into())
+        );
     }
 }

@@ -1,0 +1,126 @@
+//! `core/src/generated/methods.rs`: the method table, one `MethodInfo` per method, sorted by
+//! name (the table is binary-searched).
+
+use std::fmt::Write;
+
+use crate::data::Method;
+use crate::rules;
+
+/// Methods whose file content travels as `multipart/form-data`.
+const MULTIPART: &[&str] = &[
+    "files.remote.add",
+    "files.remote.update",
+    "files.upload",
+    "users.setPhoto",
+];
+
+/// A Rust string literal.
+pub(crate) fn lit(s: &str) -> String {
+    format!("{s:?}")
+}
+
+/// A `&[&str]` literal.
+pub(crate) fn str_slice(items: &[String]) -> String {
+    let inner: Vec<String> = items.iter().map(|s| lit(s)).collect();
+    format!("&[{}]", inner.join(", "))
+}
+
+fn option(v: Option<String>) -> String {
+    v.map_or_else(|| "None".to_owned(), |s| format!("Some({s})"))
+}
+
+/// The method table's source.
+pub fn methods(all: &[Method]) -> String {
+    let mut out = String::from(crate::HEADER);
+    out.push_str("//! The Web API method table (see `crate::method`).\n\n");
+    out.push_str("use crate::method::{Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier};\n\n");
+    out.push_str("/// Every method, sorted by name.\n");
+    out.push_str("pub(crate) static METHODS: &[MethodInfo] = &[\n");
+    for m in all {
+        entry(&mut out, m);
+    }
+    out.push_str("];\n");
+    out
+}
+
+fn entry(out: &mut String, m: &Method) {
+    let verb = if m.verb == "GET" { "Get" } else { "Post" };
+    let json = match m.json.as_str() {
+        "true" => "Yes",
+        "false" => "No",
+        _ => "Unknown",
+    };
+    let pagination = rules::paginated(m).then(|| {
+        format!(
+            "Pagination {{ cursor_arg: \"cursor\", items_field: {} }}",
+            option(rules::items_field(m).as_deref().map(lit))
+        )
+    });
+    let deprecated = m.is_deprecated().then(|| {
+        format!(
+            "Deprecation {{ replacement: {} }}",
+            option(rules::replacement(&m.name).map(lit))
+        )
+    });
+    let _ = writeln!(out, "    MethodInfo {{");
+    let _ = writeln!(out, "        name: {},", lit(&m.name));
+    let _ = writeln!(out, "        verb: HttpVerb::{verb},");
+    let _ = writeln!(out, "        json: JsonSupport::{json},");
+    let _ = writeln!(
+        out,
+        "        multipart: {},",
+        MULTIPART.contains(&m.name.as_str())
+    );
+    let _ = writeln!(out, "        required: {},", str_slice(&m.required));
+    let _ = writeln!(out, "        optional: {},", str_slice(&m.optional));
+    let _ = writeln!(out, "        tier: {},", rules::tier(m).rust());
+    let _ = writeln!(out, "        idempotent: {},", rules::idempotent(m));
+    let _ = writeln!(out, "        pagination: {},", option(pagination));
+    let _ = writeln!(out, "        deprecated: {},", option(deprecated));
+    let _ = writeln!(out, "        bot_scopes: {},", str_slice(&m.bot_scopes));
+    let _ = writeln!(out, "        user_scopes: {},", str_slice(&m.user_scopes));
+    let _ = writeln!(out, "    }},");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_entry() {
+        let m = Method {
+            name: "conversations.list".into(),
+            verb: "GET".into(),
+            optional: vec!["cursor".into(), "limit".into()],
+            tier: "Tier2".into(),
+            deprecated: "no".into(),
+            bot_scopes: vec!["channels:read".into()],
+            ..Method::default()
+        };
+        let src = methods(&[m]);
+        assert!(src.starts_with("// @generated"));
+        assert!(src.contains("verb: HttpVerb::Get,"));
+        assert!(src.contains("json: JsonSupport::Unknown,"));
+        assert!(src.contains("idempotent: true,"));
+        assert!(src.contains(
+            "pagination: Some(Pagination { cursor_arg: \"cursor\", items_field: Some(\"channels\") }),"
+        ));
+        assert!(src.contains("deprecated: None,"));
+        assert!(src.contains("bot_scopes: &[\"channels:read\"],"));
+    }
+
+    #[test]
+    fn retired_entry() {
+        let m = Method {
+            name: "channels.history".into(),
+            verb: "GET".into(),
+            deprecated: "legacy (retired family)".into(),
+            ..Method::default()
+        };
+        let src = methods(&[m]);
+        assert!(src.contains(
+            "deprecated: Some(Deprecation { replacement: Some(\"conversations.history\") }),"
+        ));
+        assert!(src.contains("tier: RateTier::Unknown,"));
+    }
+}
