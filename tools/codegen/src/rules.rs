@@ -82,6 +82,9 @@ const ALWAYS_IDEMPOTENT: &[&str] = &[
 /// Whether repeating the call is harmless: `GET` methods, reads by name, `search.*` and
 /// [`ALWAYS_IDEMPOTENT`].
 pub fn idempotent(m: &Method) -> bool {
+    if NEVER_IDEMPOTENT.contains(&m.name.as_str()) {
+        return false;
+    }
     if m.verb == "GET"
         || m.name.starts_with("search.")
         || ALWAYS_IDEMPOTENT.contains(&m.name.as_str())
@@ -95,6 +98,17 @@ pub fn idempotent(m: &Method) -> bool {
         })
     })
 }
+
+/// Writes the data lists as `GET` whose repetition is not harmless: sharing a remote file
+/// twice posts it twice; revoking or deleting twice reports an error for a done change.
+const NEVER_IDEMPOTENT: &[&str] = &[
+    "files.remote.share",
+    "auth.revoke",
+    "users.deletePhoto",
+    "admin.emoji.add",
+    "admin.emoji.remove",
+    "admin.emoji.rename",
+];
 
 /// The response field holding a page's items, for methods whose OpenAPI success schema does
 /// not have exactly one top-level array. The `admin.*` and newer entries are best effort,
@@ -272,6 +286,7 @@ mod tests {
         assert!(!idempotent(&method("reactions.add", "POST")));
         assert!(!idempotent(&method("users.listen", "POST")));
         assert!(!idempotent(&method("team.accessLogs", "POST")));
+        assert!(!idempotent(&method("files.remote.share", "GET")));
     }
 
     #[test]
