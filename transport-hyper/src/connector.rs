@@ -20,26 +20,10 @@ use slack_core::proxy::{
     check_connect_response, connect_request, Proxies, Proxy, MAX_CONNECT_HEAD,
 };
 
-/// Why a connection could not be opened. Nothing was sent to the server.
-#[derive(Debug)]
-pub(crate) struct ConnectError {
-    pub(crate) kind: TransportErrorKind,
-    pub(crate) message: String,
-}
-
-impl fmt::Display for ConnectError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ConnectError {}
+use crate::error::ConnectError;
 
 fn err(kind: TransportErrorKind, message: impl Into<String>) -> ConnectError {
-    ConnectError {
-        kind,
-        message: message.into(),
-    }
+    ConnectError::new(kind, message)
 }
 
 /// Opens connections. Cheap to clone.
@@ -99,6 +83,8 @@ impl Connector {
 
     /// Open a connection to `uri`'s host (through a proxy when one applies); TLS for
     /// `https`/`wss`. Returns the stream and whether HTTP/2 was negotiated.
+    ///
+    /// The whole of it (DNS, TCP, tunnel, TLS handshake) is bounded by the connect timeout.
     pub(crate) async fn connect(
         &self,
         uri: &Uri,
@@ -106,45 +92,61 @@ impl Connector {
     ) -> Result<(Stream, bool), ConnectError> {
         let host = uri
             .host()
+            .filter(|h| !h.is_empty())
             .ok_or_else(|| err(TransportErrorKind::InvalidRequest, "URL without a host"))?
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_owned();
-        let tls = matches!(uri.scheme_str(), Some("https") | Some("wss"));
-        let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        let proxy = self.inner.proxies.for_uri(uri).cloned();
-        let timeout = self.inner.connect_timeout;
-
-        let opening = async {
-            let (dial_host, dial_port) = match &proxy {
-                Some(p) => (p.host().to_owned(), p.port()),
-                None => (host.clone(), port),
-            };
-            let tcp = TcpStream::connect((dial_host.as_str(), dial_port))
-                .await
-                .map_err(|e| {
-                    err(
-                        TransportErrorKind::Connect,
-                        format!("connect to {dial_host}:{dial_port}: {e}"),
-                    )
-                })?;
-            let _ = tcp.set_nodelay(true);
-            let mut tcp = tcp;
-            if let Some(p) = &proxy {
-                tunnel(&mut tcp, p, &host, port).await?;
+        let tls = match uri.scheme_str() {
+            Some("https") | Some("wss") => true,
+            Some("http") | Some("ws") => false,
+            other => {
+                return Err(err(
+                    TransportErrorKind::InvalidRequest,
+                    format!("unsupported scheme {other:?}"),
+                ))
             }
-            Ok::<_, ConnectError>(tcp)
         };
-        let tcp = tokio::time::timeout(timeout, opening).await.map_err(|_| {
+        let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
+        let timeout = self.inner.connect_timeout;
+        let opening = self.open(host.clone(), port, uri, tls, for_websocket);
+        tokio::time::timeout(timeout, opening).await.map_err(|_| {
             err(
                 TransportErrorKind::ConnectTimeout,
                 format!("connecting to {host}:{port} took longer than {timeout:?}"),
             )
-        })??;
+        })?
+    }
 
+    async fn open(
+        &self,
+        host: String,
+        port: u16,
+        uri: &Uri,
+        tls: bool,
+        for_websocket: bool,
+    ) -> Result<(Stream, bool), ConnectError> {
+        let proxy = self.inner.proxies.for_uri(uri);
+        let (dial_host, dial_port, what) = match proxy {
+            Some(p) => (p.host(), p.port(), "proxy "),
+            None => (host.as_str(), port, ""),
+        };
+        let mut tcp = TcpStream::connect((dial_host, dial_port))
+            .await
+            .map_err(|e| {
+                err(
+                    TransportErrorKind::Connect,
+                    format!("connect to {what}{dial_host}:{dial_port}: {e}"),
+                )
+            })?;
+        let _ = tcp.set_nodelay(true);
+        if let Some(p) = proxy {
+            tunnel(&mut tcp, p, &host, port).await?;
+        }
         if !tls {
             return Ok((Stream::Plain(tcp), false));
         }
+
         let config = if for_websocket {
             &self.inner.tls_ws
         } else {
@@ -162,15 +164,9 @@ impl Connector {
                 format!("{host:?} is not a valid TLS server name"),
             )
         })?;
-        let handshake = tokio_rustls::TlsConnector::from(config).connect(name, tcp);
-        let tls_stream = tokio::time::timeout(timeout, handshake)
+        let tls_stream = tokio_rustls::TlsConnector::from(config)
+            .connect(name, tcp)
             .await
-            .map_err(|_| {
-                err(
-                    TransportErrorKind::ConnectTimeout,
-                    "TLS handshake timed out",
-                )
-            })?
             .map_err(|e| {
                 err(
                     TransportErrorKind::Tls,

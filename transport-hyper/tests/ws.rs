@@ -1,0 +1,193 @@
+//! Websockets against a local tungstenite echo server: ws, wss with a custom root, through a
+//! `CONNECT` proxy, and failures.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use bytes::Bytes;
+use common::{plain, trusting, ProxyMode};
+use http::HeaderMap;
+use slack_core::transport::{TransportErrorKind, WsConnection, WsMessage, WsTransport};
+use slack_transport_hyper::{HyperTransport, Proxy};
+
+/// Text echo, ping → pong, then a server close with 4000 "bye" and the end of the stream.
+async fn exercise(mut conn: WsConnection) {
+    conn.sender
+        .send(WsMessage::Text("hello".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        conn.receiver.recv().await.unwrap().unwrap(),
+        WsMessage::Text("hello".into())
+    );
+    conn.sender
+        .send(WsMessage::Binary(Bytes::from_static(&[0, 1, 2])))
+        .await
+        .unwrap();
+    assert_eq!(
+        conn.receiver.recv().await.unwrap().unwrap(),
+        WsMessage::Binary(Bytes::from_static(&[0, 1, 2]))
+    );
+    conn.sender
+        .send(WsMessage::Ping(Bytes::from_static(b"p")))
+        .await
+        .unwrap();
+    assert_eq!(
+        conn.receiver.recv().await.unwrap().unwrap(),
+        WsMessage::Pong(Bytes::from_static(b"p"))
+    );
+    conn.sender
+        .send(WsMessage::Text("close-me".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        conn.receiver.recv().await.unwrap().unwrap(),
+        WsMessage::Close(Some((4000, "bye".into())))
+    );
+    assert!(conn.receiver.recv().await.is_none());
+}
+
+#[tokio::test]
+async fn plain_ws_echo_ping_and_close_code() {
+    let (addr, handshakes) = common::ws_echo_server(None).await;
+    let mut headers = HeaderMap::new();
+    headers.insert("authorization", "Bearer xoxb-ws".parse().unwrap());
+    let conn = plain()
+        .connect(&format!("ws://{addr}/rtm?session=1"), &headers)
+        .await
+        .unwrap();
+    exercise(conn).await;
+    let h = handshakes.lock().unwrap()[0].clone();
+    assert_eq!(h["authorization"], "Bearer xoxb-ws");
+}
+
+#[tokio::test]
+async fn wss_with_a_custom_root() {
+    let (cert, key) = common::self_signed(&["localhost"]);
+    let acceptor = common::acceptor(cert.clone(), key, &[b"http/1.1"]);
+    let (addr, _) = common::ws_echo_server(Some(acceptor)).await;
+    let conn = trusting(&cert)
+        .connect(
+            &format!("wss://localhost:{}/rtm", addr.port()),
+            &HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+    exercise(conn).await;
+}
+
+#[tokio::test]
+async fn wss_without_the_root_is_tls_and_not_sent() {
+    let (cert, key) = common::self_signed(&["localhost"]);
+    let acceptor = common::acceptor(cert, key, &[b"http/1.1"]);
+    let (addr, handshakes) = common::ws_echo_server(Some(acceptor)).await;
+    let e = plain()
+        .connect(
+            &format!("wss://localhost:{}/rtm", addr.port()),
+            &HeaderMap::new(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), TransportErrorKind::Tls, "{e}");
+    assert!(!e.maybe_sent());
+    assert!(handshakes.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn wss_through_a_connect_proxy() {
+    let (cert, key) = common::self_signed(&["localhost"]);
+    let acceptor = common::acceptor(cert.clone(), key, &[b"http/1.1"]);
+    let (addr, _) = common::ws_echo_server(Some(acceptor)).await;
+    let (proxy_addr, heads) = common::connect_proxy(ProxyMode::Tunnel).await;
+    let t = HyperTransport::builder()
+        .proxy(Proxy::parse(&format!("http://bot:s3cret@{proxy_addr}")).unwrap())
+        .tls_built_in_roots(false)
+        .add_root_certificate(cert)
+        .build()
+        .unwrap();
+    let conn = t
+        .connect(
+            &format!("wss://localhost:{}/rtm", addr.port()),
+            &HeaderMap::new(),
+        )
+        .await
+        .unwrap();
+    exercise(conn).await;
+    let head = heads.lock().unwrap()[0].clone();
+    assert!(
+        head.starts_with(&format!("CONNECT localhost:{} HTTP/1.1\r\n", addr.port())),
+        "{head}"
+    );
+    assert!(
+        head.contains("Proxy-Authorization: Basic Ym90OnMzY3JldA=="),
+        "{head}"
+    );
+}
+
+#[tokio::test]
+async fn proxy_refusal_is_proxy() {
+    let (addr, _) = common::ws_echo_server(None).await;
+    let (proxy_addr, _) = common::connect_proxy(ProxyMode::Refuse(403)).await;
+    let t = HyperTransport::builder()
+        .proxy(Proxy::parse(&proxy_addr.to_string()).unwrap())
+        .build()
+        .unwrap();
+    let e = t
+        .connect(&format!("ws://{addr}/rtm"), &HeaderMap::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), TransportErrorKind::Proxy, "{e}");
+    assert!(!e.maybe_sent());
+}
+
+#[tokio::test]
+async fn refused_is_connect() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let e = plain()
+        .connect(&format!("ws://{addr}/rtm"), &HeaderMap::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), TransportErrorKind::Connect, "{e}");
+    assert!(!e.maybe_sent());
+}
+
+#[tokio::test]
+async fn handshake_refused_by_an_http_server_is_protocol() {
+    let (addr, _) = common::http_server().await;
+    let e = plain()
+        .connect(&format!("ws://{addr}/rtm"), &HeaderMap::new())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), TransportErrorKind::Protocol, "{e}");
+}
+
+#[tokio::test]
+async fn bad_url_is_invalid_request() {
+    for url in ["not a url", "http://example.com/rtm"] {
+        let e = plain().connect(url, &HeaderMap::new()).await.unwrap_err();
+        assert_eq!(e.kind(), TransportErrorKind::InvalidRequest, "{url}: {e}");
+    }
+}
+
+#[tokio::test]
+async fn client_close_ends_the_stream() {
+    let (addr, _) = common::ws_echo_server(None).await;
+    let mut conn = plain()
+        .connect(&format!("ws://{addr}/rtm"), &HeaderMap::new())
+        .await
+        .unwrap();
+    conn.sender
+        .send(WsMessage::Close(Some((1000, "done".into()))))
+        .await
+        .unwrap();
+    // The server answers the close; the receiver may surface it, then ends.
+    loop {
+        match conn.receiver.recv().await {
+            None => break,
+            Some(Ok(WsMessage::Close(_))) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
