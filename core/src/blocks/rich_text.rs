@@ -3,96 +3,360 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// `rich_text`.
+// ===== Block =====
+
+/// `rich_text`: formatted text, as Slack's composer writes it.
+///
+/// ```
+/// use slack_core::blocks::{RichTextBlock, RichTextInline, RichTextList, RichTextSection, RichTextStyle};
+///
+/// let b = RichTextBlock::new([
+///     RichTextSection::new([
+///         RichTextInline::text("Hello "),
+///         RichTextInline::styled("world", RichTextStyle::new().bold()),
+///         RichTextInline::user("U123"),
+///     ])
+///     .into(),
+///     RichTextList::bullet([RichTextSection::new([RichTextInline::text("one")])]).into(),
+/// ]);
+/// let json = serde_json::to_value(&b).unwrap();
+/// assert_eq!(json["elements"][0]["elements"][1]["style"]["bold"], true);
+/// assert_eq!(json["elements"][1]["style"], "bullet");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct RichTextBlock {
-    /// The parts.
+    /// The parts, in order.
     pub elements: Vec<RichTextElement>,
-    /// Identifies the block.
+    /// Identifies the block in payloads (up to 255 characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_id: Option<String>,
 }
+
+impl RichTextBlock {
+    /// A rich text block of `elements`.
+    pub fn new(elements: impl Into<Vec<RichTextElement>>) -> Self {
+        RichTextBlock {
+            elements: elements.into(),
+            block_id: None,
+        }
+    }
+
+    /// Add one part.
+    pub fn element(mut self, element: impl Into<RichTextElement>) -> Self {
+        self.elements.push(element.into());
+        self
+    }
+
+    setters! {
+        /// Identifies the block in payloads.
+        block_id: string;
+    }
+}
+
+/// Serde helpers for a `rich_text` block where Slack expects it with its `type` (the
+/// `initial_value` of a rich text input).
+pub(super) mod tagged {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::RichTextBlock;
+
+    #[derive(Serialize)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    enum Ser<'a> {
+        RichText(&'a RichTextBlock),
+    }
+
+    #[derive(Deserialize)]
+    #[serde(tag = "type", rename_all = "snake_case")]
+    enum De {
+        RichText(RichTextBlock),
+    }
+
+    pub(crate) fn serialize<S: Serializer>(
+        value: &Option<RichTextBlock>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(b) => Ser::RichText(b).serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<RichTextBlock>, D::Error> {
+        Ok(Option::<De>::deserialize(deserializer)?.map(|De::RichText(b)| b))
+    }
+}
+
+// ===== Parts =====
 
 /// A part of a rich text block.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RichTextElement {
-    /// A paragraph.
-    RichTextSection {
-        /// Inline elements.
-        elements: Vec<Inline>,
-    },
-    /// A bulleted or ordered list of sections.
-    RichTextList {
-        /// `bullet` or `ordered`.
-        style: String,
-        /// The items (each a `rich_text_section`).
-        elements: Vec<RichTextElement>,
-        /// Nesting level.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        indent: Option<u32>,
-        /// First number of an ordered list.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        offset: Option<u32>,
-        /// Border width.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        border: Option<u32>,
-    },
-    /// A code block.
-    RichTextPreformatted {
-        /// Inline elements.
-        elements: Vec<Inline>,
-        /// Border width.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        border: Option<u32>,
-    },
-    /// A quote.
-    RichTextQuote {
-        /// Inline elements.
-        elements: Vec<Inline>,
-        /// Border width.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        border: Option<u32>,
-    },
+    /// `rich_text_section`: a paragraph.
+    RichTextSection(RichTextSection),
+    /// `rich_text_list`: a bulleted or numbered list.
+    RichTextList(RichTextList),
+    /// `rich_text_preformatted`: a code block.
+    RichTextPreformatted(RichTextPreformatted),
+    /// `rich_text_quote`: a quote.
+    RichTextQuote(RichTextQuote),
     /// Any other part, as JSON.
     #[serde(untagged)]
     Other(Value),
 }
 
-/// Bold, italic, strike-through, code.
+into_enum!(RichTextElement {
+    RichTextSection(RichTextSection),
+    RichTextList(RichTextList),
+    RichTextPreformatted(RichTextPreformatted),
+    RichTextQuote(RichTextQuote),
+});
+
+/// `rich_text_section`: a paragraph of inline elements.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RichTextSection {
+    /// The inline elements.
+    pub elements: Vec<RichTextInline>,
+}
+
+impl RichTextSection {
+    /// A paragraph of `elements`.
+    pub fn new(elements: impl Into<Vec<RichTextInline>>) -> Self {
+        RichTextSection {
+            elements: elements.into(),
+        }
+    }
+}
+
+/// How a list is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListStyle {
+    /// Bullets.
+    Bullet,
+    /// Numbers.
+    Ordered,
+}
+
+/// `rich_text_list`: a list whose items are sections.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RichTextList {
+    /// Bullets or numbers.
+    pub style: ListStyle,
+    /// The items, each a `rich_text_section`.
+    pub elements: Vec<RichTextElement>,
+    /// Nesting level, from 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub indent: Option<u32>,
+    /// Items skipped before the first number of an ordered list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u32>,
+    /// Border width in pixels (0 or 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub border: Option<u32>,
+}
+
+impl RichTextList {
+    /// A list of `items`.
+    pub fn new(style: ListStyle, items: impl IntoIterator<Item = RichTextSection>) -> Self {
+        RichTextList {
+            style,
+            elements: items.into_iter().map(Into::into).collect(),
+            indent: None,
+            offset: None,
+            border: None,
+        }
+    }
+
+    /// A bulleted list of `items`.
+    pub fn bullet(items: impl IntoIterator<Item = RichTextSection>) -> Self {
+        RichTextList::new(ListStyle::Bullet, items)
+    }
+
+    /// A numbered list of `items`.
+    pub fn ordered(items: impl IntoIterator<Item = RichTextSection>) -> Self {
+        RichTextList::new(ListStyle::Ordered, items)
+    }
+
+    setters! {
+        /// Nesting level, from 0.
+        indent: into<u32>;
+        /// Items skipped before the first number.
+        offset: into<u32>;
+        /// Border width in pixels.
+        border: into<u32>;
+    }
+}
+
+/// `rich_text_preformatted`: a code block.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RichTextPreformatted {
+    /// The inline elements (text, links, …; no styles).
+    pub elements: Vec<RichTextInline>,
+    /// Border width in pixels (0 or 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub border: Option<u32>,
+    /// The code's language, for highlighting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+impl RichTextPreformatted {
+    /// A code block of `elements`.
+    pub fn new(elements: impl Into<Vec<RichTextInline>>) -> Self {
+        RichTextPreformatted {
+            elements: elements.into(),
+            ..RichTextPreformatted::default()
+        }
+    }
+
+    setters! {
+        /// Border width in pixels.
+        border: into<u32>;
+        /// The code's language.
+        language: string;
+    }
+}
+
+/// `rich_text_quote`: a quote.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RichTextQuote {
+    /// The inline elements.
+    pub elements: Vec<RichTextInline>,
+    /// Border width in pixels (0 or 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub border: Option<u32>,
+}
+
+impl RichTextQuote {
+    /// A quote of `elements`.
+    pub fn new(elements: impl Into<Vec<RichTextInline>>) -> Self {
+        RichTextQuote {
+            elements: elements.into(),
+            border: None,
+        }
+    }
+
+    setters! {
+        /// Border width in pixels.
+        border: into<u32>;
+    }
+}
+
+// ===== Inline elements =====
+
+/// How inline text is styled. Text and links take `bold`, `italic`, `strike`, `code`;
+/// mentions also take `highlight`, `client_highlight` and `unlink`.
+///
+/// ```
+/// use slack_core::blocks::RichTextStyle;
+///
+/// assert_eq!(
+///     serde_json::to_value(RichTextStyle::new().bold().code()).unwrap(),
+///     serde_json::json!({"bold": true, "code": true})
+/// );
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct Style {
+pub struct RichTextStyle {
     /// Bold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bold: Option<bool>,
     /// Italic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub italic: Option<bool>,
-    /// Strike-through.
+    /// Struck through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strike: Option<bool>,
     /// Inline code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<bool>,
+    /// Underlined.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub underline: Option<bool>,
+    /// A highlighted mention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<bool>,
+    /// Highlighted by the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_highlight: Option<bool>,
+    /// A mention shown without a link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unlink: Option<bool>,
 }
 
-/// An inline element of rich text.
+impl RichTextStyle {
+    /// No style.
+    pub fn new() -> Self {
+        RichTextStyle::default()
+    }
+
+    /// Bold.
+    pub fn bold(mut self) -> Self {
+        self.bold = Some(true);
+        self
+    }
+
+    /// Italic.
+    pub fn italic(mut self) -> Self {
+        self.italic = Some(true);
+        self
+    }
+
+    /// Struck through.
+    pub fn strike(mut self) -> Self {
+        self.strike = Some(true);
+        self
+    }
+
+    /// Inline code.
+    pub fn code(mut self) -> Self {
+        self.code = Some(true);
+        self
+    }
+
+    /// Underlined.
+    pub fn underline(mut self) -> Self {
+        self.underline = Some(true);
+        self
+    }
+}
+
+/// Who a broadcast mention notifies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BroadcastRange {
+    /// `@here`: active members.
+    Here,
+    /// `@channel`: every member.
+    Channel,
+    /// `@everyone`: everyone in the workspace.
+    Everyone,
+}
+
+/// An inline element of a rich text section, list item, code block or quote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Inline {
-    /// Text.
+pub enum RichTextInline {
+    /// `text`.
     Text {
         /// The text.
         text: String,
         /// Its style.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        style: Option<Style>,
+        style: Option<RichTextStyle>,
     },
-    /// A link.
+    /// `link`.
     Link {
         /// The URL.
         url: String,
@@ -101,49 +365,64 @@ pub enum Inline {
         text: Option<String>,
         /// Its style.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        style: Option<Style>,
+        style: Option<RichTextStyle>,
     },
-    /// An emoji.
+    /// `emoji`.
     Emoji {
-        /// Its name.
+        /// The emoji's name, without colons.
         name: String,
-        /// Its code points.
+        /// Its code points in hex, dash-separated (standard emoji).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         unicode: Option<String>,
+        /// Its image (custom emoji).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
     },
-    /// A user mention.
+    /// `user`: a user mention.
     User {
-        /// The user.
+        /// The user (`U…`).
         user_id: String,
+        /// Its style.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        style: Option<RichTextStyle>,
     },
-    /// A channel mention.
+    /// `channel`: a channel mention.
     Channel {
-        /// The channel.
+        /// The channel (`C…`).
         channel_id: String,
+        /// Its style.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        style: Option<RichTextStyle>,
     },
-    /// A user group mention.
+    /// `usergroup`: a user group mention.
     Usergroup {
-        /// The group.
+        /// The user group (`S…`).
         usergroup_id: String,
+        /// Its style.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        style: Option<RichTextStyle>,
     },
-    /// `@here`, `@channel` or `@everyone`.
+    /// `broadcast`: `@here`, `@channel` or `@everyone`.
     Broadcast {
-        /// `here`, `channel` or `everyone`.
-        range: String,
+        /// Who is notified.
+        range: BroadcastRange,
     },
-    /// A date formatted for each reader.
+    /// `date`: a time shown in each reader's time zone.
     Date {
         /// Unix seconds.
         timestamp: i64,
-        /// A format such as `{date_short} at {time}`.
+        /// A format with tokens such as `{date_short} at {time}`.
         format: String,
-        /// Text for clients that cannot format it.
+        /// A link on the date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        url: Option<String>,
+        /// The text for clients that cannot format dates.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fallback: Option<String>,
     },
-    /// A colour swatch.
+    /// `color`: a colour swatch.
     Color {
-        /// A hex colour.
+        /// A hex colour such as `#F405B3`.
         value: String,
     },
     /// Any other inline element, as JSON.
@@ -151,23 +430,84 @@ pub enum Inline {
     Other(Value),
 }
 
-impl Inline {
-    /// Plain text.
-    pub fn text(text: impl Into<String>) -> Inline {
-        Inline::Text {
+impl RichTextInline {
+    /// Unstyled text.
+    pub fn text(text: impl Into<String>) -> Self {
+        RichTextInline::Text {
             text: text.into(),
             style: None,
         }
     }
 
-    /// Bold text.
-    pub fn bold(text: impl Into<String>) -> Inline {
-        Inline::Text {
+    /// Styled text.
+    pub fn styled(text: impl Into<String>, style: RichTextStyle) -> Self {
+        RichTextInline::Text {
             text: text.into(),
-            style: Some(Style {
-                bold: Some(true),
-                ..Style::default()
-            }),
+            style: Some(style),
+        }
+    }
+
+    /// A link showing `text`.
+    pub fn link(url: impl Into<String>, text: impl Into<String>) -> Self {
+        RichTextInline::Link {
+            url: url.into(),
+            text: Some(text.into()),
+            style: None,
+        }
+    }
+
+    /// An emoji by name (`wave`).
+    pub fn emoji(name: impl Into<String>) -> Self {
+        RichTextInline::Emoji {
+            name: name.into(),
+            unicode: None,
+            url: None,
+        }
+    }
+
+    /// A user mention.
+    pub fn user(user_id: impl Into<String>) -> Self {
+        RichTextInline::User {
+            user_id: user_id.into(),
+            style: None,
+        }
+    }
+
+    /// A channel mention.
+    pub fn channel(channel_id: impl Into<String>) -> Self {
+        RichTextInline::Channel {
+            channel_id: channel_id.into(),
+            style: None,
+        }
+    }
+
+    /// A user group mention.
+    pub fn usergroup(usergroup_id: impl Into<String>) -> Self {
+        RichTextInline::Usergroup {
+            usergroup_id: usergroup_id.into(),
+            style: None,
+        }
+    }
+
+    /// `@here`, `@channel` or `@everyone`.
+    pub fn broadcast(range: BroadcastRange) -> Self {
+        RichTextInline::Broadcast { range }
+    }
+
+    /// A date shown in each reader's time zone, with a fallback text.
+    pub fn date(timestamp: i64, format: impl Into<String>, fallback: impl Into<String>) -> Self {
+        RichTextInline::Date {
+            timestamp,
+            format: format.into(),
+            url: None,
+            fallback: Some(fallback.into()),
+        }
+    }
+
+    /// A colour swatch.
+    pub fn color(value: impl Into<String>) -> Self {
+        RichTextInline::Color {
+            value: value.into(),
         }
     }
 }

@@ -1,193 +1,236 @@
-//! Slack's documented Block Kit limits, checked before sending. Works on JSON so it covers
-//! typed blocks and hand-written `json!` alike; errors name the field path.
+//! Checks of the limits in [`LIMITS`](super::limits::LIMITS).
+//!
+//! The checks run on JSON, so they cover typed blocks and hand-written `json!` alike (the
+//! request encoder calls them on every `blocks` and `view` argument). The first violation is
+//! returned as an [`Error::Validation`] whose `field` is the path from the value passed in,
+//! prefixed by `path`.
 
+use serde::Serialize;
 use serde_json::Value;
 
+use super::limits::{Limit, Measure, Scope, LIMITS, MAX_MARKDOWN_TOTAL_CHARS};
 use crate::error::{Error, Result};
 
-/// Most blocks in one message.
-pub const MAX_MESSAGE_BLOCKS: usize = 50;
-/// Most blocks in one view.
-pub const MAX_VIEW_BLOCKS: usize = 100;
-
-fn too_long(path: &str, n: usize, max: usize) -> Error {
-    Error::validation(path, format!("{n} characters, the limit is {max}"))
+/// Check a message's blocks: at most 50, and each block's limits (see [`validate_block`]).
+/// Takes anything that serialises to a JSON array (`&[Block]`, `&Vec<Block>`, a
+/// `serde_json::Value`); anything else passes. `path` prefixes the field paths of errors,
+/// normally `"blocks"`.
+///
+/// ```
+/// use slack_core::blocks::{validate_message_blocks, Block, Text};
+///
+/// let mut blocks: Vec<Block> = vec![Block::section(Text::mrkdwn("x".repeat(3001)))];
+/// let e = validate_message_blocks(&blocks, "blocks").unwrap_err();
+/// assert!(matches!(
+///     e,
+///     slack_core::Error::Validation { ref field, ref reason }
+///         if field == "blocks[0].text.text" && reason == "3001 characters, the limit is 3000"
+/// ));
+/// blocks = (0..51).map(|_| Block::divider()).collect();
+/// assert!(validate_message_blocks(&blocks[..], "blocks").is_err());
+/// ```
+pub fn validate_message_blocks<T: Serialize + ?Sized>(blocks: &T, path: &str) -> Result<()> {
+    let json = to_json(blocks, path)?;
+    let Some(list) = json.as_array() else {
+        return Ok(());
+    };
+    check(&Scope::Message, &json, path)?;
+    block_list(list, path)
 }
 
-fn too_many(path: &str, n: usize, max: usize) -> Error {
-    Error::validation(path, format!("{n} items, the limit is {max}"))
-}
-
-/// A string field of at most `max` characters (characters, not bytes).
-fn str_max(v: &Value, key: &str, path: &str, max: usize) -> Result<()> {
-    if let Some(s) = v.get(key).and_then(Value::as_str) {
-        let n = s.chars().count();
-        if n > max {
-            return Err(too_long(&format!("{path}.{key}"), n, max));
-        }
-    }
-    Ok(())
-}
-
-/// A text object's `text` of at most `max` characters.
-fn text_max(v: &Value, key: &str, path: &str, max: usize) -> Result<()> {
-    match v.get(key) {
-        Some(t) => str_max(t, "text", &format!("{path}.{key}"), max),
+/// Check a view: at most 100 blocks; title, submit and close up to 24 characters;
+/// `private_metadata` up to 3000; `callback_id` up to 255; and each block's limits. `path`
+/// prefixes the field paths of errors (`""` for none, `"view"` for a request argument).
+pub fn validate_view<T: Serialize + ?Sized>(view: &T, path: &str) -> Result<()> {
+    let json = to_json(view, path)?;
+    check(&Scope::View, &json, path)?;
+    match json.get("blocks").and_then(Value::as_array) {
+        Some(list) => block_list(list, &join(path, "blocks")),
         None => Ok(()),
     }
 }
 
-fn array<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
+/// Check one block and the elements and composition objects in it. `path` prefixes the
+/// field paths of errors (`""` for none).
+pub fn validate_block<T: Serialize + ?Sized>(block: &T, path: &str) -> Result<()> {
+    block_json(&to_json(block, path)?, path)
 }
 
-fn count_max(v: &Value, key: &str, path: &str, max: usize) -> Result<()> {
-    let n = array(v, key).len();
-    if n > max {
-        return Err(too_many(&format!("{path}.{key}"), n, max));
+/// Check one element and the composition objects in it. `path` prefixes the field paths of
+/// errors (`""` for none).
+pub fn validate_element<T: Serialize + ?Sized>(element: &T, path: &str) -> Result<()> {
+    element_json(&to_json(element, path)?, path)
+}
+
+// ===== Walking =====
+
+fn to_json<T: Serialize + ?Sized>(value: &T, path: &str) -> Result<Value> {
+    serde_json::to_value(value).map_err(|e| Error::validation(path, e.to_string()))
+}
+
+fn block_list(list: &[Value], path: &str) -> Result<()> {
+    for (i, b) in list.iter().enumerate() {
+        block_json(b, &format!("{path}[{i}]"))?;
+    }
+    let markdown: usize = list
+        .iter()
+        .filter(|b| kind(b) == "markdown")
+        .filter_map(|b| b.get("text").and_then(Value::as_str))
+        .map(|t| t.chars().count())
+        .sum();
+    if markdown > MAX_MARKDOWN_TOTAL_CHARS {
+        return Err(Error::validation(
+            path,
+            format!(
+                "{markdown} characters in markdown blocks, the limit is {MAX_MARKDOWN_TOTAL_CHARS}"
+            ),
+        ));
     }
     Ok(())
+}
+
+fn block_json(b: &Value, path: &str) -> Result<()> {
+    let kind = kind(b);
+    check(&Scope::AnyBlock, b, path)?;
+    check_kind(|s| matches!(s, Scope::Block(k) if *k == kind), b, path)?;
+    match kind {
+        "section" => child(b, "accessory", path, element_json),
+        "actions" => children(b, "elements", path, element_json),
+        "context" => children(b, "elements", path, context_element),
+        "input" => child(b, "element", path, element_json),
+        _ => Ok(()),
+    }
+}
+
+fn context_element(e: &Value, path: &str) -> Result<()> {
+    match kind(e) {
+        "plain_text" | "mrkdwn" => check(&Scope::Object("text"), e, path),
+        k => check_kind(|s| matches!(s, Scope::Element(x) if *x == k), e, path),
+    }
+}
+
+fn element_json(e: &Value, path: &str) -> Result<()> {
+    let kind = kind(e);
+    check(&Scope::AnyElement, e, path)?;
+    check_kind(|s| matches!(s, Scope::Element(k) if *k == kind), e, path)?;
+    child(e, "confirm", path, |c, p| {
+        check(&Scope::Object("confirm"), c, p)
+    })?;
+    child(e, "initial_option", path, option)?;
+    children(e, "initial_options", path, option)?;
+    children(e, "options", path, option)?;
+    children(e, "option_groups", path, |g, p| {
+        check(&Scope::Object("option_group"), g, p)?;
+        children(g, "options", p, option)
+    })
 }
 
 fn option(o: &Value, path: &str) -> Result<()> {
-    text_max(o, "text", path, 75)?;
-    str_max(o, "value", path, 150)?;
-    text_max(o, "description", path, 75)?;
-    str_max(o, "url", path, 3000)
+    check(&Scope::Object("option"), o, path)
 }
 
-fn options(v: &Value, path: &str, max: usize) -> Result<()> {
-    count_max(v, "options", path, max)?;
-    for (i, o) in array(v, "options").iter().enumerate() {
-        option(o, &format!("{path}.options[{i}]"))?;
+fn child(v: &Value, key: &str, path: &str, f: impl Fn(&Value, &str) -> Result<()>) -> Result<()> {
+    match v.get(key) {
+        Some(c) => f(c, &join(path, key)),
+        None => Ok(()),
     }
-    count_max(v, "option_groups", path, 100)?;
-    for (i, g) in array(v, "option_groups").iter().enumerate() {
-        let gp = format!("{path}.option_groups[{i}]");
-        text_max(g, "label", &gp, 75)?;
-        options(g, &gp, 100)?;
-    }
-    Ok(())
 }
 
-/// Check one element.
-pub fn validate_element(e: &Value, path: &str) -> Result<()> {
-    str_max(e, "action_id", path, 255)?;
-    text_max(e, "placeholder", path, 150)?;
-    match e.get("type").and_then(Value::as_str).unwrap_or("") {
-        "button" | "workflow_button" => {
-            text_max(e, "text", path, 75)?;
-            str_max(e, "value", path, 2000)?;
-            str_max(e, "url", path, 3000)?;
-            str_max(e, "accessibility_label", path, 75)?;
-        }
-        "checkboxes" | "radio_buttons" => options(e, path, 10)?,
-        "overflow" => options(e, path, 5)?,
-        t if t.ends_with("_select") => options(e, path, 100)?,
-        "plain_text_input" => {
-            if let Some(n) = e.get("max_length").and_then(Value::as_u64) {
-                if n > 3000 {
-                    return Err(Error::validation(
-                        format!("{path}.max_length"),
-                        format!("{n}, the limit is 3000"),
-                    ));
-                }
-            }
-        }
-        "image" => {
-            str_max(e, "alt_text", path, 2000)?;
-            str_max(e, "image_url", path, 3000)?;
-        }
-        "mrkdwn" | "plain_text" => str_max(e, "text", path, 3000)?,
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Check one block.
-pub fn validate_block(b: &Value, path: &str) -> Result<()> {
-    str_max(b, "block_id", path, 255)?;
-    match b.get("type").and_then(Value::as_str).unwrap_or("") {
-        "section" => {
-            text_max(b, "text", path, 3000)?;
-            count_max(b, "fields", path, 10)?;
-            for (i, f) in array(b, "fields").iter().enumerate() {
-                str_max(f, "text", &format!("{path}.fields[{i}]"), 2000)?;
-            }
-            if let Some(a) = b.get("accessory") {
-                validate_element(a, &format!("{path}.accessory"))?;
-            }
-        }
-        "header" => text_max(b, "text", path, 150)?,
-        "actions" => {
-            count_max(b, "elements", path, 25)?;
-            for (i, e) in array(b, "elements").iter().enumerate() {
-                validate_element(e, &format!("{path}.elements[{i}]"))?;
-            }
-        }
-        "context" => {
-            count_max(b, "elements", path, 10)?;
-            for (i, e) in array(b, "elements").iter().enumerate() {
-                validate_element(e, &format!("{path}.elements[{i}]"))?;
-            }
-        }
-        "image" => {
-            str_max(b, "alt_text", path, 2000)?;
-            str_max(b, "image_url", path, 3000)?;
-            text_max(b, "title", path, 2000)?;
-        }
-        "input" => {
-            text_max(b, "label", path, 2000)?;
-            text_max(b, "hint", path, 2000)?;
-            if let Some(e) = b.get("element") {
-                validate_element(e, &format!("{path}.element"))?;
-            }
-        }
-        "video" => {
-            text_max(b, "title", path, 200)?;
-            text_max(b, "description", path, 200)?;
-        }
-        "markdown" => str_max(b, "text", path, 12_000)?,
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Check a message's `blocks` (at most 50).
-pub fn validate_message_blocks(blocks: &Value, path: &str) -> Result<()> {
-    let Some(list) = blocks.as_array() else {
+fn children(
+    v: &Value,
+    key: &str,
+    path: &str,
+    f: impl Fn(&Value, &str) -> Result<()>,
+) -> Result<()> {
+    let Some(items) = v.get(key).and_then(Value::as_array) else {
         return Ok(());
     };
-    if list.len() > MAX_MESSAGE_BLOCKS {
-        return Err(too_many(path, list.len(), MAX_MESSAGE_BLOCKS));
-    }
-    for (i, b) in list.iter().enumerate() {
-        validate_block(b, &format!("{path}[{i}]"))?;
+    let base = join(path, key);
+    for (i, c) in items.iter().enumerate() {
+        f(c, &format!("{base}[{i}]"))?;
     }
     Ok(())
 }
 
-/// Check a view (at most 100 blocks; title, submit and close up to 24 characters; private
-/// metadata up to 3000; callback and external ids up to 255).
-pub fn validate_view(view: &Value, path: &str) -> Result<()> {
-    text_max(view, "title", path, 24)?;
-    text_max(view, "submit", path, 24)?;
-    text_max(view, "close", path, 24)?;
-    str_max(view, "private_metadata", path, 3000)?;
-    str_max(view, "callback_id", path, 255)?;
-    str_max(view, "external_id", path, 255)?;
-    let blocks = array(view, "blocks");
-    if blocks.len() > MAX_VIEW_BLOCKS {
-        return Err(too_many(
-            &format!("{path}.blocks"),
-            blocks.len(),
-            MAX_VIEW_BLOCKS,
-        ));
+fn kind(v: &Value) -> &str {
+    v.get("type").and_then(Value::as_str).unwrap_or("")
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
     }
-    for (i, b) in blocks.iter().enumerate() {
-        validate_block(b, &format!("{path}.blocks[{i}]"))?;
+}
+
+// ===== Applying the table =====
+
+fn check(scope: &Scope, v: &Value, path: &str) -> Result<()> {
+    check_kind(|s| s == scope, v, path)
+}
+
+fn check_kind(applies: impl Fn(&Scope) -> bool, v: &Value, path: &str) -> Result<()> {
+    for limit in LIMITS.iter().filter(|l| applies(&l.scope)) {
+        let segments: Vec<&str> = if limit.field.is_empty() {
+            Vec::new()
+        } else {
+            limit.field.split('.').collect()
+        };
+        visit(v, &segments, path.to_owned(), &mut |v, p| {
+            measure(limit, v, p)
+        })?;
+    }
+    Ok(())
+}
+
+/// Call `f` on every value `segments` leads to from `v`; absent keys lead nowhere.
+fn visit(
+    v: &Value,
+    segments: &[&str],
+    path: String,
+    f: &mut dyn FnMut(&Value, &str) -> Result<()>,
+) -> Result<()> {
+    let Some((segment, rest)) = segments.split_first() else {
+        return f(v, &path);
+    };
+    if let Some(key) = segment.strip_suffix("[]") {
+        let Some(items) = v.get(key).and_then(Value::as_array) else {
+            return Ok(());
+        };
+        let base = join(&path, key);
+        for (i, item) in items.iter().enumerate() {
+            visit(item, rest, format!("{base}[{i}]"), f)?;
+        }
+        Ok(())
+    } else {
+        match v.get(*segment) {
+            Some(next) => visit(next, rest, join(&path, segment), f),
+            None => Ok(()),
+        }
+    }
+}
+
+fn measure(limit: &Limit, v: &Value, path: &str) -> Result<()> {
+    let (n, unit) = match limit.measure {
+        Measure::Chars => match v.as_str() {
+            Some(s) => (s.chars().count(), " characters"),
+            None => return Ok(()),
+        },
+        Measure::Items => match v.as_array() {
+            Some(a) => (a.len(), " items"),
+            None => return Ok(()),
+        },
+        Measure::Value => match v.as_u64() {
+            Some(n) => (usize::try_from(n).unwrap_or(usize::MAX), ""),
+            None => return Ok(()),
+        },
+    };
+    if n > limit.max {
+        return Err(Error::validation(
+            path,
+            format!("{n}{unit}, the limit is {}", limit.max),
+        ));
     }
     Ok(())
 }
