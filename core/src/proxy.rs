@@ -269,11 +269,17 @@ impl NoProxy {
             if e == "*" {
                 n.all = true;
             } else {
-                // Ports are ignored: NO_PROXY matches hosts.
-                let host = e
-                    .rsplit_once(':')
-                    .filter(|(_, p)| p.parse::<u16>().is_ok())
-                    .map_or(e, |(h, _)| h);
+                // Ports are ignored: NO_PROXY matches hosts. `[::1]:80`, `[::1]` and a bare
+                // `::1` are IPv6 addresses, not `host:port`.
+                let host = if let Some(rest) = e.strip_prefix('[') {
+                    rest.split(']').next().unwrap_or(rest)
+                } else if e.matches(':').count() > 1 {
+                    e
+                } else {
+                    e.rsplit_once(':')
+                        .filter(|(_, p)| p.parse::<u16>().is_ok())
+                        .map_or(e, |(h, _)| h)
+                };
                 n.entries
                     .push(host.trim_start_matches('.').to_ascii_lowercase());
             }
@@ -353,6 +359,9 @@ mod tests {
             all.for_uri(&uri("https://x/")).unwrap().host(),
             "socks-less"
         );
+        let v6 = NoProxy::parse("::1, [fe80::1]:8080, [2001:db8::2]");
+        assert!(v6.matches("::1") && v6.matches("fe80::1") && v6.matches("2001:db8::2"));
+        assert!(!v6.matches("::2"));
         let star = NoProxy::parse("*");
         assert!(star.matches("anything"));
     }
