@@ -1,147 +1,337 @@
-//! `/_emulator/*`: state, faults, RTM faults, tokens and signed interactions over HTTP, so
-//! clients in any language can drive the emulator.
+//! `/_emulator/*`: inspect and drive a running emulator over HTTP, so tests in any language
+//! can use it. Bodies are JSON; answers are JSON with `"ok"`.
 //!
 //! | request | effect |
 //! |---|---|
-//! | `GET /_emulator/state` | the workspace as JSON |
-//! | `POST /_emulator/faults` `{"method":"chat.postMessage","fault":"drop_before_response","times":2}` | add a fault (`method` `*` for all; `"always":true` to keep it) |
-//! | `GET /_emulator/faults`, `DELETE /_emulator/faults` | list, clear |
+//! | `GET /_emulator/state` | the workspace: team, users, channels (members, messages with threads, reactions, edits), files, remote files, views |
+//! | `GET /_emulator/info` | `base_url`, `bot_token`, `user_token`, `team_id`, `bot_user_id`, `bot_id`, `channels` (name → id), `users` (name → id), `signing_secret`, `modelled_methods` |
+//! | `GET /_emulator/stats` | `requests`, `rate_limited`, `fault_hits` (per method), `rtm_connections` |
+//! | `POST /_emulator/reset` | back to the seeded workspace; faults cleared, rate allowances refilled |
+//! | `POST /_emulator/faults` `{"method":"chat.postMessage","fault":"drop_before_response","times":2}` | add a fault rule (see [`Fault::from_json`](crate::Fault::from_json); `method` `*` or `family.*`; `"always":true` until cleared) |
+//! | `GET /_emulator/faults` | `{"faults":[rules…],"hits":{method: n}}` |
+//! | `DELETE /_emulator/faults` | clear every rule |
+//! | `GET /_emulator/rate_limits`, `POST /_emulator/rate_limits` `{"mode":"off"}` / `{"mode":"slack_like"}` / `{"mode":"custom","tiers":[1,20,50,100],"post_message_per_minute":60}` | read or change rate limiting |
+//! | `POST /_emulator/tokens` `{"token":"xoxb-…","scopes":["chat:write"],"user":"U…"}` | add a token (default user: the bot) |
+//! | `POST /_emulator/messages` `{"user":"ada","channel":"general","text":"hi","thread_ts":"…"}` | post as any user (name or id), as if from Slack's UI; answers `ts` |
+//! | `GET /_emulator/rtm` | `{"connections": n}` |
 //! | `POST /_emulator/rtm/goodbye` | send `goodbye` to every RTM connection, then close |
-//! | `POST /_emulator/rtm/close` `{"code":4000,"reason":"…"}` | close every RTM connection with a code |
+//! | `POST /_emulator/rtm/close` `{"code":4000,"reason":"…"}` | close every RTM connection with a code (default 1011) |
 //! | `POST /_emulator/rtm/ping_silence` `{"silent":true}` | stop (or resume) answering pings |
-//! | `POST /_emulator/tokens` `{"token":"xoxb-…","scopes":["chat:write"],"user":"U…"}` | add a token |
-//! | `POST /_emulator/interaction` `{…payload…}` | POST it, signed, to the interaction URL; returns `{"status":…,"body":…}` |
+//! | `POST /_emulator/rtm/refuse_connect` `{"retry_after":3,"times":1}` | the next `rtm.connect` calls get 429 (with `"ok_false":true`: HTTP 200 `ratelimited`) |
+//! | `POST /_emulator/interaction` `{…payload…}` | POST it, signed, to the interaction URL; answers `{"status":…,"body":…}` |
+//!
+//! Bad requests get HTTP 400 with `error` (`invalid_json`, `invalid_fault`, …); unknown paths
+//! 404 `unknown_admin_endpoint`.
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 
-use bytes::Bytes;
-use http::{Method, Request, Response, StatusCode};
-use http_body_util::Full;
+use http::{Method, Request, StatusCode};
 use hyper::body::Incoming;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
+use crate::api::chat::{store_message, NewMessage};
+use crate::api::{Ctx, Event};
 use crate::faults::{Fault, FaultRule};
-use crate::rtm::Control;
-use crate::server::{add_fault, add_token, json_response as admin_json, read_body, Shared};
+use crate::ratelimit::RateLimits;
+use crate::rtm::{Control, RtmControl};
+use crate::server::{json_response, read_body, Resp, Shared};
 
-pub(crate) async fn handle(
-    shared: Arc<Shared>,
-    req: Request<Incoming>,
-    path: &str,
-) -> Response<Full<Bytes>> {
+fn bad(error: &str) -> Resp {
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({"ok": false, "error": error}),
+    )
+}
+
+fn ok(fields: Value) -> Resp {
+    let mut m = Map::new();
+    m.insert("ok".into(), Value::Bool(true));
+    if let Value::Object(f) = fields {
+        m.extend(f);
+    }
+    json_response(StatusCode::OK, &Value::Object(m))
+}
+
+pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) -> Resp {
     let method = req.method().clone();
-    let body = match read_body(req.into_body(), 1 << 20).await {
-        Ok(b) => b,
-        Err(r) => return r,
+    let (parts, body) = req.into_parts();
+    let Ok(body) = read_body(&parts.headers, body, 1 << 20).await else {
+        return json_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &json!({"ok": false, "error": "request_too_large"}),
+        );
     };
-    let json_body: Value = if body.is_empty() {
+    let body: Value = if body.is_empty() {
         json!({})
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
-            Err(_) => {
-                return admin_json(
-                    StatusCode::BAD_REQUEST,
-                    &json!({"ok": false, "error": "invalid_json"}),
-                )
-            }
+            Err(_) => return bad("invalid_json"),
         }
     };
-    let ok = || admin_json(StatusCode::OK, &json!({"ok": true}));
+    let path = path.trim_end_matches('/');
     match (method, path) {
-        (Method::GET, "state") => admin_json(StatusCode::OK, &shared.lock_state().snapshot()),
+        (Method::GET, "state") => json_response(StatusCode::OK, &shared.lock_state().snapshot()),
+        (Method::GET, "info") => info(shared),
+        (Method::GET, "stats") => ok(json!({
+            "requests": shared.requests.load(Ordering::Relaxed),
+            "rate_limited": shared.rate_limited.load(Ordering::Relaxed),
+            "fault_hits": shared.lock_faults().hits(),
+            "rtm_connections": shared.rtm_open.load(Ordering::Relaxed),
+        })),
+        (Method::POST, "reset") => {
+            shared.reset();
+            ok(json!({}))
+        }
         (Method::GET, "faults") => {
-            let rules: Vec<Value> = shared
-                .lock_faults()
-                .rules()
-                .iter()
-                .map(|r| json!({"method": r.method, "fault": format!("{:?}", r.fault), "remaining": r.remaining}))
-                .collect();
-            admin_json(StatusCode::OK, &json!({"ok": true, "faults": rules}))
+            let faults = shared.lock_faults();
+            let rules: Vec<Value> = faults.rules().iter().map(FaultRule::to_json).collect();
+            ok(json!({"faults": rules, "hits": faults.hits()}))
         }
         (Method::DELETE, "faults") => {
             shared.lock_faults().clear();
-            ok()
+            ok(json!({}))
         }
-        (Method::POST, "faults") => {
-            let Some(fault) = Fault::from_json(&json_body) else {
-                return admin_json(
-                    StatusCode::BAD_REQUEST,
-                    &json!({"ok": false, "error": "invalid_fault"}),
-                );
-            };
-            let method = json_body
-                .get("method")
-                .and_then(Value::as_str)
-                .unwrap_or("*");
-            let mut rule = FaultRule::new(method, fault);
-            if json_body.get("always").and_then(Value::as_bool) == Some(true) {
-                rule = rule.always();
-            } else if let Some(n) = json_body.get("times").and_then(Value::as_u64) {
-                rule = rule.times(u32::try_from(n).unwrap_or(u32::MAX));
+        (Method::POST, "faults") => match FaultRule::from_json(&body) {
+            Some(rule) => {
+                let v = rule.to_json();
+                shared.lock_faults().add(rule);
+                ok(json!({"rule": v}))
             }
-            add_fault(&shared, rule);
-            ok()
+            None => bad("invalid_fault"),
+        },
+        (Method::GET, "rate_limits") => {
+            ok(json!({"rate_limits": limits_json(shared.lock_limiter().mode())}))
         }
-        (Method::POST, "rtm/goodbye") => {
-            let _ = shared.control.send(Control::Goodbye);
-            ok()
-        }
-        (Method::POST, "rtm/close") => {
-            let code = json_body
-                .get("code")
-                .and_then(Value::as_u64)
-                .and_then(|c| u16::try_from(c).ok())
-                .unwrap_or(1011);
-            let reason = json_body
-                .get("reason")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            let _ = shared.control.send(Control::Close(code, reason));
-            ok()
-        }
-        (Method::POST, "rtm/ping_silence") => {
-            let silent = json_body
-                .get("silent")
-                .and_then(Value::as_bool)
-                .unwrap_or(true);
-            shared.ping_silence.store(silent, Ordering::Relaxed);
-            ok()
-        }
+        (Method::POST, "rate_limits") => match limits_from_json(&body) {
+            Some(mode) => {
+                shared.lock_limiter().set_mode(mode);
+                ok(json!({}))
+            }
+            None => bad("invalid_rate_limits"),
+        },
         (Method::POST, "tokens") => {
-            let Some(token) = json_body.get("token").and_then(Value::as_str) else {
-                return admin_json(
-                    StatusCode::BAD_REQUEST,
-                    &json!({"ok": false, "error": "token_required"}),
-                );
+            let Some(token) = body.get("token").and_then(Value::as_str) else {
+                return bad("token_required");
             };
-            let scopes: Vec<&str> = json_body
+            let scopes: Vec<&str> = body
                 .get("scopes")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            add_token(
-                &shared,
-                token,
-                json_body.get("user").and_then(Value::as_str),
-                &scopes,
-            );
-            ok()
-        }
-        (Method::POST, "interaction") => {
-            match crate::interaction::send(&shared, &json_body).await {
-                Ok((status, body)) => admin_json(
-                    StatusCode::OK,
-                    &json!({"ok": true, "status": status, "body": body}),
-                ),
-                Err(e) => admin_json(StatusCode::OK, &json!({"ok": false, "error": e})),
+            let user = body.get("user").and_then(Value::as_str);
+            if add_token(shared, token, user, &scopes) {
+                ok(json!({}))
+            } else {
+                bad("user_not_found")
             }
         }
-        _ => admin_json(
+        (Method::POST, "messages") => post_as(shared, &body),
+        (Method::GET, "rtm") => ok(json!({"connections": shared.rtm_open.load(Ordering::Relaxed)})),
+        (Method::POST, "rtm/goodbye") => {
+            let _ = shared.control.send(Control::Goodbye);
+            ok(json!({}))
+        }
+        (Method::POST, "rtm/close") => {
+            let code = body
+                .get("code")
+                .and_then(Value::as_u64)
+                .and_then(|c| u16::try_from(c).ok())
+                .unwrap_or(1011);
+            let reason = body.get("reason").and_then(Value::as_str).unwrap_or("");
+            let _ = shared.control.send(Control::Close(code, reason.to_owned()));
+            ok(json!({}))
+        }
+        (Method::POST, "rtm/ping_silence") => {
+            let silent = body.get("silent").and_then(Value::as_bool).unwrap_or(true);
+            shared.ping_silence.store(silent, Ordering::Relaxed);
+            ok(json!({}))
+        }
+        (Method::POST, "rtm/refuse_connect") => {
+            let retry_after = body.get("retry_after").and_then(Value::as_u64);
+            let times = body
+                .get("times")
+                .and_then(Value::as_u64)
+                .map_or(1, |n| u32::try_from(n).unwrap_or(u32::MAX));
+            let fault = if body.get("ok_false").and_then(Value::as_bool) == Some(true) {
+                Fault::ApiError {
+                    code: "ratelimited".into(),
+                    retry_after,
+                }
+            } else {
+                Fault::RateLimited { retry_after }
+            };
+            RtmControl { shared }.refuse_connect(fault, times);
+            ok(json!({}))
+        }
+        (Method::POST, "interaction") => match crate::interaction::send(shared, &body).await {
+            Ok((status, body)) => ok(json!({"status": status, "body": body})),
+            Err(e) => json_response(
+                StatusCode::OK,
+                &json!({"ok": false, "error": "interaction_failed", "detail": e.to_string()}),
+            ),
+        },
+        _ => json_response(
             StatusCode::NOT_FOUND,
             &json!({"ok": false, "error": "unknown_admin_endpoint"}),
         ),
+    }
+}
+
+fn info(shared: &Shared) -> Resp {
+    let ws = shared.lock_state();
+    let channels: Map<String, Value> = ws
+        .channels
+        .iter()
+        .filter(|c| !c.name.is_empty())
+        .map(|c| (c.name.clone(), json!(c.id)))
+        .collect();
+    let users: Map<String, Value> = ws
+        .users
+        .iter()
+        .map(|u| (u.name.clone(), json!(u.id)))
+        .collect();
+    ok(json!({
+        "base_url": shared.base_url, "bot_token": ws.bot_token, "user_token": ws.user_token,
+        "team_id": ws.team_id, "bot_user_id": ws.bot_user_id, "bot_id": ws.bot_id,
+        "channels": channels, "users": users,
+        "signing_secret": shared.config.signing_secret,
+        "modelled_methods": crate::api::MODELLED,
+    }))
+}
+
+pub(crate) fn limits_json(mode: &RateLimits) -> Value {
+    match mode {
+        RateLimits::Off => json!({"mode": "off"}),
+        RateLimits::SlackLike => json!({"mode": "slack_like"}),
+        RateLimits::Custom {
+            tiers,
+            post_message_per_minute,
+        } => {
+            json!({"mode": "custom", "tiers": tiers, "post_message_per_minute": post_message_per_minute})
+        }
+    }
+}
+
+fn limits_from_json(v: &Value) -> Option<RateLimits> {
+    Some(match v.get("mode")?.as_str()? {
+        "off" => RateLimits::Off,
+        "slack_like" | "slack-like" => RateLimits::SlackLike,
+        "custom" => {
+            let t = v.get("tiers")?.as_array()?;
+            let mut tiers = [0u32; 4];
+            if t.len() != 4 {
+                return None;
+            }
+            for (slot, n) in tiers.iter_mut().zip(t) {
+                *slot = u32::try_from(n.as_u64()?).ok()?;
+            }
+            let pm = v
+                .get("post_message_per_minute")
+                .and_then(Value::as_u64)
+                .unwrap_or(60);
+            RateLimits::Custom {
+                tiers,
+                post_message_per_minute: u32::try_from(pm).ok()?,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// Add `token` for `user` (an id or a name; default the bot); `false` for an unknown user.
+pub(crate) fn add_token(shared: &Shared, token: &str, user: Option<&str>, scopes: &[&str]) -> bool {
+    let mut ws = shared.lock_state();
+    let user_id = match user {
+        None => ws.bot_user_id.clone(),
+        Some(u) => match ws.users.iter().find(|x| x.id == u || x.name == u) {
+            Some(x) => x.id.clone(),
+            None => return false,
+        },
+    };
+    ws.tokens.insert(
+        token.to_owned(),
+        crate::state::TokenInfo {
+            user_id,
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        },
+    );
+    true
+}
+
+/// Post a message as any user (`POST /_emulator/messages`, [`Emulator::post_as`]).
+///
+/// [`Emulator::post_as`]: crate::Emulator::post_as
+pub(crate) fn post_as(shared: &Shared, body: &Value) -> Resp {
+    let s = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+    let (Some(user), Some(channel), Some(text)) = (s("user"), s("channel"), s("text")) else {
+        return bad("user_channel_and_text_required");
+    };
+    match post_message_as(shared, &user, &channel, &text, s("thread_ts")) {
+        Ok((channel, ts)) => ok(json!({"channel": channel, "ts": ts})),
+        Err(code) => bad(&code),
+    }
+}
+
+/// Store `text` from `user` (id or name) in `channel` (id or name); `(channel id, ts)`.
+pub(crate) fn post_message_as(
+    shared: &Shared,
+    user: &str,
+    channel: &str,
+    text: &str,
+    thread_ts: Option<String>,
+) -> Result<(String, String), String> {
+    let (result, events): (Result<(String, String), String>, Vec<Event>) = {
+        let mut ws = shared.lock_state();
+        let Some(user_id) = ws
+            .users
+            .iter()
+            .find(|u| u.id == user || u.name == user)
+            .map(|u| u.id.clone())
+        else {
+            return Err("user_not_found".into());
+        };
+        let Some(cid) = ws.resolve_channel(channel) else {
+            return Err("channel_not_found".into());
+        };
+        let mut ctx = Ctx::new(user_id, shared.env(None));
+        let new = NewMessage {
+            text: Some(text.to_owned()),
+            thread_ts,
+            ..NewMessage::default()
+        };
+        let r = store_message(&mut ws, &mut ctx, &cid, new)
+            .map(|m| {
+                let ts = m.get("ts").and_then(Value::as_str).unwrap_or("").to_owned();
+                (cid.clone(), ts)
+            })
+            .map_err(|e| e.code);
+        (r, ctx.events)
+    };
+    shared.publish(events);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limit_modes_round_trip() {
+        for mode in [
+            RateLimits::Off,
+            RateLimits::SlackLike,
+            RateLimits::Custom {
+                tiers: [1, 2, 3, 4],
+                post_message_per_minute: 5,
+            },
+        ] {
+            assert_eq!(limits_from_json(&limits_json(&mode)), Some(mode));
+        }
+        assert_eq!(
+            limits_from_json(&json!({"mode": "custom", "tiers": [1]})),
+            None
+        );
+        assert_eq!(limits_from_json(&json!({"mode": "fast"})), None);
     }
 }

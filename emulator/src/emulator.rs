@@ -1,4 +1,5 @@
-//! The public handle: start, inspect, inject faults, stop.
+//! The handle of a running emulator: addresses and tokens, state inspection, fault and RTM
+//! controls, signed interactions, shutdown.
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -7,76 +8,19 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::watch;
 
-use crate::faults::FaultRule;
+use crate::config::{Config, EmulatorBuilder};
+use crate::faults::{FaultRule, Faults};
+use crate::interaction::InteractionError;
 use crate::ratelimit::RateLimits;
-use crate::rtm::Control;
-use crate::server::{self, Config, Shared};
+use crate::rtm::RtmControl;
+use crate::server::{self, Shared};
+use crate::state::Kind;
 
-/// Settings for an [`Emulator`].
-#[derive(Debug, Clone)]
-#[must_use]
-pub struct EmulatorBuilder {
-    config: Config,
-}
-
-impl Default for EmulatorBuilder {
-    fn default() -> Self {
-        EmulatorBuilder {
-            config: Config {
-                port: 0,
-                rate_limits: RateLimits::Off,
-                max_body: 8 * 1024 * 1024,
-                signing_secret: "emulator-signing-secret".into(),
-                interaction_url: None,
-            },
-        }
-    }
-}
-
-impl EmulatorBuilder {
-    /// Port on 127.0.0.1 (default 0: any free port).
-    pub fn port(mut self, port: u16) -> Self {
-        self.config.port = port;
-        self
-    }
-
-    /// Rate limiting (default [`RateLimits::Off`]; the binary uses `SlackLike`).
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.config.rate_limits = limits;
-        self
-    }
-
-    /// Largest API request body accepted (default 8 MiB); larger ones get 413.
-    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
-        self.config.max_body = bytes;
-        self
-    }
-
-    /// The signing secret for outgoing interaction requests.
-    pub fn signing_secret(mut self, secret: impl Into<String>) -> Self {
-        self.config.signing_secret = secret.into();
-        self
-    }
-
-    /// Where [`Emulator::send_interaction`] POSTs.
-    pub fn interaction_url(mut self, url: impl Into<String>) -> Self {
-        self.config.interaction_url = Some(url.into());
-        self
-    }
-
-    /// Bind and start serving (needs a tokio runtime).
-    pub async fn start(self) -> std::io::Result<Emulator> {
-        let (shared, addr, shutdown, task) = server::start(self.config).await?;
-        Ok(Emulator {
-            shared,
-            addr,
-            shutdown,
-            task: Some(task),
-        })
-    }
-}
-
-/// A running emulator. Dropping it stops the server.
+/// A running emulator. Dropping it stops the server (open connections close within
+/// seconds); [`Emulator::shutdown`] stops it and waits.
+///
+/// Every emulator is independent: several can run in one process, each on its own port with
+/// its own workspace, ids and tokens.
 ///
 /// ```no_run
 /// # async fn run() -> std::io::Result<()> {
@@ -96,47 +40,70 @@ impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Emulator")
             .field("addr", &self.addr)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
+// ===== impl Emulator: starting =====
+
 impl Emulator {
-    /// Start with default settings on a free port.
+    /// Start with default settings on a free port of 127.0.0.1 (rate limits off). Needs a
+    /// tokio runtime.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn start() -> std::io::Result<Emulator> {
         Emulator::builder().start().await
     }
 
-    /// Settings.
+    /// Settings; [`EmulatorBuilder::start`] starts.
     pub fn builder() -> EmulatorBuilder {
         EmulatorBuilder::default()
     }
 
+    pub(crate) async fn from_config(config: Config) -> std::io::Result<Emulator> {
+        let running = server::start(config).await?;
+        Ok(Emulator {
+            shared: running.shared,
+            addr: running.addr,
+            shutdown: running.shutdown,
+            task: Some(running.task),
+        })
+    }
+}
+
+// ===== impl Emulator: addresses, ids and tokens =====
+
+impl Emulator {
     /// The address served.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
-    /// The Web API base URL, `http://127.0.0.1:PORT/api/`.
+    /// The Web API base URL, `http://127.0.0.1:PORT/api/`: point any Slack client here.
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
     }
 
-    /// The seeded bot token (every scope).
+    /// The seeded bot token (`xoxb-…`, every scope the method table knows).
     pub fn bot_token(&self) -> String {
         self.shared.lock_state().bot_token.clone()
     }
 
-    /// The seeded user token (user `ada`, every scope).
+    /// The seeded user token (`xoxp-…`, user `ada`, every scope).
     pub fn user_token(&self) -> String {
         self.shared.lock_state().user_token.clone()
     }
 
-    /// The team id.
+    /// The team id (`T…`).
     pub fn team_id(&self) -> String {
         self.shared.lock_state().team_id.clone()
     }
 
-    /// The bot's user id.
+    /// The bot's user id (`U…`).
     pub fn bot_user_id(&self) -> String {
         self.shared.lock_state().bot_user_id.clone()
     }
@@ -146,7 +113,7 @@ impl Emulator {
         self.shared.lock_state().bot_id.clone()
     }
 
-    /// The id of a user by name (`ada`, `grace`, `linus`, `emulator-bot`).
+    /// The id of a user by name: `ada`, `grace`, `linus` (humans) or `emulator-bot`.
     pub fn user_id(&self, name: &str) -> Option<String> {
         self.shared
             .lock_state()
@@ -156,86 +123,97 @@ impl Emulator {
             .map(|u| u.id.clone())
     }
 
-    /// The id of a channel by name (`general`, `random`, `outside` (bot not a member),
-    /// `secret-plans` (private)).
+    /// The id of a conversation by name: `general`, `random` (public, everyone),
+    /// `outside` (public, the bot is not a member), `secret-plans` (private: bot and ada),
+    /// or one created since. `#name` works too.
     pub fn channel_id(&self, name: &str) -> Option<String> {
         self.shared.lock_state().resolve_channel(name)
     }
 
-    /// The id of the bot's IM with `ada`.
+    /// The id of the seeded IM between the bot and `ada`.
     pub fn im_id(&self) -> Option<String> {
-        let ws = self.shared.lock_state();
-        ws.channels
+        self.conversation_of_kind(Kind::Im)
+    }
+
+    /// The id of the seeded MPIM between the bot, `ada` and `grace`.
+    pub fn mpim_id(&self) -> Option<String> {
+        self.conversation_of_kind(Kind::Mpim)
+    }
+
+    fn conversation_of_kind(&self, kind: Kind) -> Option<String> {
+        self.shared
+            .lock_state()
+            .channels
             .iter()
-            .find(|c| c.kind == crate::state::Kind::Im)
+            .find(|c| c.kind == kind)
             .map(|c| c.id.clone())
     }
 
-    /// The workspace as JSON (the same as `GET /_emulator/state`).
+    /// Add a token for `user` (an id or a name; default: the bot) with only `scopes`, for
+    /// example to test `missing_scope`. Ignored when the user is unknown.
+    pub fn add_token(&self, token: &str, user: Option<&str>, scopes: &[&str]) {
+        crate::admin::add_token(&self.shared, token, user, scopes);
+    }
+}
+
+// ===== impl Emulator: state =====
+
+impl Emulator {
+    /// The workspace as JSON, the same as `GET /_emulator/state`: `team`, `bot`, `users`,
+    /// `channels` (each with `members` and `messages`), `files`, `remote_files`, `views`.
     pub fn state(&self) -> Value {
         self.shared.lock_state().snapshot()
     }
 
-    /// The messages of a channel (top level and replies), oldest first.
+    /// The messages of a conversation (top level and thread replies), oldest first.
     pub fn messages(&self, channel: &str) -> Vec<Value> {
-        self.shared
-            .lock_state()
-            .messages
-            .get(channel)
-            .map(|m| m.iter().cloned().map(Value::Object).collect())
-            .unwrap_or_default()
+        let ws = self.shared.lock_state();
+        let id = ws
+            .resolve_channel(channel)
+            .unwrap_or_else(|| channel.to_owned());
+        ws.channel_messages(&id)
+            .iter()
+            .cloned()
+            .map(Value::Object)
+            .collect()
     }
 
-    /// Inject a fault.
-    pub fn inject(&self, rule: FaultRule) {
-        server::add_fault(&self.shared, rule);
+    /// Post `text` to `channel` as `user` (ids or names), as a human would from Slack's UI:
+    /// stored and sent to RTM connections as a `message` event. Returns the message `ts`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// let ts = emu.post_as("ada", "general", "hello bot").expect("posted");
+    /// # Ok(()) }
+    /// ```
+    pub fn post_as(&self, user: &str, channel: &str, text: &str) -> Result<String, String> {
+        crate::admin::post_message_as(&self.shared, user, channel, text, None).map(|(_, ts)| ts)
     }
 
-    /// Remove every fault.
-    pub fn clear_faults(&self) {
-        self.shared.lock_faults().clear();
+    /// Back to the seeded workspace (same ids and tokens), faults cleared, rate allowances
+    /// refilled; open RTM connections stay open.
+    pub fn reset(&self) {
+        self.shared.reset();
     }
 
-    /// Add a token for `user` (default: the bot) with only `scopes`.
-    pub fn add_token(&self, token: &str, user: Option<&str>, scopes: &[&str]) {
-        server::add_token(&self.shared, token, user, scopes);
+    /// HTTP requests served so far.
+    pub fn request_count(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
     }
+}
 
+// ===== impl Emulator: rate limits and faults =====
+
+impl Emulator {
     /// The rate limiting in force.
     pub fn rate_limits(&self) -> RateLimits {
-        self.shared.config().rate_limits
+        self.shared.lock_limiter().mode().clone()
     }
 
-    /// Change rate limiting while running.
+    /// Change rate limiting while running (allowances start afresh).
     pub fn set_rate_limits(&self, limits: RateLimits) {
-        self.shared
-            .config
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .rate_limits = limits;
-    }
-
-    /// Send `goodbye` to every RTM connection (then close them).
-    pub fn rtm_goodbye(&self) {
-        let _ = self.shared.control.send(Control::Goodbye);
-    }
-
-    /// Close every RTM connection with `code`.
-    pub fn rtm_close(&self, code: u16, reason: &str) {
-        let _ = self
-            .shared
-            .control
-            .send(Control::Close(code, reason.to_owned()));
-    }
-
-    /// Stop (or resume) answering RTM pings.
-    pub fn rtm_ping_silence(&self, silent: bool) {
-        self.shared.ping_silence.store(silent, Ordering::Relaxed);
-    }
-
-    /// Open RTM connections.
-    pub fn rtm_connections(&self) -> usize {
-        self.shared.rtm_open.load(Ordering::Relaxed)
+        self.shared.lock_limiter().set_mode(limits);
     }
 
     /// Calls refused with 429 by the rate limiter so far (injected faults not counted).
@@ -243,18 +221,98 @@ impl Emulator {
         self.shared.rate_limited.load(Ordering::Relaxed)
     }
 
-    /// HTTP requests served so far.
-    pub fn request_count(&self) -> u64 {
-        self.shared.requests.load(Ordering::Relaxed)
+    /// Fault controls: inject, clear, count hits.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// use slack_emulator::{Emulator, Fault, FaultRule};
+    /// let emu = Emulator::start().await?;
+    /// emu.faults().inject(FaultRule::new("*", Fault::status(503)).times(2));
+    /// # Ok(()) }
+    /// ```
+    pub fn faults(&self) -> Faults<'_> {
+        Faults {
+            shared: &self.shared,
+        }
     }
 
-    /// POST `payload` (a `block_actions` or `view_submission` JSON) to the interaction URL,
-    /// signed with the signing secret. Returns the app's status and body.
-    pub async fn send_interaction(&self, payload: &Value) -> Result<(u16, String), String> {
+    /// Inject a fault (shorthand for `faults().inject(rule)`).
+    pub fn inject(&self, rule: FaultRule) {
+        self.faults().inject(rule);
+    }
+
+    /// Remove every fault (shorthand for `faults().clear()`).
+    pub fn clear_faults(&self) {
+        self.faults().clear();
+    }
+}
+
+// ===== impl Emulator: RTM =====
+
+impl Emulator {
+    /// RTM controls: goodbye, close with a code, ping silence, refused `rtm.connect`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// emu.rtm().close_all(4000);
+    /// # Ok(()) }
+    /// ```
+    pub fn rtm(&self) -> RtmControl<'_> {
+        RtmControl {
+            shared: &self.shared,
+        }
+    }
+
+    /// Send `goodbye` to every RTM connection, then close them (`rtm().send_goodbye()`).
+    pub fn rtm_goodbye(&self) {
+        self.rtm().send_goodbye();
+    }
+
+    /// Close every RTM connection with `code` and `reason`.
+    pub fn rtm_close(&self, code: u16, reason: &str) {
+        self.rtm().close_all_with_reason(code, reason);
+    }
+
+    /// Stop (or resume) answering RTM pings (`rtm().stop_answering_pings(..)`).
+    pub fn rtm_ping_silence(&self, silent: bool) {
+        self.rtm().stop_answering_pings(silent);
+    }
+
+    /// Open RTM connections (`rtm().connections()`).
+    pub fn rtm_connections(&self) -> usize {
+        self.rtm().connections()
+    }
+}
+
+// ===== impl Emulator: interactions and shutdown =====
+
+impl Emulator {
+    /// POST `payload` (a `block_actions` or `view_submission` JSON) to the configured
+    /// interaction URL as Slack does (`payload=<urlencoded JSON>`, signed with the signing
+    /// secret). Returns the app's HTTP status and body.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emu = slack_emulator::Emulator::builder()
+    ///     .signing_secret("shh")
+    ///     .interaction_url("http://127.0.0.1:3000/slack/interactions")
+    ///     .start()
+    ///     .await?;
+    /// let (status, body) = emu
+    ///     .send_interaction(&serde_json::json!({"type": "view_submission"}))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_interaction(
+        &self,
+        payload: &Value,
+    ) -> Result<(u16, String), InteractionError> {
         crate::interaction::send(&self.shared, payload).await
     }
 
-    /// Stop serving and wait for the server task.
+    /// Stop accepting, let in-flight requests finish (up to 2 s), close RTM connections
+    /// with 1001, and wait for the server task.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
         if let Some(t) = self.task.take() {

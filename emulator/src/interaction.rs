@@ -1,4 +1,6 @@
-//! Outgoing signed requests: an interaction payload POSTed to the app, as Slack does.
+//! Outgoing signed requests: an interaction payload (`view_submission`, `block_actions`, …)
+//! POSTed to the app as Slack does: `payload=<urlencoded JSON>`, signed with
+//! `X-Slack-Request-Timestamp` and `X-Slack-Signature` (`slack_core::signature::sign`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -10,22 +12,56 @@ use serde_json::Value;
 
 use crate::server::Shared;
 
-/// POST `payload=<json>` to the configured interaction URL with `X-Slack-Request-Timestamp`
-/// and `X-Slack-Signature`; returns the app's status and body.
-pub(crate) async fn send(shared: &Shared, payload: &Value) -> Result<(u16, String), String> {
-    let config = shared.config();
-    let url = config
+/// Why [`Emulator::send_interaction`](crate::Emulator::send_interaction) got no answer from
+/// the app. Retrying helps only for [`InteractionError::Request`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum InteractionError {
+    /// No interaction URL was configured ([`EmulatorBuilder::interaction_url`](crate::EmulatorBuilder::interaction_url)).
+    NoUrl,
+    /// The configured URL is not a valid `http://` URL.
+    InvalidUrl(String),
+    /// Connecting, sending or reading the answer failed (the app is down, reset the
+    /// connection, …).
+    Request(String),
+}
+
+impl std::fmt::Display for InteractionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InteractionError::NoUrl => f.write_str("no interaction URL configured"),
+            InteractionError::InvalidUrl(e) => write!(f, "invalid interaction URL: {e}"),
+            InteractionError::Request(e) => write!(f, "interaction request failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for InteractionError {}
+
+/// The current Unix time in seconds.
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// POST `payload` to the configured interaction URL, signed; the app's status and body.
+pub(crate) async fn send(
+    shared: &Shared,
+    payload: &Value,
+) -> Result<(u16, String), InteractionError> {
+    let url = shared
+        .config
         .interaction_url
-        .ok_or_else(|| "no interaction URL configured".to_owned())?;
+        .as_deref()
+        .ok_or(InteractionError::NoUrl)?;
     let body: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("payload", &payload.to_string())
         .finish();
-    let ts = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    let signature = slack_core::signature::sign(&config.signing_secret, ts, body.as_bytes());
-    let req = http::Request::post(url.as_str())
+    let ts = unix_now();
+    let signature = slack_core::signature::sign(&shared.config.signing_secret, ts, body.as_bytes());
+    let req = http::Request::post(url)
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-slack-request-timestamp", ts.to_string())
         .header("x-slack-signature", signature)
@@ -34,18 +70,23 @@ pub(crate) async fn send(shared: &Shared, payload: &Value) -> Result<(u16, Strin
             "Slackbot 1.0 (+https://api.slack.com/robots) (slack-emulator)",
         )
         .body(Full::new(Bytes::from(body)))
-        .map_err(|e| format!("invalid interaction URL: {e}"))?;
+        .map_err(|e| InteractionError::InvalidUrl(e.to_string()))?;
+    if req.uri().scheme_str() != Some("http") {
+        return Err(InteractionError::InvalidUrl(format!(
+            "{url}: only http:// URLs are supported"
+        )));
+    }
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let resp = client
         .request(req)
         .await
-        .map_err(|e| format!("interaction request failed: {e}"))?;
+        .map_err(|e| InteractionError::Request(e.to_string()))?;
     let status = resp.status().as_u16();
     let bytes = resp
         .into_body()
         .collect()
         .await
-        .map_err(|e| format!("reading the app's answer: {e}"))?
+        .map_err(|e| InteractionError::Request(e.to_string()))?
         .to_bytes();
     Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
 }

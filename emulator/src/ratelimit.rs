@@ -1,5 +1,9 @@
-//! Slack-like rate limits: a generic cell rate algorithm per token and method (and per
-//! channel for `chat.postMessage`), answering 429 with `Retry-After` when a call comes early.
+//! Slack-like rate limits: a generic cell rate algorithm (a token bucket without a timer)
+//! per token and method — and per token and channel for `chat.postMessage` — answering 429
+//! with `Retry-After` when a call comes too early.
+//!
+//! The limiter never reads the clock: `now` comes in with each call, so the tests below
+//! drive it with made-up instants.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -7,17 +11,29 @@ use std::time::{Duration, Instant};
 use slack_core::method::{MethodInfo, RateTier};
 
 /// Rate limiting mode.
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// use slack_emulator::{Emulator, RateLimits};
+/// let emu = Emulator::builder()
+///     .rate_limits(RateLimits::Custom { tiers: [2, 20, 50, 100], post_message_per_minute: 60 })
+///     .start()
+///     .await?;
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RateLimits {
     /// No limits (the library default: tests and benchmarks).
     #[default]
     Off,
-    /// Slack's documented tiers: Tier 1 1/min, Tier 2 20/min, Tier 3 50/min, Tier 4 100/min,
-    /// `chat.postMessage` 1/s per channel; bursts of up to 5 calls. The binary's default.
+    /// Slack's documented tiers: Tier 1 1/min, Tier 2 20/min, Tier 3 50/min, Tier 4
+    /// 100/min, `chat.postMessage` 1/s per channel; each allows a burst of up to 5 calls
+    /// (Tier 1: 1). Methods with a special or unknown tier are not limited. The binary's
+    /// default.
     SlackLike,
-    /// Custom per-minute allowances per tier `[t1, t2, t3, t4]`, and `chat.postMessage` per
-    /// channel per minute (bursts of up to 5 calls).
+    /// Custom per-minute allowances for tiers `[1, 2, 3, 4]` and for `chat.postMessage` per
+    /// channel, with the same bursts (up to 5 calls, never more than the per-minute rate).
     Custom {
         /// Calls per minute for tiers 1 to 4.
         tiers: [u32; 4],
@@ -26,18 +42,30 @@ pub enum RateLimits {
     },
 }
 
-/// Calls allowed back to back.
+/// Calls allowed back to back before the rate applies.
 const BURST: u32 = 5;
 
-#[derive(Debug, Clone, Copy)]
+/// A sustained rate and a burst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Rate {
     interval: Duration,
     burst: u32,
 }
 
+impl Rate {
+    fn per_minute(n: u32) -> Rate {
+        let n = n.max(1);
+        Rate {
+            interval: Duration::from_secs(60) / n,
+            burst: BURST.min(n),
+        }
+    }
+}
+
 impl RateLimits {
+    /// The rate for `info`'s method, `None` when unlimited.
     fn rate(&self, info: &MethodInfo) -> Option<Rate> {
-        let (tiers, pm) = match self {
+        let (tiers, post_message) = match self {
             RateLimits::Off => return None,
             RateLimits::SlackLike => ([1, 20, 50, 100], 60),
             RateLimits::Custom {
@@ -45,12 +73,8 @@ impl RateLimits {
                 post_message_per_minute,
             } => (*tiers, *post_message_per_minute),
         };
-        let per_minute = |n: u32, burst: u32| Rate {
-            interval: Duration::from_secs(60) / n.max(1),
-            burst: burst.max(1),
-        };
         if info.name == "chat.postMessage" {
-            return Some(per_minute(pm, BURST.min(pm)));
+            return Some(Rate::per_minute(post_message));
         }
         let n = match info.tier {
             RateTier::Tier1 => tiers[0],
@@ -59,35 +83,65 @@ impl RateLimits {
             RateTier::Tier4 => tiers[3],
             RateTier::Special(_) | RateTier::Unknown => return None,
         };
-        Some(per_minute(n, BURST.min(n)))
+        Some(Rate::per_minute(n))
     }
 }
 
-/// Per-key state.
+/// The mode and, per key, the theoretical arrival time of the next call.
 #[derive(Debug, Default)]
 pub(crate) struct Limiter {
+    mode: RateLimits,
     tat: HashMap<String, Instant>,
 }
 
 impl Limiter {
-    /// `Ok` when the call may proceed (and is counted), else how long to wait.
+    pub(crate) fn new(mode: RateLimits) -> Self {
+        Limiter {
+            mode,
+            tat: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn mode(&self) -> &RateLimits {
+        &self.mode
+    }
+
+    /// Change the mode; allowances start afresh.
+    pub(crate) fn set_mode(&mut self, mode: RateLimits) {
+        self.mode = mode;
+        self.tat.clear();
+    }
+
+    /// Forget every allowance used.
+    pub(crate) fn reset(&mut self) {
+        self.tat.clear();
+    }
+
+    /// `Ok` when a call of `info` with `token` (to `channel`, for `chat.postMessage`) may
+    /// proceed at `now` (it is counted), else how long until it may.
     pub(crate) fn check(
         &mut self,
-        mode: &RateLimits,
         info: &MethodInfo,
         token: &str,
         channel: Option<&str>,
         now: Instant,
     ) -> Result<(), Duration> {
-        let Some(rate) = mode.rate(info) else {
+        let Some(rate) = self.mode.rate(info) else {
             return Ok(());
         };
-        let key = format!("{token}\u{0}{}\u{0}{}", info.name, channel.unwrap_or(""));
+        let channel = if info.name == "chat.postMessage" {
+            channel.unwrap_or("")
+        } else {
+            ""
+        };
+        let key = format!("{token}\u{0}{}\u{0}{channel}", info.name);
         let tau = rate.interval * (rate.burst - 1);
         let tat = self.tat.get(&key).copied().unwrap_or(now).max(now);
-        let allowed_at = tat.checked_sub(tau).unwrap_or(now);
-        if allowed_at > now {
-            return Err(allowed_at - now);
+        // The call may proceed when the bucket (tat - now) holds less than a burst.
+        if let Some(allowed_at) = tat.checked_sub(tau) {
+            if allowed_at > now {
+                return Err(allowed_at - now);
+            }
         }
         self.tat.insert(key, tat + rate.interval);
         Ok(())
@@ -104,44 +158,116 @@ pub(crate) fn retry_after_secs(wait: Duration) -> u64 {
 mod tests {
     use super::*;
 
+    fn info(name: &str) -> &'static MethodInfo {
+        slack_core::method::lookup(name).unwrap_or_else(|| panic!("{name} not in the table"))
+    }
+
     #[test]
-    fn tier_two_allows_a_burst_then_waits() {
-        let info = slack_core::method::lookup("conversations.list").unwrap();
-        let mut l = Limiter::default();
+    fn tier_two_allows_a_burst_then_one_call_per_three_seconds() {
+        let list = info("conversations.list");
+        assert_eq!(list.tier, RateTier::Tier2);
+        let mut l = Limiter::new(RateLimits::SlackLike);
         let t0 = Instant::now();
-        let ok = (0..10)
-            .filter(|_| l.check(&RateLimits::SlackLike, info, "t", None, t0).is_ok())
+        let ok = (0..30)
+            .filter(|_| l.check(list, "t", None, t0).is_ok())
             .count();
         assert_eq!(ok, 5);
-        let wait = l
-            .check(&RateLimits::SlackLike, info, "t", None, t0)
-            .unwrap_err();
-        assert!(wait <= Duration::from_secs(3), "{wait:?}");
+        let wait = l.check(list, "t", None, t0).err().unwrap_or_default();
+        assert_eq!(wait, Duration::from_secs(3));
+        assert_eq!(retry_after_secs(wait), 3);
+        // Not a moment before.
         assert!(l
-            .check(&RateLimits::SlackLike, info, "t", None, t0 + wait)
-            .is_ok());
-        // Another token has its own allowance.
-        assert!(l.check(&RateLimits::SlackLike, info, "u", None, t0).is_ok());
-        assert!(l.check(&RateLimits::Off, info, "t", None, t0).is_ok());
+            .check(list, "t", None, t0 + wait - Duration::from_millis(1))
+            .is_err());
+        assert!(l.check(list, "t", None, t0 + wait).is_ok());
+        assert!(l.check(list, "t", None, t0 + wait).is_err());
+        // After a quiet minute the whole burst is back.
+        let later = t0 + Duration::from_secs(120);
+        assert_eq!(
+            (0..10)
+                .filter(|_| l.check(list, "t", None, later).is_ok())
+                .count(),
+            5
+        );
+        // Another token and another method have their own allowances.
+        assert!(l.check(list, "u", None, t0).is_ok());
+        assert!(l.check(info("users.list"), "t", None, t0).is_ok());
+    }
+
+    #[test]
+    fn tier_one_has_no_burst() {
+        let m = info("rtm.connect");
+        assert_eq!(m.tier, RateTier::Tier1);
+        let mut l = Limiter::new(RateLimits::SlackLike);
+        let t0 = Instant::now();
+        assert!(l.check(m, "t", None, t0).is_ok());
+        assert_eq!(
+            l.check(m, "t", None, t0).err(),
+            Some(Duration::from_secs(60))
+        );
     }
 
     #[test]
     fn post_message_is_per_channel() {
-        let info = slack_core::method::lookup("chat.postMessage").unwrap();
-        let mut l = Limiter::default();
+        let post = info("chat.postMessage");
+        let mut l = Limiter::new(RateLimits::SlackLike);
         let t0 = Instant::now();
         for _ in 0..5 {
-            assert!(l
-                .check(&RateLimits::SlackLike, info, "t", Some("C1"), t0)
-                .is_ok());
+            assert!(l.check(post, "t", Some("C1"), t0).is_ok());
         }
+        assert_eq!(
+            l.check(post, "t", Some("C1"), t0).err(),
+            Some(Duration::from_secs(1))
+        );
+        assert!(l.check(post, "t", Some("C2"), t0).is_ok());
         assert!(l
-            .check(&RateLimits::SlackLike, info, "t", Some("C1"), t0)
-            .is_err());
-        assert!(l
-            .check(&RateLimits::SlackLike, info, "t", Some("C2"), t0)
+            .check(post, "t", Some("C1"), t0 + Duration::from_secs(1))
             .is_ok());
+    }
+
+    #[test]
+    fn off_custom_and_mode_changes() {
+        let list = info("conversations.list");
+        let mut l = Limiter::new(RateLimits::Off);
+        let t0 = Instant::now();
+        assert!((0..1000).all(|_| l.check(list, "t", None, t0).is_ok()));
+        l.set_mode(RateLimits::Custom {
+            tiers: [1, 2, 3, 4],
+            post_message_per_minute: 1,
+        });
+        assert_eq!(
+            l.mode(),
+            &RateLimits::Custom {
+                tiers: [1, 2, 3, 4],
+                post_message_per_minute: 1
+            }
+        );
+        assert!(l.check(list, "t", None, t0).is_ok());
+        assert!(l.check(list, "t", None, t0).is_ok());
+        assert_eq!(
+            l.check(list, "t", None, t0).err(),
+            Some(Duration::from_secs(30))
+        );
+        l.reset();
+        assert!(l.check(list, "t", None, t0).is_ok());
+        // Special tiers are not limited.
+        let special = slack_core::method::all()
+            .iter()
+            .find(|m| matches!(m.tier, RateTier::Special(_)) && m.name != "chat.postMessage");
+        if let Some(m) = special {
+            assert!(
+                (0..100).all(|_| l.check(m, "t", None, t0).is_ok()),
+                "{}",
+                m.name
+            );
+        }
+    }
+
+    #[test]
+    fn retry_after_rounds_up() {
+        assert_eq!(retry_after_secs(Duration::ZERO), 1);
         assert_eq!(retry_after_secs(Duration::from_millis(1)), 1);
         assert_eq!(retry_after_secs(Duration::from_millis(2500)), 3);
+        assert_eq!(retry_after_secs(Duration::from_secs(60)), 60);
     }
 }

@@ -1,33 +1,41 @@
-//! The HTTP server: `/api/<method>`, the upload URL, the RTM websocket and `/_emulator/*`.
+//! The HTTP server: one task per connection (HTTP/1.1 keep-alive), routing `/api/<method>`,
+//! the upload URL, file downloads, the RTM websocket and `/_emulator/*`.
+//!
+//! One Web API call, top to bottom ([`handle_api`]): read the body (413 past the limit) →
+//! injected fault, if any → decode the arguments ([`wire`]) → rate limit → checks and the
+//! handler under the workspace lock ([`api::call`]) → events to RTM connections → answer
+//! (or drop the connection, for the `Drop*` faults).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use http::{header, HeaderValue, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
+use bytes::{Bytes, BytesMut};
+use http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, watch};
-use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
-use tokio_tungstenite::WebSocketStream;
+use tokio::task::JoinSet;
+use tracing::Instrument;
 
-use crate::api::{self, Event};
-use crate::faults::{Fault, FaultRule, Faults};
-use crate::ratelimit::{retry_after_secs, Limiter, RateLimits};
-use crate::rtm::{self, Control};
-use crate::state::{TokenInfo, Workspace};
+use crate::api::{self, Env, Event};
+use crate::config::Config;
+use crate::faults::{Fault, FaultTable};
+use crate::ratelimit::{retry_after_secs, Limiter};
+use crate::rtm::Control;
+use crate::state::Workspace;
 use crate::wire;
 
-type Resp = Response<Full<Bytes>>;
+/// The body type of every answer.
+pub(crate) type Resp = Response<Full<Bytes>>;
 
-/// Closing the connection without an answer (a fault).
+/// Returned by the service to close the connection without an answer (the `Drop*` faults):
+/// hyper then drops the connection, and the client sees it closed mid-request.
 #[derive(Debug)]
 pub(crate) struct DropConnection;
 
@@ -39,22 +47,22 @@ impl std::fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-/// Settings of an emulator.
-#[derive(Debug, Clone)]
-pub(crate) struct Config {
-    pub(crate) port: u16,
-    pub(crate) rate_limits: RateLimits,
-    pub(crate) max_body: usize,
-    pub(crate) signing_secret: String,
-    pub(crate) interaction_url: Option<String>,
-}
+/// Bytes of an oversized body read (and thrown away) before answering 413, so that the client
+/// gets to read the answer instead of a reset connection.
+const DRAIN_BYTES: usize = 64 * 1024 * 1024;
 
-/// State shared by every connection of one emulator.
+/// How long to wait for connections to finish on shutdown.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// Everything the connections of one emulator share.
+#[derive(Debug)]
 pub(crate) struct Shared {
     state: Mutex<Workspace>,
-    faults: Mutex<Faults>,
+    faults: Mutex<FaultTable>,
     limiter: Mutex<Limiter>,
-    pub(crate) config: Mutex<Config>,
+    pub(crate) config: Config,
+    /// Seed of the workspace (the port), for `reset`.
+    pub(crate) seed: u64,
     pub(crate) events: broadcast::Sender<Event>,
     pub(crate) control: broadcast::Sender<Control>,
     pub(crate) ping_silence: AtomicBool,
@@ -68,48 +76,69 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The workspace; a panic elsewhere never poisons it for good.
     pub(crate) fn lock_state(&self) -> MutexGuard<'_, Workspace> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(crate) fn lock_faults(&self) -> MutexGuard<'_, Faults> {
+    pub(crate) fn lock_faults(&self) -> MutexGuard<'_, FaultTable> {
         self.faults.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(crate) fn config(&self) -> Config {
-        self.config
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+    pub(crate) fn lock_limiter(&self) -> MutexGuard<'_, Limiter> {
+        self.limiter.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// What handlers need to know about the server, for a call from RTM connection `origin`.
+    pub(crate) fn env(&self, origin: Option<u64>) -> Env<'_> {
+        Env {
+            base_url: &self.base_url,
+            ws_base: &self.ws_base,
+            origin,
+            listening: self.events.receiver_count() > 0,
+        }
+    }
+
+    /// Send events to the RTM connections.
     pub(crate) fn publish(&self, events: Vec<Event>) {
         for e in events {
             // No receiver (no RTM connection) is fine.
             let _ = self.events.send(e);
         }
     }
+
+    /// Back to the seeded workspace, no faults, fresh rate allowances. Open RTM connections
+    /// stay open.
+    pub(crate) fn reset(&self) {
+        *self.lock_state() = Workspace::seeded(self.seed);
+        self.lock_faults().clear();
+        self.lock_limiter().reset();
+        self.ping_silence.store(false, Ordering::Relaxed);
+    }
 }
 
-/// Bind and start serving; returns the shared state, the address and the task.
-pub(crate) async fn start(
-    config: Config,
-) -> std::io::Result<(
-    Arc<Shared>,
-    SocketAddr,
-    watch::Sender<bool>,
-    tokio::task::JoinHandle<()>,
-)> {
+/// A running server: its shared state, address, stop switch and accept task.
+pub(crate) struct Running {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) addr: SocketAddr,
+    pub(crate) shutdown: watch::Sender<bool>,
+    pub(crate) task: tokio::task::JoinHandle<()>,
+}
+
+/// Bind 127.0.0.1 and start serving.
+pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
     let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
     let addr = listener.local_addr()?;
-    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let (shutdown, shutdown_rx) = watch::channel(false);
     let (events, _) = broadcast::channel(1024);
     let (control, _) = broadcast::channel(16);
+    let seed = u64::from(addr.port());
     let shared = Arc::new(Shared {
-        state: Mutex::new(Workspace::seeded(u64::from(addr.port()))),
-        faults: Mutex::new(Faults::default()),
-        limiter: Mutex::new(Limiter::default()),
-        config: Mutex::new(config),
+        state: Mutex::new(Workspace::seeded(seed)),
+        faults: Mutex::new(FaultTable::default()),
+        limiter: Mutex::new(Limiter::new(config.rate_limits.clone())),
+        config,
+        seed,
         events,
         control,
         ping_silence: AtomicBool::new(false),
@@ -122,8 +151,14 @@ pub(crate) async fn start(
         shutdown_rx: shutdown_rx.clone(),
     });
     let s = shared.clone();
-    let task = tokio::spawn(async move { accept_loop(listener, s, shutdown_rx).await });
-    Ok((shared, addr, shutdown_tx, task))
+    let task = tokio::spawn(accept_loop(listener, s, shutdown_rx));
+    tracing::debug!(%addr, "slack emulator listening");
+    Ok(Running {
+        shared,
+        addr,
+        shutdown,
+        task,
+    })
 }
 
 async fn accept_loop(
@@ -131,20 +166,26 @@ async fn accept_loop(
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let mut conns = JoinSet::new();
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
-            _ = shutdown.changed() => return,
+            Some(_) = conns.join_next(), if !conns.is_empty() => continue,
+            _ = shutdown.changed() => break,
         };
-        let Ok((tcp, _)) = accepted else {
-            // Out of file descriptors or similar: back off briefly and keep serving.
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            continue;
+        let tcp = match accepted {
+            Ok((tcp, _)) => tcp,
+            Err(e) => {
+                // Out of file descriptors or similar: back off briefly and keep serving.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
         };
         let _ = tcp.set_nodelay(true);
         let shared = shared.clone();
-        let mut shutdown = shutdown.clone();
-        tokio::spawn(async move {
+        let mut stop = shutdown.clone();
+        conns.spawn(async move {
             let svc = service_fn(move |req| handle(shared.clone(), req));
             let conn = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
@@ -153,22 +194,35 @@ async fn accept_loop(
             tokio::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => {}
-                _ = shutdown.changed() => {
+                _ = stop.changed() => {
                     conn.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(Duration::from_secs(1), conn).await;
+                    let _ = tokio::time::timeout(GRACE, conn).await;
                 }
             }
         });
     }
+    drop(listener);
+    // Let in-flight requests finish (each connection stops after its current answer).
+    let _ = tokio::time::timeout(GRACE, async { while conns.join_next().await.is_some() {} }).await;
+    conns.abort_all();
 }
 
+// ===== answers =====
+
+/// A JSON answer, `application/json; charset=utf-8`.
 pub(crate) fn json_response(status: StatusCode, body: &Value) -> Resp {
-    let mut r = Response::new(Full::new(Bytes::from(body.to_string())));
+    bytes_response(
+        status,
+        "application/json; charset=utf-8",
+        Bytes::from(body.to_string()),
+    )
+}
+
+fn bytes_response(status: StatusCode, content_type: &'static str, body: Bytes) -> Resp {
+    let mut r = Response::new(Full::new(body));
     *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-    );
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     r
 }
 
@@ -180,23 +234,42 @@ fn with_retry_after(mut r: Resp, secs: Option<u64>) -> Resp {
     r
 }
 
+fn too_large() -> Resp {
+    let mut r = json_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &json!({"ok": false, "error": "request_too_large"}),
+    );
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+// ===== routing =====
+
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, DropConnection> {
     shared.requests.fetch_add(1, Ordering::Relaxed);
     let path = req.uri().path().to_owned();
     if let Some(method) = path.strip_prefix("/api/") {
-        let method = method.to_owned();
-        return handle_api(shared, req, &method).await;
+        let span = tracing::debug_span!("api", method);
+        return handle_api(shared, req, method).instrument(span).await;
     }
-    if let Some(id) = path.strip_prefix("/upload/") {
-        let id = id.to_owned();
-        return Ok(handle_upload(shared, req, &id).await);
+    if path.starts_with("/upload/") {
+        return Ok(handle_upload(&shared, req).await);
+    }
+    if let Some(rest) = path.strip_prefix("/files/") {
+        return Ok(handle_download(&shared, &req, rest));
     }
     if path.starts_with("/rtm/") {
-        return Ok(handle_ws(shared, req));
+        return Ok(crate::rtm::upgrade(shared, req));
     }
     if let Some(rest) = path.strip_prefix("/_emulator/") {
-        let rest = rest.to_owned();
-        return Ok(crate::admin::handle(shared, req, &rest).await);
+        return Ok(crate::admin::handle(&shared, req, rest).await);
+    }
+    if path == "/" {
+        return Ok(json_response(
+            StatusCode::OK,
+            &json!({"ok": true, "emulator": "slack-emulator", "api": shared.base_url}),
+        ));
     }
     Ok(json_response(
         StatusCode::NOT_FOUND,
@@ -204,79 +277,124 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
     ))
 }
 
-/// Read a whole body, at most `max` bytes.
-pub(crate) async fn read_body(body: Incoming, max: usize) -> Result<Bytes, Resp> {
-    match Limited::new(body, max).collect().await {
-        Ok(b) => Ok(b.to_bytes()),
-        Err(e)
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            Err(json_response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &json!({"ok": false, "error": "request_too_large"}),
-            ))
-        }
-        Err(_) => Err(json_response(
-            StatusCode::BAD_REQUEST,
-            &json!({"ok": false, "error": "invalid_form_data"}),
-        )),
-    }
+/// Why a body was not read.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// Past the limit (answer 413).
+    TooLarge,
+    /// The client went away or sent a broken body.
+    Broken,
 }
 
-async fn handle_api(
+/// Read a whole body of at most `max` bytes. Past the limit, up to [`DRAIN_BYTES`] more are
+/// read and thrown away so the 413 answer reaches the client.
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    mut body: Incoming,
+    max: usize,
+) -> Result<Bytes, BodyError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > (max + DRAIN_BYTES) as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut buf = BytesMut::with_capacity(declared.map_or(0, |n| n.min(max as u64) as usize));
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(BodyError::Broken);
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(data.len());
+        if total <= max {
+            buf.extend_from_slice(&data);
+        } else if total > max + DRAIN_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+    }
+    if total > max {
+        return Err(BodyError::TooLarge);
+    }
+    Ok(buf.freeze())
+}
+
+// ===== the Web API =====
+
+/// The answer for a fault that answers before the call is applied, if `fault` is one.
+fn early_fault_answer(fault: &Fault) -> Option<Resp> {
+    Some(match fault {
+        Fault::Status {
+            status,
+            retry_after,
+        } => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let page = format!(
+                "<html><head><title>{status}</title></head><body><h1>{status}</h1></body></html>"
+            );
+            with_retry_after(
+                bytes_response(status, "text/html; charset=utf-8", Bytes::from(page)),
+                *retry_after,
+            )
+        }
+        Fault::RateLimited { retry_after } => with_retry_after(
+            json_response(
+                StatusCode::TOO_MANY_REQUESTS,
+                &json!({"ok": false, "error": "ratelimited"}),
+            ),
+            *retry_after,
+        ),
+        Fault::ApiError { code, retry_after } => with_retry_after(
+            json_response(StatusCode::OK, &json!({"ok": false, "error": code})),
+            *retry_after,
+        ),
+        Fault::HtmlErrorPage => bytes_response(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            Bytes::from_static(
+                b"<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>Slack is having trouble</h1><p>Please try again.</p></body></html>",
+            ),
+        ),
+        Fault::DropBeforeResponse
+        | Fault::DropAfterApply
+        | Fault::Delay(_)
+        | Fault::TruncatedJson => return None,
+    })
+}
+
+pub(crate) async fn handle_api(
     shared: Arc<Shared>,
     req: Request<Incoming>,
     method: &str,
 ) -> Result<Resp, DropConnection> {
-    let (rate_limits, max_body) = {
-        let c = shared.config.lock().unwrap_or_else(|p| p.into_inner());
-        (c.rate_limits.clone(), c.max_body)
-    };
     let (parts, body) = req.into_parts();
-    let body = match read_body(body, max_body).await {
+    let body = match read_body(&parts.headers, body, shared.config.max_body).await {
         Ok(b) => b,
-        Err(r) => return Ok(r),
+        Err(BodyError::TooLarge) => return Ok(too_large()),
+        Err(BodyError::Broken) => return Err(DropConnection),
     };
-    let fault = shared.lock_faults().take(method);
-    match &fault {
-        Some(Fault::Delay(d)) => tokio::time::sleep(*d).await,
-        Some(Fault::DropBeforeResponse) => return Err(DropConnection),
-        Some(Fault::Status {
-            status,
-            retry_after,
-        }) => {
-            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut r = Response::new(Full::new(Bytes::from_static(
-                b"<html><body><h1>Server Error</h1></body></html>",
-            )));
-            *r.status_mut() = status;
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
-            return Ok(with_retry_after(r, *retry_after));
+    let fault = {
+        let mut faults = shared.lock_faults();
+        if faults.is_empty() {
+            None
+        } else {
+            faults.take(method)
         }
-        Some(Fault::RateLimited { retry_after }) => {
-            let r = json_response(
-                StatusCode::TOO_MANY_REQUESTS,
-                &json!({"ok": false, "error": "ratelimited"}),
-            );
-            return Ok(with_retry_after(r, *retry_after));
+    };
+    if let Some(f) = &fault {
+        tracing::debug!(method, fault = ?f, "injected fault");
+        match f {
+            Fault::DropBeforeResponse => return Err(DropConnection),
+            Fault::Delay(d) => tokio::time::sleep(*d).await,
+            other => {
+                if let Some(r) = early_fault_answer(other) {
+                    return Ok(r);
+                }
+            }
         }
-        Some(Fault::ApiError { code, retry_after }) => {
-            let r = json_response(StatusCode::OK, &json!({"ok": false, "error": code}));
-            return Ok(with_retry_after(r, *retry_after));
-        }
-        Some(Fault::HtmlErrorPage) => {
-            let mut r = Response::new(Full::new(Bytes::from_static(
-                b"<!DOCTYPE html><html><body>Slack is having trouble</body></html>",
-            )));
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            return Ok(r);
-        }
-        Some(Fault::DropAfterApply | Fault::TruncatedJson) | None => {}
     }
     let api_req = match wire::parse(&parts.headers, parts.uri.query(), &body) {
         Ok(r) => r,
@@ -287,20 +405,11 @@ async fn handle_api(
             ))
         }
     };
-    if let Some(info) = slack_core::method::lookup(method) {
-        let token = api_req.token.clone().unwrap_or_default();
-        let channel = api_req.str("channel");
+    if let (Some(info), Some(token)) = (slack_core::method::lookup(method), &api_req.token) {
+        let channel = api_req.args.get("channel").and_then(Value::as_str);
         let limited = shared
-            .limiter
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .check(
-                &rate_limits,
-                info,
-                &token,
-                channel.as_deref(),
-                Instant::now(),
-            );
+            .lock_limiter()
+            .check(info, token, channel, Instant::now());
         if let Err(wait) = limited {
             shared.rate_limited.fetch_add(1, Ordering::Relaxed);
             let r = json_response(
@@ -312,13 +421,7 @@ async fn handle_api(
     }
     let (outcome, events) = {
         let mut ws = shared.lock_state();
-        api::call(
-            &mut ws,
-            (&shared.base_url, &shared.ws_base),
-            None,
-            method,
-            &api_req,
-        )
+        api::call(&mut ws, shared.env(None), method, &api_req)
     };
     shared.publish(events);
     let body = match outcome {
@@ -328,131 +431,118 @@ async fn handle_api(
     match fault {
         Some(Fault::DropAfterApply) => Err(DropConnection),
         Some(Fault::TruncatedJson) => {
-            let text = body.to_string();
+            let text = body.to_string().into_bytes();
             let cut = text.len() / 2;
-            let mut r = Response::new(Full::new(Bytes::from(text.into_bytes()).slice(..cut)));
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json; charset=utf-8"),
-            );
-            Ok(r)
+            let bytes = Bytes::from(text).slice(..cut);
+            Ok(bytes_response(
+                StatusCode::OK,
+                "application/json; charset=utf-8",
+                bytes,
+            ))
         }
         _ => Ok(json_response(StatusCode::OK, &body)),
     }
 }
 
-/// Largest upload kept in memory; beyond it only the size is recorded.
+// ===== files =====
+
+/// Largest upload kept in memory; past it only the size is recorded.
 const KEEP_UPLOAD_BYTES: usize = 1024 * 1024;
 
-async fn handle_upload(shared: Arc<Shared>, req: Request<Incoming>, id: &str) -> Resp {
+fn text_response(status: StatusCode, text: &'static str) -> Resp {
+    bytes_response(
+        status,
+        "text/plain; charset=utf-8",
+        Bytes::from_static(text.as_bytes()),
+    )
+}
+
+/// `POST /upload/v1/<file id>`: the bytes of a file announced by
+/// `files.getUploadURLExternal`, raw or as a multipart form. Answers `OK - <bytes>` as Slack.
+async fn handle_upload(shared: &Shared, req: Request<Incoming>) -> Resp {
     if req.method() != Method::POST && req.method() != Method::PUT {
-        return json_response(
-            StatusCode::METHOD_NOT_ALLOWED,
-            &json!({"ok": false, "error": "method_not_allowed"}),
-        );
+        return text_response(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
     }
-    if !shared.lock_state().pending_uploads.contains_key(id) {
-        let mut r = Response::new(Full::new(Bytes::from_static(b"file not found")));
-        *r.status_mut() = StatusCode::NOT_FOUND;
-        return r;
+    // `/upload/v1/<id>` (what `files.getUploadURLExternal` hands out) or `/upload/<id>`.
+    let rest = req.uri().path().trim_start_matches("/upload/");
+    let id = rest.strip_prefix("v1/").unwrap_or(rest).to_owned();
+    if id.is_empty() || id.contains('/') {
+        return text_response(StatusCode::NOT_FOUND, "file not found");
     }
-    // Stream the body: count every byte, keep only the first MiB.
+    if !shared.lock_state().pending_uploads.contains_key(&id) {
+        return text_response(StatusCode::NOT_FOUND, "file not found");
+    }
+    let multipart_boundary = wire::multipart_boundary(req.headers());
+    // Stream the body: count every byte, keep the first MiB (all of a multipart form up to
+    // the API body limit, to find the file in it).
+    let keep = if multipart_boundary.is_some() {
+        shared.config.max_body
+    } else {
+        KEEP_UPLOAD_BYTES
+    };
     let mut body = req.into_body();
-    let mut kept = Vec::new();
+    let mut kept = BytesMut::new();
     let mut total: u64 = 0;
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
-            let mut r = Response::new(Full::new(Bytes::from_static(b"upload interrupted")));
-            *r.status_mut() = StatusCode::BAD_REQUEST;
-            return r;
+            return text_response(StatusCode::BAD_REQUEST, "upload interrupted");
         };
         if let Ok(data) = frame.into_data() {
             total += data.len() as u64;
-            let room = KEEP_UPLOAD_BYTES.saturating_sub(kept.len());
+            let room = keep.saturating_sub(kept.len());
             kept.extend_from_slice(&data[..data.len().min(room)]);
         }
     }
+    let mut data = kept.freeze();
+    if let Some(boundary) = multipart_boundary {
+        if total <= keep as u64 {
+            match wire::multipart_file(&data, &boundary) {
+                Some(file) => {
+                    total = file.len() as u64;
+                    data = file;
+                }
+                None => return text_response(StatusCode::BAD_REQUEST, "invalid multipart body"),
+            }
+        }
+        data.truncate(KEEP_UPLOAD_BYTES);
+    }
     let mut ws = shared.lock_state();
-    match ws.pending_uploads.get_mut(id) {
+    match ws.pending_uploads.get_mut(&id) {
         Some(p) => {
-            p.data = Some(Bytes::from(kept));
-            p.length = total;
-            let mut r = Response::new(Full::new(Bytes::from(format!("OK - {total}"))));
-            r.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            );
-            r
+            p.data = Some(data);
+            p.received = total;
+            bytes_response(
+                StatusCode::OK,
+                "text/plain; charset=utf-8",
+                Bytes::from(format!("OK - {total}")),
+            )
         }
-        None => {
-            let mut r = Response::new(Full::new(Bytes::from_static(b"file not found")));
-            *r.status_mut() = StatusCode::NOT_FOUND;
-            r
-        }
+        None => text_response(StatusCode::NOT_FOUND, "file not found"),
     }
 }
 
-fn handle_ws(shared: Arc<Shared>, mut req: Request<Incoming>) -> Resp {
-    // `/rtm/<session>`: each URL from rtm.connect opens one connection.
-    let session = req.uri().path().trim_start_matches("/rtm/").to_owned();
-    let user = shared.lock_state().rtm_sessions.remove(&session);
-    let (known, user) = match user {
-        Some(u) => (true, u),
-        None => (false, String::new()),
-    };
-    let upgrade = req
+/// `GET /files/<id>/…`: a completed file's bytes (its `url_private`), for a valid token.
+fn handle_download(shared: &Shared, req: &Request<Incoming>, rest: &str) -> Resp {
+    let id = rest.split('/').next().unwrap_or_default();
+    let token = req
         .headers()
-        .get(header::UPGRADE)
+        .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
-    let key = req
-        .headers()
-        .get("sec-websocket-key")
-        .map(|k| derive_accept_key(k.as_bytes()));
-    let (true, true, Some(accept)) = (known, upgrade, key) else {
-        return json_response(
-            StatusCode::BAD_REQUEST,
-            &json!({"ok": false, "error": "invalid_websocket_request"}),
-        );
-    };
-    let on_upgrade = hyper::upgrade::on(&mut req);
-    tokio::spawn(async move {
-        let Ok(upgraded) = on_upgrade.await else {
-            return;
-        };
-        let config = WebSocketConfig::default()
-            .read_buffer_size(4 * 1024)
-            .max_message_size(Some(1 << 20));
-        let ws =
-            WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(config))
-                .await;
-        rtm::serve(ws, shared, user).await;
-    });
-    let mut r = Response::new(Full::new(Bytes::new()));
-    *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
-    let h = r.headers_mut();
-    h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
-    h.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
-    if let Ok(v) = HeaderValue::from_str(&accept) {
-        h.insert("sec-websocket-accept", v);
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let ws = shared.lock_state();
+    if !token.is_some_and(|t| ws.tokens.contains_key(t)) {
+        return text_response(StatusCode::UNAUTHORIZED, "not authed");
     }
-    r
-}
-
-/// Add a token for `user` with `scopes`.
-pub(crate) fn add_token(shared: &Shared, token: &str, user: Option<&str>, scopes: &[&str]) {
-    let mut ws = shared.lock_state();
-    let user_id = user.map_or_else(|| ws.bot_user_id.clone(), str::to_owned);
-    ws.tokens.insert(
-        token.to_owned(),
-        TokenInfo {
-            user_id,
-            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
-        },
-    );
-}
-
-/// Add a fault rule.
-pub(crate) fn add_fault(shared: &Shared, rule: FaultRule) {
-    shared.lock_faults().add(rule);
+    match (ws.files.get(id), ws.file_data.get(id)) {
+        (Some(f), Some(data)) => {
+            let mime = f["mimetype"].as_str().unwrap_or("application/octet-stream");
+            let mut r = Response::new(Full::new(data.clone()));
+            if let Ok(v) = HeaderValue::from_str(mime) {
+                r.headers_mut().insert(header::CONTENT_TYPE, v);
+            }
+            r
+        }
+        _ => text_response(StatusCode::NOT_FOUND, "file not found"),
+    }
 }

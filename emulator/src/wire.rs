@@ -24,9 +24,14 @@ pub(crate) struct ApiRequest {
 /// Why a body could not be read; the Slack error code to answer with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WireError {
+    /// Not JSON, or JSON but not an object.
     Json,
+    /// A form or multipart body that does not parse (or is not UTF-8).
     FormData,
+    /// A content type Slack does not take.
     PostType,
+    /// A charset other than UTF-8.
+    Charset,
 }
 
 impl WireError {
@@ -35,19 +40,57 @@ impl WireError {
             WireError::Json => "invalid_json",
             WireError::FormData => "invalid_form_data",
             WireError::PostType => "invalid_post_type",
+            WireError::Charset => "invalid_charset",
         }
     }
 }
 
-fn content_type(headers: &HeaderMap) -> String {
+/// A parameter of the `Content-Type` header (`boundary`, `charset`), case kept.
+fn content_type_param(headers: &HeaderMap, name: &str) -> Option<String> {
+    let ct = headers.get(http::header::CONTENT_TYPE)?.to_str().ok()?;
+    ct.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().trim_matches('"').to_owned())
+    })
+}
+
+/// The media type of the body, lower case, without parameters.
+fn essence(headers: &HeaderMap) -> String {
     headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
         .to_ascii_lowercase()
 }
 
-/// Decode the request's arguments.
+/// The boundary of a `multipart/form-data` body.
+pub(crate) fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    (essence(headers) == "multipart/form-data")
+        .then(|| content_type_param(headers, "boundary"))
+        .flatten()
+        .filter(|b| !b.is_empty())
+}
+
+/// The first file part of a multipart body (or its first part).
+pub(crate) fn multipart_file(body: &Bytes, boundary: &str) -> Option<Bytes> {
+    let mut req = ApiRequest::default();
+    parse_multipart(body, boundary, &mut req).ok()?;
+    req.files.into_iter().next().map(|p| p.data).or_else(|| {
+        req.args
+            .into_iter()
+            .next()
+            .and_then(|(_, v)| v.as_str().map(|s| Bytes::from(s.to_owned())))
+    })
+}
+
+/// Decode the request's arguments: the query string, then the body (form, JSON or
+/// multipart), and the token (`Authorization: Bearer` first, else the `token` argument).
 pub(crate) fn parse(
     headers: &HeaderMap,
     query: Option<&str>,
@@ -60,10 +103,14 @@ pub(crate) fn parse(
                 .insert(k.into_owned(), Value::String(v.into_owned()));
         }
     }
-    let ct = content_type(headers);
-    let essence = ct.split(';').next().unwrap_or("").trim().to_owned();
+    if let Some(charset) = content_type_param(headers, "charset") {
+        let cs = charset.to_ascii_lowercase();
+        if cs != "utf-8" && cs != "utf8" && cs != "us-ascii" {
+            return Err(WireError::Charset);
+        }
+    }
     if !body.is_empty() {
-        match essence.as_str() {
+        match essence(headers).as_str() {
             "application/json" => {
                 let v: Value = serde_json::from_slice(body).map_err(|_| WireError::Json)?;
                 let Value::Object(m) = v else {
@@ -81,24 +128,8 @@ pub(crate) fn parse(
                 }
             }
             "multipart/form-data" => {
-                let boundary = ct
-                    .split(';')
-                    .filter_map(|p| p.trim().strip_prefix("boundary="))
-                    .next()
-                    .map(|b| b.trim_matches('"').to_owned())
-                    .ok_or(WireError::FormData)?;
-                // The boundary is case-sensitive: take it from the original header.
-                let original = headers
-                    .get(http::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|ct| {
-                        ct.split(';')
-                            .filter_map(|p| p.trim().strip_prefix("boundary="))
-                            .next()
-                            .map(|b| b.trim_matches('"').to_owned())
-                    })
-                    .unwrap_or(boundary);
-                parse_multipart(body, &original, &mut req)?;
+                let boundary = multipart_boundary(headers).ok_or(WireError::FormData)?;
+                parse_multipart(body, &boundary, &mut req)?;
             }
             _ => return Err(WireError::PostType),
         }
@@ -107,11 +138,11 @@ pub(crate) fn parse(
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
     {
-        if let Some(t) = auth
-            .strip_prefix("Bearer ")
-            .or_else(|| auth.strip_prefix("bearer "))
-        {
-            req.token = Some(t.trim().to_owned());
+        let auth = auth.trim();
+        if let (Some(scheme), Some(token)) = (auth.get(..7), auth.get(7..)) {
+            if scheme.eq_ignore_ascii_case("bearer ") {
+                req.token = Some(token.trim().to_owned());
+            }
         }
     }
     if req.token.is_none() {
@@ -243,6 +274,11 @@ impl ApiRequest {
         }
     }
 
+    /// Whether an argument was sent at all (even empty); `null` counts as not sent.
+    pub(crate) fn present(&self, name: &str) -> bool {
+        self.args.get(name).is_some_and(|v| !v.is_null())
+    }
+
     /// Whether an argument is present and non-empty.
     pub(crate) fn has(&self, name: &str) -> bool {
         match self.args.get(name) {
@@ -336,5 +372,42 @@ mod tests {
             &Bytes::from_static(b"x")
         )
         .is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_garbage(
+            ct in proptest::sample::select(vec![
+                "", "application/json", "application/json; charset=utf-8",
+                "application/x-www-form-urlencoded", "multipart/form-data; boundary=XyZ",
+                "multipart/form-data", "text/plain", "application/xml", "text/html; charset=latin1",
+            ]),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256),
+            query in "[a-z=&%0-9+]{0,40}",
+        ) {
+            let _ = parse(&headers(ct), Some(&query), &Bytes::from(body));
+        }
+
+        #[test]
+        fn multipart_round_trips_any_text(
+            fields in proptest::collection::vec(("[a-z]{1,8}", "[ -~]{0,40}"), 1..5),
+        ) {
+            let mut body = String::new();
+            for (name, value) in &fields {
+                body.push_str(&format!(
+                    "--XyZ\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                ));
+            }
+            body.push_str("--XyZ--\r\n");
+            let r = parse(&headers("multipart/form-data; boundary=XyZ"), None, &Bytes::from(body));
+            let r = r.map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e:?}")))?;
+            for (name, value) in fields.iter().rev() {
+                // The last field of a name wins, as for forms.
+                if fields.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v) == Some(value) {
+                    let got = r.str(name);
+                    proptest::prop_assert_eq!(got.as_deref(), Some(value.as_str()));
+                }
+            }
+        }
     }
 }

@@ -1,16 +1,29 @@
-//! The Web API: checks every call against the method table (auth, scopes, required
-//! arguments), then runs the modelled methods against the workspace.
+//! The Web API: every call is checked against the method table (retired families, auth,
+//! scopes, required arguments), then the modelled methods run against the workspace and
+//! every other method answers `emulator_not_implemented`.
+//!
+//! Handlers are plain functions `(workspace, ctx, request) -> Result<json, ApiError>`, one
+//! file per family; they run under the workspace lock and record RTM events in [`Ctx`].
 
+mod auth;
 pub(crate) mod chat;
 mod conversations;
 mod files;
-mod misc;
+mod paging;
+mod reactions;
+mod remote_files;
+mod rtm;
+mod users;
+mod views;
 
-use base64::Engine;
 use serde_json::{json, Map, Value};
+use slack_core::method::MethodInfo;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
-use crate::state::Workspace;
+use crate::state::{Kind, Workspace};
 use crate::wire::ApiRequest;
+
+// ===== answers =====
 
 /// A Slack `ok:false` answer.
 #[derive(Debug, Clone)]
@@ -19,6 +32,7 @@ pub(crate) struct ApiError {
     pub(crate) extra: Map<String, Value>,
 }
 
+/// An `ok:false` answer with `code`.
 pub(crate) fn err(code: &str) -> ApiError {
     ApiError {
         code: code.to_owned(),
@@ -27,9 +41,15 @@ pub(crate) fn err(code: &str) -> ApiError {
 }
 
 impl ApiError {
+    /// Add a field next to `error` (`needed`, `detail`, `response_metadata`, …).
     pub(crate) fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.extra.insert(key.to_owned(), value.into());
         self
+    }
+
+    /// `invalid_arguments` with `response_metadata.messages`.
+    pub(crate) fn invalid_arguments(messages: &[String]) -> Self {
+        err("invalid_arguments").with("response_metadata", json!({ "messages": messages }))
     }
 
     pub(crate) fn to_json(&self) -> Value {
@@ -43,33 +63,8 @@ impl ApiError {
     }
 }
 
+/// What a handler answers.
 pub(crate) type Outcome = Result<Value, ApiError>;
-
-/// An event for RTM connections, produced by a change.
-#[derive(Debug, Clone)]
-pub(crate) struct Event {
-    /// The RTM connection that caused it (not echoed back to it).
-    pub(crate) origin: Option<u64>,
-    pub(crate) payload: Value,
-}
-
-/// What a handler knows about the call.
-pub(crate) struct Ctx<'a> {
-    pub(crate) user: String,
-    pub(crate) base_url: &'a str,
-    pub(crate) ws_base: &'a str,
-    pub(crate) origin: Option<u64>,
-    pub(crate) events: Vec<Event>,
-}
-
-impl Ctx<'_> {
-    pub(crate) fn emit(&mut self, payload: Value) {
-        self.events.push(Event {
-            origin: self.origin,
-            payload,
-        });
-    }
-}
 
 /// `ok: true` plus `fields`.
 pub(crate) fn ok(fields: Value) -> Outcome {
@@ -81,90 +76,166 @@ pub(crate) fn ok(fields: Value) -> Outcome {
     Ok(Value::Object(m))
 }
 
-fn retired(method: &str) -> bool {
-    ["channels.", "groups.", "im.", "mpim."]
-        .iter()
-        .any(|p| method.starts_with(p))
+// ===== events =====
+
+/// An event for RTM connections, serialized once for all of them.
+#[derive(Debug, Clone)]
+pub(crate) struct Event {
+    /// The RTM connection that caused it (not echoed back to it).
+    pub(crate) origin: Option<u64>,
+    /// Only for this user's connections (ephemeral messages); `None`: for everyone.
+    pub(crate) only_for: Option<String>,
+    pub(crate) text: Utf8Bytes,
 }
 
-/// Authenticate, check scopes and arguments, and run `method`.
+/// Where a call comes from and what it may need to know about the server.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Env<'a> {
+    /// `http://127.0.0.1:PORT/api/`
+    pub(crate) base_url: &'a str,
+    /// `ws://127.0.0.1:PORT/`
+    pub(crate) ws_base: &'a str,
+    /// The RTM connection making the call, if any.
+    pub(crate) origin: Option<u64>,
+    /// Whether any RTM connection is open (else events are not even built).
+    pub(crate) listening: bool,
+}
+
+/// What a handler knows about the call, and the events it produced.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    pub(crate) user: String,
+    pub(crate) env: Env<'a>,
+    pub(crate) events: Vec<Event>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(user: String, env: Env<'a>) -> Self {
+        Ctx {
+            user,
+            env,
+            events: Vec::new(),
+        }
+    }
+
+    /// Record an event for RTM connections; `payload` is only built when someone listens.
+    pub(crate) fn emit(&mut self, payload: impl FnOnce() -> Value) {
+        self.emit_for(None, payload);
+    }
+
+    /// Record an event for the connections of one user only (or everyone on `None`).
+    pub(crate) fn emit_for(&mut self, user: Option<String>, payload: impl FnOnce() -> Value) {
+        if self.env.listening {
+            self.events.push(Event {
+                origin: self.env.origin,
+                only_for: user,
+                text: Utf8Bytes::from(payload().to_string()),
+            });
+        }
+    }
+}
+
+// ===== dispatch =====
+
+/// Families Slack retired (`method_deprecated` on every call).
+fn is_retired(info: &MethodInfo) -> bool {
+    let name = info.name;
+    ["channels.", "groups.", "im.", "mpim."]
+        .iter()
+        .any(|p| name.starts_with(p))
+        || name.starts_with("workflows.step")
+        || name == "workflows.updateStep"
+        || name == "files.upload"
+}
+
+/// The scopes that allow a call with `token`: the bot list for bot tokens, the user list for
+/// user tokens (or whichever the table has).
+fn needed_scopes(info: &MethodInfo, token: &str) -> &'static [&'static str] {
+    let (first, second) = if token.starts_with("xoxb-") {
+        (info.bot_scopes, info.user_scopes)
+    } else {
+        (info.user_scopes, info.bot_scopes)
+    };
+    if first.is_empty() {
+        second
+    } else {
+        first
+    }
+}
+
+/// Authenticate, check scopes and arguments, and run `method`. Returns the answer and the
+/// events it produced.
 pub(crate) fn call(
     ws: &mut Workspace,
-    ctx_base: (&str, &str),
-    origin: Option<u64>,
+    env: Env<'_>,
     method: &str,
     req: &ApiRequest,
 ) -> (Outcome, Vec<Event>) {
+    match check(ws, method, req) {
+        Ok(user) => {
+            let mut ctx = Ctx::new(user, env);
+            let out = run(ws, &mut ctx, method, req);
+            (out, ctx.events)
+        }
+        Err(e) => (Err(e), Vec::new()),
+    }
+}
+
+/// The checks every call goes through, in Slack's order; the caller's user id.
+fn check(ws: &Workspace, method: &str, req: &ApiRequest) -> Result<String, ApiError> {
     let Some(info) = slack_core::method::lookup(method) else {
-        return (Err(err("unknown_method")), Vec::new());
+        return Err(err("unknown_method"));
     };
-    if retired(method) {
-        return (Err(err("method_deprecated")), Vec::new());
+    if is_retired(info) {
+        return Err(err("method_deprecated"));
+    }
+    if method == "api.test" {
+        return Ok(String::new());
     }
     let Some(token) = req.token.as_deref().filter(|t| !t.is_empty()) else {
-        return (Err(err("not_authed")), Vec::new());
+        return Err(err("not_authed"));
     };
-    let Some(tok) = ws.tokens.get(token).cloned() else {
-        return (Err(err("invalid_auth")), Vec::new());
+    let Some(tok) = ws.tokens.get(token) else {
+        return Err(err("invalid_auth"));
     };
-    let needed: Vec<&str> = info
-        .bot_scopes
-        .iter()
-        .chain(info.user_scopes.iter())
-        .copied()
-        .collect();
-    if !needed.is_empty() && !needed.iter().any(|s| tok.scopes.iter().any(|t| t == s)) {
-        let e = err("missing_scope")
+    let needed = needed_scopes(info, token);
+    if !needed.is_empty() && !needed.iter().any(|s| tok.scopes.contains(*s)) {
+        let provided: Vec<&str> = tok.scopes.iter().map(String::as_str).collect();
+        return Err(err("missing_scope")
             .with("needed", needed.first().copied().unwrap_or(""))
-            .with("provided", tok.scopes.join(","));
-        return (Err(e), Vec::new());
+            .with("provided", provided.join(",")));
     }
-    let missing: Vec<&str> = info
+    let missing: Vec<String> = info
         .required
         .iter()
-        .copied()
-        .filter(|a| !req.has(a))
+        .filter(|a| !req.present(a))
+        .map(|a| format!("[ERROR] missing required field: {a}"))
         .collect();
     if !missing.is_empty() {
-        let messages: Vec<String> = missing
-            .iter()
-            .map(|a| format!("[ERROR] missing required field: {a}"))
-            .collect();
-        return (
-            Err(err("invalid_arguments").with("response_metadata", json!({ "messages": messages }))),
-            Vec::new(),
-        );
+        return Err(ApiError::invalid_arguments(&missing));
     }
-    let mut ctx = Ctx {
-        user: tok.user_id,
-        base_url: ctx_base.0,
-        ws_base: ctx_base.1,
-        origin,
-        events: Vec::new(),
-    };
-    let out = run(ws, &mut ctx, method, req);
-    (out, ctx.events)
+    Ok(tok.user_id.clone())
 }
 
 fn run(ws: &mut Workspace, ctx: &mut Ctx<'_>, method: &str, req: &ApiRequest) -> Outcome {
     match method {
-        "api.test" => ok(json!({ "args": req.args })),
-        "auth.test" => misc::auth_test(ws, ctx),
+        "api.test" => auth::api_test(req),
+        "auth.test" => auth::test(ws, ctx),
         "chat.postMessage" => chat::post_message(ws, ctx, req),
         "chat.postEphemeral" => chat::post_ephemeral(ws, ctx, req),
         "chat.update" => chat::update(ws, ctx, req),
         "chat.delete" => chat::delete(ws, ctx, req),
-        "chat.getPermalink" => chat::permalink(ws, req),
-        "reactions.add" => chat::reaction(ws, ctx, req, true),
-        "reactions.remove" => chat::reaction(ws, ctx, req, false),
-        "reactions.get" => chat::reactions_get(ws, req),
+        "chat.getPermalink" => chat::permalink(ws, ctx, req),
+        "reactions.add" => reactions::change(ws, ctx, req, true),
+        "reactions.remove" => reactions::change(ws, ctx, req, false),
+        "reactions.get" => reactions::get(ws, ctx, req),
         "conversations.open" => conversations::open(ws, ctx, req),
         "conversations.create" => conversations::create(ws, ctx, req),
         "conversations.archive" => conversations::set_archived(ws, ctx, req, true),
         "conversations.unarchive" => conversations::set_archived(ws, ctx, req, false),
         "conversations.list" => conversations::list(ws, ctx, req),
         "conversations.info" => conversations::info(ws, ctx, req),
-        "conversations.members" => conversations::members(ws, req),
+        "conversations.members" => conversations::members(ws, ctx, req),
         "conversations.join" => conversations::join(ws, ctx, req),
         "conversations.leave" => conversations::leave(ws, ctx, req),
         "conversations.invite" => conversations::invite(ws, ctx, req),
@@ -174,75 +245,94 @@ fn run(ws: &mut Workspace, ctx: &mut Ctx<'_>, method: &str, req: &ApiRequest) ->
         "conversations.setPurpose" => conversations::set_text(ws, ctx, req, "purpose"),
         "conversations.history" => conversations::history(ws, ctx, req),
         "conversations.replies" => conversations::replies(ws, ctx, req),
-        "users.info" => misc::users_info(ws, req),
-        "users.list" => misc::users_list(ws, req),
-        "users.lookupByEmail" => misc::users_by_email(ws, req),
-        "team.info" => misc::team_info(ws),
-        "rtm.connect" => misc::rtm_connect(ws, ctx, false),
-        "rtm.start" => misc::rtm_connect(ws, ctx, true),
-        "views.open" | "views.push" => misc::views_open(ws, req),
-        "views.update" => misc::views_update(ws, req),
-        "views.publish" => misc::views_publish(ws, req),
+        "users.info" => users::info(ws, req),
+        "users.list" => users::list(ws, req),
+        "users.lookupByEmail" => users::by_email(ws, req),
+        "team.info" => users::team_info(ws),
+        "rtm.connect" => rtm::connect(ws, ctx, false),
+        "rtm.start" => rtm::connect(ws, ctx, true),
+        "views.open" => views::open(ws, req, false),
+        "views.push" => views::open(ws, req, true),
+        "views.update" => views::update(ws, req),
+        "views.publish" => views::publish(ws, req),
         "files.getUploadURLExternal" => files::get_upload_url(ws, ctx, req),
         "files.completeUploadExternal" => files::complete_upload(ws, ctx, req),
         "files.info" => files::info(ws, req),
         "files.list" => files::list(ws, req),
-        "files.delete" => files::delete(ws, req),
-        "files.remote.add" => files::remote_add(ws, ctx, req),
-        "files.remote.info" => files::remote_info(ws, req),
-        "files.remote.list" => files::remote_list(ws, req),
-        "files.remote.update" => files::remote_update(ws, req),
-        "files.remote.remove" => files::remote_remove(ws, req),
-        "files.remote.share" => files::remote_share(ws, ctx, req),
-        other => Err(err("emulator_not_implemented")
-            .with("detail", format!("the emulator does not model {other} yet"))),
+        "files.delete" => files::delete(ws, ctx, req),
+        "files.remote.add" => remote_files::add(ws, ctx, req),
+        "files.remote.info" => remote_files::info(ws, req),
+        "files.remote.list" => remote_files::list(ws, req),
+        "files.remote.update" => remote_files::update(ws, req),
+        "files.remote.remove" => remote_files::remove(ws, req),
+        "files.remote.share" => remote_files::share(ws, ctx, req),
+        other => Err(not_modelled(other)),
     }
 }
 
+/// The answer of a method the emulator does not model.
+pub(crate) fn not_modelled(method: &str) -> ApiError {
+    err("emulator_not_implemented").with(
+        "detail",
+        format!("the emulator does not model {method} yet"),
+    )
+}
+
+/// Every method [`run`] implements.
+pub(crate) const MODELLED: &[&str] = &[
+    "api.test",
+    "auth.test",
+    "chat.postMessage",
+    "chat.postEphemeral",
+    "chat.update",
+    "chat.delete",
+    "chat.getPermalink",
+    "reactions.add",
+    "reactions.remove",
+    "reactions.get",
+    "conversations.open",
+    "conversations.create",
+    "conversations.archive",
+    "conversations.unarchive",
+    "conversations.list",
+    "conversations.info",
+    "conversations.members",
+    "conversations.join",
+    "conversations.leave",
+    "conversations.invite",
+    "conversations.kick",
+    "conversations.rename",
+    "conversations.setTopic",
+    "conversations.setPurpose",
+    "conversations.history",
+    "conversations.replies",
+    "users.info",
+    "users.list",
+    "users.lookupByEmail",
+    "team.info",
+    "rtm.connect",
+    "rtm.start",
+    "views.open",
+    "views.push",
+    "views.update",
+    "views.publish",
+    "files.getUploadURLExternal",
+    "files.completeUploadExternal",
+    "files.info",
+    "files.list",
+    "files.delete",
+    "files.remote.add",
+    "files.remote.info",
+    "files.remote.list",
+    "files.remote.update",
+    "files.remote.remove",
+    "files.remote.share",
+];
+
 // ===== shared helpers =====
 
-/// `limit` (default `default`, 1..=1000) and the offset from `cursor`.
-pub(crate) fn page_args(req: &ApiRequest, default: usize) -> Result<(usize, usize), ApiError> {
-    let limit = match req.int("limit") {
-        Ok(Some(n)) if n > 0 => (n as usize).min(1000),
-        Ok(_) => default,
-        Err(()) => return Err(err("invalid_limit")),
-    };
-    let offset = match req.nonempty("cursor") {
-        None => 0,
-        Some(c) => decode_cursor(&c).ok_or_else(|| err("invalid_cursor"))?,
-    };
-    Ok((limit, offset))
-}
-
-pub(crate) fn encode_cursor(offset: usize) -> String {
-    base64::engine::general_purpose::STANDARD.encode(format!("offset:{offset}"))
-}
-
-fn decode_cursor(c: &str) -> Option<usize> {
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(c.trim())
-        .ok()?;
-    std::str::from_utf8(&raw)
-        .ok()?
-        .strip_prefix("offset:")?
-        .parse()
-        .ok()
-}
-
-/// One page of `items` and its `response_metadata`.
-pub(crate) fn paginate(items: Vec<Value>, limit: usize, offset: usize) -> (Vec<Value>, Value) {
-    let total = items.len();
-    let page: Vec<Value> = items.into_iter().skip(offset).take(limit).collect();
-    let next = if offset + page.len() < total {
-        encode_cursor(offset + page.len())
-    } else {
-        String::new()
-    };
-    (page, json!({ "next_cursor": next }))
-}
-
-/// The channel named by `arg`, which must exist and be visible to `user`.
+/// The conversation named by argument `arg` (an id, `name` or `#name`), which must exist and
+/// be visible to `user` (public, or `user` is a member): else `channel_not_found`.
 pub(crate) fn visible_channel(
     ws: &Workspace,
     user: &str,
@@ -254,9 +344,24 @@ pub(crate) fn visible_channel(
         .resolve_channel(&raw)
         .ok_or_else(|| err("channel_not_found"))?;
     let ch = ws.channel(&id).ok_or_else(|| err("channel_not_found"))?;
-    let public = ch.kind == crate::state::Kind::Public;
-    if !public && !ch.members.iter().any(|m| m == user) {
+    if ch.kind != Kind::Public && !ch.has_member(user) {
         return Err(err("channel_not_found"));
+    }
+    Ok(id)
+}
+
+/// Like [`visible_channel`], and a bot must be a member to read it (`not_in_channel`), as
+/// Slack's history methods.
+pub(crate) fn readable_channel(
+    ws: &Workspace,
+    user: &str,
+    req: &ApiRequest,
+    arg: &str,
+) -> Result<String, ApiError> {
+    let id = visible_channel(ws, user, req, arg)?;
+    let is_bot = ws.user(user).is_some_and(|u| u.is_bot);
+    if is_bot && !ws.channel(&id).is_some_and(|c| c.has_member(user)) {
+        return Err(err("not_in_channel"));
     }
     Ok(id)
 }
@@ -266,18 +371,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_and_reject_garbage() {
-        assert_eq!(decode_cursor(&encode_cursor(42)), Some(42));
-        assert_eq!(decode_cursor("!!!"), None);
-        assert_eq!(
-            decode_cursor(&base64::engine::general_purpose::STANDARD.encode("x")),
-            None
-        );
-        let (page, meta) = paginate((0..5).map(|i| json!(i)).collect(), 2, 2);
-        assert_eq!(page, vec![json!(2), json!(3)]);
-        assert_eq!(
-            decode_cursor(meta["next_cursor"].as_str().unwrap()),
-            Some(4)
-        );
+    fn every_modelled_method_is_in_the_table() {
+        for m in MODELLED {
+            assert!(slack_core::method::lookup(m).is_some(), "{m}");
+        }
+        assert!(!MODELLED.contains(&"admin.apps.approve"));
+    }
+
+    #[test]
+    fn retired_families() {
+        for (m, retired) in [
+            ("channels.list", true),
+            ("im.open", true),
+            ("files.upload", true),
+            ("workflows.stepCompleted", true),
+            ("conversations.list", false),
+            ("rtm.start", false),
+        ] {
+            let info = slack_core::method::lookup(m);
+            assert_eq!(info.map(is_retired), Some(retired), "{m}");
+        }
     }
 }

@@ -1,0 +1,209 @@
+//! The workspace: team, users, tokens, conversations, messages, files, views.
+//!
+//! Pure data and lookups; the Web API handlers in `api/` change it under one lock.
+
+mod model;
+mod seed;
+
+use std::collections::{BTreeMap, HashMap};
+
+use bytes::Bytes;
+use serde_json::{json, Map, Value};
+
+pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
+
+/// One stored message (Slack's `message` object, without `channel`).
+pub(crate) type Message = Map<String, Value>;
+
+/// The whole workspace.
+#[derive(Debug)]
+pub(crate) struct Workspace {
+    pub(crate) team_id: String,
+    pub(crate) team_name: String,
+    pub(crate) domain: String,
+    pub(crate) users: Vec<User>,
+    pub(crate) tokens: HashMap<String, TokenInfo>,
+    pub(crate) channels: Vec<Channel>,
+    /// Messages per channel in `ts` order, top-level and replies. Every `ts` comes from
+    /// [`Workspace::next_ts`], so string order is time order and lookups binary-search.
+    pub(crate) messages: HashMap<String, Vec<Message>>,
+    pub(crate) files: BTreeMap<String, Value>,
+    /// The first MiB of each uploaded file, served at its `url_private`.
+    pub(crate) file_data: HashMap<String, Bytes>,
+    pub(crate) pending_uploads: HashMap<String, PendingUpload>,
+    pub(crate) remote_files: BTreeMap<String, Value>,
+    pub(crate) views: BTreeMap<String, Value>,
+    /// RTM URLs handed out by `rtm.connect` and not used yet: session → user.
+    pub(crate) rtm_sessions: HashMap<String, String>,
+    pub(crate) bot_user_id: String,
+    pub(crate) bot_id: String,
+    pub(crate) bot_token: String,
+    pub(crate) user_token: String,
+    clock: u64,
+    ids: u64,
+}
+
+fn ts_of(m: &Message) -> &str {
+    m.get("ts").and_then(Value::as_str).unwrap_or("")
+}
+
+impl Workspace {
+    /// A fresh message timestamp, strictly greater than every earlier one:
+    /// `1700000000.000001`, `1700000000.000002`, …
+    pub(crate) fn next_ts(&mut self) -> String {
+        self.clock += 1;
+        let secs = 1_700_000_000 + self.clock / 1_000_000;
+        format!("{secs}.{:06}", self.clock % 1_000_000)
+    }
+
+    /// The Unix time of the latest `ts` handed out (for `created`/`timestamp` fields).
+    pub(crate) fn now_secs(&self) -> u64 {
+        1_700_000_000 + self.clock / 1_000_000
+    }
+
+    /// A fresh id with `prefix` (`F0000002A`).
+    pub(crate) fn next_id(&mut self, prefix: &str) -> String {
+        self.ids += 1;
+        format!("{prefix}{:08X}", self.ids)
+    }
+
+    pub(crate) fn user(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    pub(crate) fn channel(&self, id: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.id == id)
+    }
+
+    pub(crate) fn channel_mut(&mut self, id: &str) -> Option<&mut Channel> {
+        self.channels.iter_mut().find(|c| c.id == id)
+    }
+
+    /// Resolve a channel argument: an id, `#name` or `name`.
+    pub(crate) fn resolve_channel(&self, arg: &str) -> Option<String> {
+        let name = arg.trim_start_matches('#');
+        self.channels
+            .iter()
+            .find(|c| c.id == arg || (!c.name.is_empty() && c.name == name))
+            .map(|c| c.id.clone())
+    }
+
+    /// The IM between two users, if open.
+    pub(crate) fn im_between(&self, a: &str, b: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| {
+            c.kind == Kind::Im
+                && c.has_member(a)
+                && c.has_member(b)
+                && (a != b || c.members.len() == 1)
+        })
+    }
+
+    fn position(&self, channel: &str, ts: &str) -> Option<usize> {
+        let list = self.messages.get(channel)?;
+        let i = list.partition_point(|m| ts_of(m) < ts);
+        (list.get(i).map(ts_of) == Some(ts)).then_some(i)
+    }
+
+    pub(crate) fn find_message(&self, channel: &str, ts: &str) -> Option<&Message> {
+        let i = self.position(channel, ts)?;
+        self.messages.get(channel)?.get(i)
+    }
+
+    pub(crate) fn find_message_mut(&mut self, channel: &str, ts: &str) -> Option<&mut Message> {
+        let i = self.position(channel, ts)?;
+        self.messages.get_mut(channel)?.get_mut(i)
+    }
+
+    /// Remove a message; returns it.
+    pub(crate) fn remove_message(&mut self, channel: &str, ts: &str) -> Option<Message> {
+        let i = self.position(channel, ts)?;
+        Some(self.messages.get_mut(channel)?.remove(i))
+    }
+
+    /// Append a message whose `ts` came from [`Workspace::next_ts`].
+    pub(crate) fn push_message(&mut self, channel: &str, m: Message) {
+        self.messages.entry(channel.to_owned()).or_default().push(m);
+    }
+
+    /// The messages of a channel, oldest first.
+    pub(crate) fn channel_messages(&self, channel: &str) -> &[Message] {
+        self.messages.get(channel).map_or(&[], Vec::as_slice)
+    }
+
+    /// The whole workspace as JSON (`GET /_emulator/state`).
+    pub(crate) fn snapshot(&self) -> Value {
+        let channels: Vec<Value> = self
+            .channels
+            .iter()
+            .map(|c| {
+                let mut v = c.to_json(&self.bot_user_id, true, false);
+                v["members"] = json!(c.members);
+                v["messages"] = json!(self.channel_messages(&c.id));
+                v
+            })
+            .collect();
+        json!({
+            "team": {"id": self.team_id, "name": self.team_name, "domain": self.domain},
+            "bot": {"user_id": self.bot_user_id, "bot_id": self.bot_id},
+            "users": self.users.iter().map(|u| u.to_json(&self.team_id, false)).collect::<Vec<_>>(),
+            "channels": channels,
+            "files": self.files.values().collect::<Vec<_>>(),
+            "remote_files": self.remote_files.values().collect::<Vec<_>>(),
+            "views": self.views.values().collect::<Vec<_>>(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_increase_and_sort_as_strings() {
+        let mut ws = Workspace::seeded(1);
+        let mut last = String::new();
+        for _ in 0..1_000_005 {
+            let ts = ws.next_ts();
+            assert!(ts > last);
+            last = ts;
+        }
+        assert_eq!(last, "1700000001.000005");
+    }
+
+    #[test]
+    fn messages_are_found_by_binary_search() {
+        let mut ws = Workspace::seeded(1);
+        let general = ws.resolve_channel("#general").unwrap_or_default();
+        let mut stamps = Vec::new();
+        for i in 0..50 {
+            let ts = ws.next_ts();
+            let mut m = Message::new();
+            m.insert("ts".into(), json!(ts));
+            m.insert("text".into(), json!(i));
+            ws.push_message(&general, m);
+            stamps.push(ts);
+        }
+        for (i, ts) in stamps.iter().enumerate() {
+            assert_eq!(
+                ws.find_message(&general, ts).map(|m| m["text"].clone()),
+                Some(json!(i))
+            );
+        }
+        assert!(ws.find_message(&general, "1.0").is_none());
+        assert!(ws.find_message("C0", &stamps[0]).is_none());
+        assert!(ws.remove_message(&general, &stamps[10]).is_some());
+        assert!(ws.find_message(&general, &stamps[10]).is_none());
+        assert!(ws.find_message(&general, &stamps[11]).is_some());
+    }
+
+    #[test]
+    fn seeds_differ_between_emulators() {
+        let a = Workspace::seeded(1000);
+        let b = Workspace::seeded(1001);
+        assert_ne!(a.team_id, b.team_id);
+        assert_ne!(a.bot_token, b.bot_token);
+        assert!(a.bot_token.starts_with("xoxb-") && a.user_token.starts_with("xoxp-"));
+        assert_eq!(a.users.len(), 4);
+        assert!(a.channels.iter().any(|c| c.kind == Kind::Mpim));
+    }
+}

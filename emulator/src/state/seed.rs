@@ -1,0 +1,149 @@
+//! The seeded workspace: a team, the bot and three humans, and six conversations.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use super::model::{Channel, Kind, TokenInfo, User};
+use super::Workspace;
+
+/// Every scope the method table mentions, given to the seeded tokens.
+fn all_scopes() -> BTreeSet<String> {
+    slack_core::method::all()
+        .iter()
+        .flat_map(|m| m.bot_scopes.iter().chain(m.user_scopes.iter()))
+        .map(|s| (*s).to_owned())
+        .collect()
+}
+
+impl Workspace {
+    /// The seeded workspace. `seed` makes ids and tokens distinct between emulators.
+    ///
+    /// - users: `emulator-bot` (the bot), `ada`, `grace`, `linus`;
+    /// - `#general` and `#random` (public, everyone), `#outside` (public, the bot is not a
+    ///   member), `#secret-plans` (private: bot and ada), an IM bot–ada and an MPIM
+    ///   bot–ada–grace;
+    /// - a bot token (`xoxb-…`) and a user token for ada (`xoxp-…`), with every scope.
+    pub(crate) fn seeded(seed: u64) -> Self {
+        let tag = format!("{:06X}", seed % 0xFF_FFFF);
+        let team_id = format!("T{tag}");
+        let bot_user_id = format!("U{tag}BOT");
+        let bot_id = format!("B{tag}");
+        let human = |n: u32, name: &str, real: &str| User {
+            id: format!("U{tag}{n:03}"),
+            name: name.into(),
+            real_name: real.into(),
+            email: format!("{name}@example.com"),
+            is_bot: false,
+            bot_id: None,
+        };
+        let users = vec![
+            User {
+                id: bot_user_id.clone(),
+                name: "emulator-bot".into(),
+                real_name: "Emulator Bot".into(),
+                email: String::new(),
+                is_bot: true,
+                bot_id: Some(bot_id.clone()),
+            },
+            human(1, "ada", "Ada Lovelace"),
+            human(2, "grace", "Grace Hopper"),
+            human(3, "linus", "Linus T"),
+        ];
+        let ada = users[1].id.clone();
+        let grace = users[2].id.clone();
+        let everyone: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+        let channel = |id: String, name: &str, kind, members: Vec<String>, general| Channel {
+            id,
+            name: name.to_owned(),
+            kind,
+            created: 1_700_000_000,
+            creator: ada.clone(),
+            members,
+            archived: false,
+            topic: String::new(),
+            purpose: String::new(),
+            is_general: general,
+        };
+        let channels = vec![
+            channel(
+                format!("C{tag}GEN"),
+                "general",
+                Kind::Public,
+                everyone.clone(),
+                true,
+            ),
+            channel(
+                format!("C{tag}RND"),
+                "random",
+                Kind::Public,
+                everyone,
+                false,
+            ),
+            channel(
+                format!("C{tag}OUT"),
+                "outside",
+                Kind::Public,
+                vec![ada.clone(), grace.clone()],
+                false,
+            ),
+            channel(
+                format!("G{tag}PRV"),
+                "secret-plans",
+                Kind::Private,
+                vec![bot_user_id.clone(), ada.clone()],
+                false,
+            ),
+            channel(
+                format!("D{tag}IM1"),
+                "",
+                Kind::Im,
+                vec![bot_user_id.clone(), ada.clone()],
+                false,
+            ),
+            channel(
+                format!("G{tag}MP1"),
+                "mpdm-ada--grace--emulator-bot-1",
+                Kind::Mpim,
+                vec![bot_user_id.clone(), ada.clone(), grace],
+                false,
+            ),
+        ];
+        let bot_token = format!("xoxb-{seed}-emulator-bot");
+        let user_token = format!("xoxp-{seed}-emulator-ada");
+        let mut tokens = HashMap::new();
+        tokens.insert(
+            bot_token.clone(),
+            TokenInfo {
+                user_id: bot_user_id.clone(),
+                scopes: all_scopes(),
+            },
+        );
+        tokens.insert(
+            user_token.clone(),
+            TokenInfo {
+                user_id: ada,
+                scopes: all_scopes(),
+            },
+        );
+        Workspace {
+            team_id,
+            team_name: "Emulated Workspace".into(),
+            domain: "emulated".into(),
+            users,
+            tokens,
+            channels,
+            messages: HashMap::new(),
+            files: BTreeMap::new(),
+            file_data: HashMap::new(),
+            pending_uploads: HashMap::new(),
+            remote_files: BTreeMap::new(),
+            views: BTreeMap::new(),
+            rtm_sessions: HashMap::new(),
+            bot_user_id,
+            bot_id,
+            bot_token,
+            user_token,
+            clock: 0,
+            ids: 0,
+        }
+    }
+}
