@@ -33,11 +33,13 @@ async fn run_sdk(t: &Target, conns: usize, secs: u64) -> f64 {
         .pool_max_idle_per_host(conns)
         .build()
         .unwrap();
-    let client: WebClient = WebClient::builder()
+    let client = WebClient::builder()
         .token(&t.token)
         .base_url(&t.base)
         .retry_policy(RetryPolicy::none())
-        .build_with(transport);
+        .transport_with_ws(transport)
+        .build()
+        .unwrap();
     let done = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(secs);
     let tasks: Vec<_> = (0..conns)
@@ -124,7 +126,11 @@ fn main() {
             token: &Option<String>,
         ) -> (Target, Option<slack_emulator::Emulator>) {
             if let (Some(base), Some(token)) = (url, token) {
-                let probe: WebClient = WebClient::builder().token(token).base_url(base).build();
+                let probe = WebClient::builder()
+                    .token(token)
+                    .base_url(base)
+                    .build()
+                    .unwrap();
                 let list = probe
                     .api_call("conversations.list", slack_sdk::Args::new())
                     .await

@@ -51,11 +51,13 @@ fn main() {
                 bt
             }
         };
-        let web: WebClient = WebClient::builder()
+        let web = WebClient::builder()
             .token(token)
             .base_url(base)
             .retry_policy(RetryPolicy::none())
-            .build_with(HyperTransport::builder().no_proxy().build().unwrap());
+            .transport_with_ws(HyperTransport::builder().no_proxy().build().unwrap())
+            .build()
+            .unwrap();
         let opened = Arc::new(AtomicUsize::new(0));
         let before = rss_kib("self");
         let emu_before = emu_pid.as_deref().map(rss_kib);

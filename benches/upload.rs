@@ -51,10 +51,12 @@ fn main() {
                 v
             }
         };
-        let client: WebClient = WebClient::builder()
+        let client = WebClient::builder()
             .token(token)
             .base_url(base)
-            .build_with(HyperTransport::builder().no_proxy().build().unwrap());
+            .transport_with_ws(HyperTransport::builder().no_proxy().build().unwrap())
+            .build()
+            .unwrap();
         let channel = match channel {
             Some(c) => c,
             None => client

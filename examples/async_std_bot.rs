@@ -7,14 +7,11 @@
 use std::sync::Arc;
 
 use slack_rtm::{RtmClient, RtmError};
-use slack_sdk::core::{WebClient, WebClientBuilder};
 use slack_sdk::transport::async_std::AsyncStdTransport;
+use slack_sdk::WebClient;
 
 /// Run the bot; it stops after answering `answers` pings (`None`: never).
-pub async fn run(
-    web: WebClient<AsyncStdTransport>,
-    answers: Option<usize>,
-) -> Result<(), RtmError> {
+pub async fn run(web: WebClient, answers: Option<usize>) -> Result<(), RtmError> {
     let rtm = Arc::new(RtmClient::new(web));
     let left = Arc::new(std::sync::atomic::AtomicUsize::new(
         answers.unwrap_or(usize::MAX),
@@ -41,9 +38,10 @@ pub async fn run(
 fn main() -> std::process::ExitCode {
     let result: Result<(), Box<dyn std::error::Error>> = (|| {
         if let Ok(token) = std::env::var("SLACK_BOT_TOKEN") {
-            let web = WebClientBuilder::new()
+            let web = WebClient::builder()
                 .token(token)
-                .build_with(AsyncStdTransport::new());
+                .transport_with_ws(AsyncStdTransport::new())
+                .build()?;
             async_std::task::block_on(run(web, None))?;
             return Ok(());
         }
@@ -56,14 +54,16 @@ fn main() -> std::process::ExitCode {
             "(no SLACK_BOT_TOKEN: running against the embedded emulator at {})",
             emu.base_url()
         );
-        let web = WebClientBuilder::new()
+        let web = WebClient::builder()
             .token(emu.bot_token())
             .base_url(emu.base_url())
-            .build_with(AsyncStdTransport::new());
-        let ada = WebClientBuilder::new()
+            .transport_with_ws(AsyncStdTransport::new())
+            .build()?;
+        let ada = WebClient::builder()
             .token(emu.user_token())
             .base_url(emu.base_url())
-            .build_with(AsyncStdTransport::new());
+            .transport_with_ws(AsyncStdTransport::new())
+            .build()?;
         let general = emu.channel_id("general").unwrap_or_default();
         async_std::task::block_on(async {
             let bot = async_std::task::spawn(run(web, Some(1)));

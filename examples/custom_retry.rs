@@ -29,7 +29,7 @@ pub fn policy() -> RetryPolicy {
 
 /// List channels through a client with the custom policy.
 pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
-    let client: WebClient = match &s.emulator {
+    let client = match &s.emulator {
         Some(emu) => {
             use slack_emulator::{Fault, FaultRule};
             emu.inject(FaultRule::new(
@@ -43,12 +43,12 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
                 .token(emu.bot_token())
                 .base_url(emu.base_url())
                 .retry_policy(policy())
-                .build()
+                .build()?
         }
         None => WebClient::builder()
             .token(std::env::var("SLACK_BOT_TOKEN").unwrap_or_default())
             .retry_policy(policy())
-            .build(),
+            .build()?,
     };
     let page = client.call(conversations::List::new()).await?;
     println!(

@@ -11,16 +11,16 @@ use slack_sdk::{Error, RetryPolicy, WebClient};
 /// Make more calls than a Tier 2 method allows at once, three ways.
 pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
     // By hand, with retries off: wait what Slack asks, then try again.
-    let manual: WebClient = match &s.emulator {
+    let manual = match &s.emulator {
         Some(emu) => WebClient::builder()
             .token(emu.bot_token())
             .base_url(emu.base_url())
             .retry_policy(RetryPolicy::none())
-            .build(),
+            .build()?,
         None => WebClient::builder()
             .token(std::env::var("SLACK_BOT_TOKEN").unwrap_or_default())
             .retry_policy(RetryPolicy::none())
-            .build(),
+            .build()?,
     };
     let mut waited = 0;
     for _ in 0..8 {

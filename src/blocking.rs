@@ -19,7 +19,7 @@ use std::thread;
 
 use slack_core::api::SlackMethod;
 use slack_core::transport::BoxFuture;
-use slack_core::{Args, CallOptions, Error, Response, Result, SlackResponse, WebClientBuilder};
+use slack_core::{Args, CallOptions, Error, Response, Result, SlackResponse};
 
 type AsyncClient = crate::WebClient;
 type Job = Box<dyn FnOnce(AsyncClient) -> BoxFuture<'static, ()> + Send>;
@@ -38,8 +38,8 @@ impl WebClient {
     }
 
     /// A client from settings (`WebClient::from_builder(slack_sdk::WebClient::builder().token(t))`).
-    pub fn from_builder(builder: WebClientBuilder) -> Result<Self> {
-        Self::from_async(builder.try_build_with(slack_transport_hyper::HyperTransport::default())?)
+    pub fn from_builder(builder: crate::WebClientBuilder) -> Result<Self> {
+        Self::from_async(builder.build()?)
     }
 
     /// Wrap an async client: its calls run on a dedicated background thread.

@@ -23,7 +23,8 @@
 //! | `blocking` | no | `blocking::WebClient`: the same calls without async, for scripts |
 //!
 //! The sans-IO core ([`core`]) works without any of them: bring your own
-//! [`HttpTransport`](core::transport::HttpTransport) and use `slack_sdk::core::WebClient<T>`.
+//! [`HttpTransport`](core::transport::HttpTransport) and give it to
+//! [`WebClient::builder`]`().transport(…)`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -35,12 +36,8 @@ pub use slack_core::{
     SlackResponse, Token,
 };
 
-/// The Web API client over the default transport (tokio + hyper + rustls).
-///
-/// `WebClient::new(token)` gives a client with default settings;
-/// `WebClient::builder()` configures base URL, `User-Agent`, retries and more.
-#[cfg(feature = "hyper")]
-pub type WebClient = slack_core::WebClient<slack_transport_hyper::HyperTransport>;
+mod client;
+pub use client::{WebClient, WebClientBuilder, API_URL_ENV};
 
 /// Retries: the core's policy and handler trait, and the ready-made handlers, backoff and
 /// jitter of `slack-retry`.

@@ -22,16 +22,22 @@ fn policy() -> RetryPolicy {
         .with_handler(ConnectionErrorRetryHandler::default().interval(fast))
 }
 
-fn client<T: HttpTransport + Timer>(emu: &Emulator, token: String, transport: T) -> WebClient<T> {
+fn client<T: HttpTransport + Timer + WsTransport>(
+    emu: &Emulator,
+    token: String,
+    transport: T,
+) -> WebClient {
     WebClientBuilder::new()
         .token(token)
         .base_url(emu.base_url())
         .retry_policy(policy())
-        .build_with(transport)
+        .transport_with_ws(transport)
+        .build()
+        .unwrap()
 }
 
 /// Web API checks, generic over the transport.
-async fn web_checks<T: HttpTransport + Timer>(emu: &Emulator, c: WebClient<T>) {
+async fn web_checks(emu: &Emulator, c: WebClient) {
     let general = emu.channel_id("general").unwrap();
     let me = c.call(auth::Test::new()).await.unwrap();
     assert_eq!(me.user_id, emu.bot_user_id());
@@ -84,11 +90,7 @@ async fn web_checks<T: HttpTransport + Timer>(emu: &Emulator, c: WebClient<T>) {
 }
 
 /// RTM checks, generic over the transport; `wait` bounds each wait on the test's runtime.
-async fn rtm_checks<T: HttpTransport + WsTransport + Timer>(
-    emu: &Emulator,
-    web: WebClient<T>,
-    ada: WebClient<T>,
-) {
+async fn rtm_checks(emu: &Emulator, web: WebClient, ada: WebClient) {
     let general = emu.channel_id("general").unwrap();
     let mut opts = RtmOptions::default();
     opts.ping_interval = Duration::from_millis(200);
@@ -219,7 +221,7 @@ fn the_async_std_example_bot_answers() {
     let web = client(&emu, emu.bot_token(), async_std());
     let ada = client(&emu, emu.user_token(), async_std());
     async_std::task::block_on(async_std::future::timeout(Duration::from_secs(30), async {
-        let bot = async_std::task::spawn(async_std_bot::run(web, Some(1)));
+        let bot = async_std::task::spawn(async_std_bot::run(web.into(), Some(1)));
         // The bot says nothing until it has a connection; post once it is open.
         while emu.rtm_connections() == 0 {
             async_io::Timer::after(Duration::from_millis(10)).await;

@@ -14,7 +14,8 @@ async fn every_method_goes_out_as_the_table_says() {
     let c = slack_sdk::core::WebClientBuilder::new()
         .token("xoxb-t")
         .retry_policy(RetryPolicy::none())
-        .build_with(mock.clone());
+        .build_with(mock.clone())
+        .unwrap();
     let all = method::all();
     assert_eq!(all.len(), 368);
     for info in all {

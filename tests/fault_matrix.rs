@@ -37,7 +37,9 @@ fn client(emu: &Emulator) -> WebClient {
         .base_url(emu.base_url())
         .retry_policy(policy())
         .timeout(Duration::from_millis(500))
-        .build_with(HyperTransport::builder().no_proxy().build().unwrap())
+        .transport_with_ws(HyperTransport::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap()
 }
 
 #[derive(Debug, Clone, Copy)]

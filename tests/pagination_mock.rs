@@ -15,11 +15,12 @@ fn page(ids: &[&str], next: &str) -> serde_json::Value {
     json!({"ok": true, "channels": channels, "response_metadata": {"next_cursor": next}})
 }
 
-fn client(mock: &MockTransport) -> slack_sdk::core::WebClient<MockTransport> {
+fn client(mock: &MockTransport) -> slack_sdk::core::WebClient {
     slack_sdk::core::WebClientBuilder::new()
         .token("xoxb-t")
         .retry_policy(RetryPolicy::new(default_handlers()).seed(3))
         .build_with(mock.clone())
+        .unwrap()
 }
 
 #[tokio::test]

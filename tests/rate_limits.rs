@@ -58,13 +58,15 @@ async fn two_hundred_callers_stay_under_the_limit() {
         .start()
         .await
         .unwrap();
-    let client: WebClient = WebClient::builder()
+    let client = WebClient::builder()
         .token(emu.bot_token())
         .base_url(emu.base_url())
         .retry_policy(RetryPolicy::none())
         .rate_limiter(Arc::new(InMemoryLimiter::new()))
         .rate_table(RateTable::new(tiers, 60, 3))
-        .build_with(HyperTransport::builder().no_proxy().build().unwrap());
+        .transport_with_ws(HyperTransport::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
     let general = emu.channel_id("general").unwrap();
     let started = Instant::now();
     let calls = (0..200).map(|_| {

@@ -60,11 +60,12 @@ fn script(mock: &MockTransport, method: &str, steps: &[Step]) {
         .respond_json(json!({"ok": true, "channel": "C1", "ts": "1.0", "channels": []}));
 }
 
-fn client(mock: &MockTransport, policy: RetryPolicy) -> slack_sdk::core::WebClient<MockTransport> {
+fn client(mock: &MockTransport, policy: RetryPolicy) -> slack_sdk::core::WebClient {
     slack_sdk::core::WebClientBuilder::new()
         .token("xoxb-t")
         .retry_policy(policy)
         .build_with(mock.clone())
+        .unwrap()
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -171,7 +172,8 @@ fn a_429_pauses_the_bucket_for_everyone() {
         .token("xoxb-t")
         .retry_policy(RetryPolicy::none())
         .rate_limiter(Arc::new(InMemoryLimiter::new()))
-        .build_with(mock.clone());
+        .build_with(mock.clone())
+        .unwrap();
     let rt = runtime();
     let e = rt.block_on(c.call(conversations::List::new())).unwrap_err();
     assert!(matches!(e, Error::RateLimited { .. }));

@@ -19,7 +19,9 @@ fn web(emu: &Emulator, token: &str) -> WebClient {
     WebClient::builder()
         .token(token)
         .base_url(emu.base_url())
-        .build_with(HyperTransport::builder().no_proxy().build().unwrap())
+        .transport_with_ws(HyperTransport::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap()
 }
 
 fn options() -> RtmOptions {
@@ -30,7 +32,7 @@ fn options() -> RtmOptions {
 }
 
 /// Forward every event name (and message text) to a channel.
-fn watch(rtm: &RtmClient<HyperTransport>) -> mpsc::UnboundedReceiver<String> {
+fn watch(rtm: &RtmClient) -> mpsc::UnboundedReceiver<String> {
     let (tx, rx) = mpsc::unbounded_channel();
     rtm.on("*", move |_ctx, ev| {
         let tx = tx.clone();
@@ -62,7 +64,7 @@ async fn expect(rx: &mut mpsc::UnboundedReceiver<String>, want: &str) {
     }
 }
 
-fn spawn(rtm: Arc<RtmClient<HyperTransport>>) -> tokio::task::JoinHandle<Result<(), RtmError>> {
+fn spawn(rtm: Arc<RtmClient>) -> tokio::task::JoinHandle<Result<(), RtmError>> {
     tokio::spawn(async move { rtm.start().await })
 }
 

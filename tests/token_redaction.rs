@@ -46,7 +46,9 @@ async fn tokens_never_leak_into_debug_logs_or_errors() {
     mock.on("chat.postMessage").drop_connection();
     let c = slack_sdk::core::WebClientBuilder::new()
         .token(TOKEN)
-        .build_with(mock.clone());
+        .no_retries()
+        .build_with(mock.clone())
+        .unwrap();
     let e1 = c.call(auth::Test::new()).await.unwrap_err();
     let e2 = c
         .call(chat::PostMessage::new("C1").text("x"))

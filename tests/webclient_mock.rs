@@ -10,10 +10,12 @@ use slack_sdk::{Args, Error};
 
 const TOKEN: &str = "xoxb-1111-2222-SECRETSECRET";
 
-fn client(mock: &MockTransport) -> slack_sdk::core::WebClient<MockTransport> {
+fn client(mock: &MockTransport) -> slack_sdk::core::WebClient {
     slack_sdk::core::WebClientBuilder::new()
         .token(TOKEN)
+        .no_retries()
         .build_with(mock.clone())
+        .unwrap()
 }
 
 #[tokio::test]
@@ -169,7 +171,8 @@ async fn bad_settings_and_bodies_give_typed_errors() {
     // Empty token: refused before sending.
     let c = slack_sdk::core::WebClientBuilder::new()
         .token("")
-        .build_with(mock.clone());
+        .build_with(mock.clone())
+        .unwrap();
     let e = c.call(auth::Test::new()).await.unwrap_err();
     assert!(
         matches!(&e, Error::Validation { field, .. } if field == "token"),
@@ -180,7 +183,7 @@ async fn bad_settings_and_bodies_give_typed_errors() {
     let e = slack_sdk::core::WebClientBuilder::new()
         .token(TOKEN)
         .base_url("not a url")
-        .try_build_with(mock.clone())
+        .build_with(mock.clone())
         .unwrap_err();
     assert!(matches!(e, Error::Validation { .. }));
     // HTML page, truncated JSON, no content type.

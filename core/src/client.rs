@@ -19,29 +19,36 @@ use crate::request::{encode_request, Args, CallOptions, ClientConfig, UNKNOWN_ME
 use crate::response::{Response, SlackResponse};
 use crate::retry::{random_seed, RetryPolicy};
 use crate::token::Token;
-use crate::transport::{BoxFuture, HttpTransport, Timer};
+use crate::transport::{BoxFuture, HttpTransport, Timer, WsTransport};
 
 /// An async Web API client over any [`HttpTransport`].
 ///
+/// One concrete type whatever the transport: the transport is held as
+/// `Arc<dyn HttpTransport>` (one virtual call per attempt, nothing next to a network round
+/// trip), so code written against `&WebClient` is tested with the scripted mock, the
+/// emulator or a `mockall` mock without being made generic.
+///
 /// Cheap to clone: clones share the transport (and its connection pool), the settings and
 /// the retry policy. Most users get one through the `slack-sdk` facade
-/// (`slack_sdk::WebClient::new(token)`); tests build one over the mock transport.
+/// (`slack_sdk::WebClient::new(token)`), which picks the transport for them.
 ///
 /// ```no_run
-/// # async fn run<T: slack_core::HttpTransport + slack_core::Timer + Default>() -> slack_core::Result<()> {
+/// # async fn run(transport: impl slack_core::HttpTransport + slack_core::Timer) -> slack_core::Result<()> {
 /// use slack_core::{api::chat, WebClient};
 ///
-/// let client = WebClient::<T>::new("xoxb-your-token");
+/// let client = WebClient::builder().token("xoxb-your-token").transport(transport).build()?;
 /// let posted = client.call(chat::PostMessage::new("C123").text("Hello!")).await?;
 /// println!("posted at {}", posted.ts);
 /// # Ok(()) }
 /// ```
-pub struct WebClient<T> {
-    inner: Arc<Inner<T>>,
+#[derive(Clone)]
+pub struct WebClient {
+    inner: Arc<Inner>,
 }
 
-struct Inner<T> {
-    transport: Arc<T>,
+struct Inner {
+    transport: Arc<dyn HttpTransport>,
+    ws: Option<Arc<dyn WsTransport>>,
     timer: Arc<dyn Timer>,
     config: ClientConfig,
     retry: RetryPolicy,
@@ -51,15 +58,7 @@ struct Inner<T> {
     calls: AtomicU64,
 }
 
-impl<T> Clone for WebClient<T> {
-    fn clone(&self) -> Self {
-        WebClient {
-            inner: self.inner.clone(),
-        }
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for WebClient<T> {
+impl fmt::Debug for WebClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebClient")
             .field("config", &self.inner.config)
@@ -69,20 +68,9 @@ impl<T: fmt::Debug> fmt::Debug for WebClient<T> {
     }
 }
 
-impl<T: HttpTransport + Timer + Default> WebClient<T> {
-    /// A client with `token`, the default transport and default settings.
-    ///
-    /// An empty token is not rejected here: every call then fails with
-    /// [`Error::Validation`] naming the token, before anything is sent.
-    pub fn new(token: impl Into<Token>) -> Self {
-        WebClientBuilder::default()
-            .token(token)
-            .build_with(T::default())
-    }
-}
-
-impl<T: HttpTransport> WebClient<T> {
-    /// Settings for a client; finish with [`WebClientBuilder::build_with`].
+impl WebClient {
+    /// Settings for a client; give it a transport and finish with
+    /// [`WebClientBuilder::build`].
     pub fn builder() -> WebClientBuilder {
         WebClientBuilder::default()
     }
@@ -93,8 +81,14 @@ impl<T: HttpTransport> WebClient<T> {
     }
 
     /// The transport.
-    pub fn transport(&self) -> &T {
+    pub fn transport(&self) -> &Arc<dyn HttpTransport> {
         &self.inner.transport
+    }
+
+    /// The websocket transport (RTM, Socket Mode), when the client has one: the transport
+    /// given to [`WebClientBuilder::transport_with_ws`] or [`WebClientBuilder::websocket`].
+    pub fn ws_transport(&self) -> Option<&Arc<dyn WsTransport>> {
+        self.inner.ws.as_ref()
     }
 
     /// The timer used for retry waits.
@@ -111,7 +105,7 @@ impl<T: HttpTransport> WebClient<T> {
     /// sent as `POST` with a form body.
     ///
     /// ```no_run
-    /// # async fn run(client: slack_core::WebClient<impl slack_core::HttpTransport>) -> slack_core::Result<()> {
+    /// # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
     /// use slack_core::Args;
     /// let resp = client.api_call("chat.postMessage", Args::new().set("channel", "C123").set("text", "hi")).await?;
     /// println!("{}", resp.get("ts"));
@@ -139,7 +133,7 @@ impl<T: HttpTransport> WebClient<T> {
     /// Call a typed request.
     ///
     /// ```no_run
-    /// # async fn run(client: slack_core::WebClient<impl slack_core::HttpTransport>) -> slack_core::Result<()> {
+    /// # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
     /// use slack_core::api::conversations;
     /// let page = client.call(conversations::List::new().limit(100)).await?;
     /// for c in &page.channels { println!("{}", c.id); }
@@ -269,7 +263,6 @@ impl<T: HttpTransport> WebClient<T> {
     pub fn pages<R>(&self, request: R) -> Pages<R::Response>
     where
         R: SlackMethod + 'static,
-        T: 'static,
     {
         let info = request.info();
         let first = request.to_args();
@@ -293,7 +286,7 @@ impl<T: HttpTransport> WebClient<T> {
     }
 }
 
-impl<T: HttpTransport> WebClient<T> {
+impl WebClient {
     /// Every item of a cursor-paginated method (`channels` of `conversations.list`,
     /// `messages` of `conversations.history`, …), page after page, as JSON values.
     ///
@@ -302,7 +295,6 @@ impl<T: HttpTransport> WebClient<T> {
     pub fn items<R>(&self, request: R) -> Items
     where
         R: SlackMethod + 'static,
-        T: 'static,
     {
         let field = request
             .info()
@@ -502,23 +494,76 @@ impl<D: Send + 'static> Stream for Pages<D> {
 
 // ===== Builder =====
 
-/// Settings for a [`WebClient`]. Every setting has a documented default.
+/// Settings for a [`WebClient`]. Every setting has a documented default; a transport is
+/// the one thing without one (the `slack-sdk` facade supplies its default).
+///
+/// [`build`](Self::build) returns an error for an invalid setting (a malformed base URL or
+/// header, no transport, no timer) instead of a client whose every call fails.
 #[derive(Debug, Default)]
 #[must_use]
 pub struct WebClientBuilder {
     config: ClientConfig,
+    transport: Option<Arc<dyn HttpTransport>>,
+    transport_timer: Option<Arc<dyn Timer>>,
+    ws: Option<Arc<dyn WsTransport>>,
     retry: Option<RetryPolicy>,
     timer: Option<Arc<dyn Timer>>,
     limiter: Option<Arc<dyn RateLimiter>>,
     rates: Option<RateTable>,
     error: Option<Error>,
+    base_url_set: bool,
 }
 
 impl WebClientBuilder {
-    /// Default settings (the same as `WebClient::builder()`, usable without naming the
-    /// transport type).
+    /// Default settings, no transport yet (the same as `WebClient::builder()`).
     pub fn new() -> Self {
         WebClientBuilder::default()
+    }
+
+    /// The transport, which is also the timer for retry waits (unless [`timer`](Self::timer)
+    /// is set). Replaces an earlier transport.
+    pub fn transport<T: HttpTransport + Timer>(mut self, transport: T) -> Self {
+        let transport = Arc::new(transport);
+        self.transport_timer = Some(transport.clone());
+        self.transport = Some(transport);
+        self
+    }
+
+    /// [`transport`](Self::transport) for a transport that also opens websockets (RTM,
+    /// Socket Mode): the hyper, async-std and mock transports.
+    pub fn transport_with_ws<T: HttpTransport + Timer + WsTransport>(
+        mut self,
+        transport: T,
+    ) -> Self {
+        let transport = Arc::new(transport);
+        self.transport_timer = Some(transport.clone());
+        self.ws = Some(transport.clone());
+        self.transport = Some(transport);
+        self
+    }
+
+    /// A shared transport that is not a [`Timer`]; set one with [`timer`](Self::timer).
+    pub fn http_transport(mut self, transport: Arc<dyn HttpTransport>) -> Self {
+        self.transport_timer = None;
+        self.transport = Some(transport);
+        self
+    }
+
+    /// The websocket transport for RTM and Socket Mode (default: the transport's, when it
+    /// was given with [`transport_with_ws`](Self::transport_with_ws)).
+    pub fn websocket(mut self, ws: Arc<dyn WsTransport>) -> Self {
+        self.ws = Some(ws);
+        self
+    }
+
+    /// Whether a transport was given.
+    pub fn has_transport(&self) -> bool {
+        self.transport.is_some()
+    }
+
+    /// Whether [`base_url`](Self::base_url) was called.
+    pub fn has_base_url(&self) -> bool {
+        self.base_url_set
     }
 
     /// The token sent as `Authorization: Bearer …` (default: none).
@@ -528,8 +573,9 @@ impl WebClientBuilder {
     }
 
     /// The base URL (default `https://slack.com/api/`; a trailing `/` is added). An invalid
-    /// URL makes [`build_with`](WebClientBuilder::build_with) fail.
+    /// URL makes [`build`](WebClientBuilder::build) fail.
     pub fn base_url(mut self, url: impl AsRef<str>) -> Self {
+        self.base_url_set = true;
         if let Err(e) = self.config.set_base_url(url.as_ref()) {
             self.error.get_or_insert(e);
         }
@@ -566,10 +612,17 @@ impl WebClientBuilder {
 
     /// The retry policy (default: the transport's
     /// [`default_retry_policy`](HttpTransport::default_retry_policy): `slack_retry`'s
-    /// recommended policy for the hyper transport, none for the mock).
+    /// recommended policy for the hyper, async-std and mock transports — without jitter on
+    /// the mock, so tests see exact waits).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
+    }
+
+    /// No retries at all: every failure reaches the caller at once
+    /// (`retry_policy(RetryPolicy::none())`).
+    pub fn no_retries(self) -> Self {
+        self.retry_policy(RetryPolicy::none())
     }
 
     /// Wait for a slot before each call instead of running into Slack's 429s (default: off).
@@ -594,72 +647,52 @@ impl WebClientBuilder {
         self.rate_limiter(Arc::new(crate::limiter::InMemoryLimiter::new()))
     }
 
-    /// A timer other than the transport's (when the transport is not a [`Timer`]).
+    /// A timer other than the transport's (required with
+    /// [`http_transport`](Self::http_transport)).
     pub fn timer(mut self, timer: Arc<dyn Timer>) -> Self {
         self.timer = Some(timer);
         self
     }
 
-    /// Build over `transport`, which also provides the timer unless one was set.
-    ///
-    /// Panics never; invalid settings are reported by [`try_build_with`](Self::try_build_with)
-    /// and, here, by every call failing with the same validation error.
-    pub fn build_with<T: HttpTransport + Timer>(self, transport: T) -> WebClient<T> {
-        let transport = Arc::new(transport);
-        let timer: Arc<dyn Timer> = match &self.timer {
-            Some(t) => t.clone(),
-            None => transport.clone(),
+    /// The client, or the first invalid setting: a malformed base URL, `User-Agent` or
+    /// header, no transport, or a transport without a timer.
+    pub fn build(self) -> Result<WebClient> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let Some(transport) = self.transport else {
+            return Err(Error::validation(
+                "transport",
+                "no transport: give one with WebClientBuilder::transport \
+                 (slack_sdk::WebClient::builder() defaults to the hyper transport)",
+            ));
         };
-        self.finish(transport, timer)
-    }
-
-    /// Build over the default-constructed transport `T` (for example
-    /// `let client: slack_sdk::WebClient = WebClient::builder().token(t).build();`).
-    pub fn build<T: HttpTransport + Timer + Default>(self) -> WebClient<T> {
-        self.build_with(T::default())
-    }
-
-    /// Build over `transport`, failing if a setting was invalid (malformed base URL, header).
-    pub fn try_build_with<T: HttpTransport + Timer>(
-        mut self,
-        transport: T,
-    ) -> Result<WebClient<T>> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        Ok(self.build_with(transport))
-    }
-
-    /// Build over a transport that is not a [`Timer`], with the timer set by
-    /// [`timer`](Self::timer). Fails when no timer was set or a setting was invalid.
-    pub fn try_build_with_timer<T: HttpTransport>(mut self, transport: T) -> Result<WebClient<T>> {
-        if let Some(e) = self.error.take() {
-            return Err(e);
-        }
-        let Some(timer) = self.timer.clone() else {
+        let Some(timer) = self.timer.or(self.transport_timer) else {
             return Err(Error::validation(
                 "timer",
                 "a transport that is not a Timer needs WebClientBuilder::timer",
             ));
         };
-        Ok(self.finish(Arc::new(transport), timer))
+        Ok(Self {
+            transport: None,
+            timer: None,
+            transport_timer: None,
+            ..self
+        }
+        .finish(transport, timer))
     }
 
-    fn finish<T: HttpTransport>(self, transport: Arc<T>, timer: Arc<dyn Timer>) -> WebClient<T> {
+    fn finish(self, transport: Arc<dyn HttpTransport>, timer: Arc<dyn Timer>) -> WebClient {
         let retry = self
             .retry
             .unwrap_or_else(|| transport.default_retry_policy());
         let seed = retry.seed.unwrap_or_else(random_seed);
-        let mut config = self.config;
-        if let Some(e) = self.error {
-            // Make every call fail with the configuration error rather than panic.
-            config.poison(e.to_string());
-        }
         WebClient {
             inner: Arc::new(Inner {
                 transport,
+                ws: self.ws,
                 timer,
-                config,
+                config: self.config,
                 retry,
                 limiter: self.limiter,
                 rates: self.rates.unwrap_or_default(),
@@ -667,5 +700,27 @@ impl WebClientBuilder {
                 calls: AtomicU64::new(0),
             }),
         }
+    }
+
+    /// Build over `transport` (HTTP, websockets and timer) for constructors that cannot
+    /// return a `Result`: an invalid setting gives a client whose every call fails with that
+    /// error, before anything is sent.
+    pub fn build_or_failing_with<T: HttpTransport + Timer + WsTransport>(
+        mut self,
+        transport: T,
+    ) -> WebClient {
+        let error = self.error.take();
+        let transport = Arc::new(transport);
+        let timer: Arc<dyn Timer> = self.timer.take().unwrap_or_else(|| transport.clone());
+        self.ws = Some(transport.clone());
+        if let Some(e) = error {
+            self.config.poison(e.to_string());
+        }
+        self.finish(transport, timer)
+    }
+
+    /// `transport(transport).build()`.
+    pub fn build_with<T: HttpTransport + Timer>(self, transport: T) -> Result<WebClient> {
+        self.transport(transport).build()
     }
 }

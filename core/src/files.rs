@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::request::{Args, CallOptions};
 use crate::response::Response;
 use crate::retry::Idempotency;
-use crate::transport::{Body, BoxBodyStream, HttpRequest, HttpTransport};
+use crate::transport::{Body, BoxBodyStream, HttpRequest};
 use crate::WebClient;
 
 /// Chunk size when streaming from a file.
@@ -253,11 +253,11 @@ struct UploadUrl {
     file_id: String,
 }
 
-impl<T: HttpTransport> WebClient<T> {
+impl WebClient {
     /// Upload files with Slack's v2 flow (see the [module docs](crate::files)).
     ///
     /// ```no_run
-    /// # async fn run(client: slack_core::WebClient<impl slack_core::HttpTransport>) -> slack_core::Result<()> {
+    /// # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
     /// use slack_core::files::{FilesUploadV2, UploadFile};
     /// let done = client
     ///     .files_upload_v2(

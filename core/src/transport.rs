@@ -4,10 +4,10 @@
 //!
 //! [`HttpTransport`], [`WsTransport`], [`WsSender`], [`WsReceiver`] and [`Timer`] return
 //! [`BoxFuture`]s instead of using `async fn` in traits. That keeps them object-safe, so a
-//! client can hold an `Arc<dyn HttpTransport>` (type erasure for users who swap transports at
-//! run time, and for `mockall`), while `WebClient<T>` stays generic and monomorphised for the
-//! common case. The cost is one heap allocation per request, which is noise next to a network
-//! round trip (measured in the end-to-end bench).
+//! client holds an `Arc<dyn HttpTransport>`: `WebClient` is one concrete type whatever the
+//! transport, so code written against it is tested with the mock, the emulator or `mockall`
+//! without generics. The cost is one heap allocation and one virtual call per request, which
+//! is noise next to a network round trip (measured in the end-to-end bench).
 
 use std::fmt;
 use std::future::Future;

@@ -59,12 +59,13 @@ pub fn emulator_session(emu: Emulator) -> Session {
         } => RateTable::new(tiers, post_message_per_minute, 3),
         _ => RateTable::slack(),
     };
-    let client: WebClient = WebClient::builder()
+    let client = WebClient::builder()
         .token(emu.bot_token())
         .base_url(emu.base_url())
         .proactive_rate_limiting()
         .rate_table(rates)
-        .build();
+        .build()
+        .expect("the emulator's URL is valid");
     Session {
         client,
         channel: emu.channel_id("general").unwrap_or_default(),

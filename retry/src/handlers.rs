@@ -12,7 +12,7 @@ use slack_core::retry::{Outcome, RetryContext, RetryDecision, RetryHandler};
 use slack_core::transport::TransportErrorKind;
 use slack_core::Error;
 
-use crate::interval::{Backoff, IntervalCalculator};
+use crate::interval::{Backoff, IntervalCalculator, Jitter};
 
 fn retry(
     ctx: &mut RetryContext<'_>,
@@ -47,6 +47,12 @@ impl Default for ConnectionErrorRetryHandler {
 }
 
 impl ConnectionErrorRetryHandler {
+    /// The same waits without random jitter (for tests that check exact waits).
+    pub fn without_jitter(mut self) -> Self {
+        self.interval = self.interval.jitter(Jitter::None);
+        self
+    }
+
     /// Up to `max_retries` retries with the default backoff.
     pub fn new(max_retries: u32) -> Self {
         ConnectionErrorRetryHandler {
@@ -107,6 +113,13 @@ impl Default for RateLimitErrorRetryHandler {
 }
 
 impl RateLimitErrorRetryHandler {
+    /// Exactly `Retry-After` (and the fallback backoff without jitter).
+    pub fn without_jitter(mut self) -> Self {
+        self.max_jitter = Duration::ZERO;
+        self.fallback = self.fallback.jitter(Jitter::None);
+        self
+    }
+
     /// Up to `max_retries` retries.
     pub fn new(max_retries: u32) -> Self {
         RateLimitErrorRetryHandler {
@@ -186,6 +199,12 @@ impl Default for ServerErrorRetryHandler {
 }
 
 impl ServerErrorRetryHandler {
+    /// The same waits without random jitter.
+    pub fn without_jitter(mut self) -> Self {
+        self.interval = self.interval.jitter(Jitter::None);
+        self
+    }
+
     /// Up to `max_retries` retries.
     pub fn new(max_retries: u32) -> Self {
         ServerErrorRetryHandler {
@@ -250,6 +269,12 @@ impl Default for FatalErrorRetryHandler {
 }
 
 impl FatalErrorRetryHandler {
+    /// The same waits without random jitter.
+    pub fn without_jitter(mut self) -> Self {
+        self.interval = self.interval.jitter(Jitter::None);
+        self
+    }
+
     /// Up to `max_retries` retries.
     pub fn new(max_retries: u32) -> Self {
         FatalErrorRetryHandler {

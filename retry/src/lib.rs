@@ -59,5 +59,20 @@ pub fn default_policy() -> RetryPolicy {
         .budget(DEFAULT_BUDGET)
 }
 
+/// [`default_policy`] without random jitter: the same handlers, attempts and budget, and
+/// waits that are exactly `Retry-After` or the un-jittered backoff. What the mock transport
+/// uses, so a test of code under the production policy sees exact, repeatable waits.
+pub fn deterministic_policy() -> RetryPolicy {
+    RetryPolicy::new(vec![
+        Arc::new(RateLimitErrorRetryHandler::default().without_jitter()),
+        Arc::new(ConnectionErrorRetryHandler::default().without_jitter()),
+        Arc::new(ServerErrorRetryHandler::default().without_jitter()),
+        Arc::new(FatalErrorRetryHandler::default().without_jitter()),
+    ])
+    .max_attempts(5)
+    .budget(DEFAULT_BUDGET)
+    .seed(0)
+}
+
 #[cfg(test)]
 mod tests;

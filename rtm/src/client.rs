@@ -8,7 +8,7 @@ use futures_channel::{mpsc, oneshot};
 use serde_json::{Map, Value};
 use slack_core::rtm::{Ack, ConnectionConfig, MessageEvent, ReconnectConfig, RtmEvent, SendError};
 use slack_core::transport::WsTransport;
-use slack_core::{HttpTransport, WebClient};
+use slack_core::WebClient;
 
 use crate::handlers::{Context, Event, Registry};
 use crate::RtmError;
@@ -179,10 +179,33 @@ impl RtmHandle {
     }
 }
 
+/// The websocket side of a client built without one: every connect fails, saying so.
+#[derive(Debug)]
+struct NoWebsocket;
+
+impl WsTransport for NoWebsocket {
+    fn connect(
+        &self,
+        _url: &str,
+        _headers: &http::HeaderMap,
+    ) -> slack_core::transport::BoxFuture<
+        '_,
+        Result<slack_core::transport::WsConnection, slack_core::transport::TransportError>,
+    > {
+        Box::pin(async {
+            Err(slack_core::transport::TransportError::new(
+                slack_core::transport::TransportErrorKind::InvalidRequest,
+                "the WebClient has no websocket transport: build it with \
+                 WebClientBuilder::transport_with_ws or ::websocket, or use RtmClient::with_ws",
+            ))
+        })
+    }
+}
+
 /// The RTM client: connects, dispatches events to handlers, reconnects without storms.
 ///
 /// ```no_run
-/// # async fn run(web: slack_core::WebClient<impl slack_core::HttpTransport + slack_core::WsTransport>) -> Result<(), slack_rtm::RtmError> {
+/// # async fn run(web: slack_core::WebClient) -> Result<(), slack_rtm::RtmError> {
 /// use slack_rtm::RtmClient;
 ///
 /// let rtm = RtmClient::new(web);
@@ -194,16 +217,16 @@ impl RtmHandle {
 /// rtm.start().await?;
 /// # Ok(()) }
 /// ```
-pub struct RtmClient<T> {
-    pub(crate) web: WebClient<T>,
+pub struct RtmClient {
+    pub(crate) web: WebClient,
     pub(crate) ws: Arc<dyn WsTransport>,
     pub(crate) options: RtmOptions,
-    pub(crate) registry: Arc<Mutex<Registry<T>>>,
+    pub(crate) registry: Arc<Mutex<Registry>>,
     pub(crate) handle: RtmHandle,
     pub(crate) commands: Mutex<Option<mpsc::Receiver<Command>>>,
 }
 
-impl<T: std::fmt::Debug> std::fmt::Debug for RtmClient<T> {
+impl std::fmt::Debug for RtmClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RtmClient")
             .field("web", &self.web)
@@ -212,42 +235,35 @@ impl<T: std::fmt::Debug> std::fmt::Debug for RtmClient<T> {
     }
 }
 
-impl<T: HttpTransport + WsTransport> RtmClient<T> {
-    /// A client with default options, using `web`'s transport for the websocket too.
-    pub fn new(web: WebClient<T>) -> Self {
+impl RtmClient {
+    /// A client with default options over `web`, using its websocket transport
+    /// ([`WebClient::ws_transport`]; the hyper, async-std and mock transports have one).
+    ///
+    /// A client whose `web` has no websocket transport reports that as the connection
+    /// error of every attempt; give one with [`with_ws`](Self::with_ws).
+    pub fn new(web: impl Into<WebClient>) -> Self {
         Self::with_options(web, RtmOptions::default())
     }
 
-    /// A client with `options`, using `web`'s transport for the websocket too.
-    pub fn with_options(web: WebClient<T>, options: RtmOptions) -> Self {
-        let ws: Arc<dyn WsTransport> = Arc::new(TransportOf(web.clone()));
+    /// [`new`](Self::new) with `options`.
+    pub fn with_options(web: impl Into<WebClient>, options: RtmOptions) -> Self {
+        let web = web.into();
+        let ws: Arc<dyn WsTransport> = match web.ws_transport() {
+            Some(ws) => ws.clone(),
+            None => Arc::new(NoWebsocket),
+        };
         Self::with_ws(web, ws, options)
     }
-}
 
-/// Adapts a `WebClient<T>` whose transport also speaks websockets.
-#[derive(Debug)]
-struct TransportOf<T>(WebClient<T>);
-
-impl<T: HttpTransport + WsTransport> WsTransport for TransportOf<T> {
-    fn connect(
-        &self,
-        url: &str,
-        headers: &http::HeaderMap,
-    ) -> slack_core::transport::BoxFuture<
-        '_,
-        Result<slack_core::transport::WsConnection, slack_core::transport::TransportError>,
-    > {
-        self.0.transport().connect(url, headers)
-    }
-}
-
-impl<T: HttpTransport> RtmClient<T> {
     /// A client over `web` with a separate websocket transport.
-    pub fn with_ws(web: WebClient<T>, ws: Arc<dyn WsTransport>, options: RtmOptions) -> Self {
+    pub fn with_ws(
+        web: impl Into<WebClient>,
+        ws: Arc<dyn WsTransport>,
+        options: RtmOptions,
+    ) -> Self {
         let (tx, rx) = mpsc::channel(options.outgoing_queue.max(1));
         RtmClient {
-            web,
+            web: web.into(),
             ws,
             options,
             registry: Arc::new(Mutex::new(Registry::default())),
@@ -265,7 +281,7 @@ impl<T: HttpTransport> RtmClient<T> {
     }
 
     /// The Web API client.
-    pub fn web(&self) -> &WebClient<T> {
+    pub fn web(&self) -> &WebClient {
         &self.web
     }
 
@@ -274,7 +290,7 @@ impl<T: HttpTransport> RtmClient<T> {
     /// Handlers of this client only; several clients never share handlers.
     pub fn on<F, Fut>(&self, name: &str, handler: F) -> &Self
     where
-        F: Fn(Context<T>, Event) -> Fut + Send + Sync + 'static,
+        F: Fn(Context, Event) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         self.registry
@@ -287,7 +303,7 @@ impl<T: HttpTransport> RtmClient<T> {
     /// Register a typed handler for `message` events.
     pub fn on_message<F, Fut>(&self, handler: F) -> &Self
     where
-        F: Fn(Context<T>, MessageEvent) -> Fut + Send + Sync + 'static,
+        F: Fn(Context, MessageEvent) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let handler = Arc::new(handler);
@@ -307,7 +323,7 @@ impl<T: HttpTransport> RtmClient<T> {
     /// reconnects, fatal errors).
     pub fn on_error<F, Fut>(&self, handler: F) -> &Self
     where
-        F: Fn(Context<T>, Arc<str>) -> Fut + Send + Sync + 'static,
+        F: Fn(Context, Arc<str>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let handler = Arc::new(handler);

@@ -18,7 +18,7 @@ use slack_core::rtm::{
     Ack, ConnEvent, ConnectFailure, Connection, ReconnectAction, Reconnector, RtmEvent, SendError,
 };
 use slack_core::transport::{BoxFuture, Timer, TransportError, WsConnection, WsMessage};
-use slack_core::{Args, CallOptions, HttpTransport, RetryPolicy, SlackResponse};
+use slack_core::{Args, CallOptions, RetryPolicy, SlackResponse};
 
 use crate::client::{Command, RtmClient};
 use crate::handlers::{Context, Event, HandlerFn};
@@ -71,8 +71,8 @@ enum Ended {
 
 type Task = BoxFuture<'static, Option<String>>;
 
-pub(crate) struct Driver<'a, T> {
-    client: &'a RtmClient<T>,
+pub(crate) struct Driver<'a> {
+    client: &'a RtmClient,
     commands: mpsc::Receiver<Command>,
     timer: Arc<dyn Timer>,
     reconnector: Reconnector,
@@ -83,8 +83,8 @@ pub(crate) struct Driver<'a, T> {
     own_bot: Option<String>,
 }
 
-impl<'a, T: HttpTransport> Driver<'a, T> {
-    pub(crate) fn new(client: &'a RtmClient<T>, commands: mpsc::Receiver<Command>) -> Self {
+impl<'a> Driver<'a> {
+    pub(crate) fn new(client: &'a RtmClient, commands: mpsc::Receiver<Command>) -> Self {
         let seed = client
             .options
             .seed
@@ -395,7 +395,7 @@ impl<'a, T: HttpTransport> Driver<'a, T> {
         if self.stopped() && !is_terminal {
             return;
         }
-        let handlers: Vec<HandlerFn<T>> = self
+        let handlers: Vec<HandlerFn> = self
             .client
             .registry
             .lock()
@@ -475,8 +475,8 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// Call `rtm.connect` (or `rtm.start`) once and open the websocket.
-async fn open<T: HttpTransport>(
-    client: &RtmClient<T>,
+async fn open(
+    client: &RtmClient,
 ) -> Result<(Arc<SlackResponse>, WsConnection), (ConnectFailure, String)> {
     let method = client.options.connect_method.method();
     // The reconnect machine owns backoff for this call: one attempt, no retry policy.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use slack_core::rtm::RtmEvent;
 use slack_core::transport::BoxFuture;
-use slack_core::{HttpTransport, SlackResponse, WebClient};
+use slack_core::{SlackResponse, WebClient};
 
 use crate::client::RtmHandle;
 
@@ -46,41 +46,33 @@ impl Event {
 /// What a handler is given: the client handle (to send, stop, …), the Web API client, and
 /// the event.
 #[derive(Debug, Clone)]
-pub struct Context<T> {
+pub struct Context {
     /// Send messages, ping, stop.
     pub rtm: RtmHandle,
     /// The Web API client.
-    pub web: WebClient<T>,
+    pub web: WebClient,
 }
 
-pub(crate) type HandlerFn<T> =
-    Arc<dyn Fn(Context<T>, Event) -> BoxFuture<'static, ()> + Send + Sync>;
+pub(crate) type HandlerFn = Arc<dyn Fn(Context, Event) -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// Handlers by event name; `*` receives everything.
-pub(crate) struct Registry<T> {
-    by_name: HashMap<String, Vec<HandlerFn<T>>>,
+#[derive(Default)]
+pub(crate) struct Registry {
+    by_name: HashMap<String, Vec<HandlerFn>>,
 }
 
-impl<T> Default for Registry<T> {
-    fn default() -> Self {
-        Registry {
-            by_name: HashMap::new(),
-        }
-    }
-}
-
-impl<T: HttpTransport> Registry<T> {
+impl Registry {
     pub(crate) fn add<F, Fut>(&mut self, name: &str, f: F)
     where
-        F: Fn(Context<T>, Event) -> Fut + Send + Sync + 'static,
+        F: Fn(Context, Event) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
-        let h: HandlerFn<T> = Arc::new(move |ctx, ev| Box::pin(f(ctx, ev)));
+        let h: HandlerFn = Arc::new(move |ctx, ev| Box::pin(f(ctx, ev)));
         self.by_name.entry(name.to_owned()).or_default().push(h);
     }
 
     /// The handlers for `name`, then the `*` handlers.
-    pub(crate) fn matching(&self, name: &str) -> Vec<HandlerFn<T>> {
+    pub(crate) fn matching(&self, name: &str) -> Vec<HandlerFn> {
         let named = self.by_name.get(name).into_iter().flatten();
         let any = self.by_name.get("*").into_iter().flatten();
         named.chain(any).cloned().collect()

@@ -29,7 +29,9 @@ pub fn client(emu: &Emulator) -> WebClient {
     WebClient::builder()
         .token(emu.bot_token())
         .base_url(emu.base_url())
-        .build_with(transport())
+        .transport_with_ws(transport())
+        .build()
+        .unwrap()
 }
 
 /// A bot client that makes exactly one attempt per call.
@@ -38,7 +40,9 @@ pub fn one_shot(emu: &Emulator) -> WebClient {
         .token(emu.bot_token())
         .base_url(emu.base_url())
         .retry_policy(RetryPolicy::none())
-        .build_with(transport())
+        .transport_with_ws(transport())
+        .build()
+        .unwrap()
 }
 
 /// A client with another token.
@@ -47,7 +51,9 @@ pub fn client_with_token(emu: &Emulator, token: &str) -> WebClient {
         .token(token)
         .base_url(emu.base_url())
         .retry_policy(RetryPolicy::none())
-        .build_with(transport())
+        .transport_with_ws(transport())
+        .build()
+        .unwrap()
 }
 
 /// A raw HTTP request to the emulator (path relative to its root).

@@ -14,8 +14,10 @@
 //! # async_std::task::block_on(async {
 //! let client = slack_core::WebClientBuilder::new()
 //!     .token("xoxb-…")
-//!     .build_with(AsyncStdTransport::new());
+//!     .transport_with_ws(AsyncStdTransport::new())
+//!     .build()?;
 //! let me = client.api_call("auth.test", slack_core::Args::new()).await;
+//! # Ok::<(), slack_core::Error>(())
 //! # });
 //! ```
 #![forbid(unsafe_code)]

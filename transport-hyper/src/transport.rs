@@ -40,8 +40,11 @@ pub(crate) type ReqBody = UnsyncBoxBody<Bytes, std::io::Error>;
 ///     .timeout(Duration::from_secs(10))
 ///     .connect_timeout(Duration::from_secs(3))
 ///     .build()?;
-/// let client = slack_core::WebClientBuilder::new().token("xoxb-…").build_with(transport);
-/// # Ok::<(), slack_core::transport::TransportError>(())
+/// let client = slack_core::WebClientBuilder::new()
+///     .token("xoxb-…")
+///     .transport_with_ws(transport)
+///     .build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct HyperTransport {

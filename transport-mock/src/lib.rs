@@ -51,7 +51,7 @@
 //! # futures_executor::block_on(async {
 //! let mock = MockTransport::new();
 //! mock.on("chat.postMessage").respond_json(json!({"ok": true, "channel": "C1", "ts": "1.0"}));
-//! let client = slack_core::WebClientBuilder::new().token("xoxb-test").build_with(mock.clone());
+//! let client = slack_core::WebClientBuilder::new().token("xoxb-test").build_with(mock.clone()).unwrap();
 //! client
 //!     .call(slack_core::api::chat::PostMessage::new("C1").text("hello"))
 //!     .await

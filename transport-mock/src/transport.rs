@@ -46,8 +46,11 @@ use crate::ws::MockWsTransport;
 ///
 /// # Retries
 ///
-/// The mock keeps the [`HttpTransport::default_retry_policy`] (no retries): a client over it
-/// retries only if the test configures a policy.
+/// A client over the mock retries as in production: its
+/// [`default_retry_policy`](HttpTransport::default_retry_policy) is
+/// `slack_retry::deterministic_policy()` — the recommended handlers, attempts and budget,
+/// without random jitter, so a 429 with `Retry-After: 30` sleeps exactly 30 virtual seconds.
+/// Turn retries off with `WebClientBuilder::no_retries()`.
 ///
 /// Clones share everything (script, records, clock), so keep one clone in the test and give
 /// another to the client.
@@ -61,7 +64,7 @@ use crate::ws::MockWsTransport;
 /// let mock = MockTransport::new();
 /// mock.on("auth.test").respond_json(json!({"ok": true, "user_id": "U1"}));
 ///
-/// let client = slack_core::WebClientBuilder::new().token("xoxb-test").build_with(mock.clone());
+/// let client = slack_core::WebClientBuilder::new().token("xoxb-test").build_with(mock.clone()).unwrap();
 /// let me = client.api_call("auth.test", slack_core::Args::new()).await.unwrap();
 /// assert_eq!(me.get("user_id"), "U1");
 ///
@@ -417,6 +420,10 @@ impl MockTransport {
 impl HttpTransport for MockTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(self.handle(request))
+    }
+
+    fn default_retry_policy(&self) -> slack_core::RetryPolicy {
+        slack_retry::deterministic_policy()
     }
 }
 

@@ -427,7 +427,8 @@ fn drives_a_web_client_through_a_five_minute_backoff_instantly() {
         .retry_policy(slack_core::RetryPolicy::new(vec![std::sync::Arc::new(
             HonourRetryAfter,
         )]))
-        .build_with(mock.clone());
+        .build_with(mock.clone())
+        .unwrap();
     let wall = Instant::now();
     let res = block_on(client.api_call("chat.postMessage", slack_core::Args::new()));
     assert!(res.is_ok(), "{res:?}");
