@@ -29,7 +29,8 @@ pub enum Error {
     /// 5xx statuses are transient; 4xx are not.
     #[error("{0}")]
     Http(Box<HttpError>),
-    /// HTTP 429: the method's rate limit was hit. Retry after [`Error::retry_after`].
+    /// The method's rate limit was hit: HTTP 429, or `ok:false` with `ratelimited` (or
+    /// `rate_limited`). Nothing was applied; retry after [`Error::retry_after`].
     #[error("{method}: rate limited{}", fmt_retry_after(*.retry_after))]
     RateLimited {
         /// The method called.
@@ -110,6 +111,13 @@ impl Error {
         }
     }
 
+    /// Whether Slack refused the call for its rate limit: HTTP 429 or `ok:false` with
+    /// `ratelimited`, both [`Error::RateLimited`]. The request was not applied; wait
+    /// [`retry_after`](Self::retry_after) and send it again.
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, Error::RateLimited { .. })
+    }
+
     /// How long Slack asked us to wait, when it said.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -124,7 +132,7 @@ impl Error {
     pub fn api_code(&self) -> Option<&ErrorCode> {
         match self {
             Error::Api(e) => Some(&e.code),
-            Error::RateLimited { .. } => Some(&ErrorCode::Ratelimited),
+            Error::RateLimited { .. } => Some(&ErrorCode::RateLimited),
             _ => None,
         }
     }
@@ -299,6 +307,7 @@ macro_rules! error_codes {
             pub fn parse(code: &str) -> Self {
                 match code {
                     $( $code => ErrorCode::$variant, )*
+                    "rate_limited" => ErrorCode::RateLimited,
                     other => ErrorCode::Other(other.to_owned()),
                 }
             }
@@ -345,10 +354,9 @@ error_codes! {
     UnknownMethod = "unknown_method", transient = false;
     /// The method is deprecated and no longer served.
     MethodDeprecated = "method_deprecated", transient = false;
-    /// Rate limited (normally an HTTP 429).
-    Ratelimited = "ratelimited", transient = true;
-    /// Rate limited (alternative spelling some methods use).
-    RateLimited = "rate_limited", transient = true;
+    /// Rate limited: `ratelimited` (and the spelling `rate_limited` some methods use, which
+    /// parses to this variant too). A call that meets it fails with [`Error::RateLimited`].
+    RateLimited = "ratelimited", transient = true;
     /// Slack failed internally; the request may or may not have been applied.
     FatalError = "fatal_error", transient = true;
     /// Slack failed internally.
@@ -444,6 +452,8 @@ mod tests {
         assert!(ErrorCode::parse("fatal_error").is_transient());
         assert!(!ErrorCode::parse("brand_new_code").is_transient());
         assert_eq!(ErrorCode::parse("x"), "x");
+        assert_eq!(ErrorCode::parse("rate_limited"), ErrorCode::RateLimited);
+        assert_eq!(ErrorCode::parse("ratelimited"), ErrorCode::RateLimited);
     }
 
     #[test]

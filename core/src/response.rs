@@ -266,6 +266,14 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
         Some(true) => Ok(resp),
         Some(false) => {
             let code = ErrorCode::parse(env.error.as_deref().unwrap_or("unknown_error"));
+            if code == ErrorCode::RateLimited {
+                // `ok:false` with `ratelimited` is the same refusal as a 429: one variant.
+                return Err(Error::RateLimited {
+                    method: method.to_owned(),
+                    retry_after,
+                    response: Box::new(resp),
+                });
+            }
             Err(Error::Api(Box::new(ApiError {
                 method: method.to_owned(),
                 code,

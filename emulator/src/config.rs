@@ -17,6 +17,7 @@ pub(crate) struct Config {
     pub(crate) max_body: usize,
     pub(crate) signing_secret: String,
     pub(crate) interaction_url: Option<String>,
+    pub(crate) seed: Option<u64>,
 }
 
 impl Default for Config {
@@ -27,6 +28,7 @@ impl Default for Config {
             max_body: DEFAULT_MAX_BODY_BYTES,
             signing_secret: DEFAULT_SIGNING_SECRET.into(),
             interaction_url: None,
+            seed: None,
         }
     }
 }
@@ -53,6 +55,14 @@ pub struct EmulatorBuilder {
 }
 
 impl EmulatorBuilder {
+    /// The seed of the workspace's ids and tokens (`xoxb-{seed}-emulator-bot`, channel ids,
+    /// user ids). Default: the port, so two emulators in one test never share ids. The
+    /// standalone binary uses a fixed seed, so its tokens do not change with the port.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = Some(seed);
+        self
+    }
+
     /// Port on 127.0.0.1. Default 0: a free port, see [`Emulator::addr`].
     pub fn port(mut self, port: u16) -> Self {
         self.config.port = port;

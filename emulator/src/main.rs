@@ -1,16 +1,24 @@
 //! `slack-emulator [--port N] [--rate-limits slack-like|off] [--signing-secret S]
-//! [--interaction-url URL] [--max-body-bytes N]`: serve a local Slack until Ctrl-C.
+//! [--interaction-url URL] [--max-body-bytes N] [--seed N]`: serve a local Slack until
+//! Ctrl-C. Prints ready-to-paste `export` lines; the tokens depend only on `--seed`
+//! (default 1), not on the port.
 
 use std::process::ExitCode;
 
 use slack_emulator::{Emulator, RateLimits};
 
 const USAGE: &str = "usage: slack-emulator [--port N] [--rate-limits slack-like|off] \
-[--signing-secret SECRET] [--interaction-url URL] [--max-body-bytes N]";
+[--signing-secret SECRET] [--interaction-url URL] [--max-body-bytes N] [--seed N]";
+
+/// The binary's default seed: the same tokens on every run, whatever the port.
+const DEFAULT_SEED: u64 = 1;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut builder = Emulator::builder().rate_limits(RateLimits::SlackLike);
+    let mut builder = Emulator::builder()
+        .rate_limits(RateLimits::SlackLike)
+        .seed(DEFAULT_SEED);
+    let mut limits_on = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -25,9 +33,13 @@ async fn main() -> ExitCode {
             },
             "--rate-limits" => match value().as_deref() {
                 Some("slack-like" | "slack_like" | "slacklike") => {
+                    limits_on = true;
                     builder.rate_limits(RateLimits::SlackLike)
                 }
-                Some("off") => builder.rate_limits(RateLimits::Off),
+                Some("off") => {
+                    limits_on = false;
+                    builder.rate_limits(RateLimits::Off)
+                }
                 _ => return usage("--rate-limits takes slack-like or off"),
             },
             "--signing-secret" => match value() {
@@ -37,6 +49,10 @@ async fn main() -> ExitCode {
             "--interaction-url" => match value() {
                 Some(u) => builder.interaction_url(u),
                 None => return usage("--interaction-url needs a URL"),
+            },
+            "--seed" => match value().and_then(|n| n.parse().ok()) {
+                Some(n) => builder.seed(n),
+                None => return usage("--seed needs a number"),
             },
             "--max-body-bytes" => match value().and_then(|n| n.parse().ok()) {
                 Some(n) => builder.max_body_bytes(n),
@@ -56,16 +72,34 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("slack-emulator listening on {}", emu.base_url());
-    println!("bot token: {}", emu.bot_token());
-    println!("user token: {}", emu.user_token());
-    println!("admin: http://{}/_emulator/info", emu.addr());
+    print!("{}", banner(&emu, limits_on));
     match tokio::signal::ctrl_c().await {
         Ok(()) => println!("slack-emulator: stopping"),
         Err(e) => eprintln!("slack-emulator: cannot wait for Ctrl-C ({e}); stopping"),
     }
     emu.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// What the binary prints once it listens: the URL, the rate-limit mode, and `export` lines
+/// to paste into the shell that runs the bot.
+fn banner(emu: &Emulator, limits_on: bool) -> String {
+    let limits = if limits_on {
+        "rate limits: slack-like (Slack's tiers and 429s; turn off with --rate-limits off)"
+    } else {
+        "rate limits: off (turn on with --rate-limits slack-like)"
+    };
+    format!(
+        "slack-emulator listening on {url}\n{limits}\nadmin: http://{addr}/_emulator/info\n\n\
+         # paste into the shell that runs your bot:\n\
+         export SLACK_API_URL={url}\n\
+         export SLACK_BOT_TOKEN={bot}\n\
+         export SLACK_USER_TOKEN={user}\n\n",
+        url = emu.base_url(),
+        addr = emu.addr(),
+        bot = emu.bot_token(),
+        user = emu.user_token(),
+    )
 }
 
 fn usage(problem: &str) -> ExitCode {

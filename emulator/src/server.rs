@@ -132,7 +132,7 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (events, _) = broadcast::channel(1024);
     let (control, _) = broadcast::channel(16);
-    let seed = u64::from(addr.port());
+    let seed = config.seed.unwrap_or(u64::from(addr.port()));
     let shared = Arc::new(Shared {
         state: Mutex::new(Workspace::seeded(seed)),
         faults: Mutex::new(FaultTable::default()),

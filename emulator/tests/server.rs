@@ -234,11 +234,12 @@ async fn the_binary_prints_its_url_and_token_and_serves() {
         base.starts_with("http://127.0.0.1:") && base.ends_with("/api/"),
         "{base}"
     );
-    let token = next(&mut lines)
-        .await
-        .strip_prefix("bot token: ")
-        .unwrap()
-        .to_owned();
+    let token = loop {
+        let line = next(&mut lines).await;
+        if let Some(t) = line.strip_prefix("export SLACK_BOT_TOKEN=") {
+            break t.to_owned();
+        }
+    };
     assert!(token.starts_with("xoxb-"));
     let client: hyper_util::client::legacy::Client<_, Full<Bytes>> =
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())

@@ -1,6 +1,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::blocks::Block;
+use crate::types::File;
+
 /// A message, as returned by `chat.postMessage`, `conversations.history` and RTM events.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -35,12 +38,16 @@ pub struct Message {
     /// The team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
-    /// Block Kit blocks, as JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocks: Option<Value>,
+    /// Block Kit blocks, typed. A block of a type this SDK does not know (or whose JSON
+    /// does not match the documented shape) is kept as [`Block::Other`] with its JSON.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<Block>,
     /// Legacy attachments, as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<Value>,
+    /// Files shared in the message (`file_share` messages and messages with uploads).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<File>,
     /// Reactions on the message.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reactions: Vec<Reaction>,
