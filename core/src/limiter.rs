@@ -165,6 +165,23 @@ impl Gcra {
         start
     }
 
+    /// Admit a call at `now` only if it conforms to `rate` (the burst is not used up):
+    /// `Ok` counts it, `Err` says how long until one would conform and counts nothing.
+    ///
+    /// This is the policing form of the algorithm, for a server answering 429 (the Slack
+    /// emulator); [`reserve`](Self::reserve) is the shaping form, for a client that waits.
+    pub fn try_admit(&mut self, rate: Rate, now: Instant) -> Result<(), Duration> {
+        let tau = rate.interval * (rate.burst.saturating_sub(1));
+        let tat = self.tat.map_or(now, |t| t.max(now));
+        if let Some(allowed_at) = tat.checked_sub(tau) {
+            if allowed_at > now {
+                return Err(allowed_at - now);
+            }
+        }
+        self.tat = Some(tat + rate.interval);
+        Ok(())
+    }
+
     /// No slot starts before `until`.
     pub fn pause(&mut self, rate: Rate, until: Instant) {
         let tau = rate.interval * (rate.burst.saturating_sub(1));
@@ -239,6 +256,19 @@ mod tests {
         g.pause(rate, t0 + Duration::from_secs(30));
         assert_eq!(g.reserve(rate, t0), t0 + Duration::from_secs(30));
         assert!(g.reserve(rate, t0) >= t0 + Duration::from_secs(30));
+    }
+
+    #[test]
+    fn policing_admits_a_burst_then_says_when() {
+        let rate = Rate::per_minute(60, 2);
+        let t0 = Instant::now();
+        let mut g = Gcra::new();
+        assert_eq!(g.try_admit(rate, t0), Ok(()));
+        assert_eq!(g.try_admit(rate, t0), Ok(()));
+        assert_eq!(g.try_admit(rate, t0), Err(Duration::from_secs(1)));
+        // A refused call is not counted.
+        assert_eq!(g.try_admit(rate, t0), Err(Duration::from_secs(1)));
+        assert_eq!(g.try_admit(rate, t0 + Duration::from_secs(1)), Ok(()));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
 /// Header carrying the signature.
@@ -135,12 +135,17 @@ impl SignatureVerifier {
         if skew > self.tolerance.as_secs() {
             return Err(SignatureError::Expired(skew));
         }
-        let expected = compute(&self.secret, ts, body);
-        if constant_time_eq(expected.as_bytes(), signature.trim().as_bytes()) {
-            Ok(())
-        } else {
-            Err(SignatureError::Mismatch)
-        }
+        // `v0=` and the hex digest; anything else cannot match.
+        let given = signature
+            .trim()
+            .strip_prefix("v0=")
+            .and_then(|h| hex::decode(h).ok())
+            .ok_or(SignatureError::Mismatch)?;
+        // `verify_slice` compares in constant time.
+        mac(&self.secret, ts, body)
+            .ok_or(SignatureError::Mismatch)?
+            .verify_slice(&given)
+            .map_err(|_| SignatureError::Mismatch)
     }
 
     /// Verify a raw body with the request's headers (names matched case-insensitively).
@@ -188,32 +193,21 @@ pub fn sign(signing_secret: &str, timestamp: i64, body: &[u8]) -> String {
 }
 
 fn compute(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    // HMAC accepts keys of any length; `new_from_slice` cannot fail for HMAC.
-    let mut mac = match Hmac::<Sha256>::new_from_slice(secret) {
-        Ok(m) => m,
-        Err(_) => return String::new(),
-    };
+    match mac(secret, timestamp, body) {
+        Some(mac) => format!("v0={}", hex::encode(mac.finalize().into_bytes())),
+        None => String::new(),
+    }
+}
+
+/// HMAC-SHA256 over `v0:{timestamp}:{body}`, ready to finalize or verify.
+/// `None` never happens in practice: HMAC accepts keys of any length.
+fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Option<Hmac<Sha256>> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).ok()?;
     mac.update(b"v0:");
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b":");
     mac.update(body);
-    let digest = mac.finalize().into_bytes();
-    let mut out = String::with_capacity(3 + digest.len() * 2);
-    out.push_str("v0=");
-    for b in digest {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0xf)]));
-    }
-    out
-}
-
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    Some(mac)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
-//! Slack-like rate limits: a generic cell rate algorithm (a token bucket without a timer)
-//! per token and method — and per token and channel for `chat.postMessage` — answering 429
-//! with `Retry-After` when a call comes too early.
+//! Slack-like rate limits: the core's generic cell rate algorithm
+//! ([`slack_core::limiter::Gcra`], in its policing form) per token and method — and per
+//! token and channel for `chat.postMessage` — answering 429 with `Retry-After` when a call
+//! comes too early. The allowances per tier come from the core's
+//! [`RateTable`](slack_core::limiter::RateTable), with the emulator's burst.
 //!
 //! The limiter never reads the clock: `now` comes in with each call, so the tests below
 //! drive it with made-up instants.
@@ -8,7 +10,10 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use slack_core::method::{MethodInfo, RateTier};
+use slack_core::limiter::{Gcra, Rate, RateTable};
+use slack_core::method::MethodInfo;
+#[cfg(test)]
+use slack_core::method::RateTier;
 
 /// Rate limiting mode.
 ///
@@ -42,63 +47,40 @@ pub enum RateLimits {
     },
 }
 
-/// Calls allowed back to back before the rate applies.
+/// Calls allowed back to back before the rate applies (never more than the per-minute
+/// allowance).
 const BURST: u32 = 5;
-
-/// A sustained rate and a burst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Rate {
-    interval: Duration,
-    burst: u32,
-}
-
-impl Rate {
-    fn per_minute(n: u32) -> Rate {
-        let n = n.max(1);
-        Rate {
-            interval: Duration::from_secs(60) / n,
-            burst: BURST.min(n),
-        }
-    }
-}
 
 impl RateLimits {
     /// The rate for `info`'s method, `None` when unlimited.
     fn rate(&self, info: &MethodInfo) -> Option<Rate> {
-        let (tiers, post_message) = match self {
+        let table = match self {
             RateLimits::Off => return None,
-            RateLimits::SlackLike => ([1, 20, 50, 100], 60),
+            RateLimits::SlackLike => {
+                let slack = RateTable::slack();
+                RateTable::new(slack.tiers_per_minute, slack.post_message_per_minute, BURST)
+            }
             RateLimits::Custom {
                 tiers,
                 post_message_per_minute,
-            } => (*tiers, *post_message_per_minute),
+            } => RateTable::new(*tiers, *post_message_per_minute, BURST),
         };
-        if info.name == "chat.postMessage" {
-            return Some(Rate::per_minute(post_message));
-        }
-        let n = match info.tier {
-            RateTier::Tier1 => tiers[0],
-            RateTier::Tier2 => tiers[1],
-            RateTier::Tier3 => tiers[2],
-            RateTier::Tier4 => tiers[3],
-            RateTier::Special(_) | RateTier::Unknown => return None,
-        };
-        Some(Rate::per_minute(n))
+        table.rate(info)
     }
 }
 
-/// The mode and, per key, the theoretical arrival time of the next call.
+/// The mode and, per key, a GCRA cell.
 #[derive(Debug, Default)]
 pub(crate) struct Limiter {
     mode: RateLimits,
-    tat: HashMap<String, Instant>,
+    cells: HashMap<String, Gcra>,
 }
 
 impl Limiter {
     pub(crate) fn new(mode: RateLimits) -> Self {
         Limiter {
             mode,
-            tat: HashMap::new(),
+            cells: HashMap::new(),
         }
     }
 
@@ -109,12 +91,12 @@ impl Limiter {
     /// Change the mode; allowances start afresh.
     pub(crate) fn set_mode(&mut self, mode: RateLimits) {
         self.mode = mode;
-        self.tat.clear();
+        self.cells.clear();
     }
 
     /// Forget every allowance used.
     pub(crate) fn reset(&mut self) {
-        self.tat.clear();
+        self.cells.clear();
     }
 
     /// `Ok` when a call of `info` with `token` (to `channel`, for `chat.postMessage`) may
@@ -135,16 +117,7 @@ impl Limiter {
             ""
         };
         let key = format!("{token}\u{0}{}\u{0}{channel}", info.name);
-        let tau = rate.interval * (rate.burst - 1);
-        let tat = self.tat.get(&key).copied().unwrap_or(now).max(now);
-        // The call may proceed when the bucket (tat - now) holds less than a burst.
-        if let Some(allowed_at) = tat.checked_sub(tau) {
-            if allowed_at > now {
-                return Err(allowed_at - now);
-            }
-        }
-        self.tat.insert(key, tat + rate.interval);
-        Ok(())
+        self.cells.entry(key).or_default().try_admit(rate, now)
     }
 }
 

@@ -1,15 +1,18 @@
-//! Connections over async-std: TCP with a connect timeout, the `CONNECT` tunnel, TLS with
-//! futures-rustls; and the adapters hyper needs (I/O, executor, timer).
+//! Connections on the smol family (async-net, async-io, futures-rustls): TCP with a connect
+//! timeout, the `CONNECT` tunnel, TLS; and what hyper needs from a runtime (an executor for
+//! its connection tasks, a timer for its pool).
+//!
+//! Nothing here needs async-std: async-std and smol both drive async-io's reactor, so these
+//! sockets and timers work under either (and under a bare `async_io::block_on`).
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use async_std::net::TcpStream;
-use futures_io::{AsyncRead, AsyncWrite};
+use async_net::TcpStream;
 use futures_util::{AsyncReadExt, AsyncWriteExt};
 use http::Uri;
 use hyper_util::client::legacy::connect::{Connected, Connection};
@@ -17,63 +20,29 @@ use rustls::pki_types::ServerName;
 use slack_core::proxy::{
     check_connect_response, connect_request, Proxies, Proxy, MAX_CONNECT_HEAD,
 };
-use slack_core::transport::{TransportError, TransportErrorKind};
+use slack_core::transport::{BoxFuture, TransportErrorKind};
+use slack_transport_common::{ConnectError, FuturesIo, MaybeTls, Target};
 
-fn err(kind: TransportErrorKind, message: impl Into<String>) -> TransportError {
-    TransportError::new(kind, message)
+fn err(kind: TransportErrorKind, message: impl Into<String>) -> ConnectError {
+    ConnectError::new(kind, message)
 }
 
 /// A plain or TLS connection.
-#[derive(Debug)]
-pub(crate) enum Stream {
-    Plain(TcpStream),
-    Tls(Box<futures_rustls::client::TlsStream<TcpStream>>),
-}
+pub(crate) type Stream = MaybeTls<TcpStream, futures_rustls::client::TlsStream<TcpStream>>;
 
-impl AsyncRead for Stream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for Stream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_close(cx),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_close(cx),
-        }
-    }
+/// `future`, or `None` once `duration` has passed (on async-io's timer).
+pub(crate) async fn timeout<F: Future>(duration: Duration, future: F) -> Option<F::Output> {
+    futures_lite::future::or(async { Some(future.await) }, async {
+        async_io::Timer::after(duration).await;
+        None
+    })
+    .await
 }
 
 /// Opens connections. Cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Connector {
-    /// TLS settings, or why TLS cannot be used.
+    /// TLS settings (ALPN http/1.1), or why TLS cannot be used.
     pub(crate) tls: Result<Arc<rustls::ClientConfig>, String>,
     pub(crate) connect_timeout: Duration,
     pub(crate) proxies: Arc<Proxies>,
@@ -90,69 +59,61 @@ impl std::fmt::Debug for Connector {
 
 impl Connector {
     /// Open a connection to `uri`'s host, through a proxy when one applies; TLS for
-    /// `https`/`wss`. Every failure here means nothing was sent.
-    pub(crate) async fn connect(&self, uri: &Uri) -> Result<Stream, TransportError> {
-        let host = uri
-            .host()
-            .ok_or_else(|| err(TransportErrorKind::InvalidRequest, "URL without a host"))?
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        let tls = matches!(uri.scheme_str(), Some("https") | Some("wss"));
-        let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
-        let proxy = self.proxies.for_uri(uri).cloned();
-        let opening = async {
-            let (dial_host, dial_port) = match &proxy {
-                Some(p) => (p.host().to_owned(), p.port()),
-                None => (host.clone(), port),
-            };
-            let mut tcp = TcpStream::connect((dial_host.as_str(), dial_port))
-                .await
-                .map_err(|e| {
-                    err(
-                        TransportErrorKind::Connect,
-                        format!("connect to {dial_host}:{dial_port}: {e}"),
-                    )
-                })?;
-            let _ = tcp.set_nodelay(true);
-            if let Some(p) = &proxy {
-                tunnel(&mut tcp, p, &host, port).await?;
-            }
-            Ok::<_, TransportError>(tcp)
-        };
-        let timeout = self.connect_timeout;
-        let tcp = async_std::future::timeout(timeout, opening)
+    /// `https`/`wss`. The whole of it (DNS, TCP, tunnel, TLS) is bounded by the connect
+    /// timeout. Every failure here means nothing was sent.
+    pub(crate) async fn connect(&self, uri: &Uri) -> Result<Stream, ConnectError> {
+        let target = Target::from_uri(uri)?;
+        let timeout_after = self.connect_timeout;
+        timeout(timeout_after, self.open(&target, uri))
             .await
-            .map_err(|_| {
+            .ok_or_else(|| {
                 err(
                     TransportErrorKind::ConnectTimeout,
-                    format!("connecting to {host}:{port} took longer than {timeout:?}"),
+                    format!(
+                        "connecting to {}:{} took longer than {timeout_after:?}",
+                        target.host, target.port
+                    ),
                 )
-            })??;
+            })?
+    }
+
+    async fn open(&self, target: &Target, uri: &Uri) -> Result<Stream, ConnectError> {
+        let Target { host, port, tls } = target;
+        let proxy = self.proxies.for_uri(uri);
+        let (dial_host, dial_port, what) = match proxy {
+            Some(p) => (p.host(), p.port(), "proxy "),
+            None => (host.as_str(), *port, ""),
+        };
+        let mut tcp = TcpStream::connect((dial_host, dial_port))
+            .await
+            .map_err(|e| {
+                err(
+                    TransportErrorKind::Connect,
+                    format!("connect to {what}{dial_host}:{dial_port}: {e}"),
+                )
+            })?;
+        let _ = tcp.set_nodelay(true);
+        if let Some(p) = proxy {
+            tunnel(&mut tcp, p, host, *port).await?;
+        }
         if !tls {
             return Ok(Stream::Plain(tcp));
         }
-        let name = ServerName::try_from(host.clone()).map_err(|_| {
-            err(
-                TransportErrorKind::InvalidRequest,
-                format!("{host:?} is not a valid TLS server name"),
-            )
-        })?;
         let config = self.tls.clone().map_err(|e| {
             err(
                 TransportErrorKind::Tls,
                 format!("TLS is not available: {e}"),
             )
         })?;
-        let handshake = futures_rustls::TlsConnector::from(config).connect(name, tcp);
-        let stream = async_std::future::timeout(timeout, handshake)
+        let name = ServerName::try_from(host.clone()).map_err(|_| {
+            err(
+                TransportErrorKind::InvalidRequest,
+                format!("{host:?} is not a valid TLS server name"),
+            )
+        })?;
+        let stream = futures_rustls::TlsConnector::from(config)
+            .connect(name, tcp)
             .await
-            .map_err(|_| {
-                err(
-                    TransportErrorKind::ConnectTimeout,
-                    "TLS handshake timed out",
-                )
-            })?
             .map_err(|e| {
                 err(
                     TransportErrorKind::Tls,
@@ -163,12 +124,13 @@ impl Connector {
     }
 }
 
+/// `CONNECT host:port` through the proxy; fails unless it answers 2xx.
 async fn tunnel(
     tcp: &mut TcpStream,
     proxy: &Proxy,
     host: &str,
     port: u16,
-) -> Result<(), TransportError> {
+) -> Result<(), ConnectError> {
     let proxy_err = |e: io::Error| {
         err(
             TransportErrorKind::Proxy,
@@ -178,6 +140,7 @@ async fn tunnel(
     tcp.write_all(connect_request(proxy, host, port).as_bytes())
         .await
         .map_err(proxy_err)?;
+    // Read the answer's head, byte by byte so nothing after it is consumed.
     let mut head = Vec::with_capacity(256);
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
@@ -202,8 +165,8 @@ async fn tunnel(
 
 // ===== hyper adapters =====
 
-/// A futures-io connection as hyper I/O.
-pub(crate) struct HyperIo(pub(crate) Stream);
+/// A connection handed to hyper.
+pub(crate) struct HyperIo(FuturesIo<Stream>);
 
 impl Connection for HyperIo {
     fn connected(&self) -> Connected {
@@ -215,19 +178,9 @@ impl hyper::rt::Read for HyperIo {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
-        mut buf: hyper::rt::ReadBufCursor<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
     ) -> Poll<io::Result<()>> {
-        // Read into a stack buffer and copy: hyper's cursor is uninitialised memory.
-        let mut tmp = [0u8; 16 * 1024];
-        let want = buf.remaining().min(tmp.len());
-        match Pin::new(&mut self.get_mut().0).poll_read(cx, &mut tmp[..want]) {
-            Poll::Ready(Ok(n)) => {
-                buf.put_slice(&tmp[..n]);
-                Poll::Ready(Ok(()))
-            }
-            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-            Poll::Pending => Poll::Pending,
-        }
+        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
     }
 }
 
@@ -245,14 +198,22 @@ impl hyper::rt::Write for HyperIo {
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_close(cx)
+        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
     }
 }
 
 impl tower_service::Service<Uri> for Connector {
     type Response = HyperIo;
-    type Error = TransportError;
-    type Future = Pin<Box<dyn Future<Output = Result<HyperIo, TransportError>> + Send>>;
+    type Error = ConnectError;
+    type Future = Pin<Box<dyn Future<Output = Result<HyperIo, ConnectError>> + Send>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
@@ -260,25 +221,68 @@ impl tower_service::Service<Uri> for Connector {
 
     fn call(&mut self, uri: Uri) -> Self::Future {
         let this = self.clone();
-        Box::pin(async move { this.connect(&uri).await.map(HyperIo) })
+        Box::pin(async move { this.connect(&uri).await.map(|s| HyperIo(FuturesIo(s))) })
     }
 }
 
-/// Spawns hyper's background tasks on async-std.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct AsyncStdExecutor;
+/// A caller-supplied way to start a background task.
+pub(crate) type SpawnFn = Arc<dyn Fn(BoxFuture<'static, ()>) + Send + Sync>;
 
-impl<F> hyper::rt::Executor<F> for AsyncStdExecutor
+/// Runs hyper's connection tasks (one per open connection: it reads and writes the socket
+/// while requests come and go, and keeps idle pooled connections answered).
+///
+/// By default on the transport's own executor (see [`background`]); or through the
+/// function given to the builder (`async_std::task::spawn`, `smol::spawn`, an app's
+/// executor).
+#[derive(Clone, Default)]
+pub(crate) struct Spawner(pub(crate) Option<SpawnFn>);
+
+impl std::fmt::Debug for Spawner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Spawner(custom)"
+        } else {
+            "Spawner(background)"
+        })
+    }
+}
+
+impl<F> hyper::rt::Executor<F> for Spawner
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
     fn execute(&self, fut: F) {
-        async_std::task::spawn(fut);
+        let task: BoxFuture<'static, ()> = Box::pin(async move {
+            let _ = fut.await;
+        });
+        match &self.0 {
+            Some(spawn) => spawn(task),
+            None => background().spawn(task).detach(),
+        }
     }
 }
 
-/// hyper's timer on async-io.
+/// The default executor: one `async-executor` run by a thread of its own
+/// (`slack-transport-io`), started on first use, on async-io's reactor. It belongs to no
+/// runtime, so the transport works the same under smol, async-std, or `async_io::block_on`;
+/// the tasks it runs only move bytes between a socket and hyper.
+pub(crate) fn background() -> &'static async_executor::Executor<'static> {
+    static EXECUTOR: async_executor::Executor<'static> = async_executor::Executor::new();
+    static START: Once = Once::new();
+    START.call_once(|| {
+        // If the thread cannot start (the process is out of threads) requests still fail
+        // cleanly: their deadline passes.
+        let _ = std::thread::Builder::new()
+            .name("slack-transport-io".into())
+            .spawn(|| {
+                async_io::block_on(EXECUTOR.run(std::future::pending::<()>()));
+            });
+    });
+    &EXECUTOR
+}
+
+/// hyper's pool timer on async-io.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct AsyncIoTimer;
 

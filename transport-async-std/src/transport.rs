@@ -1,34 +1,27 @@
 //! `AsyncStdTransport`: settings, HTTP, timer and websockets.
 
-use std::error::Error as StdError;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_tungstenite::tungstenite::client::IntoClientRequest;
-use async_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use async_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
-use async_tungstenite::tungstenite::{self, Message};
-use async_tungstenite::{WebSocketReceiver, WebSocketSender};
-use bytes::Bytes;
-use futures_util::{StreamExt, TryStreamExt};
-use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full, Limited, StreamBody};
-use hyper::body::Frame;
 use hyper_util::client::legacy::Client;
-use rustls::pki_types::CertificateDer;
-use slack_core::proxy::{Proxies, Proxy, ProxyConfig};
+use slack_core::proxy::{EnvProxies, Proxy};
 use slack_core::transport::{
-    Body, BoxFuture, HttpRequest, HttpResponse, HttpTransport, Timer, TransportError,
-    TransportErrorKind, WsConnection, WsMessage, WsReceiver, WsSender, WsTransport,
+    BoxFuture, HttpRequest, HttpResponse, HttpTransport, Timer, TransportError, TransportErrorKind,
+    WsConnection, WsTransport,
 };
+use slack_transport_common::http::ReqBody;
+use slack_transport_common::settings::{self, ProxySetting};
+use slack_transport_common::{error, ws};
 
-use crate::io::{AsyncIoTimer, AsyncStdExecutor, Connector, Stream};
+use crate::io::{timeout, AsyncIoTimer, Connector, Spawner};
 
-type ReqBody = UnsyncBoxBody<Bytes, std::io::Error>;
-
-/// The async-std transport: HTTP/1.1 with keep-alive pooling (hyper 1 over async-io),
-/// TLS with futures-rustls, timeouts, `CONNECT` proxies, and websockets
-/// (async-tungstenite). Works on async-std and, since it only needs async-io, on smol.
+/// The async-std and smol transport: HTTP/1.1 with keep-alive pooling (hyper 1 over
+/// async-io), TLS with futures-rustls, timeouts, `CONNECT` proxies, and websockets
+/// (async-tungstenite). It needs only async-io's reactor, so it runs on smol, on async-std
+/// and under a bare `async_io::block_on`, without depending on either runtime.
+///
+/// hyper's connection tasks run on a small executor of the transport's own unless
+/// [`AsyncStdTransportBuilder::spawner`] hands them to the application's.
 #[derive(Clone)]
 pub struct AsyncStdTransport {
     client: Client<Connector, ReqBody>,
@@ -42,6 +35,7 @@ impl std::fmt::Debug for AsyncStdTransport {
         f.debug_struct("AsyncStdTransport")
             .field("connector", &self.connector)
             .field("timeout", &self.timeout)
+            .field("max_response_body", &self.max_response_body)
             .finish()
     }
 }
@@ -53,240 +47,167 @@ impl Default for AsyncStdTransport {
 }
 
 impl AsyncStdTransport {
-    /// Default settings.
+    /// A transport with the default settings (see [`AsyncStdTransportBuilder`]).
+    ///
+    /// ```no_run
+    /// let transport = slack_transport_async_std::AsyncStdTransport::new();
+    /// ```
     pub fn new() -> Self {
         let b = AsyncStdTransportBuilder::default();
-        let roots = b.root_store();
+        // The built-in roots alone cannot fail to load.
+        let roots = b.common.built_in_root_store();
         b.assemble(roots)
     }
 
-    /// Settings.
+    /// A builder for other settings.
+    ///
+    /// ```no_run
+    /// let t = slack_transport_async_std::AsyncStdTransport::builder().no_proxy().build()?;
+    /// # Ok::<(), slack_core::transport::TransportError>(())
+    /// ```
     pub fn builder() -> AsyncStdTransportBuilder {
         AsyncStdTransportBuilder::default()
     }
 }
 
-/// Settings of an [`AsyncStdTransport`], with the same defaults as the hyper transport.
-#[derive(Debug, Clone)]
+/// Settings of an [`AsyncStdTransport`], with the same meaning and defaults as the hyper
+/// transport's.
+#[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct AsyncStdTransportBuilder {
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_response_body: usize,
-    proxy: ProxyConfig,
-    extra_roots: Vec<Vec<u8>>,
-    built_in_roots: bool,
-}
-
-impl Default for AsyncStdTransportBuilder {
-    fn default() -> Self {
-        AsyncStdTransportBuilder {
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            max_response_body: 64 * 1024 * 1024,
-            proxy: ProxyConfig::Env,
-            extra_roots: Vec::new(),
-            built_in_roots: true,
-        }
-    }
+    common: settings::Settings,
+    spawner: Spawner,
 }
 
 impl AsyncStdTransportBuilder {
-    /// Deadline for a whole attempt when the request sets none (default 30 s).
+    /// Deadline for a whole attempt when the request sets none (default 30 s). When it
+    /// passes before a connection was ready the error is `ConnectTimeout` (nothing sent);
+    /// after, `Timeout` (maybe sent). Also bounds the websocket handshake.
     pub fn timeout(mut self, t: Duration) -> Self {
-        self.timeout = t;
+        self.common.timeout = t;
         self
     }
 
-    /// Deadline for opening a connection (default 10 s).
+    /// Deadline for opening a connection: DNS, TCP, the proxy tunnel and the TLS handshake
+    /// (default 10 s).
     pub fn connect_timeout(mut self, t: Duration) -> Self {
-        self.connect_timeout = t;
+        self.common.connect_timeout = t;
+        self
+    }
+
+    /// Close pooled connections idle this long (default 90 s).
+    pub fn pool_idle_timeout(mut self, t: Duration) -> Self {
+        self.common.pool_idle_timeout = t;
+        self
+    }
+
+    /// Idle connections kept per host (default 32; `0` disables pooling).
+    pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
+        self.common.pool_max_idle_per_host = n;
         self
     }
 
     /// Largest response body accepted (default 64 MiB).
     pub fn max_response_body(mut self, bytes: usize) -> Self {
-        self.max_response_body = bytes;
+        self.common.max_response_body = bytes;
         self
     }
 
     /// Use this proxy for every request.
     pub fn proxy(mut self, proxy: Proxy) -> Self {
-        self.proxy = ProxyConfig::Explicit(proxy);
+        self.common.proxy = ProxySetting::Explicit(proxy);
         self
     }
 
-    /// Use no proxy, whatever the environment says.
+    /// Use no proxy, whatever the environment says. By default proxies come from
+    /// `HTTPS_PROXY`, `HTTP_PROXY` and `ALL_PROXY` minus `NO_PROXY`.
     pub fn no_proxy(mut self) -> Self {
-        self.proxy = ProxyConfig::None;
+        self.common.proxy = ProxySetting::None;
         self
     }
 
-    /// Trust this DER-encoded root certificate too.
+    /// Use environment-style proxy settings read from somewhere other than the process
+    /// environment.
+    pub fn env_proxies(mut self, proxies: EnvProxies) -> Self {
+        self.common.proxy = ProxySetting::EnvLike(proxies);
+        self
+    }
+
+    /// Trust this DER-encoded root certificate too; [`build`](Self::build) fails if it
+    /// cannot be parsed.
     pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
-        self.extra_roots.push(der.into());
+        self.common.extra_roots.push(der.into());
         self
     }
 
     /// Whether to trust the bundled webpki roots (default `true`).
     pub fn tls_built_in_roots(mut self, on: bool) -> Self {
-        self.built_in_roots = on;
+        self.common.built_in_roots = on;
         self
     }
 
-    fn root_store(&self) -> rustls::RootCertStore {
-        let mut roots = rustls::RootCertStore::empty();
-        if self.built_in_roots {
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        }
-        roots
+    /// Run hyper's connection tasks with `spawn` instead of the transport's own background
+    /// executor (one thread, `slack-transport-io`). Each task moves bytes between one
+    /// socket and hyper; `spawn` must start it and let it run to its end.
+    ///
+    /// ```no_run
+    /// use slack_transport_async_std::AsyncStdTransport;
+    /// // On async-std:
+    /// let t = AsyncStdTransport::builder()
+    ///     .spawner(|task| {
+    ///         async_std::task::spawn(task);
+    ///     })
+    ///     .build()?;
+    /// # Ok::<(), slack_core::transport::TransportError>(())
+    /// ```
+    pub fn spawner(
+        mut self,
+        spawn: impl Fn(BoxFuture<'static, ()>) + Send + Sync + 'static,
+    ) -> Self {
+        self.spawner = Spawner(Some(Arc::new(spawn)));
+        self
     }
 
     /// Build; fails only on an unusable added root certificate.
     pub fn build(self) -> Result<AsyncStdTransport, TransportError> {
-        let mut roots = self.root_store();
-        for der in &self.extra_roots {
-            roots.add(CertificateDer::from(der.clone())).map_err(|e| {
-                TransportError::new(
-                    TransportErrorKind::Tls,
-                    format!("unusable root certificate: {e}"),
-                )
-            })?;
-        }
+        let mut roots = self.common.built_in_root_store();
+        self.common.add_extra_roots(&mut roots)?;
         Ok(self.assemble(roots))
     }
 
     fn assemble(self, roots: rustls::RootCertStore) -> AsyncStdTransport {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        // The ring provider supports the default versions; keep the error anyway and report
-        // it on the first TLS connection rather than panic.
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map(|b| {
-                let mut c = b.with_root_certificates(roots).with_no_client_auth();
-                c.alpn_protocols = vec![b"http/1.1".to_vec()];
-                Arc::new(c)
-            })
-            .map_err(|e| e.to_string());
+        let c = &self.common;
+        let tls = settings::with_alpn(&settings::tls_config(roots), &[b"http/1.1"]);
         let connector = Connector {
             tls,
-            connect_timeout: self.connect_timeout,
-            proxies: Arc::new(Proxies::resolve(self.proxy)),
+            connect_timeout: c.connect_timeout,
+            proxies: Arc::new(c.proxies()),
         };
-        let client = Client::builder(AsyncStdExecutor)
+        let client = Client::builder(self.spawner.clone())
             .pool_timer(AsyncIoTimer)
-            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_idle_timeout(c.pool_idle_timeout)
+            .pool_max_idle_per_host(c.pool_max_idle_per_host)
             .build(connector.clone());
         AsyncStdTransport {
             client,
             connector,
-            timeout: self.timeout,
-            max_response_body: self.max_response_body,
+            timeout: c.timeout,
+            max_response_body: c.max_response_body,
         }
-    }
-}
-
-fn to_body(body: Body) -> ReqBody {
-    match body {
-        Body::Full(b) => Full::new(b).map_err(|never| match never {}).boxed_unsync(),
-        Body::Stream { stream, .. } => StreamBody::new(stream.map_ok(Frame::data)).boxed_unsync(),
-    }
-}
-
-fn sources<'a>(
-    e: &'a (dyn StdError + 'static),
-) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
-    std::iter::successors(Some(e), |e: &&'a (dyn StdError + 'static)| (*e).source())
-}
-
-fn map_client_error(e: hyper_util::client::legacy::Error) -> TransportError {
-    if let Some(t) = sources(&e).find_map(|s| s.downcast_ref::<TransportError>()) {
-        return t.clone();
-    }
-    if e.is_connect() {
-        return TransportError::new(TransportErrorKind::Connect, e.to_string());
-    }
-    let kind = match sources(&e).find_map(|s| s.downcast_ref::<hyper::Error>()) {
-        Some(h) if h.is_incomplete_message() || h.is_canceled() || h.is_closed() => {
-            TransportErrorKind::ConnectionDropped
-        }
-        Some(h) if h.is_parse() => TransportErrorKind::Protocol,
-        Some(h) if h.is_user() => TransportErrorKind::InvalidRequest,
-        _ => TransportErrorKind::Io,
-    };
-    let message = sources(&e)
-        .map(|s| s.to_string())
-        .collect::<Vec<_>>()
-        .join(": ");
-    TransportError::new(kind, message).with_maybe_sent(kind != TransportErrorKind::InvalidRequest)
-}
-
-impl AsyncStdTransport {
-    async fn send_inner(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let HttpRequest {
-            method,
-            url,
-            headers,
-            body,
-            ..
-        } = request;
-        let uri: http::Uri = url.parse().map_err(|e| {
-            TransportError::new(
-                TransportErrorKind::InvalidRequest,
-                format!("invalid URL: {e}"),
-            )
-        })?;
-        let len = body.len();
-        let mut req = http::Request::builder()
-            .method(method)
-            .uri(uri)
-            .body(to_body(body))
-            .map_err(|e| TransportError::new(TransportErrorKind::InvalidRequest, e.to_string()))?;
-        *req.headers_mut() = headers;
-        if let Some(len) = len {
-            req.headers_mut()
-                .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
-        }
-        let resp = self.client.request(req).await.map_err(map_client_error)?;
-        let (parts, body) = resp.into_parts();
-        let collected = Limited::new(body, self.max_response_body)
-            .collect()
-            .await
-            .map_err(|e| {
-                if e.downcast_ref::<http_body_util::LengthLimitError>()
-                    .is_some()
-                {
-                    TransportError::new(
-                        TransportErrorKind::BodyTooLarge,
-                        "the response body exceeds the limit",
-                    )
-                } else {
-                    TransportError::new(
-                        TransportErrorKind::ConnectionDropped,
-                        format!("reading the response: {e}"),
-                    )
-                }
-            })?;
-        Ok(HttpResponse {
-            status: parts.status,
-            headers: parts.headers,
-            body: collected.to_bytes(),
-        })
     }
 }
 
 impl HttpTransport for AsyncStdTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(async move {
-            let timeout = request.timeout.unwrap_or(self.timeout);
-            match async_std::future::timeout(timeout, self.send_inner(request)).await {
-                Ok(r) => r,
-                Err(_) => Err(TransportError::new(
-                    TransportErrorKind::Timeout,
-                    format!("no complete response within {timeout:?}"),
-                )),
-            }
-        })
+        Box::pin(slack_transport_common::http::send(
+            &self.client,
+            request,
+            self.timeout,
+            self.max_response_body,
+            |d| async move {
+                async_io::Timer::after(d).await;
+            },
+        ))
     }
 
     fn default_retry_policy(&self) -> slack_core::RetryPolicy {
@@ -310,103 +231,42 @@ impl WsTransport for AsyncStdTransport {
         url: &str,
         headers: &http::HeaderMap,
     ) -> BoxFuture<'_, Result<WsConnection, TransportError>> {
-        let url = url.to_owned();
-        let headers = headers.clone();
+        let request = ws::client_request(url, headers);
         Box::pin(async move {
-            let mut request = url.as_str().into_client_request().map_err(|e| {
-                TransportError::new(
-                    TransportErrorKind::InvalidRequest,
-                    format!("invalid websocket URL: {e}"),
-                )
-            })?;
-            for (k, v) in &headers {
-                request.headers_mut().append(k, v.clone());
-            }
+            let request = request?;
             let uri = request.uri().clone();
-            let stream = self.connector.connect(&uri).await?;
-            let config = WebSocketConfig::default().read_buffer_size(4 * 1024);
-            let handshake =
-                async_tungstenite::client_async_with_config(request, stream, Some(config));
-            let (ws, _) = async_std::future::timeout(self.timeout, handshake)
+            // One deadline for connecting and the handshake, as for an HTTP request.
+            let limit = self.timeout;
+            let deadline = std::time::Instant::now() + limit;
+            let stream = timeout(limit, self.connector.connect(&uri))
                 .await
-                .map_err(|_| {
+                .ok_or_else(|| error::deadline(limit, false))??;
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let handshake =
+                async_tungstenite::client_async_with_config(request, stream, Some(ws::config()));
+            // No message was sent before the handshake completed.
+            let (ws, _response) = timeout(left, handshake)
+                .await
+                .ok_or_else(|| {
                     TransportError::new(
                         TransportErrorKind::Timeout,
-                        "websocket handshake timed out",
+                        format!("no websocket handshake within {limit:?}"),
                     )
                     .with_maybe_sent(false)
                 })?
-                .map_err(|e| {
-                    TransportError::new(TransportErrorKind::Protocol, e.to_string())
-                        .with_maybe_sent(false)
-                })?;
-            let (sink, stream) = ws.split();
-            Ok(WsConnection {
-                sender: Box::new(Sender { sink }),
-                receiver: Box::new(Receiver { stream }),
-            })
+                .map_err(ws::handshake_error)?;
+            Ok(ws::connection(ws))
         })
     }
 }
 
-fn map_ws_error(e: tungstenite::Error) -> TransportError {
-    let kind = match &e {
-        tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
-            TransportErrorKind::ConnectionDropped
-        }
-        tungstenite::Error::Io(_) => TransportErrorKind::Io,
-        tungstenite::Error::Capacity(_) => TransportErrorKind::BodyTooLarge,
-        _ => TransportErrorKind::Protocol,
-    };
-    TransportError::new(kind, e.to_string())
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-#[derive(Debug)]
-struct Sender {
-    sink: WebSocketSender<Stream>,
-}
-
-impl WsSender for Sender {
-    fn send(&mut self, message: WsMessage) -> BoxFuture<'_, Result<(), TransportError>> {
-        let msg = match message {
-            WsMessage::Text(t) => Message::text(t),
-            WsMessage::Binary(b) => Message::Binary(b),
-            WsMessage::Ping(p) => Message::Ping(p),
-            WsMessage::Pong(p) => Message::Pong(p),
-            WsMessage::Close(c) => Message::Close(c.map(|(code, reason)| CloseFrame {
-                code: CloseCode::from(code),
-                reason: reason.into(),
-            })),
-        };
-        Box::pin(async move { self.sink.send(msg).await.map_err(map_ws_error) })
-    }
-}
-
-#[derive(Debug)]
-struct Receiver {
-    stream: WebSocketReceiver<Stream>,
-}
-
-impl WsReceiver for Receiver {
-    fn recv(&mut self) -> BoxFuture<'_, Option<Result<WsMessage, TransportError>>> {
-        Box::pin(async move {
-            loop {
-                let msg = match self.stream.next().await? {
-                    Ok(m) => m,
-                    Err(tungstenite::Error::ConnectionClosed) => return None,
-                    Err(e) => return Some(Err(map_ws_error(e))),
-                };
-                return Some(Ok(match msg {
-                    Message::Text(t) => WsMessage::Text(t.as_str().to_owned()),
-                    Message::Binary(b) => WsMessage::Binary(b),
-                    Message::Ping(p) => WsMessage::Ping(p),
-                    Message::Pong(p) => WsMessage::Pong(p),
-                    Message::Close(c) => WsMessage::Close(
-                        c.map(|f| (u16::from(f.code), f.reason.as_str().to_owned())),
-                    ),
-                    Message::Frame(_) => continue,
-                }));
-            }
-        })
+    #[test]
+    fn transport_is_clone_send_sync() {
+        fn check<T: Clone + Send + Sync + 'static>() {}
+        check::<AsyncStdTransport>();
     }
 }

@@ -5,32 +5,14 @@ use std::time::Duration;
 
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::{TokioExecutor, TokioTimer as PoolTimer};
-use rustls::pki_types::CertificateDer;
-use slack_core::proxy::{EnvProxies, Proxies, Proxy, ProxyConfig};
-use slack_core::transport::{TransportError, TransportErrorKind};
+use slack_core::proxy::{EnvProxies, Proxy};
+use slack_core::transport::TransportError;
+#[cfg(test)]
+use slack_core::{proxy::Proxies, transport::TransportErrorKind};
+use slack_transport_common::settings::{self, ProxySetting};
 
 use crate::connector::Connector;
 use crate::transport::{HyperTransport, Settings};
-
-/// Default deadline of a whole attempt.
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default deadline of opening a connection.
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default limit of a response body.
-pub(crate) const DEFAULT_MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
-
-/// Where the proxy comes from.
-#[derive(Debug, Clone)]
-enum ProxySetting {
-    /// The process environment, read when the transport is built.
-    Env,
-    /// Environment-style settings read by the caller.
-    EnvLike(EnvProxies),
-    /// None.
-    None,
-    /// This one for every host.
-    Explicit(Proxy),
-}
 
 /// Settings of a [`HyperTransport`], with their defaults.
 ///
@@ -51,28 +33,15 @@ enum ProxySetting {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct HyperTransportBuilder {
-    timeout: Duration,
-    connect_timeout: Duration,
-    pool_idle_timeout: Duration,
-    pool_max_idle_per_host: usize,
-    max_response_body: usize,
-    proxy: ProxySetting,
-    extra_roots: Vec<Vec<u8>>,
-    built_in_roots: bool,
+    /// The settings every transport has (shared with the async-std transport).
+    common: settings::Settings,
     http2: bool,
 }
 
 impl Default for HyperTransportBuilder {
     fn default() -> Self {
         HyperTransportBuilder {
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            pool_idle_timeout: Duration::from_secs(90),
-            pool_max_idle_per_host: 32,
-            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
-            proxy: ProxySetting::Env,
-            extra_roots: Vec::new(),
-            built_in_roots: true,
+            common: settings::Settings::default(),
             http2: true,
         }
     }
@@ -98,7 +67,7 @@ impl HyperTransportBuilder {
     /// let b = slack_transport_hyper::HyperTransport::builder().timeout(Duration::from_secs(5));
     /// ```
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.common.timeout = timeout;
         self
     }
 
@@ -112,7 +81,7 @@ impl HyperTransportBuilder {
     ///     .connect_timeout(Duration::from_secs(2));
     /// ```
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.common.connect_timeout = timeout;
         self
     }
 
@@ -125,7 +94,7 @@ impl HyperTransportBuilder {
     ///     .pool_idle_timeout(Duration::from_secs(30));
     /// ```
     pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.pool_idle_timeout = timeout;
+        self.common.pool_idle_timeout = timeout;
         self
     }
 
@@ -136,7 +105,7 @@ impl HyperTransportBuilder {
     /// let b = slack_transport_hyper::HyperTransport::builder().pool_max_idle_per_host(4);
     /// ```
     pub fn pool_max_idle_per_host(mut self, n: usize) -> Self {
-        self.pool_max_idle_per_host = n;
+        self.common.pool_max_idle_per_host = n;
         self
     }
 
@@ -148,7 +117,7 @@ impl HyperTransportBuilder {
     /// let b = slack_transport_hyper::HyperTransport::builder().max_response_body(1 << 20);
     /// ```
     pub fn max_response_body(mut self, bytes: usize) -> Self {
-        self.max_response_body = bytes;
+        self.common.max_response_body = bytes;
         self
     }
 
@@ -162,7 +131,7 @@ impl HyperTransportBuilder {
     /// let b = HyperTransport::builder().proxy(proxy);
     /// ```
     pub fn proxy(mut self, proxy: Proxy) -> Self {
-        self.proxy = ProxySetting::Explicit(proxy);
+        self.common.proxy = ProxySetting::Explicit(proxy);
         self
     }
 
@@ -175,7 +144,7 @@ impl HyperTransportBuilder {
     /// let b = slack_transport_hyper::HyperTransport::builder().no_proxy();
     /// ```
     pub fn no_proxy(mut self) -> Self {
-        self.proxy = ProxySetting::None;
+        self.common.proxy = ProxySetting::None;
         self
     }
 
@@ -191,7 +160,7 @@ impl HyperTransportBuilder {
     /// let b = HyperTransport::builder().env_proxies(env);
     /// ```
     pub fn env_proxies(mut self, proxies: EnvProxies) -> Self {
-        self.proxy = ProxySetting::EnvLike(proxies);
+        self.common.proxy = ProxySetting::EnvLike(proxies);
         self
     }
 
@@ -204,7 +173,7 @@ impl HyperTransportBuilder {
     /// # Ok::<(), std::io::Error>(())
     /// ```
     pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
-        self.extra_roots.push(der.into());
+        self.common.extra_roots.push(der.into());
         self
     }
 
@@ -219,7 +188,7 @@ impl HyperTransportBuilder {
     ///     .add_root_certificate(der);
     /// ```
     pub fn tls_built_in_roots(mut self, on: bool) -> Self {
-        self.built_in_roots = on;
+        self.common.built_in_roots = on;
         self
     }
 
@@ -242,15 +211,7 @@ impl HyperTransportBuilder {
     /// ```
     pub fn build(self) -> Result<HyperTransport, TransportError> {
         let mut roots = self.built_in_root_store();
-        for der in &self.extra_roots {
-            roots.add(CertificateDer::from(der.clone())).map_err(|e| {
-                TransportError::new(
-                    TransportErrorKind::Tls,
-                    format!("unusable root certificate: {e}"),
-                )
-                .with_maybe_sent(false)
-            })?;
-        }
+        self.common.add_extra_roots(&mut roots)?;
         Ok(self.assemble(roots))
     }
 
@@ -261,50 +222,34 @@ impl HyperTransportBuilder {
     }
 
     fn built_in_root_store(&self) -> rustls::RootCertStore {
-        let mut roots = rustls::RootCertStore::empty();
-        if self.built_in_roots {
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-            #[cfg(feature = "native-roots")]
-            {
-                let native = rustls_native_certs::load_native_certs();
-                for cert in native.certs {
-                    // A platform certificate rustls cannot parse is skipped, as browsers do.
-                    let _ = roots.add(cert);
-                }
+        #[allow(unused_mut)]
+        let mut roots = self.common.built_in_root_store();
+        #[cfg(feature = "native-roots")]
+        if self.common.built_in_roots {
+            let native = rustls_native_certs::load_native_certs();
+            for cert in native.certs {
+                // A platform certificate rustls cannot parse is skipped, as browsers do.
+                let _ = roots.add(cert);
             }
         }
         roots
     }
 
-    fn proxies(&self) -> Proxies {
-        match &self.proxy {
-            ProxySetting::Env => Proxies::resolve(ProxyConfig::Env),
-            ProxySetting::EnvLike(env) => Proxies::Env(env.clone()),
-            ProxySetting::None => Proxies::None,
-            ProxySetting::Explicit(p) => Proxies::Explicit(p.clone()),
-        }
-    }
-
     fn assemble(self, roots: rustls::RootCertStore) -> HyperTransport {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        // With the ring provider the default protocol versions are always available; keep
-        // the error anyway and report it on the first TLS connection rather than panic.
-        let tls = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map(|b| b.with_root_certificates(roots).with_no_client_auth())
-            .map_err(|e| e.to_string());
-        let connector = Connector::new(tls, self.connect_timeout, self.proxies(), self.http2);
+        let c = &self.common;
+        let tls = settings::tls_config(roots);
+        let connector = Connector::new(tls, c.connect_timeout, c.proxies(), self.http2);
         let client = Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            .pool_idle_timeout(c.pool_idle_timeout)
+            .pool_max_idle_per_host(c.pool_max_idle_per_host)
             .pool_timer(PoolTimer::new())
             .build(connector.clone());
         HyperTransport {
             client,
             connector,
             settings: Arc::new(Settings {
-                timeout: self.timeout,
-                max_response_body: self.max_response_body,
+                timeout: c.timeout,
+                max_response_body: c.max_response_body,
             }),
         }
     }
@@ -317,20 +262,20 @@ mod tests {
     #[test]
     fn defaults_are_documented_values() {
         let b = HyperTransportBuilder::default();
-        assert_eq!(b.timeout, Duration::from_secs(30));
-        assert_eq!(b.connect_timeout, Duration::from_secs(10));
-        assert_eq!(b.max_response_body, 64 * 1024 * 1024);
-        assert!(b.built_in_roots && b.http2);
-        assert!(matches!(b.proxy, ProxySetting::Env));
+        assert_eq!(b.common.timeout, Duration::from_secs(30));
+        assert_eq!(b.common.connect_timeout, Duration::from_secs(10));
+        assert_eq!(b.common.max_response_body, 64 * 1024 * 1024);
+        assert!(b.common.built_in_roots && b.http2);
+        assert!(matches!(b.common.proxy, ProxySetting::Env));
     }
 
     #[test]
     fn last_proxy_setting_wins() {
         let p = Proxy::parse("http://proxy:1").expect("proxy");
         let b = HyperTransportBuilder::new().no_proxy().proxy(p.clone());
-        assert!(matches!(b.proxies(), Proxies::Explicit(q) if q == p));
+        assert!(matches!(b.common.proxies(), Proxies::Explicit(q) if q == p));
         let b = HyperTransportBuilder::new().proxy(p).no_proxy();
-        assert!(matches!(b.proxies(), Proxies::None));
+        assert!(matches!(b.common.proxies(), Proxies::None));
     }
 
     #[test]

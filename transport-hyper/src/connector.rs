@@ -13,14 +13,14 @@ use hyper_util::client::legacy::connect::{Connected, Connection};
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
 use slack_core::transport::TransportErrorKind;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use slack_transport_common::settings::with_alpn;
+use slack_transport_common::{ConnectError, MaybeTls, Target};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use slack_core::proxy::{
     check_connect_response, connect_request, Proxies, Proxy, MAX_CONNECT_HEAD,
 };
-
-use crate::error::ConnectError;
 
 fn err(kind: TransportErrorKind, message: impl Into<String>) -> ConnectError {
     ConnectError::new(kind, message)
@@ -58,18 +58,12 @@ impl Connector {
         proxies: Proxies,
         http2: bool,
     ) -> Self {
-        let with_alpn = |alpn: Vec<Vec<u8>>| {
-            tls.clone().map(|mut c| {
-                c.alpn_protocols = alpn;
-                Arc::new(c)
-            })
-        };
-        let tls_http = with_alpn(if http2 {
-            vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+        let tls_http = if http2 {
+            with_alpn(&tls, &[b"h2", b"http/1.1"])
         } else {
-            vec![b"http/1.1".to_vec()]
-        });
-        let tls_ws = with_alpn(vec![b"http/1.1".to_vec()]);
+            with_alpn(&tls, &[b"http/1.1"])
+        };
+        let tls_ws = with_alpn(&tls, &[b"http/1.1"]);
         Connector {
             inner: Arc::new(Inner {
                 tls_http,
@@ -90,24 +84,7 @@ impl Connector {
         uri: &Uri,
         for_websocket: bool,
     ) -> Result<(Stream, bool), ConnectError> {
-        let host = uri
-            .host()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| err(TransportErrorKind::InvalidRequest, "URL without a host"))?
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        let tls = match uri.scheme_str() {
-            Some("https") | Some("wss") => true,
-            Some("http") | Some("ws") => false,
-            other => {
-                return Err(err(
-                    TransportErrorKind::InvalidRequest,
-                    format!("unsupported scheme {other:?}"),
-                ))
-            }
-        };
-        let port = uri.port_u16().unwrap_or(if tls { 443 } else { 80 });
+        let Target { host, port, tls } = Target::from_uri(uri)?;
         let timeout = self.inner.connect_timeout;
         let opening = self.open(host.clone(), port, uri, tls, for_websocket);
         tokio::time::timeout(timeout, opening).await.map_err(|_| {
@@ -222,80 +199,7 @@ async fn tunnel(
 // ===== Stream =====
 
 /// A plain or TLS connection.
-pub(crate) enum Stream {
-    Plain(TcpStream),
-    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
-}
-
-impl fmt::Debug for Stream {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Stream::Plain(s) => f.debug_tuple("Plain").field(&s.peer_addr().ok()).finish(),
-            Stream::Tls(s) => f
-                .debug_tuple("Tls")
-                .field(&s.get_ref().0.peer_addr().ok())
-                .finish(),
-        }
-    }
-}
-
-impl AsyncRead for Stream {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for Stream {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Stream::Plain(s) => Pin::new(s).poll_write_vectored(cx, bufs),
-            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write_vectored(cx, bufs),
-        }
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        match self {
-            Stream::Plain(s) => s.is_write_vectored(),
-            Stream::Tls(s) => s.is_write_vectored(),
-        }
-    }
-}
+pub(crate) type Stream = MaybeTls<TcpStream, tokio_rustls::client::TlsStream<TcpStream>>;
 
 /// A connection handed to hyper.
 pub(crate) struct HyperIo {

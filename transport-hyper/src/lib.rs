@@ -54,7 +54,6 @@
 
 mod config;
 mod connector;
-mod error;
 mod proxy;
 mod timer;
 mod transport;

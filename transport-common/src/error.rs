@@ -12,14 +12,20 @@ use std::time::Duration;
 use slack_core::transport::{TransportError, TransportErrorKind};
 
 /// Why a connection could not be opened. Nothing was sent to the server.
-#[derive(Debug)]
-pub(crate) struct ConnectError {
-    pub(crate) kind: TransportErrorKind,
-    pub(crate) message: String,
+///
+/// Connectors return it (hyper-util wraps it in its own error); [`client_error`] finds it
+/// again and keeps its kind.
+#[derive(Debug, Clone)]
+pub struct ConnectError {
+    /// What failed.
+    pub kind: TransportErrorKind,
+    /// What happened, without credentials.
+    pub message: String,
 }
 
 impl ConnectError {
-    pub(crate) fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+    /// A connect failure of `kind`.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         ConnectError {
             kind,
             message: message.into(),
@@ -68,7 +74,7 @@ fn chain_message(e: &(dyn StdError + 'static)) -> String {
 
 /// The deadline of the whole attempt passed. `connected`: whether hyper-util had handed the
 /// request a connection (so it may have been written).
-pub(crate) fn deadline(timeout: Duration, connected: bool) -> TransportError {
+pub fn deadline(timeout: Duration, connected: bool) -> TransportError {
     if connected {
         TransportError::new(
             TransportErrorKind::Timeout,
@@ -84,11 +90,8 @@ pub(crate) fn deadline(timeout: Duration, connected: bool) -> TransportError {
     }
 }
 
-/// An error from `Client::request`. `connected`: as for [`deadline`].
-pub(crate) fn client_error(
-    e: hyper_util::client::legacy::Error,
-    connected: bool,
-) -> TransportError {
+/// An error from hyper-util's `Client::request`. `connected`: as for [`deadline`].
+pub fn client_error(e: hyper_util::client::legacy::Error, connected: bool) -> TransportError {
     if let Some(c) = sources(&e).find_map(|s| s.downcast_ref::<ConnectError>()) {
         return TransportError::new(c.kind, c.message.clone()).with_maybe_sent(false);
     }
@@ -120,7 +123,7 @@ pub(crate) fn client_error(
 }
 
 /// Whether an I/O error means the peer went away.
-pub(crate) fn is_drop(e: &std::io::Error) -> bool {
+pub fn is_drop(e: &std::io::Error) -> bool {
     use std::io::ErrorKind as K;
     matches!(
         e.kind(),
@@ -129,7 +132,7 @@ pub(crate) fn is_drop(e: &std::io::Error) -> bool {
 }
 
 /// An error while reading the response body (the request was sent).
-pub(crate) fn body_error(e: Box<dyn StdError + Send + Sync>, limit: usize) -> TransportError {
+pub fn body_error(e: Box<dyn StdError + Send + Sync>, limit: usize) -> TransportError {
     if e.downcast_ref::<http_body_util::LengthLimitError>()
         .is_some()
     {
@@ -149,7 +152,7 @@ pub(crate) fn body_error(e: Box<dyn StdError + Send + Sync>, limit: usize) -> Tr
 }
 
 /// The response body is over the limit.
-pub(crate) fn too_large(limit: usize) -> TransportError {
+pub fn too_large(limit: usize) -> TransportError {
     TransportError::new(
         TransportErrorKind::BodyTooLarge,
         format!("the response body exceeds the limit of {limit} bytes"),
@@ -158,7 +161,7 @@ pub(crate) fn too_large(limit: usize) -> TransportError {
 }
 
 /// The request could not be built (bad URL, method or header): nothing was sent.
-pub(crate) fn invalid(message: impl Into<String>) -> TransportError {
+pub fn invalid(message: impl Into<String>) -> TransportError {
     TransportError::new(TransportErrorKind::InvalidRequest, message).with_maybe_sent(false)
 }
 
