@@ -656,30 +656,24 @@ impl WebClientBuilder {
 
     /// The client, or the first invalid setting: a malformed base URL, `User-Agent` or
     /// header, no transport, or a transport without a timer.
-    pub fn build(self) -> Result<WebClient> {
-        if let Some(e) = self.error {
+    pub fn build(mut self) -> Result<WebClient> {
+        if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let Some(transport) = self.transport else {
+        let Some(transport) = self.transport.take() else {
             return Err(Error::validation(
                 "transport",
                 "no transport: give one with WebClientBuilder::transport \
                  (slack_sdk::WebClient::builder() defaults to the hyper transport)",
             ));
         };
-        let Some(timer) = self.timer.or(self.transport_timer) else {
+        let Some(timer) = self.timer.take().or(self.transport_timer.take()) else {
             return Err(Error::validation(
                 "timer",
                 "a transport that is not a Timer needs WebClientBuilder::timer",
             ));
         };
-        Ok(Self {
-            transport: None,
-            timer: None,
-            transport_timer: None,
-            ..self
-        }
-        .finish(transport, timer))
+        Ok(self.finish(transport, timer))
     }
 
     fn finish(self, transport: Arc<dyn HttpTransport>, timer: Arc<dyn Timer>) -> WebClient {

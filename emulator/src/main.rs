@@ -18,7 +18,6 @@ async fn main() -> ExitCode {
     let mut builder = Emulator::builder()
         .rate_limits(RateLimits::SlackLike)
         .seed(DEFAULT_SEED);
-    let mut limits_on = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -33,13 +32,9 @@ async fn main() -> ExitCode {
             },
             "--rate-limits" => match value().as_deref() {
                 Some("slack-like" | "slack_like" | "slacklike") => {
-                    limits_on = true;
                     builder.rate_limits(RateLimits::SlackLike)
                 }
-                Some("off") => {
-                    limits_on = false;
-                    builder.rate_limits(RateLimits::Off)
-                }
+                Some("off") => builder.rate_limits(RateLimits::Off),
                 _ => return usage("--rate-limits takes slack-like or off"),
             },
             "--signing-secret" => match value() {
@@ -72,7 +67,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    print!("{}", banner(&emu, limits_on));
+    print!("{}", banner(&emu));
     match tokio::signal::ctrl_c().await {
         Ok(()) => println!("slack-emulator: stopping"),
         Err(e) => eprintln!("slack-emulator: cannot wait for Ctrl-C ({e}); stopping"),
@@ -83,11 +78,10 @@ async fn main() -> ExitCode {
 
 /// What the binary prints once it listens: the URL, the rate-limit mode, and `export` lines
 /// to paste into the shell that runs the bot.
-fn banner(emu: &Emulator, limits_on: bool) -> String {
-    let limits = if limits_on {
-        "rate limits: slack-like (Slack's tiers and 429s; turn off with --rate-limits off)"
-    } else {
-        "rate limits: off (turn on with --rate-limits slack-like)"
+fn banner(emu: &Emulator) -> String {
+    let limits = match emu.rate_limits() {
+        RateLimits::Off => "rate limits: off (turn on with --rate-limits slack-like)",
+        _ => "rate limits: slack-like (Slack's tiers and 429s; turn off with --rate-limits off)",
     };
     format!(
         "slack-emulator listening on {url}\n{limits}\nadmin: http://{addr}/_emulator/info\n\n\

@@ -54,7 +54,12 @@ pub fn default_handlers() -> Vec<Arc<dyn RetryHandler>> {
 
 /// The recommended policy for a production bot (see the crate docs).
 pub fn default_policy() -> RetryPolicy {
-    RetryPolicy::new(default_handlers())
+    with_default_limits(default_handlers())
+}
+
+/// `handlers` under the default attempt cap and time budget.
+fn with_default_limits(handlers: Vec<Arc<dyn RetryHandler>>) -> RetryPolicy {
+    RetryPolicy::new(handlers)
         .max_attempts(5)
         .budget(DEFAULT_BUDGET)
 }
@@ -63,14 +68,12 @@ pub fn default_policy() -> RetryPolicy {
 /// waits that are exactly `Retry-After` or the un-jittered backoff. What the mock transport
 /// uses, so a test of code under the production policy sees exact, repeatable waits.
 pub fn deterministic_policy() -> RetryPolicy {
-    RetryPolicy::new(vec![
+    with_default_limits(vec![
         Arc::new(RateLimitErrorRetryHandler::default().without_jitter()),
         Arc::new(ConnectionErrorRetryHandler::default().without_jitter()),
         Arc::new(ServerErrorRetryHandler::default().without_jitter()),
         Arc::new(FatalErrorRetryHandler::default().without_jitter()),
     ])
-    .max_attempts(5)
-    .budget(DEFAULT_BUDGET)
     .seed(0)
 }
 

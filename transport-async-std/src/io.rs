@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use async_net::TcpStream;
 use futures_util::{AsyncReadExt, AsyncWriteExt};
 use http::Uri;
-use hyper_util::client::legacy::connect::{Connected, Connection};
 use rustls::pki_types::ServerName;
 use slack_core::proxy::{
     check_connect_response, connect_request, Proxies, Proxy, MAX_CONNECT_HEAD,
@@ -165,55 +164,10 @@ async fn tunnel(
 
 // ===== hyper adapters =====
 
-/// A connection handed to hyper.
-pub(crate) struct HyperIo(FuturesIo<Stream>);
-
-impl Connection for HyperIo {
-    fn connected(&self) -> Connected {
-        Connected::new()
-    }
-}
-
-impl hyper::rt::Read for HyperIo {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: hyper::rt::ReadBufCursor<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
-    }
-}
-
-impl hyper::rt::Write for HyperIo {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().0).poll_write_vectored(cx, bufs)
-    }
-}
-
 impl tower_service::Service<Uri> for Connector {
-    type Response = HyperIo;
+    type Response = FuturesIo<Stream>;
     type Error = ConnectError;
-    type Future = Pin<Box<dyn Future<Output = Result<HyperIo, ConnectError>> + Send>>;
+    type Future = Pin<Box<dyn Future<Output = Result<FuturesIo<Stream>, ConnectError>> + Send>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
@@ -221,7 +175,7 @@ impl tower_service::Service<Uri> for Connector {
 
     fn call(&mut self, uri: Uri) -> Self::Future {
         let this = self.clone();
-        Box::pin(async move { this.connect(&uri).await.map(|s| HyperIo(FuturesIo(s))) })
+        Box::pin(async move { this.connect(&uri).await.map(FuturesIo) })
     }
 }
 

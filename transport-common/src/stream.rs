@@ -157,6 +157,14 @@ mod futures_io_impl {
     #[derive(Debug)]
     pub struct FuturesIo<S>(pub S);
 
+    /// What a connector hands hyper-util's pooled client: a plain connection, with no
+    /// proxy or ALPN details to report.
+    impl<S> hyper_util::client::legacy::connect::Connection for FuturesIo<S> {
+        fn connected(&self) -> hyper_util::client::legacy::connect::Connected {
+            hyper_util::client::legacy::connect::Connected::new()
+        }
+    }
+
     impl<S: AsyncRead + Unpin> hyper::rt::Read for FuturesIo<S> {
         fn poll_read(
             self: Pin<&mut Self>,
