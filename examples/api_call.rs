@@ -3,21 +3,28 @@
 //!
 //! `cargo run --example api_call`
 
-pub mod support;
-
 use serde_json::json;
+use slack_sdk::WebClient;
 use slack_sdk::{Args, CallOptions, Encoding};
 
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // SLACK_BOT_TOKEN, and SLACK_API_URL to use the emulator instead of Slack
+    // (`cargo run -p slack-emulator` prints both lines to paste).
+    let client = WebClient::from_env()?;
+    let channel = std::env::var("SLACK_CHANNEL").unwrap_or_else(|_| "#general".into());
+    run(&client, &channel).await
+}
+
 /// Call methods by name.
-pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
-    let c = &s.client;
+pub async fn run(c: &WebClient, channel: &str) -> Result<(), Box<dyn std::error::Error>> {
     let me = c.api_call("auth.test", Args::new()).await?;
     println!("I am {} ({})", me.get("user"), me.get("user_id"));
     let posted = c
         .api_call(
             "chat.postMessage",
             Args::new()
-                .set("channel", s.channel.clone())
+                .set("channel", channel)
                 .set("text", "posted with api_call")
                 .set("unfurl_links", false)
                 .set(
@@ -31,17 +38,9 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     let opts = CallOptions::default().encoding(Encoding::Form);
     c.api_call_with(
         "chat.postMessage",
-        Args::new()
-            .set("channel", s.channel.clone())
-            .set("text", "as a form"),
+        Args::new().set("channel", channel).set("text", "as a form"),
         opts,
     )
     .await?;
     Ok(())
-}
-
-#[allow(dead_code)]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    support::exit(async { run(&support::session().await?).await }.await)
 }

@@ -2,17 +2,24 @@
 //!
 //! `cargo run --example async_client`
 
-pub mod support;
-
 use slack_sdk::api::{auth, chat, conversations};
+use slack_sdk::WebClient;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // SLACK_BOT_TOKEN, and SLACK_API_URL to use the emulator instead of Slack
+    // (`cargo run -p slack-emulator` prints both lines to paste).
+    let client = WebClient::from_env()?;
+    let channel = std::env::var("SLACK_CHANNEL").unwrap_or_else(|_| "#general".into());
+    run(&client, &channel).await
+}
 
 /// Three calls at once, then ten posts at once.
-pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
-    let c = &s.client;
+pub async fn run(c: &WebClient, channel: &str) -> Result<(), Box<dyn std::error::Error>> {
     let (me, list, info) = tokio::join!(
         c.call(auth::Test::new()),
         c.call(conversations::List::new().limit(10)),
-        c.call(conversations::Info::new(&s.channel)),
+        c.call(conversations::Info::new(channel)),
     );
     println!(
         "{} sees {} channels; #{:?}",
@@ -22,7 +29,7 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     );
     let posts = (0..10).map(|i| {
         let c = c.clone();
-        let ch = s.channel.clone();
+        let ch = channel.to_owned();
         tokio::spawn(async move {
             c.call(chat::PostMessage::new(ch).text(format!("concurrent #{i}")))
                 .await
@@ -33,10 +40,4 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     }
     println!("10 messages posted concurrently");
     Ok(())
-}
-
-#[allow(dead_code)]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    support::exit(async { run(&support::session().await?).await }.await)
 }

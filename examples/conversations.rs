@@ -1,20 +1,30 @@
-//! Conversations: open a DM, create a private channel, archive it, list, info, members,
-//! join and leave.
+//! Conversations: open a DM, create a private channel, archive it, list every channel,
+//! info and members.
 //!
 //! `cargo run --example conversations`
 
-pub mod support;
-
 use futures_util::StreamExt;
 use slack_sdk::api::conversations;
+use slack_sdk::WebClient;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // SLACK_BOT_TOKEN, and SLACK_API_URL to use the emulator instead of Slack
+    // (`cargo run -p slack-emulator` prints both lines to paste).
+    let client = WebClient::from_env()?;
+    let channel = std::env::var("SLACK_CHANNEL").unwrap_or_else(|_| "#general".into());
+    let user = std::env::var("SLACK_USER_ID").ok(); // to open a DM with
+    run(&client, &channel, user.as_deref()).await
+}
 
 /// Run every conversations example.
-pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
-    let c = &s.client;
-    if let Some(user) = &s.user {
-        let dm = c
-            .call(conversations::Open::new().users([user.as_str()]))
-            .await?;
+pub async fn run(
+    c: &WebClient,
+    channel: &str,
+    user: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    if let Some(user) = user {
+        let dm = c.call(conversations::Open::new().users([user])).await?;
         println!("DM channel {}", dm.channel.id);
     }
     let name = format!("rust-sdk-{}", std::process::id());
@@ -35,7 +45,7 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     println!("{count} channels");
 
     let info = c
-        .call(conversations::Info::new(&s.channel).include_num_members(true))
+        .call(conversations::Info::new(channel).include_num_members(true))
         .await?;
     println!(
         "#{} has {:?} members",
@@ -47,17 +57,5 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
         .await?;
     println!("first members: {:?}", members.members);
 
-    if let Some(emu) = &s.emulator {
-        // A channel the bot is not in yet.
-        let outside = emu.channel_id("outside").unwrap_or_default();
-        c.call(conversations::Join::new(&outside)).await?;
-        c.call(conversations::Leave::new(&outside)).await?;
-    }
     Ok(())
-}
-
-#[allow(dead_code)]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    support::exit(async { run(&support::session().await?).await }.await)
 }

@@ -2,23 +2,26 @@
 //!
 //! `cargo run --example files`
 
-pub mod support;
-
 use slack_sdk::files::{FilesUploadV2, UploadFile};
-use slack_sdk::{Args, FilePart};
+use slack_sdk::{Args, FilePart, WebClient};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // SLACK_BOT_TOKEN, and SLACK_API_URL to use the emulator instead of Slack
+    // (`cargo run -p slack-emulator` prints both lines to paste).
+    let client = WebClient::from_env()?;
+    // Files are shared by channel ID (C…), not by name.
+    let channel_id = std::env::var("SLACK_CHANNEL_ID")?;
+    run(&client, &channel_id).await
+}
 
 /// Upload one file, then two at once into a thread, then add a remote file.
-pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
-    let c = &s.client;
-    let channel_id = match &s.emulator {
-        Some(emu) => emu.channel_id("general").unwrap_or_default(),
-        None => s.channel.clone(),
-    };
+pub async fn run(c: &WebClient, channel_id: &str) -> Result<(), Box<dyn std::error::Error>> {
     // One file, from memory.
     let one = c
         .files_upload_v2(
             FilesUploadV2::new(UploadFile::bytes("hello.txt", "Hello from Rust").title("Greeting"))
-                .channel(&channel_id)
+                .channel(channel_id)
                 .initial_comment("Here is a file"),
         )
         .await?;
@@ -28,13 +31,13 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     let path = std::env::temp_dir().join(format!("slack-example-{}.csv", std::process::id()));
     std::fs::write(&path, "name,score\nada,10\ngrace,11\n")?;
     let parent = c
-        .call(slack_sdk::api::chat::PostMessage::new(&channel_id).text("Reports below"))
+        .call(slack_sdk::api::chat::PostMessage::new(channel_id).text("Reports below"))
         .await?;
     let many = c
         .files_upload_v2(
             FilesUploadV2::new(UploadFile::path(&path)?.title("Scores"))
                 .file(UploadFile::bytes("notes.md", "# Notes").snippet_type("markdown"))
-                .channel(&channel_id)
+                .channel(channel_id)
                 .thread_ts(&parent.ts),
         )
         .await?;
@@ -55,10 +58,4 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
         .await?;
     println!("remote file {}", remote.get("file")["id"]);
     Ok(())
-}
-
-#[allow(dead_code)]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    support::exit(async { run(&support::session().await?).await }.await)
 }

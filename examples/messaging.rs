@@ -3,24 +3,36 @@
 //!
 //! `cargo run --example messaging`
 
-pub mod support;
-
 use serde_json::json;
 use slack_sdk::api::{chat, reactions};
+use slack_sdk::WebClient;
 
-/// Run every messaging example in `s.channel`.
-pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
-    let c = &s.client;
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // SLACK_BOT_TOKEN, and SLACK_API_URL to use the emulator instead of Slack
+    // (`cargo run -p slack-emulator` prints both lines to paste).
+    let client = WebClient::from_env()?;
+    let channel = std::env::var("SLACK_CHANNEL").unwrap_or_else(|_| "#general".into());
+    let user = std::env::var("SLACK_USER_ID").ok(); // for the ephemeral message
+    run(&client, &channel, user.as_deref()).await
+}
+
+/// Run every messaging example in `channel`; `user` sees the ephemeral message.
+pub async fn run(
+    c: &WebClient,
+    channel: &str,
+    user: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
     // Post a message.
     let posted = c
-        .call(chat::PostMessage::new(&s.channel).text("Hello world :tada:"))
+        .call(chat::PostMessage::new(channel).text("Hello world :tada:"))
         .await?;
     println!("posted {}", posted.ts);
 
     // An ephemeral message, seen only by one user.
-    if let Some(user) = &s.user {
+    if let Some(user) = user {
         let eph = c
-            .call(chat::PostEphemeral::new(&s.channel, user).text("Only you can see this"))
+            .call(chat::PostEphemeral::new(channel, user).text("Only you can see this"))
             .await?;
         println!("ephemeral {}", eph.message_ts);
     }
@@ -32,7 +44,7 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
         {"type": "context", "elements": [{"type": "mrkdwn", "text": "Posted with slack-sdk for Rust"}]}
     ]);
     c.call(
-        chat::PostMessage::new(&s.channel)
+        chat::PostMessage::new(channel)
             .text("A review")
             .blocks(&blocks),
     )
@@ -40,13 +52,13 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
 
     // Reply in a thread, then reply and broadcast to the channel.
     c.call(
-        chat::PostMessage::new(&s.channel)
+        chat::PostMessage::new(channel)
             .thread_ts(&posted.ts)
             .text("A reply"),
     )
     .await?;
     c.call(
-        chat::PostMessage::new(&s.channel)
+        chat::PostMessage::new(channel)
             .thread_ts(&posted.ts)
             .reply_broadcast(true)
             .text("A reply everyone sees"),
@@ -66,15 +78,7 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     .await?;
 
     // Post and delete.
-    let oops = c
-        .call(chat::PostMessage::new(&s.channel).text("Oops"))
-        .await?;
+    let oops = c.call(chat::PostMessage::new(channel).text("Oops")).await?;
     c.call(chat::Delete::new(&oops.channel, &oops.ts)).await?;
     Ok(())
-}
-
-#[allow(dead_code)]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    support::exit(async { run(&support::session().await?).await }.await)
 }

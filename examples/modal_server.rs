@@ -4,8 +4,6 @@
 //! `cargo run --example modal_server` serves on 127.0.0.1:3000 when `SLACK_SIGNING_SECRET` is
 //! set; otherwise it starts an emulator that sends it a signed submission.
 
-pub mod support;
-
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -104,22 +102,17 @@ pub async fn run_with_emulator() -> Result<String, Box<dyn std::error::Error>> {
     Ok(body)
 }
 
-#[allow(dead_code)]
 #[tokio::main]
-async fn main() -> std::process::ExitCode {
-    let result = async {
-        match std::env::var("SLACK_SIGNING_SECRET") {
-            Ok(secret) => {
-                let addr = serve("127.0.0.1:3000", &secret).await?;
-                println!("listening on http://{addr}/slack/interactions");
-                tokio::signal::ctrl_c().await?;
-            }
-            Err(_) => {
-                run_with_emulator().await?;
-            }
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    match std::env::var("SLACK_SIGNING_SECRET") {
+        Ok(secret) => {
+            let addr = serve("127.0.0.1:3000", &secret).await?;
+            println!("listening on http://{addr}/slack/interactions");
+            tokio::signal::ctrl_c().await?;
         }
-        Ok(())
+        Err(_) => {
+            run_with_emulator().await?;
+        }
     }
-    .await;
-    support::exit(result)
+    Ok(())
 }

@@ -3,25 +3,29 @@
 //!
 //! `cargo run --example rate_limits`
 
-pub mod support;
-
 use slack_sdk::api::conversations;
-use slack_sdk::{Error, RetryPolicy, WebClient};
+use slack_sdk::{Error, WebClient};
 
-/// Make more calls than a Tier 2 method allows at once, three ways.
-pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
-    // By hand, with retries off: wait what Slack asks, then try again.
-    let manual = match &s.emulator {
-        Some(emu) => WebClient::builder()
-            .token(emu.bot_token())
-            .base_url(emu.base_url())
-            .retry_policy(RetryPolicy::none())
-            .build()?,
-        None => WebClient::builder()
-            .token(std::env::var("SLACK_BOT_TOKEN").unwrap_or_default())
-            .retry_policy(RetryPolicy::none())
-            .build()?,
-    };
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // SLACK_BOT_TOKEN, and SLACK_API_URL to use the emulator instead of Slack.
+    let token = std::env::var("SLACK_BOT_TOKEN")?;
+    let manual = WebClient::builder()
+        .token(token.as_str())
+        .base_url_from_env()
+        .no_retries()
+        .build()?;
+    let paced = WebClient::builder()
+        .token(token)
+        .base_url_from_env()
+        .proactive_rate_limiting()
+        .build()?;
+    run(&manual, &paced).await
+}
+
+/// Make more calls than a Tier 2 method allows at once, twice: `manual` has retries off
+/// and waits by hand; `paced` waits for a slot before each call.
+pub async fn run(manual: &WebClient, paced: &WebClient) -> Result<(), Box<dyn std::error::Error>> {
     let mut waited = 0;
     for _ in 0..8 {
         loop {
@@ -39,9 +43,9 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     }
     println!("8 calls done by hand, {waited} waits");
 
-    // Proactively: the session's client paces calls to the tier, shared by all its clones.
+    // Proactively: the client paces calls to the tier, shared by all its clones.
     let calls = (0..8).map(|_| {
-        let c = s.client.clone();
+        let c = paced.clone();
         async move { c.call(conversations::List::new().limit(1)).await }
     });
     for r in futures_util::future::join_all(calls).await {
@@ -49,10 +53,4 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     }
     println!("8 concurrent calls done without a 429");
     Ok(())
-}
-
-#[allow(dead_code)]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    support::exit(async { run(&support::session().await?).await }.await)
 }

@@ -1,14 +1,24 @@
 //! Views: open a modal, update it (with its hash), push another, publish a Home tab.
 //!
-//! A `trigger_id` comes from a user's interaction, so against real Slack set
-//! `SLACK_TRIGGER_ID`; the emulator accepts any.
+//! A `trigger_id` comes from a user's interaction (a shortcut, a button, a slash command)
+//! and expires after three seconds, so set `SLACK_TRIGGER_ID` to a fresh one. `SLACK_USER_ID`
+//! is whose Home tab to publish.
 //!
 //! `cargo run --example views`
 
-pub mod support;
-
 use serde_json::json;
 use slack_sdk::api::views;
+use slack_sdk::WebClient;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // SLACK_BOT_TOKEN, and SLACK_API_URL to use the emulator instead of Slack
+    // (`cargo run -p slack-emulator` prints both lines to paste).
+    let client = WebClient::from_env()?;
+    let trigger = std::env::var("SLACK_TRIGGER_ID")?;
+    let user = std::env::var("SLACK_USER_ID").ok();
+    run(&client, &trigger, user.as_deref()).await
+}
 
 fn modal(title: &str) -> serde_json::Value {
     json!({
@@ -25,17 +35,13 @@ fn modal(title: &str) -> serde_json::Value {
 }
 
 /// Open, update, push and publish.
-pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>> {
-    let Some(trigger) = std::env::var("SLACK_TRIGGER_ID")
-        .ok()
-        .or(s.emulator.as_ref().map(|_| "emulated-trigger".to_owned()))
-    else {
-        println!("set SLACK_TRIGGER_ID to run the views examples against Slack");
-        return Ok(());
-    };
-    let c = &s.client;
+pub async fn run(
+    c: &WebClient,
+    trigger: &str,
+    user: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let opened = c
-        .call(views::Open::new(modal("Sign up")).trigger_id(&trigger))
+        .call(views::Open::new(modal("Sign up")).trigger_id(trigger))
         .await?;
     let id = opened.view.id.clone();
     let hash = opened.view.hash.clone();
@@ -46,18 +52,12 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
             .hash(&hash),
     )
     .await?;
-    c.call(views::Push::new(modal("Details")).trigger_id(&trigger))
+    c.call(views::Push::new(modal("Details")).trigger_id(trigger))
         .await?;
-    if let Some(user) = &s.user {
+    if let Some(user) = user {
         let home = json!({"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*Welcome home*"}}]});
         c.call(views::Publish::new(user, &home)).await?;
     }
     println!("view {id} opened and updated");
     Ok(())
-}
-
-#[allow(dead_code)]
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    support::exit(async { run(&support::session().await?).await }.await)
 }

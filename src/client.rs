@@ -94,13 +94,29 @@ impl WebClient {
         }
     }
 
-    /// A client from the environment: token from `SLACK_BOT_TOKEN`, base URL from
-    /// `SLACK_API_URL` (Slack's when unset).
+    /// A client from the environment: token from `SLACK_BOT_TOKEN` (an
+    /// [`Error::Validation`](crate::Error::Validation) when it is unset or empty), base URL
+    /// from `SLACK_API_URL` (Slack's when unset).
+    ///
+    /// ```no_run
+    /// # async fn run() -> slack_sdk::Result<()> {
+    /// let client = slack_sdk::WebClient::from_env()?;
+    /// let me = client.call(slack_sdk::api::auth::Test::new()).await?;
+    /// println!("connected as {} to {}", me.user, me.team);
+    /// # Ok(()) }
+    /// ```
     #[cfg(feature = "hyper")]
     #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
     pub fn from_env() -> Result<Self> {
+        let token = std::env::var("SLACK_BOT_TOKEN").unwrap_or_default();
+        if token.trim().is_empty() {
+            return Err(crate::Error::validation(
+                "SLACK_BOT_TOKEN",
+                "not set: export a bot token (the standalone emulator prints one)",
+            ));
+        }
         WebClient::builder()
-            .token(std::env::var("SLACK_BOT_TOKEN").unwrap_or_default())
+            .token(token)
             .base_url_from_env()
             .build()
     }

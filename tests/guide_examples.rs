@@ -1,7 +1,7 @@
 //! Every example under `examples/` (the Python Web Client guide, ported), run against the
-//! emulator, with the workspace checked afterwards.
-// Each example includes its own `support` module, as it does when built as an example.
-#![allow(clippy::unwrap_used, clippy::duplicate_mod, dead_code)]
+//! emulator, with the workspace checked afterwards. Each example's `main` builds its client
+//! from the environment; these tests call the same `run` with a client on an emulator.
+#![allow(clippy::unwrap_used, dead_code)]
 
 #[path = "../examples/api_call.rs"]
 mod api_call;
@@ -26,6 +26,8 @@ mod views;
 
 use serde_json::Value;
 use slack_emulator::{Emulator, RateLimits};
+use slack_sdk::limiter::RateTable;
+use slack_sdk::WebClient;
 
 async fn emulator(limits: RateLimits) -> Emulator {
     Emulator::builder()
@@ -35,11 +37,32 @@ async fn emulator(limits: RateLimits) -> Emulator {
         .unwrap()
 }
 
-/// Each example carries its own copy of `support`; build the session with that one.
-macro_rules! session {
-    ($example:ident, $limits:expr) => {
-        $example::support::emulator_session(emulator($limits).await)
+/// A client on `emu`, pacing calls to its limits when `paced`.
+fn client(emu: &Emulator, paced: bool) -> WebClient {
+    let builder = WebClient::builder()
+        .token(emu.bot_token())
+        .base_url(emu.base_url());
+    let builder = match (paced, emu.rate_limits()) {
+        (false, _) => builder,
+        (
+            true,
+            RateLimits::Custom {
+                tiers,
+                post_message_per_minute,
+                ..
+            },
+        ) => builder.proactive_rate_limiting().rate_table(RateTable::new(
+            tiers,
+            post_message_per_minute,
+            3,
+        )),
+        (true, _) => builder.proactive_rate_limiting(),
     };
+    builder.build().unwrap()
+}
+
+fn general(emu: &Emulator) -> String {
+    emu.channel_id("general").unwrap()
 }
 
 fn texts(emu: &Emulator, channel: &str) -> Vec<String> {
@@ -51,10 +74,16 @@ fn texts(emu: &Emulator, channel: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn messaging_examples() {
-    let s = session!(messaging, RateLimits::Off);
-    messaging::run(&s).await.unwrap();
-    let emu = s.emulator.as_ref().unwrap();
-    let msgs = emu.messages(&s.channel);
+    let emu = emulator(RateLimits::Off).await;
+    let channel = general(&emu);
+    messaging::run(
+        &client(&emu, false),
+        &channel,
+        emu.user_id("ada").as_deref(),
+    )
+    .await
+    .unwrap();
+    let msgs = emu.messages(&channel);
     assert_eq!(msgs[0]["text"], "Hello world (edited)");
     assert!(
         msgs[0].get("reactions").is_none(),
@@ -64,16 +93,17 @@ async fn messaging_examples() {
     assert!(msgs.iter().any(|m| m["blocks"][1]["type"] == "divider"));
     assert!(msgs.iter().any(|m| m["subtype"] == "thread_broadcast"));
     assert!(
-        !texts(s.emulator.as_ref().unwrap(), &s.channel).contains(&"Oops".to_owned()),
+        !texts(&emu, &channel).contains(&"Oops".to_owned()),
         "deleted"
     );
 }
 
 #[tokio::test]
 async fn files_examples() {
-    let s = session!(files, RateLimits::Off);
-    files::run(&s).await.unwrap();
-    let msgs = s.emulator.as_ref().unwrap().messages(&s.channel);
+    let emu = emulator(RateLimits::Off).await;
+    let channel = general(&emu);
+    files::run(&client(&emu, false), &channel).await.unwrap();
+    let msgs = emu.messages(&channel);
     let shares: Vec<&Value> = msgs
         .iter()
         .filter(|m| m["subtype"] == "file_share")
@@ -82,15 +112,18 @@ async fn files_examples() {
     assert_eq!(shares[0]["files"].as_array().unwrap().len(), 1);
     assert_eq!(shares[1]["files"].as_array().unwrap().len(), 2);
     assert!(shares[1]["thread_ts"].is_string());
-    let state = s.emulator.as_ref().unwrap().state();
+    let state = emu.state();
     assert_eq!(state["remote_files"].as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
 async fn conversations_examples() {
-    let s = session!(conversations, RateLimits::Off);
-    conversations::run(&s).await.unwrap();
-    let state = s.emulator.as_ref().unwrap().state();
+    let emu = emulator(RateLimits::Off).await;
+    let c = client(&emu, false);
+    conversations::run(&c, &general(&emu), emu.user_id("ada").as_deref())
+        .await
+        .unwrap();
+    let state = emu.state();
     let created = state["channels"]
         .as_array()
         .unwrap()
@@ -103,9 +136,15 @@ async fn conversations_examples() {
 
 #[tokio::test]
 async fn views_examples() {
-    let s = session!(views, RateLimits::Off);
-    views::run(&s).await.unwrap();
-    let state = s.emulator.as_ref().unwrap().state();
+    let emu = emulator(RateLimits::Off).await;
+    views::run(
+        &client(&emu, false),
+        "emulated-trigger",
+        emu.user_id("ada").as_deref(),
+    )
+    .await
+    .unwrap();
+    let state = emu.state();
     let views = state["views"].as_array().unwrap();
     assert_eq!(views.len(), 3, "{views:?}");
     assert!(views.iter().any(|v| v["title"]["text"] == "Sign up (2/2)"));
@@ -122,52 +161,93 @@ async fn modal_server_example() {
 #[tokio::test]
 async fn rate_limit_examples_meet_and_avoid_429s() {
     // Slack's shape at a faster pace: Tier 2 at 600/min.
-    let s = session!(
-        rate_limits,
-        RateLimits::Custom {
-            tiers: [60, 600, 3000, 6000],
-            post_message_per_minute: 60
-        }
-    );
-    rate_limits::run(&s).await.unwrap();
-    assert!(
-        s.emulator.as_ref().unwrap().rate_limited_count() >= 1,
-        "the manual loop met at least one 429"
-    );
+    let emu = emulator(RateLimits::Custom {
+        tiers: [60, 600, 3000, 6000],
+        post_message_per_minute: 60,
+    })
+    .await;
+    let manual = WebClient::builder()
+        .token(emu.bot_token())
+        .base_url(emu.base_url())
+        .no_retries()
+        .build()
+        .unwrap();
+    rate_limits::run(&manual, &client(&emu, true))
+        .await
+        .unwrap();
+    let after_manual = emu.rate_limited_count();
+    assert!(after_manual >= 1, "the manual loop met at least one 429");
 }
 
 #[tokio::test]
 async fn api_call_example() {
-    let s = session!(api_call, RateLimits::Off);
-    api_call::run(&s).await.unwrap();
-    let msgs = s.emulator.as_ref().unwrap().messages(&s.channel);
+    let emu = emulator(RateLimits::Off).await;
+    let channel = general(&emu);
+    api_call::run(&client(&emu, false), &channel).await.unwrap();
+    let msgs = emu.messages(&channel);
     assert_eq!(msgs[0]["metadata"]["event_type"], "example");
-    assert_eq!(
-        texts(s.emulator.as_ref().unwrap(), &s.channel),
-        ["posted with api_call", "as a form"]
-    );
+    assert_eq!(texts(&emu, &channel), ["posted with api_call", "as a form"]);
 }
 
 #[tokio::test]
 async fn custom_retry_example() {
-    let s = session!(custom_retry, RateLimits::Off);
-    custom_retry::run(&s).await.unwrap();
+    use slack_emulator::{Fault, FaultRule};
+    let emu = emulator(RateLimits::Off).await;
+    emu.inject(FaultRule::new(
+        "conversations.list",
+        Fault::ApiError {
+            code: "team_added_to_org".into(),
+            retry_after: None,
+        },
+    ));
+    let c = WebClient::builder()
+        .token(emu.bot_token())
+        .base_url(emu.base_url())
+        .retry_policy(custom_retry::policy())
+        .build()
+        .unwrap();
+    custom_retry::run(&c).await.unwrap();
+    // Without the custom handler the same fault ends the call.
+    emu.inject(FaultRule::new(
+        "conversations.list",
+        Fault::ApiError {
+            code: "team_added_to_org".into(),
+            retry_after: None,
+        },
+    ));
+    assert!(custom_retry::run(&client(&emu, false)).await.is_err());
 }
 
 #[tokio::test]
 async fn async_client_example() {
-    let s = session!(async_client, RateLimits::Off);
-    async_client::run(&s).await.unwrap();
-    assert_eq!(texts(s.emulator.as_ref().unwrap(), &s.channel).len(), 10);
+    let emu = emulator(RateLimits::Off).await;
+    let channel = general(&emu);
+    async_client::run(&client(&emu, false), &channel)
+        .await
+        .unwrap();
+    assert_eq!(texts(&emu, &channel).len(), 10);
 }
 
 #[tokio::test]
 async fn quickstart() {
-    let s = session!(quickstart, RateLimits::SlackLike);
-    quickstart::run(&s).await.unwrap();
-    let emu = s.emulator.as_ref().unwrap();
-    let msgs = emu.messages(&s.channel);
+    let emu = emulator(RateLimits::SlackLike).await;
+    let channel = general(&emu);
+    quickstart::run(&client(&emu, true), &channel)
+        .await
+        .unwrap();
+    let msgs = emu.messages(&channel);
     assert_eq!(msgs[0]["reply_count"], 1);
     assert_eq!(msgs[0]["reactions"][0]["name"], "tada");
     assert_eq!(emu.rate_limited_count(), 0);
+}
+
+#[tokio::test]
+async fn conversations_join_and_leave() {
+    // What the conversations guide does with a channel the bot is not in yet.
+    use slack_sdk::api::conversations::{Join, Leave};
+    let emu = emulator(RateLimits::Off).await;
+    let c = client(&emu, false);
+    let outside = emu.channel_id("outside").unwrap();
+    c.call(Join::new(&outside)).await.unwrap();
+    c.call(Leave::new(&outside)).await.unwrap();
 }

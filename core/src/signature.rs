@@ -39,6 +39,65 @@ pub enum SignatureError {
     Mismatch,
 }
 
+/// The `X-Slack-Request-Timestamp` of a request: Unix seconds. [`sign`] and
+/// [`SignatureVerifier::verify`] both take it, from a number (`1_531_420_618.into()`) or from
+/// the header's text (`"1531420618".parse()?`, which fails with
+/// [`SignatureError::InvalidTimestamp`]).
+///
+/// ```
+/// use slack_core::signature::{RequestTimestamp, SignatureError};
+///
+/// let from_header: RequestTimestamp = "1531420618".parse()?;
+/// assert_eq!(from_header, RequestTimestamp::from(1_531_420_618));
+/// assert_eq!(from_header.to_string(), "1531420618");
+/// assert!("yesterday".parse::<RequestTimestamp>().is_err());
+/// # Ok::<(), SignatureError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RequestTimestamp(i64);
+
+impl RequestTimestamp {
+    /// The timestamp `secs` seconds after the Unix epoch.
+    pub const fn from_unix(secs: i64) -> Self {
+        RequestTimestamp(secs)
+    }
+
+    /// Now, by the system clock (what a sender puts in a request it signs).
+    pub fn now() -> Self {
+        RequestTimestamp(SystemClock.unix_now())
+    }
+
+    /// Seconds since the Unix epoch.
+    pub const fn as_unix(self) -> i64 {
+        self.0
+    }
+}
+
+impl From<i64> for RequestTimestamp {
+    fn from(secs: i64) -> Self {
+        RequestTimestamp(secs)
+    }
+}
+
+impl std::str::FromStr for RequestTimestamp {
+    type Err = SignatureError;
+
+    /// Decimal digits, optionally with a leading `-` (what Slack sends is always positive);
+    /// surrounding whitespace is ignored.
+    fn from_str(s: &str) -> Result<Self, SignatureError> {
+        s.trim()
+            .parse()
+            .map(RequestTimestamp)
+            .map_err(|_| SignatureError::InvalidTimestamp)
+    }
+}
+
+impl fmt::Display for RequestTimestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
 /// A clock for the verifier (injectable for tests).
 pub trait Clock: Send + Sync {
     /// Seconds since the Unix epoch.
@@ -76,7 +135,8 @@ impl Clock for FixedClock {
 /// let verifier = SignatureVerifier::new("8f742231b10e8888abcd99yyyzzz85a5")?.with_clock(FixedClock(1_531_420_618));
 /// let body = b"token=xyz&team_id=T1&command=%2Fweather&text=94070";
 /// let sig = sign("8f742231b10e8888abcd99yyyzzz85a5", 1_531_420_618, body);
-/// verifier.verify(body, "1531420618", &sig)?;
+/// // The timestamp as the request's header gives it:
+/// verifier.verify(body, "1531420618".parse()?, &sig)?;
 /// # Ok::<(), slack_core::signature::SignatureError>(())
 /// ```
 pub struct SignatureVerifier {
@@ -120,17 +180,14 @@ impl SignatureVerifier {
         self
     }
 
-    /// Verify a raw body with its timestamp and signature header values.
+    /// Verify a raw body with its timestamp and the signature header's value.
     pub fn verify(
         &self,
         body: &[u8],
-        timestamp: &str,
+        timestamp: impl Into<RequestTimestamp>,
         signature: &str,
     ) -> Result<(), SignatureError> {
-        let ts: i64 = timestamp
-            .trim()
-            .parse()
-            .map_err(|_| SignatureError::InvalidTimestamp)?;
+        let ts = timestamp.into().as_unix();
         let skew = self.clock.unix_now().abs_diff(ts);
         if skew > self.tolerance.as_secs() {
             return Err(SignatureError::Expired(skew));
@@ -160,7 +217,8 @@ impl SignatureVerifier {
                 .and_then(|v| v.to_str().ok())
                 .ok_or(SignatureError::MissingHeader(name))
         };
-        self.verify(body, get(TIMESTAMP_HEADER)?, get(SIGNATURE_HEADER)?)
+        let ts: RequestTimestamp = get(TIMESTAMP_HEADER)?.parse()?;
+        self.verify(body, ts, get(SIGNATURE_HEADER)?)
     }
 
     /// Verify with headers given as name/value pairs in any case (for frameworks without
@@ -179,17 +237,20 @@ impl SignatureVerifier {
                 sig = Some(v);
             }
         }
+        let ts: RequestTimestamp = ts
+            .ok_or(SignatureError::MissingHeader(TIMESTAMP_HEADER))?
+            .parse()?;
         self.verify(
             body,
-            ts.ok_or(SignatureError::MissingHeader(TIMESTAMP_HEADER))?,
+            ts,
             sig.ok_or(SignatureError::MissingHeader(SIGNATURE_HEADER))?,
         )
     }
 }
 
 /// The signature Slack would send for `body` at `timestamp`: `v0=<hex>`.
-pub fn sign(signing_secret: &str, timestamp: i64, body: &[u8]) -> String {
-    compute(signing_secret.as_bytes(), timestamp, body)
+pub fn sign(signing_secret: &str, timestamp: impl Into<RequestTimestamp>, body: &[u8]) -> String {
+    compute(signing_secret.as_bytes(), timestamp.into().as_unix(), body)
 }
 
 fn compute(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
@@ -229,30 +290,37 @@ mod tests {
     #[test]
     fn documented_example() {
         assert_eq!(sign(SECRET, TS, BODY), EXPECTED);
-        verifier().verify(BODY, "1531420618", EXPECTED).unwrap();
+        verifier().verify(BODY, TS, EXPECTED).unwrap();
     }
 
     #[test]
     fn rejections() {
         let v = verifier();
         assert_eq!(
-            v.verify(b"other", "1531420618", EXPECTED),
+            v.verify(b"other", TS, EXPECTED),
             Err(SignatureError::Mismatch)
         );
         assert_eq!(
-            v.verify(BODY, "abc", EXPECTED),
+            "abc".parse::<RequestTimestamp>(),
+            Err(SignatureError::InvalidTimestamp)
+        );
+        let mut h = http::HeaderMap::new();
+        h.insert(TIMESTAMP_HEADER, "abc".parse().unwrap());
+        h.insert(SIGNATURE_HEADER, EXPECTED.parse().unwrap());
+        assert_eq!(
+            v.verify_headers(BODY, &h),
             Err(SignatureError::InvalidTimestamp)
         );
         assert_eq!(
-            v.verify(BODY, "1531420918", EXPECTED),
+            v.verify(BODY, TS + 300, EXPECTED),
             Err(SignatureError::Mismatch)
         );
         assert!(matches!(
-            v.verify(BODY, "1531420919", EXPECTED),
+            v.verify(BODY, TS + 301, EXPECTED),
             Err(SignatureError::Expired(301))
         ));
         assert_eq!(
-            v.verify(BODY, "1531420618", "v0=short"),
+            v.verify(BODY, TS, "v0=short"),
             Err(SignatureError::Mismatch)
         );
         assert_eq!(
@@ -288,7 +356,7 @@ mod tests {
         fn sign_then_verify(secret in ".{1,40}", body in proptest::collection::vec(proptest::num::u8::ANY, 0..256), skew in -300i64..=300) {
             let v = SignatureVerifier::new(&secret).unwrap().with_clock(FixedClock(TS + skew));
             let sig = sign(&secret, TS, &body);
-            proptest::prop_assert!(v.verify(&body, &TS.to_string(), &sig).is_ok());
+            proptest::prop_assert!(v.verify(&body, TS.to_string().parse::<RequestTimestamp>().unwrap(), &sig).is_ok());
         }
     }
 }

@@ -92,7 +92,10 @@ async fn modal_app(secret: &'static str) -> (SocketAddr, Arc<Mutex<Vec<Value>>>)
                             .to_owned();
                         let body = req.into_body().collect().await.unwrap().to_bytes();
                         let verifier = SignatureVerifier::new(secret).unwrap();
-                        if verifier.verify(&body, &ts, &sig).is_err() {
+                        let ok = ts
+                            .parse::<slack_core::signature::RequestTimestamp>()
+                            .and_then(|ts| verifier.verify(&body, ts, &sig));
+                        if ok.is_err() {
                             let mut r =
                                 Response::new(Full::new(Bytes::from_static(b"bad signature")));
                             *r.status_mut() = http::StatusCode::UNAUTHORIZED;
