@@ -260,6 +260,20 @@ impl WebClient {
     /// Every page of a cursor-paginated method, as a stream. The stream ends after the page
     /// without a `next_cursor`, or after the first error (the error carries no cursor; the
     /// last good page's `raw().next_cursor()` is where to resume).
+    ///
+    /// ```no_run
+    /// # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
+    /// use futures_util::StreamExt;
+    /// use slack_core::api::conversations;
+    ///
+    /// let mut pages = client.pages(conversations::List::new().limit(200));
+    /// while let Some(page) = pages.next().await {
+    ///     for channel in &page?.channels {
+    ///         println!("{} {:?}", channel.id, channel.name);
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn pages<R>(&self, request: R) -> Pages<R::Response>
     where
         R: SlackMethod + 'static,
