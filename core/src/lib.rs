@@ -20,6 +20,7 @@
 //! | [`limiter`] | proactive rate limiting shared by a client's clones |
 //! | [`rtm`] | RTM events, the connection and reconnect state machines |
 //! | [`signature`] | `SignatureVerifier` for requests Slack sends to an app |
+//! | [`socket_mode`] | Socket Mode frames, the per-connection ack machine, re-delivery detection |
 //!
 //! # Object-safe transports
 //! The transport traits return boxed futures rather than using `async fn`, so they can be used
@@ -47,11 +48,13 @@ pub mod responses;
 pub mod retry;
 pub mod rtm;
 pub mod signature;
+pub mod socket_mode;
 mod token;
 pub mod transport;
 pub mod types;
 
 mod generated;
+mod liveness;
 mod util;
 
 pub use client::{Items, Pages, WebClient, WebClientBuilder};
