@@ -612,7 +612,8 @@ mod tests {
 
     #[test]
     fn frames_keep_the_raw_text_of_every_event() {
-        let text = r#"{"type":"reaction_added","user":"U1","reaction":"tada","item":{},"extra":{"a":1}}"#;
+        let text =
+            r#"{"type":"reaction_added","user":"U1","reaction":"tada","item":{},"extra":{"a":1}}"#;
         let frame = Frame::decode(text.to_owned()).unwrap();
         assert_eq!(frame.raw(), text);
         assert_eq!(frame.kind(), "reaction_added");
@@ -625,7 +626,10 @@ mod tests {
         let extra: Extra<'_> = frame.parse().unwrap();
         assert_eq!((extra.user, extra.extra["a"].as_i64()), ("U1", Some(1)));
         let copy = frame.clone();
-        assert!(std::ptr::eq(copy.raw(), frame.raw()), "clones share the text");
+        assert!(
+            std::ptr::eq(copy.raw(), frame.raw()),
+            "clones share the text"
+        );
         assert!(Frame::decode("nope").is_err());
         assert!(format!("{frame:?}").contains("raw_len"));
     }
