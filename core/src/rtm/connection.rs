@@ -371,7 +371,7 @@ mod tests {
         assert_eq!(ping["type"], "ping");
         c.handle_text(
             t0 + Duration::from_secs(11),
-            &format!(r#"{{"type":"pong","reply_to":{}}}"#, ping["id"]),
+            format!(r#"{{"type":"pong","reply_to":{}}}"#, ping["id"]),
         );
         for s in [20, 30, 40, 50] {
             c.handle_timeout(t0 + Duration::from_secs(s));
@@ -409,7 +409,7 @@ mod tests {
         );
         c.handle_text(
             t0,
-            &format!(r#"{{"ok":true,"reply_to":{a},"ts":"1.1","text":"one"}}"#),
+            format!(r#"{{"ok":true,"reply_to":{a},"ts":"1.1","text":"one"}}"#),
         );
         c.handle_closed();
         let evs = drain(&mut c);
@@ -433,7 +433,7 @@ mod tests {
         let b = c.send_message("C1", "y", t0).unwrap();
         c.handle_text(
             t0,
-            &format!(r#"{{"ok":false,"reply_to":{b},"error":{{"code":2,"msg":"bad"}}}}"#),
+            format!(r#"{{"ok":false,"reply_to":{b},"error":{{"code":2,"msg":"bad"}}}}"#),
         );
         c.handle_timeout(t0 + Duration::from_secs(5));
         let evs = drain(&mut c);
@@ -540,11 +540,11 @@ mod tests {
                 match op {
                     Op::Send => if let Ok(id) = c.send_message("C1", "x", now) { ids.push(id) },
                     Op::Ack(i) => if let Some(id) = ids.get(i) {
-                        c.handle_text(now, &format!(r#"{{"ok":true,"reply_to":{id},"ts":"1.0"}}"#));
+                        c.handle_text(now, format!(r#"{{"ok":true,"reply_to":{id},"ts":"1.0"}}"#));
                         last_frame = now;
                     },
                     Op::Refuse(i) => if let Some(id) = ids.get(i) {
-                        c.handle_text(now, &format!(r#"{{"ok":false,"reply_to":{id},"error":{{"code":1}}}}"#));
+                        c.handle_text(now, format!(r#"{{"ok":false,"reply_to":{id},"error":{{"code":1}}}}"#));
                         last_frame = now;
                     },
                     Op::Advance(ms) => {
