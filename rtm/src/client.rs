@@ -453,13 +453,15 @@ impl RtmClient {
     /// One run at a time ([`RtmError::AlreadyStarted`] otherwise); once it has returned the
     /// client can be started again, with the same handlers and handles.
     pub async fn start(&self) -> Result<(), RtmError> {
-        if !self.handle.shared.status.begin_run() {
+        let shared = &self.handle.shared;
+        let began = shared.status.begin_run(|| {
+            shared.stop.take();
+            shared.reconnect.take();
+        });
+        if !began {
             return Err(RtmError::AlreadyStarted);
         }
         let (tx, rx) = mpsc::channel(self.options.outgoing_queue.max(1));
-        let shared = &self.handle.shared;
-        shared.stop.take();
-        shared.reconnect.take();
         shared.set_commands(Some(tx));
         crate::driver::Driver::new(self, rx).run().await
     }

@@ -109,11 +109,13 @@ impl Status {
         }
     }
 
-    /// Claim the client for a run; `false` when it is already running.
-    pub(crate) fn begin_run(&self) -> bool {
+    /// Claim the client for a run, calling `reset` under the lock first (so that nothing
+    /// sees the run before its signals are cleared); `false` when it is already running.
+    pub(crate) fn begin_run(&self, reset: impl FnOnce()) -> bool {
         let mut began = false;
         self.set(|s| {
             if s.phase == Phase::Idle {
+                reset();
                 s.phase = Phase::Running;
                 s.runs += 1;
                 began = true;
@@ -192,8 +194,11 @@ mod tests {
         // Before any run: waits for one.
         let mut w = Box::pin(status.wait_open());
         assert!((&mut w).now_or_never().is_none());
-        assert!(status.begin_run());
-        assert!(!status.begin_run(), "one run at a time");
+        assert!(status.begin_run(|| {}));
+        assert!(
+            !status.begin_run(|| panic!("not reset while running")),
+            "one run at a time"
+        );
         assert!((&mut w).now_or_never().is_none());
         status.set_open(true);
         assert_eq!(w.now_or_never(), Some(Ok(())));
@@ -207,7 +212,7 @@ mod tests {
         // After a clean stop a new wait is for the next run.
         let mut w = Box::pin(status.wait_open());
         assert!((&mut w).now_or_never().is_none());
-        status.begin_run();
+        status.begin_run(|| {});
         status.end_run(&Err(RtmError::Fatal("invalid_auth".into())));
         assert_eq!(
             w.now_or_never(),

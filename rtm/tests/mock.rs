@@ -383,3 +383,28 @@ async fn typed_error_events_and_shared_messages() {
     rtm.handle().stop();
     run.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_dropped_start_future_leaves_the_client_restartable() {
+    let s = setup();
+    let _first = s.mock.ws().expect_connect();
+    let second = s.mock.ws().expect_connect();
+    let rtm = Arc::new(RtmClient::with_options(s.web.clone(), options()));
+    let mut events = rtm.events();
+    {
+        let mut run = Box::pin(rtm.start());
+        assert!((&mut run).now_or_never().is_none());
+        assert!(rtm.handle().is_running());
+    }
+    assert!(!rtm.handle().is_running(), "dropping start ends the run");
+    assert!(
+        matches!(events.next().await, Some(Event::Open(_))),
+        "the stream got what the run saw"
+    );
+    assert!(events.next().await.is_none(), "and then ended");
+    let run = spawn(&rtm);
+    second.send_text(r#"{"type":"hello"}"#);
+    rtm.wait_open().await.unwrap();
+    rtm.handle().stop();
+    run.await.unwrap().unwrap();
+}
