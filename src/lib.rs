@@ -21,6 +21,8 @@
 //! | `async-std` | no | `transport::async_std::AsyncStdTransport` for async-std and smol |
 //! | `mock` | no | [`mock`]: the scripted transport with virtual time, for unit tests |
 //! | `blocking` | no | `blocking::WebClient`: the same calls without async, for scripts |
+//! | `rtm` | no | `rtm`: the RTM (real-time messaging) client, `rtm::RtmClient` |
+//! | `rtm-tokio` | no | `rtm` plus `RtmClient::run_until_signal` (SIGINT/SIGTERM/SIGHUP on tokio) |
 //!
 //! The sans-IO core ([`core`]) works without any of them: bring your own
 //! [`HttpTransport`](core::transport::HttpTransport) and give it to
@@ -66,6 +68,14 @@ pub mod transport {
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
+
+/// The RTM (real-time messaging) client: handlers or a `Stream` of events, reconnects
+/// without storms, acked sends (`slack-rtm`).
+#[cfg(feature = "rtm")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rtm")))]
+pub mod rtm {
+    pub use slack_rtm::*;
+}
 
 /// The scripted transport with virtual time, for unit tests of code that calls Slack.
 #[cfg(feature = "mock")]

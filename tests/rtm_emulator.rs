@@ -3,6 +3,10 @@
 
 mod common;
 
+#[cfg(feature = "rtm")]
+#[path = "../examples/rtm_echo.rs"]
+mod rtm_echo;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,10 +29,9 @@ fn web(emu: &Emulator, token: &str) -> WebClient {
 }
 
 fn options() -> RtmOptions {
-    let mut o = RtmOptions::default();
-    o.ping_interval = Duration::from_millis(200);
-    o.seed = Some(7);
-    o
+    RtmOptions::default()
+        .ping_interval(Duration::from_millis(200))
+        .seed(7)
 }
 
 /// Forward every event name (and message text) to a channel.
@@ -278,7 +281,12 @@ async fn stop_from_a_handler_runs_only_close_handlers_after() {
     }
     let hello = seen.iter().position(|e| e == "hello").unwrap();
     assert_eq!(&seen[hello + 1..], ["close"], "{seen:?}");
-    assert_eq!(rtm.start().await, Err(RtmError::AlreadyStarted));
+    // A stopped client starts again, on a fresh connection, with its handlers.
+    let res = tokio::time::timeout(WAIT, rtm.start()).await.unwrap();
+    assert_eq!(res, Ok(()));
+    expect(&mut events, "open").await;
+    expect(&mut events, "hello").await;
+    expect(&mut events, "close").await;
 }
 
 #[tokio::test]
@@ -314,4 +322,139 @@ async fn skip_own_messages() {
     }
     rtm.handle().stop();
     run.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn events_stream_carries_typed_events_with_their_raw_json() {
+    use futures_util::StreamExt;
+    let emu = common::emulator().await;
+    let rtm = Arc::new(RtmClient::with_options(
+        web(&emu, &emu.bot_token()),
+        options(),
+    ));
+    let mut events = rtm.events();
+    let run = spawn(rtm.clone());
+    tokio::time::timeout(WAIT, rtm.wait_open())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(rtm.is_connected());
+    let general = emu.channel_id("general").unwrap();
+    let ts = emu.post_as("ada", "general", "streamed").unwrap();
+    let message = tokio::time::timeout(WAIT, async {
+        loop {
+            let ev = events.next().await.unwrap();
+            if let Event::Rtm(frame) = &ev {
+                if let RtmEvent::Message(m) = &**frame {
+                    return (m.clone(), frame.raw().to_owned());
+                }
+            }
+        }
+    })
+    .await
+    .unwrap();
+    let (m, raw) = message;
+    assert_eq!(m.text.as_deref(), Some("streamed"));
+    assert_eq!(m.ts, ts);
+    assert_eq!(m.channel, general);
+    let json: serde_json::Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(json["text"], "streamed");
+    assert_eq!(json["ts"], ts.as_str());
+    rtm.handle().stop();
+    run.await.unwrap().unwrap();
+    // The stream ends with the run, after its close.
+    let rest: Vec<Event> = tokio::time::timeout(WAIT, events.collect()).await.unwrap();
+    assert!(matches!(rest.last(), Some(Event::Close { .. })), "{rest:?}");
+}
+
+#[tokio::test]
+async fn reconnect_opens_a_fresh_connection_and_wait_open_follows() {
+    let emu = common::emulator().await;
+    let rtm = Arc::new(RtmClient::with_options(
+        web(&emu, &emu.bot_token()),
+        options(),
+    ));
+    let mut events = watch(&rtm);
+    let run = spawn(rtm.clone());
+    tokio::time::timeout(WAIT, rtm.wait_open())
+        .await
+        .unwrap()
+        .unwrap();
+    expect(&mut events, "hello").await;
+    let requests_before = emu.request_count();
+    rtm.reconnect();
+    expect(&mut events, "close").await;
+    expect(&mut events, "open").await;
+    expect(&mut events, "hello").await;
+    tokio::time::timeout(WAIT, rtm.wait_open())
+        .await
+        .unwrap()
+        .unwrap();
+    // Emulator URLs are single-use: the new connection came from one new rtm.connect and
+    // its websocket upgrade (the only HTTP requests since).
+    assert_eq!(emu.request_count(), requests_before + 2);
+    let general = emu.channel_id("general").unwrap();
+    let ack = rtm
+        .handle()
+        .send_message(&general, "after reconnect")
+        .await
+        .unwrap();
+    assert!(ack.ok);
+    rtm.handle().stop();
+    run.await.unwrap().unwrap();
+    assert!(!rtm.is_connected());
+}
+
+#[tokio::test]
+async fn wait_open_fails_when_the_token_is_refused() {
+    let emu = common::emulator().await;
+    let rtm = Arc::new(RtmClient::with_options(
+        web(&emu, "xoxb-revoked"),
+        options(),
+    ));
+    let waiter = rtm.wait_open();
+    let run = spawn(rtm.clone());
+    let waited = tokio::time::timeout(WAIT, waiter).await.unwrap();
+    assert_eq!(waited, Err(RtmError::Fatal("invalid_auth".into())));
+    assert_eq!(
+        run.await.unwrap(),
+        Err(RtmError::Fatal("invalid_auth".into()))
+    );
+}
+
+/// The facade re-exports the client: `slack_sdk::rtm`, and the echo example's logic runs
+/// against the emulator.
+#[cfg(feature = "rtm")]
+#[tokio::test]
+async fn echo_example_replies_in_the_thread() {
+    let emu = common::emulator().await;
+    let general = emu.channel_id("general").unwrap();
+    let posted = std::sync::Mutex::new(None);
+    let shutdown = std::future::pending::<()>();
+    let echoed = tokio::time::timeout(
+        WAIT,
+        rtm_echo::run(
+            web(&emu, &emu.bot_token()),
+            true,
+            || *posted.lock().unwrap() = Some(emu.post_as("ada", "general", "hi bot").unwrap()),
+            shutdown,
+        ),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(echoed, 1);
+    let parent = posted.lock().unwrap().clone().unwrap();
+    let messages = emu.messages(&general);
+    let echo = messages
+        .iter()
+        .find(|m| m["text"] == "echo: hi bot")
+        .unwrap_or_else(|| panic!("no echo in {messages:?}"));
+    assert_eq!(echo["thread_ts"], parent.as_str());
+    // The bot does not echo itself, other bots, or edits.
+    let mut own = slack_sdk::rtm::MessageEvent::default();
+    own.text = Some("x".into());
+    assert_eq!(rtm_echo::echo_text(&own).as_deref(), Some("echo: x"));
+    own.bot_id = Some("B1".into());
+    assert_eq!(rtm_echo::echo_text(&own), None);
 }

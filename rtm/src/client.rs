@@ -1,94 +1,19 @@
-//! `RtmClient`: options, handler registration, and the handle used to send and stop.
+//! `RtmClient`: handler registration, the event stream, and the handle used to send, wait,
+//! reconnect and stop.
 
 use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use futures_channel::{mpsc, oneshot};
 use serde_json::{Map, Value};
-use slack_core::rtm::{Ack, ConnectionConfig, MessageEvent, ReconnectConfig, RtmEvent, SendError};
+use slack_core::rtm::{Ack, MessageEvent, RtmEvent, SendError};
 use slack_core::transport::WsTransport;
 use slack_core::WebClient;
 
 use crate::handlers::{Context, Event, Registry};
-use crate::RtmError;
-
-/// How the websocket URL is obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum ConnectMethod {
-    /// `rtm.connect` (default): small payload.
-    #[default]
-    Connect,
-    /// `rtm.start` (retired for new apps, still answered for old tokens).
-    Start,
-}
-
-impl ConnectMethod {
-    pub(crate) fn method(self) -> &'static str {
-        match self {
-            ConnectMethod::Connect => "rtm.connect",
-            ConnectMethod::Start => "rtm.start",
-        }
-    }
-}
-
-/// Settings of an [`RtmClient`], with Python's `RTMClient` options and defaults.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct RtmOptions {
-    /// Reconnect after a close (default `true`).
-    pub auto_reconnect: bool,
-    /// `rtm.connect` (default) or `rtm.start`.
-    pub connect_method: ConnectMethod,
-    /// Time between pings (default 30 s). No pong for 4 intervals → reconnect.
-    pub ping_interval: Duration,
-    /// Wait for a sent message's ack (default 30 s).
-    pub ack_timeout: Duration,
-    /// Handlers running at once (default 10). Further events wait in order.
-    pub max_concurrent_handlers: usize,
-    /// Outgoing queue size (default 256); `send` waits when it is full.
-    pub outgoing_queue: usize,
-    /// Ignore `message` events from this bot itself (default `false`).
-    pub skip_own_messages: bool,
-    /// Extra headers for the websocket handshake.
-    pub headers: http::HeaderMap,
-    /// Longest wait between reconnect attempts (default 300 s).
-    pub max_backoff: Duration,
-    /// Seed for the reconnect jitter (default: random).
-    pub seed: Option<u64>,
-}
-
-impl Default for RtmOptions {
-    fn default() -> Self {
-        RtmOptions {
-            auto_reconnect: true,
-            connect_method: ConnectMethod::Connect,
-            ping_interval: Duration::from_secs(30),
-            ack_timeout: Duration::from_secs(30),
-            max_concurrent_handlers: 10,
-            outgoing_queue: 256,
-            skip_own_messages: false,
-            headers: http::HeaderMap::new(),
-            max_backoff: Duration::from_secs(300),
-            seed: None,
-        }
-    }
-}
-
-impl RtmOptions {
-    pub(crate) fn connection_config(&self) -> ConnectionConfig {
-        ConnectionConfig::default()
-            .ping_interval(self.ping_interval)
-            .ack_timeout(self.ack_timeout)
-    }
-
-    pub(crate) fn reconnect_config(&self) -> ReconnectConfig {
-        ReconnectConfig::default()
-            .auto_reconnect(self.auto_reconnect)
-            .max_backoff(self.max_backoff)
-    }
-}
+use crate::state::{Flag, Status};
+use crate::stream::{EventStream, Subscriber};
+use crate::{ErrorEvent, RtmError, RtmOptions};
 
 pub(crate) enum Command {
     Send {
@@ -98,11 +23,33 @@ pub(crate) enum Command {
     },
 }
 
-/// A cheap, cloneable handle to a running client: send, ping, stop.
+/// What a client, its handles and its driver share.
+#[derive(Debug, Default)]
+pub(crate) struct Shared {
+    /// The current run's command queue (`None` when not running).
+    pub(crate) commands: Mutex<Option<mpsc::Sender<Command>>>,
+    pub(crate) stop: Flag,
+    pub(crate) reconnect: Flag,
+    pub(crate) status: Status,
+    /// Streams waiting for (or following) a run.
+    pub(crate) subscribers: Mutex<Vec<Arc<Subscriber>>>,
+}
+
+impl Shared {
+    pub(crate) fn subscribers(&self) -> MutexGuard<'_, Vec<Arc<Subscriber>>> {
+        self.subscribers.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn set_commands(&self, tx: Option<mpsc::Sender<Command>>) {
+        *self.commands.lock().unwrap_or_else(|p| p.into_inner()) = tx;
+    }
+}
+
+/// A cheap, cloneable handle to a client: send, ping, wait for the connection, reconnect,
+/// stop. Every handler gets one ([`Context::rtm`]).
 #[derive(Debug, Clone)]
 pub struct RtmHandle {
-    pub(crate) commands: mpsc::Sender<Command>,
-    pub(crate) stop: Arc<crate::driver::StopSignal>,
+    pub(crate) shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for Command {
@@ -132,11 +79,39 @@ impl RtmHandle {
 
     /// Send a message to `channel` and wait for the server's ack (`reply_to`). Fails — never
     /// drops silently — if the connection ends first or the ack does not come in time.
+    ///
+    /// ```no_run
+    /// # async fn run(rtm: slack_rtm::RtmHandle) -> Result<(), slack_rtm::SendError> {
+    /// let ack = rtm.send_message("C123", "hello").await?;
+    /// println!("stored at {:?}", ack.ts);
+    /// # Ok(()) }
+    /// ```
     pub async fn send_message(&self, channel: &str, text: &str) -> Result<Ack, SendError> {
-        let mut payload = Map::new();
-        payload.insert("type".into(), "message".into());
-        payload.insert("channel".into(), channel.into());
-        payload.insert("text".into(), text.into());
+        self.send_acked(message(channel, text)).await
+    }
+
+    /// Reply in the thread of `thread_ts` in `channel` and wait for the ack, like
+    /// [`send_message`](RtmHandle::send_message).
+    ///
+    /// ```no_run
+    /// # async fn run(rtm: slack_rtm::RtmHandle, msg: std::sync::Arc<slack_rtm::MessageEvent>) -> Result<(), slack_rtm::SendError> {
+    /// // Reply in the message's thread (its own ts starts one).
+    /// let parent = msg.thread_ts.as_deref().unwrap_or(&msg.ts);
+    /// rtm.send_reply(&msg.channel, parent, "got it").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_reply(
+        &self,
+        channel: &str,
+        thread_ts: &str,
+        text: &str,
+    ) -> Result<Ack, SendError> {
+        let mut payload = message(channel, text);
+        payload.insert("thread_ts".into(), thread_ts.into());
+        self.send_acked(payload).await
+    }
+
+    async fn send_acked(&self, payload: Map<String, Value>) -> Result<Ack, SendError> {
         let (tx, rx) = oneshot::channel();
         self.push(Command::Send {
             payload,
@@ -158,15 +133,84 @@ impl RtmHandle {
             .await
     }
 
-    /// Close the connection gracefully and end [`RtmClient::start`]. After this only `close`
-    /// and `error` handlers run.
+    /// Close the connection gracefully and end the running [`RtmClient::start`] with `Ok`.
+    /// After this only `close` and `error` handlers run. The client can be started again.
+    /// No effect on a client that is not running.
+    ///
+    /// ```no_run
+    /// # fn run(rtm: slack_rtm::RtmHandle) {
+    /// rtm.stop();
+    /// assert!(rtm.is_stopped());
+    /// # }
+    /// ```
     pub fn stop(&self) {
-        self.stop.trigger();
+        if self.shared.status.is_running() {
+            self.shared.stop.raise();
+        }
     }
 
-    /// Whether [`stop`](RtmHandle::stop) was called.
+    /// Whether [`stop`](RtmHandle::stop) was called since the last start.
     pub fn is_stopped(&self) -> bool {
-        self.stop.is_triggered()
+        self.shared.stop.is_raised()
+    }
+
+    /// Whether a connection is open: its `hello` arrived and it has not closed.
+    ///
+    /// ```no_run
+    /// # fn run(rtm: slack_rtm::RtmHandle) {
+    /// if !rtm.is_connected() {
+    ///     println!("reconnecting…");
+    /// }
+    /// # }
+    /// ```
+    pub fn is_connected(&self) -> bool {
+        self.shared.status.is_open()
+    }
+
+    /// Whether the client is running ([`RtmClient::start`] has not returned).
+    pub fn is_running(&self) -> bool {
+        self.shared.status.is_running()
+    }
+
+    /// Wait until a connection is open (its `hello` arrived); at once if one is.
+    ///
+    /// Waits through reconnects. Fails with the run's error when the run ends first:
+    /// [`RtmError::Stopped`] after [`stop`](RtmHandle::stop), [`RtmError::Fatal`] for a
+    /// refused token, [`RtmError::Closed`] when auto-reconnect is off. Called while the
+    /// client is not running, it waits for the next start — unless the last run failed
+    /// (fatal, closed), whose error it returns at once.
+    ///
+    /// ```no_run
+    /// # async fn run(rtm: std::sync::Arc<slack_rtm::RtmClient>) -> Result<(), slack_rtm::RtmError> {
+    /// let running = tokio::spawn({
+    ///     let rtm = rtm.clone();
+    ///     async move { rtm.start().await }
+    /// });
+    /// rtm.handle().wait_open().await?;
+    /// rtm.handle().send_message("C123", "I'm here").await.ok();
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// The run waited for is fixed when this is called, not when the future is first
+    /// polled: a `stop` in between fails it.
+    pub fn wait_open(&self) -> impl Future<Output = Result<(), RtmError>> + Send + '_ {
+        self.shared.status.wait_open()
+    }
+
+    /// Close the current connection and open a fresh one with a new URL from
+    /// `rtm.connect`, at once (a backoff wait in progress is cut short). Not counted as a
+    /// failure. `close` then `open` events follow. No effect on a client that is not
+    /// running.
+    ///
+    /// ```no_run
+    /// # fn run(rtm: slack_rtm::RtmHandle) {
+    /// rtm.reconnect();
+    /// # }
+    /// ```
+    pub fn reconnect(&self) {
+        if self.shared.status.is_running() {
+            self.shared.reconnect.raise();
+        }
     }
 
     async fn push(&self, cmd: Command) -> Result<(), SendError> {
@@ -174,9 +218,25 @@ impl RtmHandle {
         if self.is_stopped() {
             return Err(SendError::NotOpen);
         }
-        let mut tx = self.commands.clone();
+        let tx = self
+            .shared
+            .commands
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(mut tx) = tx else {
+            return Err(SendError::NotOpen);
+        };
         tx.send(cmd).await.map_err(|_| SendError::NotOpen)
     }
+}
+
+fn message(channel: &str, text: &str) -> Map<String, Value> {
+    let mut payload = Map::new();
+    payload.insert("type".into(), "message".into());
+    payload.insert("channel".into(), channel.into());
+    payload.insert("text".into(), text.into());
+    payload
 }
 
 /// The websocket side of a client built without one: every connect fails, saying so.
@@ -223,7 +283,6 @@ pub struct RtmClient {
     pub(crate) options: RtmOptions,
     pub(crate) registry: Arc<Mutex<Registry>>,
     pub(crate) handle: RtmHandle,
-    pub(crate) commands: Mutex<Option<mpsc::Receiver<Command>>>,
 }
 
 impl std::fmt::Debug for RtmClient {
@@ -261,23 +320,73 @@ impl RtmClient {
         ws: Arc<dyn WsTransport>,
         options: RtmOptions,
     ) -> Self {
-        let (tx, rx) = mpsc::channel(options.outgoing_queue.max(1));
         RtmClient {
             web: web.into(),
             ws,
             options,
             registry: Arc::new(Mutex::new(Registry::default())),
             handle: RtmHandle {
-                commands: tx,
-                stop: Arc::new(crate::driver::StopSignal::default()),
+                shared: Arc::default(),
             },
-            commands: Mutex::new(Some(rx)),
         }
     }
 
-    /// The handle to send, ping and stop (also given to every handler).
+    /// The handle to send, ping, wait, reconnect and stop (also given to every handler).
     pub fn handle(&self) -> RtmHandle {
         self.handle.clone()
+    }
+
+    /// The options.
+    pub fn options(&self) -> &RtmOptions {
+        &self.options
+    }
+
+    /// The events of the next (or current) run as a `Stream`: an alternative to handlers,
+    /// for `while let Some(ev) = events.next().await` loops. Every event `rtm.on("*", …)`
+    /// would see, in order; the stream ends when the run ends (call again for the next run).
+    ///
+    /// Bounded to [`RtmOptions::event_buffer`] events: while a stream is that far behind,
+    /// the client stops reading the websocket (nothing is dropped, memory stays bounded; see
+    /// [backpressure](crate#backpressure-a-slow-consumer)). Drop the stream to unsubscribe.
+    ///
+    /// ```no_run
+    /// # async fn run(rtm: std::sync::Arc<slack_rtm::RtmClient>) {
+    /// use futures_util::StreamExt;
+    /// use slack_rtm::{Event, RtmEvent};
+    ///
+    /// let mut events = rtm.events();
+    /// tokio::spawn({
+    ///     let rtm = rtm.clone();
+    ///     async move { rtm.start().await }
+    /// });
+    /// while let Some(ev) = events.next().await {
+    ///     if let Event::Rtm(frame) = &ev {
+    ///         if let RtmEvent::Message(m) = &**frame {
+    ///             println!("{}: {:?} ({} bytes of JSON)", m.channel, m.text, frame.raw().len());
+    ///         }
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn events(&self) -> EventStream {
+        let sub = Subscriber::new(self.options.buffer());
+        self.handle.shared.subscribers().push(sub.clone());
+        EventStream::new(sub)
+    }
+
+    /// Whether a connection is open ([`RtmHandle::is_connected`]).
+    pub fn is_connected(&self) -> bool {
+        self.handle.is_connected()
+    }
+
+    /// Wait until a connection is open ([`RtmHandle::wait_open`]).
+    pub fn wait_open(&self) -> impl Future<Output = Result<(), RtmError>> + Send + '_ {
+        self.handle.wait_open()
+    }
+
+    /// Open a fresh connection now ([`RtmHandle::reconnect`]).
+    pub fn reconnect(&self) {
+        self.handle.reconnect()
     }
 
     /// The Web API client.
@@ -300,30 +409,31 @@ impl RtmClient {
         self
     }
 
-    /// Register a typed handler for `message` events.
+    /// Register a typed handler for `message` events. Every handler gets the same
+    /// `Arc<MessageEvent>` (no copy per handler).
     pub fn on_message<F, Fut>(&self, handler: F) -> &Self
     where
-        F: Fn(Context, MessageEvent) -> Fut + Send + Sync + 'static,
+        F: Fn(Context, Arc<MessageEvent>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let handler = Arc::new(handler);
         self.on("message", move |ctx, ev| {
             let handler = handler.clone();
             async move {
-                if let Event::Rtm(ev) = ev {
-                    if let RtmEvent::Message(m) = &*ev {
-                        handler(ctx, (**m).clone()).await;
+                if let Event::Rtm(frame) = ev {
+                    if let RtmEvent::Message(m) = frame.event() {
+                        handler(ctx, m.clone()).await;
                     }
                 }
             }
         })
     }
 
-    /// Register a handler for the `error` event (handler panics, bad frames, failed
-    /// reconnects, fatal errors).
+    /// Register a handler for the `error` event: a typed [`ErrorEvent`] (handler panics,
+    /// bad frames with their text, failed connects, failed connections, the run's end).
     pub fn on_error<F, Fut>(&self, handler: F) -> &Self
     where
-        F: Fn(Context, Arc<str>) -> Fut + Send + Sync + 'static,
+        F: Fn(Context, Arc<ErrorEvent>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let handler = Arc::new(handler);
@@ -337,18 +447,23 @@ impl RtmClient {
         })
     }
 
-    /// Connect and run until [`RtmHandle::stop`] or a fatal error (`invalid_auth`,
+    /// Connect and run until [`RtmHandle::stop`] (`Ok`) or a fatal error (`invalid_auth`,
     /// `account_inactive`, …, or a close with auto-reconnect off).
     ///
-    /// Can run once per client.
+    /// One run at a time ([`RtmError::AlreadyStarted`] otherwise); once it has returned the
+    /// client can be started again, with the same handlers and handles.
     pub async fn start(&self) -> Result<(), RtmError> {
-        let commands = self
-            .commands
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-            .ok_or(RtmError::AlreadyStarted)?;
-        crate::driver::Driver::new(self, commands).run().await
+        let shared = &self.handle.shared;
+        let began = shared.status.begin_run(|| {
+            shared.stop.take();
+            shared.reconnect.take();
+        });
+        if !began {
+            return Err(RtmError::AlreadyStarted);
+        }
+        let (tx, rx) = mpsc::channel(self.options.outgoing_queue.max(1));
+        shared.set_commands(Some(tx));
+        crate::driver::Driver::new(self, rx).run().await
     }
 
     /// [`start`](RtmClient::start), stopping gracefully when `shutdown` completes.
@@ -372,6 +487,7 @@ impl RtmClient {
     /// [`start`](RtmClient::start), stopping gracefully on SIGINT, SIGTERM or SIGHUP
     /// (Ctrl-C on Windows).
     #[cfg(feature = "tokio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
     pub async fn run_until_signal(&self) -> Result<(), RtmError> {
         self.run_until(crate::signal::shutdown_signal()).await
     }

@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
@@ -12,7 +11,6 @@ use std::time::Duration;
 use futures_channel::{mpsc, oneshot};
 use futures_util::future::{self, Either, FutureExt};
 use futures_util::stream::{FuturesUnordered, StreamExt};
-use futures_util::task::AtomicWaker;
 use serde_json::Value;
 use slack_core::rtm::{
     Ack, ConnEvent, ConnectFailure, Connection, ReconnectAction, Reconnector, RtmEvent, SendError,
@@ -20,49 +18,16 @@ use slack_core::rtm::{
 use slack_core::transport::{BoxFuture, Timer, TransportError, WsConnection, WsMessage};
 use slack_core::{Args, CallOptions, RetryPolicy, SlackResponse};
 
-use crate::client::{Command, RtmClient};
+use crate::client::{Command, RtmClient, Shared};
 use crate::handlers::{Context, Event, HandlerFn};
-use crate::RtmError;
-
-// ===== StopSignal =====
-
-/// A one-shot, level-triggered stop flag with a waker.
-#[derive(Debug, Default)]
-pub(crate) struct StopSignal {
-    flag: AtomicBool,
-    waker: AtomicWaker,
-}
-
-impl StopSignal {
-    pub(crate) fn trigger(&self) {
-        self.flag.store(true, Ordering::SeqCst);
-        self.waker.wake();
-    }
-
-    pub(crate) fn is_triggered(&self) -> bool {
-        self.flag.load(Ordering::SeqCst)
-    }
-
-    fn wait(&self) -> impl std::future::Future<Output = ()> + '_ {
-        future::poll_fn(move |cx| {
-            if self.is_triggered() {
-                return Poll::Ready(());
-            }
-            self.waker.register(cx.waker());
-            if self.is_triggered() {
-                Poll::Ready(())
-            } else {
-                Poll::Pending
-            }
-        })
-    }
-}
+use crate::{ErrorEvent, RtmError};
 
 // ===== Driver =====
 
 /// How a connection ended.
 enum Ended {
     Stopped,
+    Reconnect,
     Closed(Option<(u16, String)>),
     Goodbye,
     Stale,
@@ -73,14 +38,26 @@ type Task = BoxFuture<'static, Option<String>>;
 
 pub(crate) struct Driver<'a> {
     client: &'a RtmClient,
+    shared: &'a Shared,
     commands: mpsc::Receiver<Command>,
     timer: Arc<dyn Timer>,
     reconnector: Reconnector,
     tasks: FuturesUnordered<Task>,
+    /// Handler calls waiting for a slot; reading pauses while it holds `event_buffer`.
     backlog: VecDeque<Task>,
     acks: HashMap<u64, oneshot::Sender<Result<Ack, SendError>>>,
     own_user: Option<String>,
     own_bot: Option<String>,
+    finished: bool,
+}
+
+impl Drop for Driver<'_> {
+    /// A `start` future dropped mid-run still leaves the client stopped and restartable.
+    fn drop(&mut self) {
+        if !self.finished {
+            self.finish(&Ok(()));
+        }
+    }
 }
 
 impl<'a> Driver<'a> {
@@ -91,6 +68,7 @@ impl<'a> Driver<'a> {
             .unwrap_or_else(slack_core::retry::random_seed);
         Driver {
             client,
+            shared: &client.handle.shared,
             commands,
             timer: client.web.timer().clone(),
             reconnector: Reconnector::new(client.options.reconnect_config(), seed),
@@ -99,27 +77,42 @@ impl<'a> Driver<'a> {
             acks: HashMap::new(),
             own_user: None,
             own_bot: None,
+            finished: false,
         }
     }
 
     fn stopped(&self) -> bool {
-        self.client.handle.stop.is_triggered()
+        self.shared.stop.is_raised()
     }
 
     pub(crate) async fn run(mut self) -> Result<(), RtmError> {
         let result = self.run_inner().await;
         if let Err(e) = &result {
-            self.dispatch(Event::Error(Arc::from(e.to_string())));
+            self.dispatch(Event::Error(Arc::new(ErrorEvent::Ended(e.clone()))));
         }
         // Let close and error handlers (and any still running) finish.
         while let Some(done) = self.tasks.next().await {
             self.task_done(done);
         }
+        self.finish(&result);
+        result
+    }
+
+    /// End the run: refuse and fail queued sends, end the streams, mark the client idle.
+    fn finish(&mut self, result: &Result<(), RtmError>) {
+        self.finished = true;
+        self.shared.set_commands(None);
         self.commands.close();
         while let Ok(cmd) = self.commands.try_recv() {
             fail_command(cmd, SendError::NotOpen);
         }
-        result
+        for (_, tx) in self.acks.drain() {
+            let _ = tx.send(Err(SendError::ConnectionClosed));
+        }
+        for sub in std::mem::take(&mut *self.shared.subscribers()) {
+            sub.close();
+        }
+        self.shared.status.end_run(result);
     }
 
     async fn run_inner(&mut self) -> Result<(), RtmError> {
@@ -135,6 +128,13 @@ impl<'a> Driver<'a> {
             }
             match self.reconnector.poll_action(self.timer.now()) {
                 ReconnectAction::Connect => {
+                    // Never open a connection for consumers that are still behind.
+                    self.wait_for_consumers().await;
+                    if self.stopped() {
+                        return Ok(());
+                    }
+                    // This attempt is the fresh connection a pending `reconnect()` asked for.
+                    self.shared.reconnect.take();
                     let client = self.client;
                     let attempt = open(client);
                     let outcome = self.alongside_tasks(attempt).await;
@@ -149,28 +149,47 @@ impl<'a> Driver<'a> {
                             tracing::debug!("rtm connected");
                             self.dispatch(Event::Open(payload));
                             let ended = self.run_connection(ws).await;
+                            self.shared.status.set_open(false);
+                            let reconnect = matches!(ended, Ended::Reconnect);
                             let (code, reason) = match ended {
                                 Ended::Stopped => (Some(1000), "stopped".to_owned()),
+                                Ended::Reconnect => (Some(1000), "reconnect requested".to_owned()),
                                 Ended::Closed(Some((c, r))) => (Some(c), r),
                                 Ended::Closed(None) => (None, "closed".to_owned()),
                                 Ended::Goodbye => (None, "goodbye".to_owned()),
                                 Ended::Stale => {
                                     (None, "stale: no pong within the bound".to_owned())
                                 }
-                                Ended::Failed(e) => (None, e.to_string()),
+                                Ended::Failed(e) => {
+                                    let reason = e.to_string();
+                                    self.dispatch(Event::Error(Arc::new(ErrorEvent::Connection(
+                                        e,
+                                    ))));
+                                    (None, reason)
+                                }
                             };
                             tracing::debug!(?code, %reason, "rtm connection ended");
                             self.dispatch(Event::Close { code, reason });
-                            self.reconnector.handle_closed(self.timer.now());
+                            let now = self.timer.now();
+                            if reconnect {
+                                self.reconnector.reconnect(now);
+                            } else {
+                                self.reconnector.handle_closed(now);
+                            }
                         }
-                        Err((failure, message)) => {
-                            tracing::debug!(%message, "rtm connect failed");
-                            self.dispatch(Event::Error(Arc::from(message)));
+                        Err((failure, error)) => {
+                            tracing::debug!(%error, "rtm connect failed");
+                            self.dispatch(Event::Error(Arc::new(error)));
                             self.reconnector.handle_connect_failed(now, failure);
                         }
                     }
                 }
-                ReconnectAction::Wait(d) => self.wait(d).await,
+                ReconnectAction::Wait(d) => {
+                    self.wait(d).await;
+                    if self.shared.reconnect.take() {
+                        self.reconnector.reconnect(self.timer.now());
+                    }
+                }
                 ReconnectAction::Idle => self.wait(Duration::ZERO).await,
                 ReconnectAction::Fatal(code) => return Err(RtmError::Fatal(code)),
                 ReconnectAction::Stopped => {
@@ -180,6 +199,45 @@ impl<'a> Driver<'a> {
                         Err(RtmError::Closed)
                     }
                 }
+            }
+        }
+    }
+
+    /// Whether a consumer is behind: a stream holds `event_buffer` events, or as many
+    /// handler calls wait for a slot. The reader pauses meanwhile.
+    fn consumers_behind(&self) -> bool {
+        self.backlog.len() >= self.client.options.buffer() || self.streams_behind()
+    }
+
+    fn streams_behind(&self) -> bool {
+        self.shared.subscribers().iter().any(|s| s.is_full())
+    }
+
+    /// Run handlers and refuse sends until no consumer is behind (or a stop).
+    async fn wait_for_consumers(&mut self) {
+        enum Step {
+            Task(Option<String>),
+            Command(Option<Command>),
+            Again,
+        }
+        while !self.stopped() && self.consumers_behind() {
+            let streams_behind = self.streams_behind();
+            let step = {
+                let tasks = next_task(&mut self.tasks);
+                let cmd = self.commands.next();
+                let room = stream_room(self.shared, streams_behind);
+                let stop = self.shared.stop.wait();
+                futures_util::select_biased! {
+                    () = stop.fuse() => Step::Again,
+                    t = tasks.fuse() => Step::Task(t),
+                    c = cmd.fuse() => Step::Command(c),
+                    () = room.fuse() => Step::Again,
+                }
+            };
+            match step {
+                Step::Task(done) => self.task_done(done),
+                Step::Command(Some(cmd)) => fail_command(cmd, SendError::NotOpen),
+                Step::Command(None) | Step::Again => {}
             }
         }
     }
@@ -213,11 +271,14 @@ impl<'a> Driver<'a> {
         }
     }
 
+    /// Sleep `d`, cut short by a stop or a reconnect request.
     async fn wait(&mut self, d: Duration) {
         let timer = self.timer.clone();
-        let stop = self.client.handle.stop.clone();
+        let shared = self.shared;
         let sleep = async move {
-            future::select(timer.sleep(d), std::pin::pin!(stop.wait())).await;
+            let stop = std::pin::pin!(shared.stop.wait());
+            let reconnect = std::pin::pin!(shared.reconnect.wait());
+            future::select(timer.sleep(d), future::select(stop, reconnect)).await;
         };
         self.alongside_tasks(sleep).await;
     }
@@ -228,7 +289,7 @@ impl<'a> Driver<'a> {
             mut receiver,
         } = ws;
         let mut conn = Connection::new(self.client.options.connection_config(), self.timer.now());
-        let stop = self.client.handle.stop.clone();
+        let shared = self.shared;
         loop {
             while let Some(frame) = conn.poll_transmit() {
                 if let Err(e) = sender.send(WsMessage::Text(frame)).await {
@@ -245,15 +306,31 @@ impl<'a> Driver<'a> {
                 self.drain_events(&mut conn);
                 return ended;
             }
-            if stop.is_triggered() {
+            let closing = if shared.stop.is_raised() {
+                Some((Ended::Stopped, "stopped"))
+            } else if shared.reconnect.take() {
+                Some((Ended::Reconnect, "reconnect"))
+            } else {
+                None
+            };
+            if let Some((ended, reason)) = closing {
                 let _ = sender
-                    .send(WsMessage::Close(Some((1000, "stopped".into()))))
+                    .send(WsMessage::Close(Some((1000, reason.into()))))
                     .await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
-                return Ended::Stopped;
+                return ended;
             }
             let now = self.timer.now();
+            // A consumer behind: stop reading (the socket and the server hold the rest),
+            // and tell the machine so that our own silence is not taken for a dead peer.
+            let behind = self.consumers_behind();
+            if behind {
+                conn.pause_reading();
+            } else {
+                conn.resume_reading(now);
+            }
+            let streams_behind = behind && self.streams_behind();
             let sleep_for = conn.poll_timeout().map_or(Duration::from_secs(3600), |t| {
                 t.saturating_duration_since(now)
             });
@@ -263,25 +340,33 @@ impl<'a> Driver<'a> {
                 Command(Option<Command>),
                 Task(Option<String>),
                 Timeout,
-                Stop,
+                Wake,
             }
             let input = {
-                let recv = receiver.recv();
+                let recv = if behind {
+                    Either::Left(future::pending())
+                } else {
+                    Either::Right(receiver.recv())
+                };
                 let cmd = self.commands.next();
                 let task = next_task(&mut self.tasks);
                 let sleep = self.timer.sleep(sleep_for);
-                let stopping = stop.wait();
+                let stopping = shared.stop.wait();
+                let reconnecting = shared.reconnect.wait();
+                let room = stream_room(shared, streams_behind);
                 futures_util::select_biased! {
-                    () = stopping.fuse() => Input::Stop,
+                    () = stopping.fuse() => Input::Wake,
+                    () = reconnecting.fuse() => Input::Wake,
                     f = recv.fuse() => Input::Frame(f),
                     t = task.fuse() => Input::Task(t),
                     c = cmd.fuse() => Input::Command(c),
+                    () = room.fuse() => Input::Wake,
                     () = sleep.fuse() => Input::Timeout,
                 }
             };
             let now = self.timer.now();
             match input {
-                Input::Stop => continue,
+                Input::Wake => continue,
                 Input::Timeout => conn.handle_timeout(now),
                 Input::Task(done) => self.task_done(done),
                 Input::Command(Some(Command::Send {
@@ -316,7 +401,7 @@ impl<'a> Driver<'a> {
                     }
                 }
                 Input::Command(None) => {}
-                Input::Frame(Some(Ok(WsMessage::Text(text)))) => conn.handle_text(now, &text),
+                Input::Frame(Some(Ok(WsMessage::Text(text)))) => conn.handle_text(now, text),
                 Input::Frame(Some(Ok(WsMessage::Ping(p)))) => {
                     conn.handle_alive(now);
                     if let Err(e) = sender.send(WsMessage::Pong(p)).await {
@@ -352,8 +437,13 @@ impl<'a> Driver<'a> {
         let mut ended = None;
         while let Some(ev) = conn.poll_event() {
             match ev {
-                ConnEvent::Event(ev) if !self.is_own_message(&ev) => {
-                    self.dispatch(Event::Rtm(Arc::new(ev)));
+                ConnEvent::Event(frame) => {
+                    if matches!(frame.event(), RtmEvent::Hello) {
+                        self.shared.status.set_open(true);
+                    }
+                    if !self.is_own_message(frame.event()) {
+                        self.dispatch(Event::Rtm(frame));
+                    }
                 }
                 ConnEvent::Acked { id, ack } => {
                     if let Some(tx) = self.acks.remove(&id) {
@@ -365,7 +455,9 @@ impl<'a> Driver<'a> {
                         let _ = tx.send(Err(error));
                     }
                 }
-                ConnEvent::BadFrame(e) => self.dispatch(Event::Error(Arc::from(e.to_string()))),
+                ConnEvent::BadFrame { error, raw } => {
+                    self.dispatch(Event::Error(Arc::new(ErrorEvent::Decode { error, raw })))
+                }
                 ConnEvent::Stale => {
                     ended.get_or_insert(Ended::Stale);
                 }
@@ -389,12 +481,16 @@ impl<'a> Driver<'a> {
             || (m.bot_id.is_some() && m.bot_id == self.own_bot)
     }
 
-    /// Start the handlers for `event`; after `stop()` only `close` and `error` handlers run.
+    /// Deliver `event` to the streams and start its handlers; after `stop()` only `close`
+    /// and `error` are delivered.
     fn dispatch(&mut self, event: Event) {
         let is_terminal = matches!(event, Event::Close { .. } | Event::Error(_));
         if self.stopped() && !is_terminal {
             return;
         }
+        self.shared
+            .subscribers()
+            .retain(|sub| sub.push(event.clone()));
         let handlers: Vec<HandlerFn> = self
             .client
             .registry
@@ -417,7 +513,7 @@ impl<'a> Driver<'a> {
                     async move { Some(msg) }.boxed()
                 }
             };
-            if self.tasks.len() < self.client.options.max_concurrent_handlers.max(1) {
+            if self.tasks.len() < self.client.options.handler_slots() {
                 self.tasks.push(task);
             } else {
                 self.backlog.push_back(task);
@@ -426,17 +522,40 @@ impl<'a> Driver<'a> {
     }
 
     fn task_done(&mut self, done: Option<String>) {
-        if let Some(msg) = done {
-            tracing::warn!(%msg, "an RTM handler panicked");
-            self.dispatch(Event::Error(Arc::from(format!("handler panicked: {msg}"))));
+        if let Some(message) = done {
+            tracing::warn!(%message, "an RTM handler panicked");
+            self.dispatch(Event::Error(Arc::new(ErrorEvent::HandlerPanicked {
+                message,
+            })));
         }
-        while self.tasks.len() < self.client.options.max_concurrent_handlers.max(1) {
+        while self.tasks.len() < self.client.options.handler_slots() {
             match self.backlog.pop_front() {
                 Some(t) => self.tasks.push(t),
                 None => break,
             }
         }
     }
+}
+
+/// When `behind`: completes once no stream is full (a consumer caught up or went away).
+/// Otherwise never: only a full stream is waited for here.
+fn stream_room(shared: &Shared, behind: bool) -> impl std::future::Future<Output = ()> + '_ {
+    future::poll_fn(move |cx| {
+        if !behind {
+            return Poll::Pending;
+        }
+        let mut waiting = false;
+        for sub in shared.subscribers().iter() {
+            if sub.poll_room(cx).is_pending() {
+                waiting = true;
+            }
+        }
+        if waiting {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    })
 }
 
 /// The next finished handler task, or never when none runs.
@@ -477,14 +596,14 @@ fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
 /// Call `rtm.connect` (or `rtm.start`) once and open the websocket.
 async fn open(
     client: &RtmClient,
-) -> Result<(Arc<SlackResponse>, WsConnection), (ConnectFailure, String)> {
+) -> Result<(Arc<SlackResponse>, WsConnection), (ConnectFailure, ErrorEvent)> {
     let method = client.options.connect_method.method();
     // The reconnect machine owns backoff for this call: one attempt, no retry policy.
     let options = CallOptions::default().retry(RetryPolicy::none());
     let resp = match client.web.api_call_with(method, Args::new(), options).await {
         Ok(r) => r,
-        Err(e) => {
-            let body_retry_after = match &e {
+        Err(error) => {
+            let body_retry_after = match &error {
                 slack_core::Error::RateLimited { response, .. } => {
                     response.get("retry_after").as_f64()
                 }
@@ -493,25 +612,19 @@ async fn open(
             }
             .filter(|s| s.is_finite() && *s >= 0.0)
             .map(Duration::from_secs_f64);
-            let retry_after = e.retry_after().or(body_retry_after);
-            let failure = match e.api_code() {
+            let retry_after = error.retry_after().or(body_retry_after);
+            let failure = match error.api_code() {
                 Some(code) => ConnectFailure::from_code(code.as_str(), retry_after),
                 None => ConnectFailure::Transient,
             };
-            return Err((failure, format!("{method} failed: {e}")));
+            return Err((failure, ErrorEvent::Connect { method, error }));
         }
     };
     let Some(url) = resp.get("url").as_str().map(str::to_owned) else {
-        return Err((
-            ConnectFailure::Transient,
-            format!("{method} answered without a url"),
-        ));
+        return Err((ConnectFailure::Transient, ErrorEvent::MissingUrl { method }));
     };
     match client.ws.connect(&url, &client.options.headers).await {
         Ok(ws) => Ok((Arc::new(resp), ws)),
-        Err(e) => Err((
-            ConnectFailure::Transient,
-            format!("websocket connect failed: {e}"),
-        )),
+        Err(e) => Err((ConnectFailure::Transient, ErrorEvent::Websocket(e))),
     }
 }

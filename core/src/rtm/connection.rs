@@ -5,13 +5,17 @@
 //! (frames to write), then [`poll_event`](Connection::poll_event) (what happened), then sleep
 //! until [`poll_timeout`](Connection::poll_timeout) and call
 //! [`handle_timeout`](Connection::handle_timeout).
+//!
+//! A driver that stops reading frames for a while (its consumer is slow, see
+//! [`pause_reading`](Connection::pause_reading)) tells the machine so: silence it caused
+//! itself is not taken for a dead peer.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use super::event::{decode_event, Ack, FrameError, RtmEvent};
+use super::event::{Ack, Frame, FrameError, RtmEvent};
 
 /// Settings of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,8 +82,9 @@ pub enum SendError {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ConnEvent {
-    /// An event for the application (pongs and acks are consumed here, but also reported).
-    Event(RtmEvent),
+    /// An event for the application, with its frame's text (pongs and acks are consumed
+    /// here, but also reported).
+    Event(Frame),
     /// A sent message was acknowledged.
     Acked {
         /// The id given by [`Connection::send`].
@@ -95,7 +100,12 @@ pub enum ConnEvent {
         error: SendError,
     },
     /// A frame could not be decoded (the connection stays open).
-    BadFrame(FrameError),
+    BadFrame {
+        /// Why.
+        error: FrameError,
+        /// The frame's text.
+        raw: String,
+    },
     /// No pong within the staleness bound: close this connection and open another.
     Stale,
     /// The server said goodbye: reconnect.
@@ -122,6 +132,8 @@ pub struct Connection {
     next_ping: Instant,
     last_pong: Instant,
     stale_reported: bool,
+    /// The driver is not reading frames: staleness is not judged.
+    reading_paused: bool,
 }
 
 impl Connection {
@@ -137,6 +149,7 @@ impl Connection {
             next_ping: now + config.ping_interval,
             last_pong: now,
             stale_reported: false,
+            reading_paused: false,
         }
     }
 
@@ -206,20 +219,41 @@ impl Connection {
         self.send(m, now)
     }
 
+    /// The driver stops reading frames (its consumers are behind). Until
+    /// [`resume_reading`](Connection::resume_reading), no silence counts as staleness: the
+    /// peer's pongs are waiting unread. Pings and ack timeouts go on.
+    pub fn pause_reading(&mut self) {
+        self.reading_paused = true;
+    }
+
+    /// The driver reads frames again at `now`; the staleness bound counts from `now`.
+    pub fn resume_reading(&mut self, now: Instant) {
+        if self.reading_paused {
+            self.reading_paused = false;
+            self.handle_alive(now);
+        }
+    }
+
+    /// Whether reading is paused ([`pause_reading`](Connection::pause_reading)).
+    pub fn is_reading_paused(&self) -> bool {
+        self.reading_paused
+    }
+
     // ===== input =====
 
-    /// A text frame arrived.
-    pub fn handle_text(&mut self, now: Instant, frame: &str) {
-        let ev = match decode_event(frame) {
+    /// A text frame arrived. A `String` is moved into the event's [`Frame`], not copied.
+    pub fn handle_text(&mut self, now: Instant, frame: impl Into<String>) {
+        let raw = frame.into();
+        let ev = match Frame::decode_or_return(raw) {
             Ok(ev) => ev,
-            Err(e) => {
-                self.events.push_back(ConnEvent::BadFrame(e));
+            Err((error, raw)) => {
+                self.events.push_back(ConnEvent::BadFrame { error, raw });
                 return;
             }
         };
         // Any frame proves the peer alive, not only pongs.
         self.handle_alive(now);
-        match &ev {
+        match ev.event() {
             RtmEvent::Ack(ack) if self.pending.remove(&ack.reply_to).is_some() => {
                 let id = ack.reply_to;
                 if ack.ok {
@@ -277,6 +311,7 @@ impl Connection {
             });
         }
         if !self.stale_reported
+            && !self.reading_paused
             && now.saturating_duration_since(self.last_pong) >= self.config.stale_after()
         {
             self.stale_reported = true;
@@ -307,7 +342,7 @@ impl Connection {
             return None;
         }
         let mut t = self.next_ping;
-        if !self.stale_reported {
+        if !self.stale_reported && !self.reading_paused {
             t = t.min(self.last_pong + self.config.stale_after());
         }
         if let Some(d) = self.pending.values().min() {
@@ -336,7 +371,7 @@ mod tests {
         assert_eq!(ping["type"], "ping");
         c.handle_text(
             t0 + Duration::from_secs(11),
-            &format!(r#"{{"type":"pong","reply_to":{}}}"#, ping["id"]),
+            format!(r#"{{"type":"pong","reply_to":{}}}"#, ping["id"]),
         );
         for s in [20, 30, 40, 50] {
             c.handle_timeout(t0 + Duration::from_secs(s));
@@ -374,7 +409,7 @@ mod tests {
         );
         c.handle_text(
             t0,
-            &format!(r#"{{"ok":true,"reply_to":{a},"ts":"1.1","text":"one"}}"#),
+            format!(r#"{{"ok":true,"reply_to":{a},"ts":"1.1","text":"one"}}"#),
         );
         c.handle_closed();
         let evs = drain(&mut c);
@@ -398,7 +433,7 @@ mod tests {
         let b = c.send_message("C1", "y", t0).unwrap();
         c.handle_text(
             t0,
-            &format!(r#"{{"ok":false,"reply_to":{b},"error":{{"code":2,"msg":"bad"}}}}"#),
+            format!(r#"{{"ok":false,"reply_to":{b},"error":{{"code":2,"msg":"bad"}}}}"#),
         );
         c.handle_timeout(t0 + Duration::from_secs(5));
         let evs = drain(&mut c);
@@ -418,9 +453,52 @@ mod tests {
         c.handle_text(t0, "{{{");
         c.handle_text(t0, r#"{"type":"goodbye"}"#);
         let evs = drain(&mut c);
-        assert!(matches!(evs[0], ConnEvent::BadFrame(_)));
+        assert!(matches!(&evs[0], ConnEvent::BadFrame { raw, .. } if raw == "{{{"));
         assert!(evs.contains(&ConnEvent::Goodbye));
         assert!(c.is_open());
+    }
+
+    #[test]
+    fn a_paused_reader_is_never_stale_and_resumes_with_a_fresh_bound() {
+        let t0 = Instant::now();
+        let cfg = ConnectionConfig::default().ping_interval(Duration::from_secs(10));
+        let mut c = Connection::new(cfg, t0);
+        c.pause_reading();
+        assert!(c.is_reading_paused());
+        // Only pings are due while paused.
+        let mut now = t0;
+        for _ in 0..10 {
+            now = c.poll_timeout().unwrap();
+            c.handle_timeout(now);
+        }
+        assert_eq!(now, t0 + Duration::from_secs(100));
+        assert!(!drain(&mut c).contains(&ConnEvent::Stale));
+        assert_eq!(std::iter::from_fn(|| c.poll_transmit()).count(), 10);
+        c.resume_reading(now);
+        assert!(!c.is_reading_paused());
+        let mut stale_at = None;
+        while stale_at.is_none() {
+            let t = c.poll_timeout().unwrap();
+            c.handle_timeout(t);
+            if drain(&mut c).contains(&ConnEvent::Stale) {
+                stale_at = Some(t);
+            }
+        }
+        assert_eq!(stale_at, Some(now + Duration::from_secs(40)));
+    }
+
+    #[test]
+    fn events_carry_their_frame_text() {
+        let t0 = Instant::now();
+        let mut c = Connection::new(ConnectionConfig::default(), t0);
+        let text = r#"{"type":"user_typing","channel":"C1","user":"U1","new_field":true}"#;
+        c.handle_text(t0, text.to_owned());
+        let evs = drain(&mut c);
+        let [ConnEvent::Event(frame)] = &evs[..] else {
+            panic!("{evs:?}")
+        };
+        assert_eq!(frame.raw(), text);
+        assert_eq!(frame.kind(), "user_typing");
     }
 
     #[derive(Debug, Clone)]
@@ -462,11 +540,11 @@ mod tests {
                 match op {
                     Op::Send => if let Ok(id) = c.send_message("C1", "x", now) { ids.push(id) },
                     Op::Ack(i) => if let Some(id) = ids.get(i) {
-                        c.handle_text(now, &format!(r#"{{"ok":true,"reply_to":{id},"ts":"1.0"}}"#));
+                        c.handle_text(now, format!(r#"{{"ok":true,"reply_to":{id},"ts":"1.0"}}"#));
                         last_frame = now;
                     },
                     Op::Refuse(i) => if let Some(id) = ids.get(i) {
-                        c.handle_text(now, &format!(r#"{{"ok":false,"reply_to":{id},"error":{{"code":1}}}}"#));
+                        c.handle_text(now, format!(r#"{{"ok":false,"reply_to":{id},"error":{{"code":1}}}}"#));
                         last_frame = now;
                     },
                     Op::Advance(ms) => {

@@ -4,6 +4,13 @@
 //! then deserialises only the struct of that type. An event type we do not model — or a
 //! modelled one whose shape changed — becomes [`RtmEvent::Unknown`] with the raw JSON, so a
 //! new event never fails a connection.
+//!
+//! [`Frame`] keeps the text of the frame next to the typed event, so the raw JSON of *every*
+//! event is one method away ([`Frame::raw`]) at no extra parse: the text is moved in, not
+//! copied, and shared behind one `Arc` with the event.
+
+use std::ops::Deref;
+use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -17,8 +24,8 @@ pub enum RtmEvent {
     Hello,
     /// The server is about to close the connection: reconnect to a fresh URL.
     Goodbye,
-    /// A message (with its subtype, if any).
-    Message(Box<MessageEvent>),
+    /// A message (with its subtype, if any). Shared: handlers get the same `Arc`.
+    Message(Arc<MessageEvent>),
     /// A reaction was added.
     ReactionAdded(ReactionEvent),
     /// A reaction was removed.
@@ -300,6 +307,93 @@ pub struct Ack {
     pub error: Option<Value>,
 }
 
+/// One received text frame: the typed event and the JSON text it was decoded from.
+///
+/// Cheap to clone (one `Arc`); derefs to the [`RtmEvent`], so `match &*frame { … }` reads the
+/// typed event and [`raw`](Frame::raw) the text. Fields the typed event does not model can be
+/// read with [`parse`](Frame::parse) (one parse, only when asked).
+///
+/// ```
+/// use slack_core::rtm::{Frame, RtmEvent};
+///
+/// let frame = Frame::decode(r#"{"type":"message","channel":"C1","text":"hi","ts":"1.0","x_new":7}"#)?;
+/// assert!(matches!(&*frame, RtmEvent::Message(m) if m.text.as_deref() == Some("hi")));
+/// assert!(frame.raw().contains(r#""x_new":7"#));
+/// let extra: serde_json::Value = frame.parse()?;
+/// assert_eq!(extra["x_new"], 7);
+/// # Ok::<(), slack_core::rtm::FrameError>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Frame {
+    inner: Arc<FrameInner>,
+}
+
+#[derive(PartialEq)]
+struct FrameInner {
+    event: RtmEvent,
+    raw: String,
+}
+
+impl Frame {
+    /// Decode `text` (see [`decode_event`]) and keep it. A `String` is moved in, not copied.
+    pub fn decode(text: impl Into<String>) -> Result<Frame, FrameError> {
+        Frame::decode_or_return(text.into()).map_err(|(e, _)| e)
+    }
+
+    /// [`decode`](Frame::decode), handing the text back on failure.
+    pub(crate) fn decode_or_return(raw: String) -> Result<Frame, (FrameError, String)> {
+        match decode_event(&raw) {
+            Ok(event) => Ok(Frame::new(event, raw)),
+            Err(e) => Err((e, raw)),
+        }
+    }
+
+    /// A frame from an already decoded `event` and its `raw` text (for tests and replays).
+    pub fn new(event: RtmEvent, raw: impl Into<String>) -> Frame {
+        Frame {
+            inner: Arc::new(FrameInner {
+                event,
+                raw: raw.into(),
+            }),
+        }
+    }
+
+    /// The typed event.
+    pub fn event(&self) -> &RtmEvent {
+        &self.inner.event
+    }
+
+    /// The frame's JSON text, exactly as received.
+    pub fn raw(&self) -> &str {
+        &self.inner.raw
+    }
+
+    /// Deserialise the frame's JSON as `T` (a struct of the fields you need, or
+    /// `serde_json::Value`). One parse per call.
+    pub fn parse<'a, T: Deserialize<'a>>(&'a self) -> Result<T, FrameError> {
+        serde_json::from_str(self.raw()).map_err(|e| FrameError {
+            reason: e.to_string(),
+        })
+    }
+}
+
+impl Deref for Frame {
+    type Target = RtmEvent;
+
+    fn deref(&self) -> &RtmEvent {
+        &self.inner.event
+    }
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frame")
+            .field("event", &self.inner.event)
+            .field("raw_len", &self.inner.raw.len())
+            .finish()
+    }
+}
+
 #[derive(Deserialize)]
 struct Head<'a> {
     #[serde(default, rename = "type", borrow)]
@@ -385,7 +479,7 @@ pub fn decode_event(frame: &str) -> Result<RtmEvent, FrameError> {
         }
         "hello" => Some(RtmEvent::Hello),
         "goodbye" => Some(RtmEvent::Goodbye),
-        "message" => typed::<MessageEvent>(frame).map(|m| RtmEvent::Message(Box::new(m))),
+        "message" => typed::<MessageEvent>(frame).map(|m| RtmEvent::Message(Arc::new(m))),
         "reaction_added" => typed(frame).map(RtmEvent::ReactionAdded),
         "reaction_removed" => typed(frame).map(RtmEvent::ReactionRemoved),
         "user_typing" => typed::<Typing>(frame).map(|t| RtmEvent::UserTyping {
@@ -514,6 +608,30 @@ mod tests {
         assert!(decode_event("not json").is_err());
         assert!(decode_event("[1,2]").is_err());
         assert!(decode_event("").is_err());
+    }
+
+    #[test]
+    fn frames_keep_the_raw_text_of_every_event() {
+        let text =
+            r#"{"type":"reaction_added","user":"U1","reaction":"tada","item":{},"extra":{"a":1}}"#;
+        let frame = Frame::decode(text.to_owned()).unwrap();
+        assert_eq!(frame.raw(), text);
+        assert_eq!(frame.kind(), "reaction_added");
+        assert!(matches!(frame.event(), RtmEvent::ReactionAdded(r) if r.reaction == "tada"));
+        #[derive(Deserialize)]
+        struct Extra<'a> {
+            user: &'a str,
+            extra: Value,
+        }
+        let extra: Extra<'_> = frame.parse().unwrap();
+        assert_eq!((extra.user, extra.extra["a"].as_i64()), ("U1", Some(1)));
+        let copy = frame.clone();
+        assert!(
+            std::ptr::eq(copy.raw(), frame.raw()),
+            "clones share the text"
+        );
+        assert!(Frame::decode("nope").is_err());
+        assert!(format!("{frame:?}").contains("raw_len"));
     }
 
     proptest::proptest! {

@@ -9,7 +9,7 @@ mod reconnect;
 
 pub use connection::{ConnEvent, Connection, ConnectionConfig, SendError};
 pub use event::{
-    decode_event, Ack, ChannelEvent, FrameError, MembershipEvent, MessageEvent, MessageSubtype,
-    ReactionEvent, RtmEvent,
+    decode_event, Ack, ChannelEvent, Frame, FrameError, MembershipEvent, MessageEvent,
+    MessageSubtype, ReactionEvent, RtmEvent,
 };
 pub use reconnect::{ConnectFailure, ReconnectAction, ReconnectConfig, Reconnector};

@@ -206,6 +206,24 @@ impl Reconnector {
         }
     }
 
+    /// The application asked for a fresh connection (a new URL) at `now`: connect at once,
+    /// cutting short any backoff wait. Closing the open connection is the driver's job; it
+    /// then reports no [`handle_closed`](Reconnector::handle_closed) for it. A deliberate
+    /// reconnect is not a failure: the count is unchanged (reset if the connection was
+    /// stable). No effect once stopped or fatal.
+    pub fn reconnect(&mut self, now: Instant) {
+        match self.state {
+            State::Connected { since } => {
+                if now.saturating_duration_since(since) >= self.config.stable_after {
+                    self.failures = 0;
+                }
+                self.state = State::Ready;
+            }
+            State::Waiting { .. } => self.state = State::Ready,
+            State::Ready | State::Connecting | State::Fatal(_) | State::Stopped => {}
+        }
+    }
+
     /// Stop: no further attempts.
     pub fn stop(&mut self) {
         self.state = State::Stopped;
@@ -304,6 +322,39 @@ mod tests {
         assert_eq!(r.poll_action(t0), ReconnectAction::Stopped);
         let mut r = Reconnector::new(ReconnectConfig::default(), 1);
         r.stop();
+        assert_eq!(r.poll_action(t0), ReconnectAction::Stopped);
+    }
+
+    #[test]
+    fn a_requested_reconnect_is_immediate_and_not_a_failure() {
+        let t0 = Instant::now();
+        let mut r = Reconnector::new(ReconnectConfig::default(), 1);
+        assert_eq!(r.poll_action(t0), ReconnectAction::Connect);
+        r.handle_connect_failed(t0, ConnectFailure::Transient);
+        assert!(matches!(r.poll_action(t0), ReconnectAction::Wait(_)));
+        // Cuts a backoff wait short.
+        r.reconnect(t0);
+        assert_eq!(r.poll_action(t0), ReconnectAction::Connect);
+        assert_eq!(r.failures(), 1);
+        r.handle_connected(t0);
+        // From an unstable connection: at once, the count unchanged.
+        r.reconnect(t0 + Duration::from_secs(1));
+        assert_eq!(r.poll_action(t0), ReconnectAction::Connect);
+        assert_eq!(r.failures(), 1);
+        // From a stable one: the count is reset.
+        r.handle_connected(t0);
+        r.reconnect(t0 + Duration::from_secs(3600));
+        assert_eq!(r.failures(), 0);
+        assert_eq!(r.poll_action(t0), ReconnectAction::Connect);
+        // Never revives a stopped or fatal machine.
+        r.handle_connect_failed(t0, ConnectFailure::Fatal("invalid_auth".into()));
+        r.reconnect(t0);
+        assert_eq!(
+            r.poll_action(t0),
+            ReconnectAction::Fatal("invalid_auth".into())
+        );
+        r.stop();
+        r.reconnect(t0);
         assert_eq!(r.poll_action(t0), ReconnectAction::Stopped);
     }
 
