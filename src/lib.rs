@@ -23,6 +23,7 @@
 //! | `blocking` | no | `blocking::WebClient`: the same calls without async, for scripts |
 //! | `rtm` | no | `rtm`: the RTM (real-time messaging) client, `rtm::RtmClient` |
 //! | `rtm-tokio` | no | `rtm` plus `RtmClient::run_until_signal` (SIGINT/SIGTERM/SIGHUP on tokio) |
+//! | `socket-mode` | no | `socket_mode`: receive events, commands and interactions over Socket Mode |
 //!
 //! The sans-IO core ([`core`]) works without any of them: bring your own
 //! [`HttpTransport`](core::transport::HttpTransport) and give it to
@@ -75,6 +76,15 @@ pub mod blocking;
 #[cfg_attr(docsrs, doc(cfg(feature = "rtm")))]
 pub mod rtm {
     pub use slack_rtm::*;
+}
+
+/// Socket Mode: receive events, slash commands and interactions over websockets opened with
+/// the app-level token — how every Slack app created since 2024 listens without a public URL
+/// (`slack-socket-mode`).
+#[cfg(feature = "socket-mode")]
+#[cfg_attr(docsrs, doc(cfg(feature = "socket-mode")))]
+pub mod socket_mode {
+    pub use slack_socket_mode::*;
 }
 
 /// The scripted transport with virtual time, for unit tests of code that calls Slack.

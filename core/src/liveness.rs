@@ -22,6 +22,8 @@ pub(crate) struct Liveness {
     next_ping: Option<Instant>,
     last_seen: Instant,
     stale_reported: bool,
+    /// The owner is not reading: silence is its own doing, not the peer's.
+    paused: bool,
 }
 
 impl Liveness {
@@ -35,6 +37,7 @@ impl Liveness {
             next_ping: ping_interval.map(|i| now + i),
             last_seen: now,
             stale_reported: false,
+            paused: false,
         }
     }
 
@@ -42,6 +45,20 @@ impl Liveness {
     pub(crate) fn seen(&mut self, now: Instant) {
         self.last_seen = self.last_seen.max(now);
         self.stale_reported = false;
+    }
+
+    /// The owner stops reading frames (its consumers are behind): until
+    /// [`resume`](Self::resume), silence is not staleness.
+    pub(crate) fn pause(&mut self) {
+        self.paused = true;
+    }
+
+    /// The owner reads again at `now`; the staleness bound counts from `now`.
+    pub(crate) fn resume(&mut self, now: Instant) {
+        if self.paused {
+            self.paused = false;
+            self.seen(now);
+        }
     }
 
     /// A ping was sent at `now` outside the schedule: the next one is an interval later.
@@ -54,7 +71,9 @@ impl Liveness {
     /// What is due at `now`; a due ping is taken as sent.
     pub(crate) fn handle_timeout(&mut self, now: Instant) -> Due {
         let mut due = Due::default();
-        if !self.stale_reported && now.saturating_duration_since(self.last_seen) >= self.stale_after
+        if !self.stale_reported
+            && !self.paused
+            && now.saturating_duration_since(self.last_seen) >= self.stale_after
         {
             self.stale_reported = true;
             due.stale = true;
@@ -68,7 +87,8 @@ impl Liveness {
 
     /// When [`handle_timeout`](Self::handle_timeout) next has something to do.
     pub(crate) fn poll_timeout(&self) -> Option<Instant> {
-        let stale = (!self.stale_reported).then(|| self.last_seen + self.stale_after);
+        let stale =
+            (!self.stale_reported && !self.paused).then(|| self.last_seen + self.stale_after);
         match (self.next_ping, stale) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -109,6 +129,19 @@ mod tests {
         );
         l.seen(t0 + 57 * s);
         assert!(l.handle_timeout(t0 + 97 * s).stale);
+    }
+
+    #[test]
+    fn paused_reading_is_not_staleness() {
+        let t0 = Instant::now();
+        let s = Duration::from_secs(1);
+        let mut l = Liveness::new(10 * s, 30 * s, t0);
+        l.pause();
+        assert_eq!(l.poll_timeout(), Some(t0 + 10 * s), "only pings are due");
+        assert!(!l.handle_timeout(t0 + 600 * s).stale);
+        l.resume(t0 + 600 * s);
+        assert!(!l.handle_timeout(t0 + 629 * s).stale);
+        assert!(l.handle_timeout(t0 + 630 * s).stale);
     }
 
     #[test]

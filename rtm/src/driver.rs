@@ -603,20 +603,7 @@ async fn open(
     let resp = match client.web.api_call_with(method, Args::new(), options).await {
         Ok(r) => r,
         Err(error) => {
-            let body_retry_after = match &error {
-                slack_core::Error::RateLimited { response, .. } => {
-                    response.get("retry_after").as_f64()
-                }
-                slack_core::Error::Api(api) => api.response.get("retry_after").as_f64(),
-                _ => None,
-            }
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(Duration::from_secs_f64);
-            let retry_after = error.retry_after().or(body_retry_after);
-            let failure = match error.api_code() {
-                Some(code) => ConnectFailure::from_code(code.as_str(), retry_after),
-                None => ConnectFailure::Transient,
-            };
+            let failure = ConnectFailure::from_error(&error);
             return Err((failure, ErrorEvent::Connect { method, error }));
         }
     };

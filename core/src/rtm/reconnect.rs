@@ -77,7 +77,28 @@ pub enum ConnectFailure {
 }
 
 impl ConnectFailure {
-    /// Classify a Slack error code from `rtm.connect`.
+    /// Classify the failure of the call that asks for a websocket URL (`rtm.connect`,
+    /// `apps.connections.open`): an auth error is fatal, a rate limit carries its wait (the
+    /// `Retry-After` header, else a `retry_after` in the body, bounded to a day), anything
+    /// else is transient.
+    pub fn from_error(error: &crate::Error) -> ConnectFailure {
+        const MAX_WAIT: f64 = 86_400.0;
+        let body_retry_after = match error {
+            crate::Error::RateLimited { response, .. } => response.get("retry_after").as_f64(),
+            crate::Error::Api(api) => api.response.get("retry_after").as_f64(),
+            _ => None,
+        }
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(MAX_WAIT)));
+        let retry_after = error.retry_after().or(body_retry_after);
+        match error.api_code() {
+            Some(code) => ConnectFailure::from_code(code.as_str(), retry_after),
+            None if error.is_rate_limited() => ConnectFailure::RateLimited(retry_after),
+            None => ConnectFailure::Transient,
+        }
+    }
+
+    /// Classify a Slack error code from `rtm.connect` or `apps.connections.open`.
     pub fn from_code(code: &str, retry_after: Option<Duration>) -> ConnectFailure {
         match code {
             "invalid_auth"

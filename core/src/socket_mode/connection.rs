@@ -247,6 +247,18 @@ impl Connection {
         }
     }
 
+    /// The driver stops reading frames (its consumers are behind). Until
+    /// [`resume_reading`](Self::resume_reading) no silence counts as staleness: Slack's frames
+    /// are waiting unread. Pings and ack deadlines go on.
+    pub fn pause_reading(&mut self) {
+        self.liveness.pause();
+    }
+
+    /// The driver reads frames again at `now`.
+    pub fn resume_reading(&mut self, now: Instant) {
+        self.liveness.resume(now);
+    }
+
     /// Queue a ping now (they are also sent on schedule).
     pub fn ping(&mut self, now: Instant) {
         if self.state != State::Closed {
