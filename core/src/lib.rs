@@ -20,6 +20,7 @@
 //! | [`limiter`] | proactive rate limiting shared by a client's clones |
 //! | [`rtm`] | RTM events, the connection and reconnect state machines |
 //! | [`signature`] | `SignatureVerifier` for requests Slack sends to an app |
+//! | [`events`] | typed Events API callbacks, interactions and slash commands |
 //! | [`socket_mode`] | Socket Mode frames, the per-connection ack machine, re-delivery detection |
 //!
 //! # Object-safe transports
@@ -38,6 +39,7 @@ pub mod blocks;
 pub mod call;
 mod client;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod limiter;
 pub mod method;
