@@ -87,6 +87,14 @@ pub mod socket_mode {
     pub use slack_socket_mode::*;
 }
 
+/// The listener router: the same handlers over Socket Mode (and, later, HTTP)
+/// (`slack-app`).
+#[cfg(feature = "socket-mode")]
+#[cfg_attr(docsrs, doc(cfg(feature = "socket-mode")))]
+pub mod app {
+    pub use slack_app::*;
+}
+
 /// The scripted transport with virtual time, for unit tests of code that calls Slack.
 #[cfg(feature = "mock")]
 pub mod mock {

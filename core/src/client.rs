@@ -208,7 +208,27 @@ impl WebClient {
             m.idempotent = true;
             m
         };
-        let call = Call::new(&PLAIN, request, self.inner.retry.clone(), self.next_seed())
+        self.execute_plain_as(&PLAIN, what, request).await
+    }
+
+    /// [`execute_plain`](Self::execute_plain) for a write: re-sent only when the attempt
+    /// provably did not reach the server.
+    pub(crate) async fn execute_plain_write(
+        &self,
+        what: &str,
+        request: crate::transport::HttpRequest,
+    ) -> Result<SlackResponse> {
+        static PLAIN_WRITE: MethodInfo = MethodInfo::unknown("");
+        self.execute_plain_as(&PLAIN_WRITE, what, request).await
+    }
+
+    async fn execute_plain_as(
+        &self,
+        info: &'static MethodInfo,
+        what: &str,
+        request: crate::transport::HttpRequest,
+    ) -> Result<SlackResponse> {
+        let call = Call::new(info, request, self.inner.retry.clone(), self.next_seed())
             .with_method_name(what)
             .with_plain_http();
         self.drive(what, call, None).await

@@ -20,6 +20,7 @@
 //! | [`limiter`] | proactive rate limiting shared by a client's clones |
 //! | [`rtm`] | RTM events, the connection and reconnect state machines |
 //! | [`signature`] | `SignatureVerifier` for requests Slack sends to an app |
+//! | [`response_url`] | replies through a `response_url` (`WebClient::respond`) |
 //! | [`events`] | typed Events API callbacks, interactions and slash commands |
 //! | [`socket_mode`] | Socket Mode frames, the per-connection ack machine, re-delivery detection |
 //!
@@ -46,6 +47,7 @@ pub mod method;
 pub mod proxy;
 pub mod request;
 pub mod response;
+pub mod response_url;
 pub mod responses;
 pub mod retry;
 pub mod rtm;
