@@ -23,7 +23,8 @@
 //! | `blocking` | no | `blocking::WebClient`: the same calls without async, for scripts |
 //! | `rtm` | no | `rtm`: the RTM (real-time messaging) client, `rtm::RtmClient` |
 //! | `rtm-tokio` | no | `rtm` plus `RtmClient::run_until_signal` (SIGINT/SIGTERM/SIGHUP on tokio) |
-//! | `socket-mode` | no | `socket_mode`: receive events, commands and interactions over Socket Mode |
+//! | `socket-mode` | no | `socket_mode` and `app`: receive events, commands and interactions over Socket Mode |
+//! | `events` | no | `app` with `App::http`: the same over signed HTTP requests (Events API, interactivity, commands) |
 //!
 //! The sans-IO core ([`core`]) works without any of them: bring your own
 //! [`HttpTransport`](core::transport::HttpTransport) and give it to
@@ -87,10 +88,9 @@ pub mod socket_mode {
     pub use slack_socket_mode::*;
 }
 
-/// The listener router: the same handlers over Socket Mode (and, later, HTTP)
-/// (`slack-app`).
-#[cfg(feature = "socket-mode")]
-#[cfg_attr(docsrs, doc(cfg(feature = "socket-mode")))]
+/// The listener router: the same handlers over Socket Mode or HTTP (`slack-app`).
+#[cfg(any(feature = "socket-mode", feature = "events"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "socket-mode", feature = "events"))))]
 pub mod app {
     pub use slack_app::*;
 }

@@ -10,18 +10,23 @@
 //! # Features
 //! | feature | default | what it adds |
 //! |---|---|---|
-//! | `socket-mode` | yes | [`App::socket_mode`]: receive over Socket Mode (`slack-socket-mode`) |
+//! | `socket-mode` | yes | `App::socket_mode`: receive over Socket Mode (`slack-socket-mode`) |
+//! | `http` | no | `App::http`: receive signed HTTP requests (hyper + tokio), standalone or as a hyper service |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod app;
 mod context;
+#[cfg(feature = "http")]
+mod http;
 mod listener;
 #[cfg(feature = "socket-mode")]
 mod socket;
 
 pub use app::{App, AppError, Incoming, IncomingKind};
 pub use context::{AckError, AckSink, BoxFuture, Context, Req};
+#[cfg(feature = "http")]
+pub use http::{HttpApp, DEFAULT_ACK_DEADLINE, DEFAULT_MAX_BODY};
 pub use listener::{AckMode, HandlerError, HandlerResult, Listener};
 pub use regex::Regex;
 #[cfg(feature = "socket-mode")]
