@@ -42,6 +42,7 @@
 
 pub mod admin;
 mod api;
+mod app;
 mod config;
 mod emulator;
 mod faults;
@@ -52,6 +53,10 @@ mod server;
 mod state;
 mod wire;
 
+pub use app::{
+    AppError, AppMode, AppResponse, DisconnectReason, EventsApiControl, HttpDelivery,
+    ResponseVia, SlashCommand, SocketAck, SocketDelivery, SocketModeControl,
+};
 pub use config::{EmulatorBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_SIGNING_SECRET};
 pub use emulator::Emulator;
 pub use faults::{Fault, FaultRule, Faults};
