@@ -326,7 +326,7 @@ pub(crate) fn on_workspace_events(shared: &Shared, events: &[Event]) {
                 continue;
             }
             let mention = payloads::app_mention(&shared.identity, &event);
-            found.push(payloads::with_bot_profile(&shared.identity, event));
+            found.push(payloads::enrich(&ws, &shared.identity, event));
             found.extend(mention);
         }
     }

@@ -82,8 +82,25 @@ pub(crate) fn app_mention(id: &Identity, event: &Value) -> Option<Value> {
     Some(Value::Object(m))
 }
 
-/// A message event from the bot gets its `bot_profile`, as Slack's Events API adds.
-pub(crate) fn with_bot_profile(id: &Identity, mut event: Value) -> Value {
+/// What the Events API changes in an RTM-shaped event: message events (edits and
+/// deletions too) carry `channel_type` as `channel`, `group`, `im` or `mpim` (RTM says `C`,
+/// `G`, `D`), and the bot's messages carry `bot_profile`.
+pub(crate) fn enrich(ws: &Workspace, id: &Identity, mut event: Value) -> Value {
+    if event.get("type").and_then(Value::as_str) == Some("message") {
+        let code = event
+            .get("channel")
+            .and_then(Value::as_str)
+            .and_then(|c| ws.channel(c))
+            .map(|c| match c.kind {
+                crate::state::Kind::Public => "channel",
+                crate::state::Kind::Private => "group",
+                crate::state::Kind::Im => "im",
+                crate::state::Kind::Mpim => "mpim",
+            });
+        if let Some(code) = code {
+            event["channel_type"] = json!(code);
+        }
+    }
     let from_bot = event.get("bot_id").and_then(Value::as_str) == Some(id.bot_id.as_str());
     if from_bot && event.get("type").and_then(Value::as_str) == Some("message") {
         event["bot_profile"] = json!({
