@@ -54,8 +54,8 @@ mod state;
 mod wire;
 
 pub use app::{
-    AppError, AppMode, AppResponse, DisconnectReason, EventsApiControl, HttpDelivery,
-    ResponseVia, SlashCommand, SocketAck, SocketDelivery, SocketModeControl,
+    AppError, AppMode, AppResponse, DisconnectReason, EventsApiControl, HttpDelivery, ResponseVia,
+    SlashCommand, SocketAck, SocketDelivery, SocketModeControl,
 };
 pub use config::{EmulatorBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_SIGNING_SECRET};
 pub use emulator::Emulator;

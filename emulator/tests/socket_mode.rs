@@ -75,7 +75,10 @@ async fn next_event(ws: &mut Ws) -> (Value, Value) {
 async fn until(mut cond: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + WAIT;
     while !cond() {
-        assert!(tokio::time::Instant::now() < deadline, "condition not met in time");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "condition not met in time"
+        );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
@@ -85,9 +88,7 @@ const ENTERPRISE_ONLY: &[&str] = &["enterprise_id", "authed_users", "authed_team
 
 fn assert_shape(kind: &str, callback: &Value) {
     let shapes = shapes();
-    let keys = |v: &Value| -> HashSet<String> {
-        v.as_object().unwrap().keys().cloned().collect()
-    };
+    let keys = |v: &Value| -> HashSet<String> { v.as_object().unwrap().keys().cloned().collect() };
     let names = |v: &Value| -> HashSet<String> {
         v.as_array()
             .unwrap()
@@ -157,14 +158,22 @@ async fn app_level_token_rules() {
     // The app token opens connections and does nothing else.
     let r = call_with(&emu, &app, "auth.test", json!({})).await;
     assert_eq!(err(r), "not_allowed_token_type");
-    let r = call_with(&emu, &app, "chat.postMessage", json!({"channel": "general", "text": "x"})).await;
+    let r = call_with(
+        &emu,
+        &app,
+        "chat.postMessage",
+        json!({"channel": "general", "text": "x"}),
+    )
+    .await;
     assert_eq!(err(r), "not_allowed_token_type");
     // Other tokens cannot open connections.
     for token in [emu.bot_token(), emu.user_token()] {
         let r = call_with(&emu, &token, "apps.connections.open", json!({})).await;
         assert_eq!(err(r), "not_allowed_token_type");
     }
-    let r = send(&emu, Method::POST, "/api/apps.connections.open", &[], "").await.unwrap();
+    let r = send(&emu, Method::POST, "/api/apps.connections.open", &[], "")
+        .await
+        .unwrap();
     assert_eq!(err(r), "not_authed");
     let r = call_with(&emu, "xapp-1-nope", "apps.connections.open", json!({})).await;
     assert_eq!(err(r), "invalid_auth");
@@ -210,8 +219,14 @@ async fn envelopes_for_messages_mentions_and_more() {
     assert_eq!(cb["api_app_id"], emu.app_id().as_str());
     assert_eq!(cb["token"], emu.verification_token().as_str());
     assert!(cb["event_id"].as_str().unwrap().starts_with("Ev"));
-    assert_eq!(cb["event_time"], ts.split('.').next().unwrap().parse::<i64>().unwrap());
-    assert_eq!(cb["authorizations"][0]["user_id"], emu.bot_user_id().as_str());
+    assert_eq!(
+        cb["event_time"],
+        ts.split('.').next().unwrap().parse::<i64>().unwrap()
+    );
+    assert_eq!(
+        cb["authorizations"][0]["user_id"],
+        emu.bot_user_id().as_str()
+    );
     assert_eq!(cb["authorizations"][0]["is_bot"], true);
     assert_eq!(cb["is_ext_shared_channel"], false);
     assert_eq!(event["type"], "message");
@@ -235,7 +250,13 @@ async fn envelopes_for_messages_mentions_and_more() {
     assert_shape("app_mention", &env["payload"]);
 
     // The bot's own messages come too, with bot_id: the app filters them.
-    let r = call_with(&emu, &emu.bot_token(), "chat.postMessage", json!({"channel": general, "text": "mine"})).await;
+    let r = call_with(
+        &emu,
+        &emu.bot_token(),
+        "chat.postMessage",
+        json!({"channel": general, "text": "mine"}),
+    )
+    .await;
     let bot_ts = r.json()["ts"].as_str().unwrap().to_owned();
     let (_, mine) = next_event(&mut ws).await;
     assert_eq!(mine["bot_id"], emu.bot_id().as_str());
@@ -244,37 +265,73 @@ async fn envelopes_for_messages_mentions_and_more() {
     // Nothing from a channel the bot is not in: the next envelope is the reaction.
     emu.post_as("ada", "outside", "not for the bot").unwrap();
     let user = emu.user_token();
-    call_with(&emu, &user, "reactions.add", json!({"channel": general, "timestamp": bot_ts, "name": "tada"})).await;
+    call_with(
+        &emu,
+        &user,
+        "reactions.add",
+        json!({"channel": general, "timestamp": bot_ts, "name": "tada"}),
+    )
+    .await;
     let (env, reaction) = next_event(&mut ws).await;
     assert_eq!(reaction["type"], "reaction_added");
     assert_eq!(reaction["reaction"], "tada");
     assert_eq!(reaction["item"]["channel"], general.as_str());
     assert_shape("reaction_added", &env["payload"]);
-    call_with(&emu, &user, "reactions.remove", json!({"channel": general, "timestamp": bot_ts, "name": "tada"})).await;
+    call_with(
+        &emu,
+        &user,
+        "reactions.remove",
+        json!({"channel": general, "timestamp": bot_ts, "name": "tada"}),
+    )
+    .await;
     let (env, removed) = next_event(&mut ws).await;
     assert_eq!(removed["type"], "reaction_removed");
     assert_shape("reaction_removed", &env["payload"]);
 
     // Edits and deletions of the bot's message.
     let bot = emu.bot_token();
-    call_with(&emu, &bot, "chat.update", json!({"channel": general, "ts": bot_ts, "text": "edited"})).await;
+    call_with(
+        &emu,
+        &bot,
+        "chat.update",
+        json!({"channel": general, "ts": bot_ts, "text": "edited"}),
+    )
+    .await;
     let (env, changed) = next_event(&mut ws).await;
     assert_eq!(changed["subtype"], "message_changed");
     assert_eq!(changed["message"]["text"], "edited");
     assert_shape("message_changed", &env["payload"]);
-    call_with(&emu, &bot, "chat.delete", json!({"channel": general, "ts": bot_ts})).await;
+    call_with(
+        &emu,
+        &bot,
+        "chat.delete",
+        json!({"channel": general, "ts": bot_ts}),
+    )
+    .await;
     let (env, deleted) = next_event(&mut ws).await;
     assert_eq!(deleted["subtype"], "message_deleted");
     assert_eq!(deleted["deleted_ts"], bot_ts.as_str());
     assert_shape("message_deleted", &env["payload"]);
 
     // A new channel, and the bot joining one.
-    call_with(&emu, &user, "conversations.create", json!({"name": "launch"})).await;
+    call_with(
+        &emu,
+        &user,
+        "conversations.create",
+        json!({"name": "launch"}),
+    )
+    .await;
     let (env, created) = next_event(&mut ws).await;
     assert_eq!(created["type"], "channel_created");
     assert_eq!(created["channel"]["name"], "launch");
     assert_shape("channel_created", &env["payload"]);
-    call_with(&emu, &bot, "conversations.join", json!({"channel": "launch"})).await;
+    call_with(
+        &emu,
+        &bot,
+        "conversations.join",
+        json!({"channel": "launch"}),
+    )
+    .await;
     let (env, joined) = next_event(&mut ws).await;
     assert_eq!(joined["type"], "member_joined_channel");
     assert_eq!(joined["user"], emu.bot_user_id().as_str());
@@ -285,7 +342,10 @@ async fn envelopes_for_messages_mentions_and_more() {
 async fn slash_command_ack_posts_in_channel_and_response_url_is_recorded() {
     let emu = fast().start().await.unwrap();
     let (mut ws, _) = connect(&emu).await;
-    let id = emu.socket_mode().slash_command("/deploy", "api", "ada").unwrap();
+    let id = emu
+        .socket_mode()
+        .slash_command("/deploy", "api", "ada")
+        .unwrap();
     let env = envelope(&mut ws).await;
     assert_eq!(env["envelope_id"], id.as_str());
     assert_eq!(env["type"], "slash_commands");
@@ -315,7 +375,12 @@ async fn slash_command_ack_posts_in_channel_and_response_url_is_recorded() {
     assert!(response_url.starts_with(&format!("http://{}/_emulator/response_url/", emu.addr())));
 
     // The ack's payload is the response: posted in the channel, as the bot.
-    ack(&mut ws, &env, Some(json!({"text": "Deploying api", "response_type": "in_channel"}))).await;
+    ack(
+        &mut ws,
+        &env,
+        Some(json!({"text": "Deploying api", "response_type": "in_channel"})),
+    )
+    .await;
     let (_, posted) = next_event(&mut ws).await;
     assert_eq!(posted["text"], "Deploying api");
     assert_eq!(posted["user"], emu.bot_user_id().as_str());
@@ -329,8 +394,20 @@ async fn slash_command_ack_posts_in_channel_and_response_url_is_recorded() {
     assert!(emu.socket_mode().acks()[0].known);
 
     // Later, the response URL: ephemeral by default, recorded.
-    let path = response_url.split(&emu.addr().to_string()).nth(1).unwrap().to_owned();
-    let r = send(&emu, Method::POST, &path, &[("content-type", "application/json")], json!({"text": "Done"}).to_string()).await.unwrap();
+    let path = response_url
+        .split(&emu.addr().to_string())
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    let r = send(
+        &emu,
+        Method::POST,
+        &path,
+        &[("content-type", "application/json")],
+        json!({"text": "Done"}).to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status, 200);
     assert_eq!(r.json()["ok"], true);
     let r = emu.responses();
@@ -338,8 +415,20 @@ async fn slash_command_ack_posts_in_channel_and_response_url_is_recorded() {
     assert_eq!(r[1].via, slack_emulator::ResponseVia::ResponseUrl);
     assert_eq!(r[1].outcome, "ephemeral");
     assert_eq!(r[1].body["text"], "Done");
-    assert_eq!(emu.messages("general").len(), general.len(), "ephemeral: not stored");
-    let r = send(&emu, Method::POST, "/_emulator/response_url/nope", &[], "{}").await.unwrap();
+    assert_eq!(
+        emu.messages("general").len(),
+        general.len(),
+        "ephemeral: not stored"
+    );
+    let r = send(
+        &emu,
+        Method::POST,
+        "/_emulator/response_url/nope",
+        &[],
+        "{}",
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status, 404);
 }
 
@@ -348,7 +437,10 @@ async fn unacknowledged_envelopes_are_delivered_again() {
     let emu = fast().start().await.unwrap();
     let (mut a, _) = connect(&emu).await;
     let (mut b, _) = connect(&emu).await;
-    let id = emu.socket_mode().event(json!({"type": "team_join", "user": {"id": "U9"}})).unwrap();
+    let id = emu
+        .socket_mode()
+        .event(json!({"type": "team_join", "user": {"id": "U9"}}))
+        .unwrap();
     let first = tokio::select! {
         v = envelope(&mut a) => ("a", v),
         v = envelope(&mut b) => ("b", v),
@@ -356,16 +448,26 @@ async fn unacknowledged_envelopes_are_delivered_again() {
     assert_eq!(first.1["envelope_id"], id.as_str());
     assert_eq!(first.1["retry_attempt"], 0);
     // Not acknowledged: again, on the other connection, after the ack timeout.
-    let retry = if first.0 == "a" { envelope(&mut b).await } else { envelope(&mut a).await };
+    let retry = if first.0 == "a" {
+        envelope(&mut b).await
+    } else {
+        envelope(&mut a).await
+    };
     assert_eq!(retry["envelope_id"], id.as_str());
     assert_eq!(retry["retry_attempt"], 1);
     assert_eq!(retry["retry_reason"], "timeout");
     assert_eq!(retry["payload"], first.1["payload"]);
-    let Ok(Frame::Envelope(e)) = decode_frame(&retry.to_string()) else { panic!() };
+    let Ok(Frame::Envelope(e)) = decode_frame(&retry.to_string()) else {
+        panic!()
+    };
     assert!(e.is_retry());
     assert_eq!(e.kind, EnvelopeKind::EventsApi);
     // An ack on the connection that had the first delivery counts too.
-    if first.0 == "a" { ack(&mut a, &retry, None).await } else { ack(&mut b, &retry, None).await }
+    if first.0 == "a" {
+        ack(&mut a, &retry, None).await
+    } else {
+        ack(&mut b, &retry, None).await
+    }
     until(|| emu.socket_mode().pending() == 0).await;
     let d = emu.socket_mode().delivered();
     assert_eq!(d.len(), 2);
@@ -381,7 +483,10 @@ async fn given_up_after_three_retries() {
         .await
         .unwrap();
     let (mut ws, _) = connect(&emu).await;
-    let id = emu.socket_mode().interaction(json!({"type": "shortcut", "callback_id": "x"})).unwrap();
+    let id = emu
+        .socket_mode()
+        .interaction(json!({"type": "shortcut", "callback_id": "x"}))
+        .unwrap();
     for attempt in 0..=3 {
         let env = envelope(&mut ws).await;
         assert_eq!(env["envelope_id"], id.as_str());
@@ -393,14 +498,22 @@ async fn given_up_after_three_retries() {
 
 #[tokio::test]
 async fn three_connections_share_thirty_envelopes() {
-    let emu = fast().socket_mode_ack_timeout(Duration::from_secs(30)).start().await.unwrap();
+    let emu = fast()
+        .socket_mode_ack_timeout(Duration::from_secs(30))
+        .start()
+        .await
+        .unwrap();
     let mut conns = Vec::new();
     for _ in 0..3 {
         conns.push(connect(&emu).await.0);
     }
     let mut sent = HashSet::new();
     for i in 0..30 {
-        sent.insert(emu.socket_mode().event(json!({"type": "custom", "n": i})).unwrap());
+        sent.insert(
+            emu.socket_mode()
+                .event(json!({"type": "custom", "n": i}))
+                .unwrap(),
+        );
     }
     let mut seen = HashMap::new();
     for (n, ws) in conns.iter_mut().enumerate() {
@@ -422,13 +535,20 @@ async fn three_connections_share_thirty_envelopes() {
 async fn disconnect_then_close_and_link_disabled() {
     let emu = fast().start().await.unwrap();
     let (mut ws, _) = connect(&emu).await;
-    assert_eq!(emu.socket_mode().disconnect(DisconnectReason::RefreshRequested), 1);
+    assert_eq!(
+        emu.socket_mode()
+            .disconnect(DisconnectReason::RefreshRequested),
+        1
+    );
     let msg = next_json(&mut ws).await;
     assert_eq!(
         msg,
         json!({"type": "disconnect", "reason": "refresh_requested", "debug_info": {"host": "emulator"}})
     );
-    assert!(matches!(decode_frame(&msg.to_string()), Ok(Frame::Disconnect(CoreReason::RefreshRequested))));
+    assert!(matches!(
+        decode_frame(&msg.to_string()),
+        Ok(Frame::Disconnect(CoreReason::RefreshRequested))
+    ));
     // Closed after the grace period.
     assert_eq!(closed_with(&mut ws).await, Some(1000));
     until(|| emu.socket_mode().connections() == 0).await;
@@ -454,10 +574,19 @@ async fn silence_and_drops() {
     let got = envelope(&mut b).await;
     assert_eq!(got["envelope_id"], id.as_str());
     assert_eq!(got["retry_attempt"], 1);
-    assert_eq!(emu.socket_mode().delivered()[0].connection, emu.socket_mode().connection_ids()[0]);
+    assert_eq!(
+        emu.socket_mode().delivered()[0].connection,
+        emu.socket_mode().connection_ids()[0]
+    );
     // A websocket ping to a silent connection gets no pong; nothing arrives on it.
-    a.send(tokio_tungstenite::tungstenite::Message::Ping(vec![1u8].into())).await.unwrap();
-    assert!(tokio::time::timeout(Duration::from_millis(100), a.next()).await.is_err());
+    a.send(tokio_tungstenite::tungstenite::Message::Ping(
+        vec![1u8].into(),
+    ))
+    .await
+    .unwrap();
+    assert!(tokio::time::timeout(Duration::from_millis(100), a.next())
+        .await
+        .is_err());
     // Dropping: the socket ends without a close frame.
     emu.socket_mode().drop_connections();
     match tokio::time::timeout(WAIT, b.next()).await.unwrap() {
@@ -484,19 +613,35 @@ async fn view_submission_answers_update_the_view() {
     assert_eq!(env["accepts_response_payload"], true);
     assert_eq!(env["payload"]["user"]["name"], "grace");
     assert!(env["payload"]["trigger_id"].as_str().is_some());
-    ack(&mut ws, &env, Some(json!({"response_action": "update", "view": {
-        "type": "modal", "title": {"type": "plain_text", "text": "Thanks"}, "blocks": []}}))).await;
+    ack(
+        &mut ws,
+        &env,
+        Some(json!({"response_action": "update", "view": {
+        "type": "modal", "title": {"type": "plain_text", "text": "Thanks"}, "blocks": []}})),
+    )
+    .await;
     until(|| !emu.responses().is_empty()).await;
     assert_eq!(emu.responses()[0].outcome, "view_updated");
     let views = emu.state()["views"].clone();
-    let v = views.as_array().unwrap().iter().find(|v| v["id"] == view_id.as_str()).unwrap().clone();
+    let v = views
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == view_id.as_str())
+        .unwrap()
+        .clone();
     assert_eq!(v["title"]["text"], "Thanks");
     // Errors are recorded.
     emu.socket_mode()
         .interaction(json!({"type": "view_submission", "view": {"id": view_id}}))
         .unwrap();
     let env = envelope(&mut ws).await;
-    ack(&mut ws, &env, Some(json!({"response_action": "errors", "errors": {"email": "Not an email"}}))).await;
+    ack(
+        &mut ws,
+        &env,
+        Some(json!({"response_action": "errors", "errors": {"email": "Not an email"}})),
+    )
+    .await;
     until(|| emu.responses().len() == 2).await;
     assert_eq!(emu.responses()[1].outcome, "view_errors");
 }
@@ -506,7 +651,14 @@ async fn block_actions_response_url_replaces_the_message() {
     let emu = fast().start().await.unwrap();
     let (mut ws, _) = connect(&emu).await;
     let general = emu.channel_id("general").unwrap();
-    let posted = call_with(&emu, &emu.bot_token(), "chat.postMessage", json!({"channel": general, "text": "Approve?"})).await.json();
+    let posted = call_with(
+        &emu,
+        &emu.bot_token(),
+        "chat.postMessage",
+        json!({"channel": general, "text": "Approve?"}),
+    )
+    .await
+    .json();
     let ts = posted["ts"].as_str().unwrap().to_owned();
     next_event(&mut ws).await;
     emu.socket_mode()
@@ -518,10 +670,30 @@ async fn block_actions_response_url_replaces_the_message() {
     assert_eq!(env["accepts_response_payload"], false);
     ack(&mut ws, &env, None).await;
     let url = env["payload"]["response_url"].as_str().unwrap().to_owned();
-    let path = url.split(&emu.addr().to_string()).nth(1).unwrap().to_owned();
-    send(&emu, Method::POST, &path, &[], json!({"replace_original": true, "text": "Approved"}).to_string()).await.unwrap();
+    let path = url
+        .split(&emu.addr().to_string())
+        .nth(1)
+        .unwrap()
+        .to_owned();
+    send(
+        &emu,
+        Method::POST,
+        &path,
+        &[],
+        json!({"replace_original": true, "text": "Approved"}).to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(emu.messages("general").last().unwrap()["text"], "Approved");
-    send(&emu, Method::POST, &path, &[], json!({"delete_original": "true"}).to_string()).await.unwrap();
+    send(
+        &emu,
+        Method::POST,
+        &path,
+        &[],
+        json!({"delete_original": "true"}).to_string(),
+    )
+    .await
+    .unwrap();
     assert!(emu.messages("general").is_empty());
     let outcomes: Vec<String> = emu.responses().into_iter().map(|r| r.outcome).collect();
     assert_eq!(outcomes, ["replaced_original", "deleted_original"]);
@@ -531,10 +703,27 @@ async fn block_actions_response_url_replaces_the_message() {
 async fn injections_wait_for_a_connection_and_admin_endpoints_drive_it() {
     let emu = fast().start().await.unwrap();
     // Over HTTP, before any connection.
-    let r = send(&emu, Method::POST, "/_emulator/socket_mode/command", &[], json!({"command": "/deploy", "text": "web", "user": "linus", "channel": "random"}).to_string()).await.unwrap();
+    let r = send(
+        &emu,
+        Method::POST,
+        "/_emulator/socket_mode/command",
+        &[],
+        json!({"command": "/deploy", "text": "web", "user": "linus", "channel": "random"})
+            .to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.json()["ok"], true, "{}", r.text());
     let id = r.json()["envelope_id"].as_str().unwrap().to_owned();
-    let r = send(&emu, Method::POST, "/_emulator/socket_mode/command", &[], json!({"command": "/x", "user": "nobody"}).to_string()).await.unwrap();
+    let r = send(
+        &emu,
+        Method::POST,
+        "/_emulator/socket_mode/command",
+        &[],
+        json!({"command": "/x", "user": "nobody"}).to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"], "user_not_found");
     let (mut ws, _) = connect(&emu).await;
@@ -543,20 +732,57 @@ async fn injections_wait_for_a_connection_and_admin_endpoints_drive_it() {
     assert_eq!(env["payload"]["user_name"], "linus");
     assert_eq!(env["payload"]["channel_name"], "random");
     ack(&mut ws, &env, None).await;
-    let r = send(&emu, Method::POST, "/_emulator/socket_mode/event", &[], json!({"type": "team_join", "user": {"id": "U1"}}).to_string()).await.unwrap();
+    let r = send(
+        &emu,
+        Method::POST,
+        "/_emulator/socket_mode/event",
+        &[],
+        json!({"type": "team_join", "user": {"id": "U1"}}).to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.json()["ok"], true);
     let (_, ev) = next_event(&mut ws).await;
     assert_eq!(ev["type"], "team_join");
-    let r = send(&emu, Method::GET, "/_emulator/socket_mode", &[], "").await.unwrap();
+    let r = send(&emu, Method::GET, "/_emulator/socket_mode", &[], "")
+        .await
+        .unwrap();
     assert_eq!(r.json()["connections"].as_array().unwrap().len(), 1);
-    let r = send(&emu, Method::GET, "/_emulator/socket_mode/delivered", &[], "").await.unwrap();
+    let r = send(
+        &emu,
+        Method::GET,
+        "/_emulator/socket_mode/delivered",
+        &[],
+        "",
+    )
+    .await
+    .unwrap();
     assert_eq!(r.json()["delivered"].as_array().unwrap().len(), 2);
-    let r = send(&emu, Method::POST, "/_emulator/socket_mode/disconnect", &[], json!({"reason": "warning"}).to_string()).await.unwrap();
+    let r = send(
+        &emu,
+        Method::POST,
+        "/_emulator/socket_mode/disconnect",
+        &[],
+        json!({"reason": "warning"}).to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.json()["told"], 1);
     assert_eq!(next_json(&mut ws).await["reason"], "warning");
-    let r = send(&emu, Method::POST, "/_emulator/socket_mode/disconnect", &[], json!({"reason": "bye"}).to_string()).await.unwrap();
+    let r = send(
+        &emu,
+        Method::POST,
+        "/_emulator/socket_mode/disconnect",
+        &[],
+        json!({"reason": "bye"}).to_string(),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status, 400);
-    let info = send(&emu, Method::GET, "/_emulator/info", &[], "").await.unwrap().json();
+    let info = send(&emu, Method::GET, "/_emulator/info", &[], "")
+        .await
+        .unwrap()
+        .json();
     assert_eq!(info["app_token"], emu.app_token().as_str());
 }
 

@@ -46,7 +46,12 @@ fn view_arg(req: &ApiRequest, allowed: &[&str]) -> Result<Value, ApiError> {
 }
 
 /// Store `view` under `id` with a fresh `hash`; returns it as Slack shows it.
-pub(crate) fn store(ws: &mut Workspace, mut view: Value, id: String, extra: &[(&str, Value)]) -> Value {
+pub(crate) fn store(
+    ws: &mut Workspace,
+    mut view: Value,
+    id: String,
+    extra: &[(&str, Value)],
+) -> Value {
     let hash = format!("{}.{}", ws.now_secs(), ws.next_id("h"));
     let previous = ws.views.get(&id).cloned();
     if let Value::Object(m) = &mut view {

@@ -142,12 +142,7 @@ impl SocketModeControl<'_> {
     /// let envelope_id = emu.socket_mode().slash_command("/deploy", "api", "ada")?;
     /// # Ok(()) }
     /// ```
-    pub fn slash_command(
-        &self,
-        command: &str,
-        text: &str,
-        user: &str,
-    ) -> Result<String, AppError> {
+    pub fn slash_command(&self, command: &str, text: &str, user: &str) -> Result<String, AppError> {
         self.command(SlashCommand::new(command).text(text).user(user))
     }
 

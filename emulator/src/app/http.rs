@@ -12,7 +12,13 @@ use super::{respond, AppError, HttpDelivery, ResponseVia};
 use crate::interaction::{post_signed, PostError};
 use crate::server::Shared;
 
-fn record(shared: &Shared, event_id: &str, attempt: u32, reason: Option<&str>, result: &Result<(u16, String), PostError>) {
+fn record(
+    shared: &Shared,
+    event_id: &str,
+    attempt: u32,
+    reason: Option<&str>,
+    result: &Result<(u16, String), PostError>,
+) {
     let (status, error) = match result {
         Ok((s, _)) => (Some(*s), None),
         Err(PostError::Timeout) => (None, Some("http_timeout".to_owned())),
@@ -112,7 +118,11 @@ pub(crate) async fn verify_url(shared: &Shared) -> Result<bool, AppError> {
     let echoed = text.trim() == challenge
         || serde_json::from_str::<Value>(&text)
             .ok()
-            .and_then(|v| v.get("challenge").and_then(Value::as_str).map(str::to_owned))
+            .and_then(|v| {
+                v.get("challenge")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
             .is_some_and(|c| c == challenge);
     Ok((200..300).contains(&status) && echoed)
 }

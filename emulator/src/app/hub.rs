@@ -9,9 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-use super::{
-    AppResponse, DisconnectReason, HttpDelivery, SocketAck, SocketDelivery, MAX_RECORDS,
-};
+use super::{AppResponse, DisconnectReason, HttpDelivery, SocketAck, SocketDelivery, MAX_RECORDS};
 
 /// Slack re-delivers an unacknowledged envelope up to three times.
 pub(crate) const MAX_RETRIES: u32 = 3;
@@ -195,7 +193,11 @@ impl Hub {
             .map(|(id, _)| *id)
             .collect();
         let choices: Vec<u64> = if ready.len() > 1 {
-            ready.iter().copied().filter(|id| Some(*id) != avoid).collect()
+            ready
+                .iter()
+                .copied()
+                .filter(|id| Some(*id) != avoid)
+                .collect()
         } else {
             ready
         };

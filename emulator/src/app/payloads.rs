@@ -160,7 +160,9 @@ pub(crate) fn injected_callback(
     v: Value,
 ) -> Result<(String, Value), AppError> {
     let Value::Object(mut m) = v else {
-        return Err(AppError::InvalidPayload("an event must be a JSON object".into()));
+        return Err(AppError::InvalidPayload(
+            "an event must be a JSON object".into(),
+        ));
     };
     if m.get("type").and_then(Value::as_str) != Some("event_callback") {
         if m.get("type").and_then(Value::as_str).is_none() {
@@ -318,7 +320,8 @@ pub(crate) fn interaction(
         user: user_id,
     });
     if target.is_some() {
-        m.entry("response_url").or_insert_with(|| json!(response_url));
+        m.entry("response_url")
+            .or_insert_with(|| json!(response_url));
     }
     let view_id = m
         .get("view")
@@ -399,24 +402,33 @@ mod tests {
             "http://x/r",
         )
         .map_err(|e| e.to_string());
-        let Ok(i) = i else {
-            panic!("{i:?}")
-        };
+        let Ok(i) = i else { panic!("{i:?}") };
         assert_eq!(i.payload["user"]["name"], "grace");
         assert_eq!(i.payload["trigger_id"], "T1");
         assert_eq!(i.payload["response_url"], "http://x/r");
         assert!(!i.accepts_response_payload);
-        assert_eq!(
-            i.target.and_then(|t| t.message_ts).as_deref(),
-            Some("1.1")
+        assert_eq!(i.target.and_then(|t| t.message_ts).as_deref(), Some("1.1"));
+        let sub = interaction(
+            &ws,
+            &id,
+            json!({"type": "view_submission", "view": {"id": "V1"}}),
+            "T2",
+            "u",
         );
-        let sub = interaction(&ws, &id, json!({"type": "view_submission", "view": {"id": "V1"}}), "T2", "u");
-        let Ok(sub) = sub else { panic!("view_submission") };
+        let Ok(sub) = sub else {
+            panic!("view_submission")
+        };
         assert!(sub.accepts_response_payload);
         assert_eq!(sub.view_id.as_deref(), Some("V1"));
         assert!(sub.payload.get("response_url").is_none());
         assert!(matches!(
-            interaction(&ws, &id, json!({"type": "shortcut", "user": "nobody"}), "T", "u"),
+            interaction(
+                &ws,
+                &id,
+                json!({"type": "shortcut", "user": "nobody"}),
+                "T",
+                "u"
+            ),
             Err(AppError::UnknownUser(_))
         ));
     }

@@ -22,7 +22,14 @@ fn flag(body: &Value, key: &str) -> bool {
     }
 }
 
-fn record(shared: &Shared, via: ResponseVia, id: &str, body: &Value, outcome: &str, ts: Option<String>) {
+fn record(
+    shared: &Shared,
+    via: ResponseVia,
+    id: &str,
+    body: &Value,
+    outcome: &str,
+    ts: Option<String>,
+) {
     shared.lock_app().record_response(AppResponse {
         via,
         id: id.to_owned(),
@@ -105,13 +112,20 @@ pub(crate) fn message(
             ("ephemeral", None, ctx.events)
         }
     };
-    shared.publish(events);
+    // Recorded before the events go out, so whoever sees the post also sees the record.
     record(shared, via, id, body, outcome, ts);
+    shared.publish(events);
     outcome.to_owned()
 }
 
 /// Apply a `view_submission` answer (`response_action`) to the submitted view `view_id`.
-pub(crate) fn view(shared: &Shared, via: ResponseVia, id: &str, view_id: Option<&str>, body: &Value) {
+pub(crate) fn view(
+    shared: &Shared,
+    via: ResponseVia,
+    id: &str,
+    view_id: Option<&str>,
+    body: &Value,
+) {
     let action = body
         .get("response_action")
         .and_then(Value::as_str)
@@ -148,8 +162,10 @@ pub(crate) fn view(shared: &Shared, via: ResponseVia, id: &str, view_id: Option<
                     .and_then(Value::as_str)
                     .unwrap_or(vid)
                     .to_owned();
-                ws.views
-                    .retain(|k, v| *k != root && v.get("root_view_id").and_then(Value::as_str) != Some(root.as_str()));
+                ws.views.retain(|k, v| {
+                    *k != root
+                        && v.get("root_view_id").and_then(Value::as_str) != Some(root.as_str())
+                });
                 "views_cleared"
             }
             ("update" | "push" | "clear", _, _) => "view_not_found",

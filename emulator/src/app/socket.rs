@@ -193,7 +193,13 @@ fn handle_ack(shared: &Shared, conn: u64, text: &str) {
             }
         }
         Origin::Interaction { kind, view_id } if kind == "view_submission" => {
-            respond::view(shared, ResponseVia::Ack, &envelope_id, view_id.as_deref(), &body);
+            respond::view(
+                shared,
+                ResponseVia::Ack,
+                &envelope_id,
+                view_id.as_deref(),
+                &body,
+            );
         }
         Origin::Interaction { kind, .. } => {
             respond::other(shared, ResponseVia::Ack, &envelope_id, &kind, &body);
