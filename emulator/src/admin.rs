@@ -4,8 +4,8 @@
 //! | request | effect |
 //! |---|---|
 //! | `GET /_emulator/state` | the workspace: team, users, channels (members, messages with threads, reactions, edits), files, remote files, views |
-//! | `GET /_emulator/info` | `base_url`, `bot_token`, `user_token`, `team_id`, `bot_user_id`, `bot_id`, `channels` (name → id), `users` (name → id), `signing_secret`, `modelled_methods` |
-//! | `GET /_emulator/stats` | `requests`, `rate_limited`, `fault_hits` (per method), `rtm_connections` |
+//! | `GET /_emulator/info` | `base_url`, `bot_token`, `user_token`, `team_id`, `bot_user_id`, `bot_id`, `app_id`, `app_token`, `verification_token`, `channels` (name → id), `users` (name → id), `signing_secret`, `modelled_methods` |
+//! | `GET /_emulator/stats` | `requests`, `rate_limited`, `fault_hits` (per method), `rtm_connections`, `socket_mode_connections` |
 //! | `POST /_emulator/reset` | back to the seeded workspace; faults cleared, rate allowances refilled |
 //! | `POST /_emulator/faults` `{"method":"chat.postMessage","fault":"drop_before_response","times":2}` | add a fault rule (see [`Fault::from_json`](crate::Fault::from_json); `method` `*` or `family.*`; `"always":true` until cleared) |
 //! | `GET /_emulator/faults` | `{"faults":[rules…],"hits":{method: n}}` |
@@ -19,6 +19,25 @@
 //! | `POST /_emulator/rtm/ping_silence` `{"silent":true}` | stop (or resume) answering pings |
 //! | `POST /_emulator/rtm/refuse_connect` `{"retry_after":3,"times":1}` | the next `rtm.connect` calls get 429 (with `"ok_false":true`: HTTP 200 `ratelimited`) |
 //! | `POST /_emulator/interaction` `{…payload…}` | POST it, signed, to the interaction URL; answers `{"status":…,"body":…}` |
+//! | `GET /_emulator/socket_mode` | `connections` (ids), `pending`, `delivered`, `acks` (counts), `link_enabled` |
+//! | `GET /_emulator/socket_mode/delivered` | every envelope sent: `envelope_id`, `type`, `connection`, `retry_attempt`, `retry_reason`, `payload` |
+//! | `GET /_emulator/socket_mode/acks` | every ack read (`envelope_id`, `connection`, `payload`, `known`) and `given_up` |
+//! | `POST /_emulator/socket_mode/command` `{"command":"/deploy","text":"api","user":"ada","channel":"general"}` | a slash command envelope; answers `envelope_id` |
+//! | `POST /_emulator/socket_mode/interaction` `{"type":"block_actions",…}` | an interaction envelope (Slack's fields filled in); answers `envelope_id` |
+//! | `POST /_emulator/socket_mode/event` `{"type":"team_join",…}` or a whole `event_callback` | an `events_api` envelope; answers `envelope_id` |
+//! | `POST /_emulator/socket_mode/disconnect` `{"reason":"refresh_requested","connection":1}` | send `disconnect` (`refresh_requested`, `warning`, `link_disabled`) to every connection (or one), close after the grace period; answers `told` |
+//! | `POST /_emulator/socket_mode/silence` `{"silent":true}` | stop (or resume) reading, answering pings and sending on the open connections |
+//! | `POST /_emulator/socket_mode/drop` `{"connection":1}` | drop every connection (or one) without a close frame |
+//! | `POST /_emulator/socket_mode/link` `{"enabled":false}` | turn Socket Mode off or on (`apps.connections.open` answers `link_disabled` while off) |
+//! | `POST /_emulator/response_url/<id>` `{"text":…,"response_type":…,"replace_original":…,"delete_original":…}` | a command's or interaction's `response_url`: applied and recorded (404 `expired_url` for an unknown id) |
+//! | `GET /_emulator/responses` | what the app answered (`via`: `ack`, `http_answer`, `response_url`; `body`; `outcome`; `ts`) and the `trigger_ids` issued |
+//! | `POST /_emulator/events_api/verify_url` | send `url_verification` to the request URL; answers `verified` |
+//! | `POST /_emulator/events_api/event` `{…event…}` | POST an event to the request URL (in the background, with retries); answers `event_id` |
+//! | `POST /_emulator/events_api/command` `{"command":"/deploy",…}` | POST a slash command to the command URL; answers the app's `status` and `body` |
+//! | `GET /_emulator/events_api/deliveries` | every Events API request: `event_id`, `attempt`, `retry_reason`, `status`, `error` |
+//!
+//! Injections answer HTTP 400 with `wrong_app_mode`, `user_not_found`, `channel_not_found`,
+//! `invalid_payload`, `no_url` or `request_failed` (and a `detail`) when they cannot be made.
 //!
 //! Bad requests get HTTP 400 with `error` (`invalid_json`, `invalid_fault`, …); unknown paths
 //! 404 `unknown_admin_endpoint`.
