@@ -136,6 +136,7 @@ fn http_app(addr: SocketAddr) -> EmulatorBuilder {
         .signing_secret(SECRET)
         .event_request_url(format!("http://{addr}/slack/events"))
         .command_url(format!("http://{addr}/slack/commands"))
+        .interaction_url(format!("http://{addr}/slack/interactions"))
         .events_api_retry_delays([Duration::from_millis(5); 3])
         .events_api_timeout(Duration::from_millis(300))
 }
@@ -343,4 +344,36 @@ async fn one_mode_at_a_time() {
             .await,
         Err(AppError::WrongMode(_))
     ));
+}
+
+#[tokio::test]
+async fn interactions_go_to_the_interaction_url_and_view_answers_apply() {
+    let (addr, mut rx) = app(vec![Answer::Json(
+        json!({"response_action": "errors", "errors": {"email": "Not an email"}}),
+    )])
+    .await;
+    let emu = http_app(addr).start().await.unwrap();
+    let (status, body) = emu
+        .events_api()
+        .interaction(json!({"type": "view_submission", "user": "ada", "view": {"id": "V1", "callback_id": "signup"}}))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("errors"));
+    let seen = next(&mut rx).await;
+    assert_eq!(seen.path, "/slack/interactions");
+    assert!(seen.verified());
+    let payload: Value = form_urlencoded::parse(&seen.body)
+        .find(|(k, _)| k == "payload")
+        .map(|(_, v)| serde_json::from_str(&v).unwrap())
+        .unwrap();
+    assert_eq!(payload["user"]["name"], "ada");
+    assert_eq!(payload["api_app_id"], emu.app_id().as_str());
+    assert!(emu
+        .trigger_ids()
+        .iter()
+        .any(|t| payload["trigger_id"] == t.as_str()));
+    let r = emu.responses();
+    assert_eq!(r[0].via, slack_emulator::ResponseVia::HttpAnswer);
+    assert_eq!(r[0].outcome, "view_errors");
 }

@@ -142,6 +142,17 @@ async fn hello_and_single_use_urls() {
     };
     assert_eq!(h.num_connections, 1);
     assert_eq!(h.app_id.as_deref(), Some(emu.app_id().as_str()));
+    // Websocket pings are answered.
+    first
+        .send(tokio_tungstenite::tungstenite::Message::Ping(
+            vec![7u8].into(),
+        ))
+        .await
+        .unwrap();
+    match tokio::time::timeout(WAIT, first.next()).await.unwrap() {
+        Some(Ok(tokio_tungstenite::tungstenite::Message::Pong(p))) => assert_eq!(&p[..], [7u8]),
+        other => panic!("no pong: {other:?}"),
+    }
     // The same URL opens nothing more.
     assert!(tokio_tungstenite::connect_async(&url).await.is_err());
     let (_second, hello) = connect(&emu).await;

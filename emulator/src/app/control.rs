@@ -359,6 +359,57 @@ impl EventsApiControl<'_> {
         http::send_command(self.shared, &fields, &target, &trigger).await
     }
 
+    /// POST an interaction as a signed form (`payload=<JSON>`) to the interaction URL, with
+    /// Slack's fields filled in as for [`SocketModeControl::interaction`]; the app's status
+    /// and body. A 2xx JSON answer to a `view_submission` is applied (`response_action`).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emu = slack_emulator::Emulator::builder()
+    ///     .app_mode(slack_emulator::AppMode::Http)
+    ///     .interaction_url("http://127.0.0.1:3000/slack/interactions")
+    ///     .start()
+    ///     .await?;
+    /// let (status, body) = emu
+    ///     .events_api()
+    ///     .interaction(serde_json::json!({"type": "shortcut", "callback_id": "new_ticket"}))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn interaction(&self, payload: Value) -> Result<(u16, String), AppError> {
+        self.check_mode()?;
+        let (trigger, response_id, url) = issue_ids(self.shared);
+        let i = {
+            let ws = self.shared.lock_state();
+            payloads::interaction(&ws, &self.shared.identity, payload, &trigger, &url)?
+        };
+        if let Some(target) = i.target {
+            self.shared
+                .lock_app()
+                .response_urls
+                .insert(response_id, target);
+        }
+        let (status, text) = crate::interaction::send(self.shared, &i.payload)
+            .await
+            .map_err(|e| match e {
+                crate::InteractionError::NoUrl => AppError::NoUrl("interaction URL"),
+                crate::InteractionError::InvalidUrl(e) => AppError::InvalidUrl(e),
+                crate::InteractionError::Request(e) => AppError::Request(e),
+            })?;
+        if (200..300).contains(&status) && i.kind == "view_submission" {
+            if let Ok(body @ Value::Object(_)) = serde_json::from_str::<Value>(&text) {
+                super::respond::view(
+                    self.shared,
+                    super::ResponseVia::HttpAnswer,
+                    &trigger,
+                    i.view_id.as_deref(),
+                    &body,
+                );
+            }
+        }
+        Ok((status, text))
+    }
+
     /// Every Events API request made so far (first attempts, retries, verifications),
     /// oldest first.
     pub fn deliveries(&self) -> Vec<HttpDelivery> {
