@@ -138,7 +138,7 @@ fn http_app(addr: SocketAddr) -> EmulatorBuilder {
         .command_url(format!("http://{addr}/slack/commands"))
         .interaction_url(format!("http://{addr}/slack/interactions"))
         .events_api_retry_delays([Duration::from_millis(5); 3])
-        .events_api_timeout(Duration::from_millis(300))
+        .events_api_timeout(Duration::from_secs(5))
 }
 
 #[tokio::test]

@@ -21,10 +21,16 @@ fn shapes() -> Value {
     serde_json::from_str(SHAPES).unwrap()
 }
 
+/// Acks are sent at once in these tests: a long ack timeout keeps retries out of them even
+/// on a loaded machine. Tests of re-delivery set a short one.
 fn fast() -> EmulatorBuilder {
     Emulator::builder()
-        .socket_mode_ack_timeout(Duration::from_millis(150))
+        .socket_mode_ack_timeout(Duration::from_secs(20))
         .socket_mode_disconnect_grace(Duration::from_millis(50))
+}
+
+fn retrying() -> EmulatorBuilder {
+    fast().socket_mode_ack_timeout(Duration::from_millis(300))
 }
 
 /// `apps.connections.open` with the app token; the URL.
@@ -445,7 +451,7 @@ async fn slash_command_ack_posts_in_channel_and_response_url_is_recorded() {
 
 #[tokio::test]
 async fn unacknowledged_envelopes_are_delivered_again() {
-    let emu = fast().start().await.unwrap();
+    let emu = retrying().start().await.unwrap();
     let (mut a, _) = connect(&emu).await;
     let (mut b, _) = connect(&emu).await;
     let id = emu
@@ -481,7 +487,7 @@ async fn unacknowledged_envelopes_are_delivered_again() {
     }
     until(|| emu.socket_mode().pending() == 0).await;
     let d = emu.socket_mode().delivered();
-    assert_eq!(d.len(), 2);
+    assert!(d.len() >= 2, "{d:?}");
     assert_ne!(d[0].connection, d[1].connection);
     assert!(emu.socket_mode().given_up().is_empty());
 }
@@ -576,7 +582,7 @@ async fn disconnect_then_close_and_link_disabled() {
 
 #[tokio::test]
 async fn silence_and_drops() {
-    let emu = fast().start().await.unwrap();
+    let emu = retrying().start().await.unwrap();
     let (mut a, _) = connect(&emu).await;
     emu.socket_mode().silence(true);
     let (mut b, _) = connect(&emu).await;

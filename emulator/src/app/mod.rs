@@ -266,7 +266,7 @@ pub(crate) async fn run(shared: Arc<Shared>, mut jobs: mpsc::UnboundedReceiver<J
 }
 
 /// Whether the app takes events now: in Socket Mode with a connection open, or in HTTP
-/// mode with a request URL.
+/// mode with a request URL. Called under the hub lock, with the current connection count.
 pub(crate) fn refresh_listening(shared: &Shared, connections: usize) {
     let listening = match shared.config.app_mode {
         AppMode::SocketMode => connections > 0,

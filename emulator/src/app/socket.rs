@@ -90,21 +90,23 @@ struct Registration<'a> {
 
 impl Drop for Registration<'_> {
     fn drop(&mut self) {
-        let left = {
-            let mut hub = self.shared.lock_app();
-            hub.unregister(self.id);
-            hub.connection_count()
-        };
-        refresh_listening(self.shared, left);
+        // Under the hub lock, so that the flag follows the last change of the count.
+        let mut hub = self.shared.lock_app();
+        hub.unregister(self.id);
+        refresh_listening(self.shared, hub.connection_count());
     }
 }
 
 /// Serve one connection until it closes, is told to go, or the emulator stops.
 async fn serve(mut ws: Ws, shared: &Shared) {
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let (id, count) = shared.lock_app().register(tx);
+    let (id, count) = {
+        let mut hub = shared.lock_app();
+        let (id, count) = hub.register(tx);
+        refresh_listening(shared, count);
+        (id, count)
+    };
     let _registration = Registration { shared, id };
-    refresh_listening(shared, count);
     let hello = json!({
         "type": "hello",
         "num_connections": count,
