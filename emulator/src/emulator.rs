@@ -193,7 +193,8 @@ impl Emulator {
     }
 
     /// Back to the seeded workspace (same ids and tokens), faults cleared, rate allowances
-    /// refilled; open RTM connections stay open.
+    /// refilled, the Socket Mode link enabled; open RTM and Socket Mode connections stay
+    /// open, and the app's delivery records are kept.
     pub fn reset(&self) {
         self.shared.reset();
     }
