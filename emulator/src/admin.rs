@@ -4,8 +4,8 @@
 //! | request | effect |
 //! |---|---|
 //! | `GET /_emulator/state` | the workspace: team, users, channels (members, messages with threads, reactions, edits), files, remote files, views |
-//! | `GET /_emulator/info` | `base_url`, `bot_token`, `user_token`, `team_id`, `bot_user_id`, `bot_id`, `channels` (name → id), `users` (name → id), `signing_secret`, `modelled_methods` |
-//! | `GET /_emulator/stats` | `requests`, `rate_limited`, `fault_hits` (per method), `rtm_connections` |
+//! | `GET /_emulator/info` | `base_url`, `bot_token`, `user_token`, `team_id`, `bot_user_id`, `bot_id`, `app_id`, `app_token`, `verification_token`, `channels` (name → id), `users` (name → id), `signing_secret`, `modelled_methods` |
+//! | `GET /_emulator/stats` | `requests`, `rate_limited`, `fault_hits` (per method), `rtm_connections`, `socket_mode_connections` |
 //! | `POST /_emulator/reset` | back to the seeded workspace; faults cleared, rate allowances refilled |
 //! | `POST /_emulator/faults` `{"method":"chat.postMessage","fault":"drop_before_response","times":2}` | add a fault rule (see [`Fault::from_json`](crate::Fault::from_json); `method` `*` or `family.*`; `"always":true` until cleared) |
 //! | `GET /_emulator/faults` | `{"faults":[rules…],"hits":{method: n}}` |
@@ -19,6 +19,25 @@
 //! | `POST /_emulator/rtm/ping_silence` `{"silent":true}` | stop (or resume) answering pings |
 //! | `POST /_emulator/rtm/refuse_connect` `{"retry_after":3,"times":1}` | the next `rtm.connect` calls get 429 (with `"ok_false":true`: HTTP 200 `ratelimited`) |
 //! | `POST /_emulator/interaction` `{…payload…}` | POST it, signed, to the interaction URL; answers `{"status":…,"body":…}` |
+//! | `GET /_emulator/socket_mode` | `connections` (ids), `pending`, `delivered`, `acks` (counts), `link_enabled` |
+//! | `GET /_emulator/socket_mode/delivered` | every envelope sent: `envelope_id`, `type`, `connection`, `retry_attempt`, `retry_reason`, `payload` |
+//! | `GET /_emulator/socket_mode/acks` | every ack read (`envelope_id`, `connection`, `payload`, `known`) and `given_up` |
+//! | `POST /_emulator/socket_mode/command` `{"command":"/deploy","text":"api","user":"ada","channel":"general"}` | a slash command envelope; answers `envelope_id` |
+//! | `POST /_emulator/socket_mode/interaction` `{"type":"block_actions",…}` | an interaction envelope (Slack's fields filled in); answers `envelope_id` |
+//! | `POST /_emulator/socket_mode/event` `{"type":"team_join",…}` or a whole `event_callback` | an `events_api` envelope; answers `envelope_id` |
+//! | `POST /_emulator/socket_mode/disconnect` `{"reason":"refresh_requested","connection":1}` | send `disconnect` (`refresh_requested`, `warning`, `link_disabled`) to every connection (or one), close after the grace period; answers `told` |
+//! | `POST /_emulator/socket_mode/silence` `{"silent":true}` | stop (or resume) reading, answering pings and sending on the open connections |
+//! | `POST /_emulator/socket_mode/drop` `{"connection":1}` | drop every connection (or one) without a close frame |
+//! | `POST /_emulator/socket_mode/link` `{"enabled":false}` | turn Socket Mode off or on (`apps.connections.open` answers `link_disabled` while off) |
+//! | `POST /_emulator/response_url/<id>` `{"text":…,"response_type":…,"replace_original":…,"delete_original":…}` | a command's or interaction's `response_url`: applied and recorded (404 `expired_url` for an unknown id) |
+//! | `GET /_emulator/responses` | what the app answered (`via`: `ack`, `http_answer`, `response_url`; `body`; `outcome`; `ts`) and the `trigger_ids` issued |
+//! | `POST /_emulator/events_api/verify_url` | send `url_verification` to the request URL; answers `verified` |
+//! | `POST /_emulator/events_api/event` `{…event…}` | POST an event to the request URL (in the background, with retries); answers `event_id` |
+//! | `POST /_emulator/events_api/command` `{"command":"/deploy",…}` | POST a slash command to the command URL; answers the app's `status` and `body` |
+//! | `GET /_emulator/events_api/deliveries` | every Events API request: `event_id`, `attempt`, `retry_reason`, `status`, `error` |
+//!
+//! Injections answer HTTP 400 with `wrong_app_mode`, `user_not_found`, `channel_not_found`,
+//! `invalid_payload`, `no_url` or `request_failed` (and a `detail`) when they cannot be made.
 //!
 //! Bad requests get HTTP 400 with `error` (`invalid_json`, `invalid_fault`, …); unknown paths
 //! 404 `unknown_admin_endpoint`.
@@ -31,6 +50,10 @@ use serde_json::{json, Map, Value};
 
 use crate::api::chat::{store_message, NewMessage};
 use crate::api::{Ctx, Event};
+use crate::app::{
+    AppError, DisconnectReason, EventsApiControl, ResponseVia, SlashCommand, SocketDelivery,
+    SocketModeControl,
+};
 use crate::faults::{Fault, FaultRule};
 use crate::ratelimit::RateLimits;
 use crate::rtm::{Control, RtmControl};
@@ -78,6 +101,7 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
             "rate_limited": shared.rate_limited.load(Ordering::Relaxed),
             "fault_hits": shared.lock_faults().hits(),
             "rtm_connections": shared.rtm_open.load(Ordering::Relaxed),
+            "socket_mode_connections": shared.lock_app().connection_count(),
         })),
         (Method::POST, "reset") => {
             shared.reset();
@@ -164,6 +188,141 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
             RtmControl { shared }.refuse_connect(fault, times);
             ok(json!({}))
         }
+        (Method::GET, "socket_mode") => {
+            let sm = SocketModeControl { shared };
+            ok(json!({
+                "connections": sm.connection_ids(),
+                "pending": sm.pending(),
+                "delivered": sm.delivered().len(),
+                "acks": sm.acks().len(),
+                "link_enabled": shared.link_open(),
+            }))
+        }
+        (Method::GET, "socket_mode/delivered") => {
+            let list: Vec<Value> = SocketModeControl { shared }
+                .delivered()
+                .iter()
+                .map(delivery_json)
+                .collect();
+            ok(json!({"delivered": list}))
+        }
+        (Method::GET, "socket_mode/acks") => {
+            let list: Vec<Value> = SocketModeControl { shared }
+                .acks()
+                .iter()
+                .map(|a| json!({"envelope_id": a.envelope_id, "connection": a.connection, "payload": a.payload, "known": a.known}))
+                .collect();
+            ok(json!({"acks": list, "given_up": SocketModeControl { shared }.given_up()}))
+        }
+        (Method::POST, "socket_mode/command") => {
+            let s = |k: &str| body.get(k).and_then(Value::as_str);
+            let Some(command) = s("command") else {
+                return bad("command_required");
+            };
+            let mut cmd = SlashCommand::new(command).text(s("text").unwrap_or(""));
+            if let Some(u) = s("user") {
+                cmd = cmd.user(u);
+            }
+            if let Some(c) = s("channel") {
+                cmd = cmd.channel(c);
+            }
+            envelope(SocketModeControl { shared }.command(cmd))
+        }
+        (Method::POST, "socket_mode/interaction") => {
+            envelope(SocketModeControl { shared }.interaction(body))
+        }
+        (Method::POST, "socket_mode/event") => envelope(SocketModeControl { shared }.event(body)),
+        (Method::POST, "socket_mode/disconnect") => {
+            let reason = body
+                .get("reason")
+                .and_then(Value::as_str)
+                .unwrap_or("refresh_requested");
+            let Some(reason) = DisconnectReason::from_wire(reason) else {
+                return bad("invalid_reason");
+            };
+            let told = match body.get("connection").and_then(Value::as_u64) {
+                Some(c) => usize::from(SocketModeControl { shared }.disconnect_one(c, reason)),
+                None => SocketModeControl { shared }.disconnect(reason),
+            };
+            ok(json!({"told": told}))
+        }
+        (Method::POST, "socket_mode/silence") => {
+            let silent = body.get("silent").and_then(Value::as_bool).unwrap_or(true);
+            SocketModeControl { shared }.silence(silent);
+            ok(json!({}))
+        }
+        (Method::POST, "socket_mode/drop") => {
+            match body.get("connection").and_then(Value::as_u64) {
+                Some(c) => {
+                    SocketModeControl { shared }.drop_connection(c);
+                }
+                None => SocketModeControl { shared }.drop_connections(),
+            }
+            ok(json!({}))
+        }
+        (Method::POST, "socket_mode/link") => {
+            let enabled = body.get("enabled").and_then(Value::as_bool).unwrap_or(true);
+            SocketModeControl { shared }.set_link_enabled(enabled);
+            ok(json!({}))
+        }
+        (Method::GET, "responses") => {
+            let list: Vec<Value> = shared
+                .lock_app()
+                .responses
+                .iter()
+                .map(|r| json!({"via": via_name(r.via), "id": r.id, "body": r.body, "outcome": r.outcome, "ts": r.ts}))
+                .collect();
+            ok(json!({"responses": list, "trigger_ids": shared.lock_app().trigger_ids.clone()}))
+        }
+        (Method::POST, p) if p.starts_with("response_url/") => {
+            let id = p.trim_start_matches("response_url/");
+            let target = shared.lock_app().response_urls.get(id).cloned();
+            match target {
+                Some(t) => {
+                    crate::app::respond::message(shared, ResponseVia::ResponseUrl, id, &t, &body);
+                    ok(json!({}))
+                }
+                None => json_response(
+                    StatusCode::NOT_FOUND,
+                    &json!({"ok": false, "error": "expired_url"}),
+                ),
+            }
+        }
+        (Method::POST, "events_api/verify_url") => {
+            match (EventsApiControl { shared }).verify_url().await {
+                Ok(v) => ok(json!({"verified": v})),
+                Err(e) => app_error(&e),
+            }
+        }
+        (Method::POST, "events_api/event") => match (EventsApiControl { shared }).event(body) {
+            Ok(id) => ok(json!({"event_id": id})),
+            Err(e) => app_error(&e),
+        },
+        (Method::POST, "events_api/command") => {
+            let s = |k: &str| body.get(k).and_then(Value::as_str);
+            let Some(command) = s("command") else {
+                return bad("command_required");
+            };
+            let mut cmd = SlashCommand::new(command).text(s("text").unwrap_or(""));
+            if let Some(u) = s("user") {
+                cmd = cmd.user(u);
+            }
+            if let Some(c) = s("channel") {
+                cmd = cmd.channel(c);
+            }
+            match (EventsApiControl { shared }).slash_command(cmd).await {
+                Ok((status, body)) => ok(json!({"status": status, "body": body})),
+                Err(e) => app_error(&e),
+            }
+        }
+        (Method::GET, "events_api/deliveries") => {
+            let list: Vec<Value> = (EventsApiControl { shared })
+                .deliveries()
+                .iter()
+                .map(|d| json!({"event_id": d.event_id, "attempt": d.attempt, "retry_reason": d.retry_reason, "status": d.status, "error": d.error}))
+                .collect();
+            ok(json!({"deliveries": list}))
+        }
         (Method::POST, "interaction") => match crate::interaction::send(shared, &body).await {
             Ok((status, body)) => ok(json!({"status": status, "body": body})),
             Err(e) => json_response(
@@ -175,6 +334,47 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
             StatusCode::NOT_FOUND,
             &json!({"ok": false, "error": "unknown_admin_endpoint"}),
         ),
+    }
+}
+
+fn delivery_json(d: &SocketDelivery) -> Value {
+    json!({
+        "envelope_id": d.envelope_id, "type": d.envelope_type, "connection": d.connection,
+        "retry_attempt": d.retry_attempt, "retry_reason": d.retry_reason, "payload": d.payload,
+    })
+}
+
+fn via_name(via: ResponseVia) -> &'static str {
+    match via {
+        ResponseVia::Ack => "ack",
+        ResponseVia::HttpAnswer => "http_answer",
+        _ => "response_url",
+    }
+}
+
+fn app_error(e: &AppError) -> Resp {
+    let code = match e {
+        AppError::WrongMode(_) => "wrong_app_mode",
+        AppError::UnknownUser(_) => "user_not_found",
+        AppError::UnknownChannel(_) => "channel_not_found",
+        AppError::InvalidPayload(_) => "invalid_payload",
+        AppError::NoUrl(_) => "no_url",
+        _ => "request_failed",
+    };
+    bad_with(code, &e.to_string())
+}
+
+fn bad_with(error: &str, detail: &str) -> Resp {
+    json_response(
+        StatusCode::BAD_REQUEST,
+        &json!({"ok": false, "error": error, "detail": detail}),
+    )
+}
+
+fn envelope(r: Result<String, AppError>) -> Resp {
+    match r {
+        Ok(id) => ok(json!({"envelope_id": id})),
+        Err(e) => app_error(&e),
     }
 }
 
@@ -194,6 +394,8 @@ fn info(shared: &Shared) -> Resp {
     ok(json!({
         "base_url": shared.base_url, "bot_token": ws.bot_token, "user_token": ws.user_token,
         "team_id": ws.team_id, "bot_user_id": ws.bot_user_id, "bot_id": ws.bot_id,
+        "app_id": ws.app_id, "app_token": ws.app_token,
+        "verification_token": ws.verification_token,
         "channels": channels, "users": users,
         "signing_secret": shared.config.signing_secret,
         "modelled_methods": crate::api::MODELLED,

@@ -1,5 +1,8 @@
 //! Settings: [`EmulatorBuilder`].
 
+use std::time::Duration;
+
+use crate::app::AppMode;
 use crate::emulator::Emulator;
 use crate::ratelimit::RateLimits;
 
@@ -18,6 +21,13 @@ pub(crate) struct Config {
     pub(crate) signing_secret: String,
     pub(crate) interaction_url: Option<String>,
     pub(crate) seed: Option<u64>,
+    pub(crate) app_mode: AppMode,
+    pub(crate) event_request_url: Option<String>,
+    pub(crate) command_url: Option<String>,
+    pub(crate) ack_timeout: Duration,
+    pub(crate) disconnect_grace: Duration,
+    pub(crate) http_timeout: Duration,
+    pub(crate) http_retry_delays: [Duration; 3],
 }
 
 impl Default for Config {
@@ -29,6 +39,17 @@ impl Default for Config {
             signing_secret: DEFAULT_SIGNING_SECRET.into(),
             interaction_url: None,
             seed: None,
+            app_mode: AppMode::SocketMode,
+            event_request_url: None,
+            command_url: None,
+            ack_timeout: Duration::from_secs(3),
+            disconnect_grace: Duration::from_secs(1),
+            http_timeout: Duration::from_secs(3),
+            http_retry_delays: [
+                Duration::ZERO,
+                Duration::from_secs(60),
+                Duration::from_secs(300),
+            ],
         }
     }
 }
@@ -96,6 +117,61 @@ impl EmulatorBuilder {
     /// Default: none, and sending fails.
     pub fn interaction_url(mut self, url: impl Into<String>) -> Self {
         self.config.interaction_url = Some(url.into());
+        self
+    }
+
+    /// How the app receives events, slash commands and interactions: over Socket Mode
+    /// (the default) or as HTTP requests to its request URLs. As in Slack, an app is in one
+    /// mode or the other, never both. See [`AppMode`].
+    pub fn app_mode(mut self, mode: AppMode) -> Self {
+        self.config.app_mode = mode;
+        self
+    }
+
+    /// The app's Events API request URL: `event_callback` payloads are POSTed there as
+    /// JSON, signed with the signing secret. Setting it also puts the app in
+    /// [`AppMode::Http`] (call [`app_mode`](Self::app_mode) after it to override).
+    /// Default: none.
+    pub fn event_request_url(mut self, url: impl Into<String>) -> Self {
+        self.config.event_request_url = Some(url.into());
+        self.config.app_mode = AppMode::Http;
+        self
+    }
+
+    /// The request URL of the app's slash commands in [`AppMode::Http`]
+    /// ([`EventsApiControl::slash_command`](crate::EventsApiControl::slash_command) posts
+    /// the command's form there). Default: none.
+    pub fn command_url(mut self, url: impl Into<String>) -> Self {
+        self.config.command_url = Some(url.into());
+        self
+    }
+
+    /// How long a Socket Mode envelope may stay unacknowledged before it is delivered
+    /// again (with `retry_attempt` + 1 and `retry_reason: "timeout"`, up to 3 times).
+    /// Default 3 s, as Slack; tests use milliseconds.
+    pub fn socket_mode_ack_timeout(mut self, timeout: Duration) -> Self {
+        self.config.ack_timeout = timeout;
+        self
+    }
+
+    /// How long a Socket Mode connection stays open after a `disconnect` message before
+    /// the emulator closes it. Default 1 s.
+    pub fn socket_mode_disconnect_grace(mut self, grace: Duration) -> Self {
+        self.config.disconnect_grace = grace;
+        self
+    }
+
+    /// How long the app has to answer an Events API request before it counts as failed
+    /// (`X-Slack-Retry-Reason: http_timeout` on the retry). Default 3 s, as Slack.
+    pub fn events_api_timeout(mut self, timeout: Duration) -> Self {
+        self.config.http_timeout = timeout;
+        self
+    }
+
+    /// The waits before the three retries of a failed Events API request. Default Slack's
+    /// schedule: at once, after 1 minute, after 5 minutes; tests use milliseconds.
+    pub fn events_api_retry_delays(mut self, delays: [Duration; 3]) -> Self {
+        self.config.http_retry_delays = delays;
         self
     }
 

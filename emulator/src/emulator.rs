@@ -8,6 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::app::{AppResponse, EventsApiControl, SocketModeControl};
 use crate::config::{Config, EmulatorBuilder};
 use crate::faults::{FaultRule, Faults};
 use crate::interaction::InteractionError;
@@ -192,7 +193,8 @@ impl Emulator {
     }
 
     /// Back to the seeded workspace (same ids and tokens), faults cleared, rate allowances
-    /// refilled; open RTM connections stay open.
+    /// refilled, the Socket Mode link enabled; open RTM and Socket Mode connections stay
+    /// open, and the app's delivery records are kept.
     pub fn reset(&self) {
         self.shared.reset();
     }
@@ -282,6 +284,84 @@ impl Emulator {
     /// Open RTM connections (`rtm().connections()`).
     pub fn rtm_connections(&self) -> usize {
         self.rtm().connections()
+    }
+}
+
+// ===== impl Emulator: the app (Socket Mode, Events API) =====
+
+impl Emulator {
+    /// The app's id (`A…`).
+    pub fn app_id(&self) -> String {
+        self.shared.identity.app_id.clone()
+    }
+
+    /// The app-level token (`xapp-1-…`): accepted by `apps.connections.open` only (in the
+    /// `Authorization` header); any other method answers `not_allowed_token_type`.
+    pub fn app_token(&self) -> String {
+        self.shared.lock_state().app_token.clone()
+    }
+
+    /// The verification token carried in the `token` field of events, commands and
+    /// interactions (deprecated by Slack in favour of signatures, still sent).
+    pub fn verification_token(&self) -> String {
+        self.shared.identity.verification_token.clone()
+    }
+
+    /// Socket Mode: inject commands, interactions and events; disconnect, silence or drop
+    /// connections; see what was delivered and acknowledged.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// // The app calls apps.connections.open with emu.app_token() and connects.
+    /// emu.socket_mode().slash_command("/deploy", "api", "ada")?;
+    /// for d in emu.socket_mode().delivered() {
+    ///     println!("{} on connection {}", d.envelope_id, d.connection);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn socket_mode(&self) -> SocketModeControl<'_> {
+        SocketModeControl {
+            shared: &self.shared,
+        }
+    }
+
+    /// The Events API (HTTP mode): verify the request URL, inject events, post commands,
+    /// see each request made.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emu = slack_emulator::Emulator::builder()
+    ///     .event_request_url("http://127.0.0.1:3000/slack/events")
+    ///     .start()
+    ///     .await?;
+    /// let verified = emu.events_api().verify_url().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn events_api(&self) -> EventsApiControl<'_> {
+        EventsApiControl {
+            shared: &self.shared,
+        }
+    }
+
+    /// What the app answered to commands and interactions (ack payloads, HTTP answers,
+    /// `response_url` posts), oldest first, with what the emulator did with each.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// for r in emu.responses() {
+    ///     println!("{:?} {} -> {}", r.via, r.body, r.outcome);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn responses(&self) -> Vec<AppResponse> {
+        self.shared.lock_app().responses.clone()
+    }
+
+    /// Every trigger id issued with a command or interaction, oldest first.
+    pub fn trigger_ids(&self) -> Vec<String> {
+        self.shared.lock_app().trigger_ids.clone()
     }
 }
 

@@ -2,7 +2,7 @@
 //! POSTed to the app as Slack does: `payload=<urlencoded JSON>`, signed with
 //! `X-Slack-Request-Timestamp` and `X-Slack-Signature` (`slack_core::signature::sign`).
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -39,12 +39,75 @@ impl std::fmt::Display for InteractionError {
 impl std::error::Error for InteractionError {}
 
 /// The current Unix time in seconds.
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0)
 }
+
+/// Why a signed request got no answer.
+#[derive(Debug)]
+pub(crate) enum PostError {
+    InvalidUrl(String),
+    Request(String),
+    Timeout,
+}
+
+/// POST `body` to `url` as Slack does: signed with the signing secret
+/// (`X-Slack-Request-Timestamp`, `X-Slack-Signature`) and Slackbot's user agent, plus
+/// `headers`; the app's status and body, within `timeout`.
+pub(crate) async fn post_signed(
+    shared: &Shared,
+    url: &str,
+    content_type: &str,
+    body: Bytes,
+    headers: &[(&str, String)],
+    timeout: Duration,
+) -> Result<(u16, String), PostError> {
+    let ts = unix_now();
+    let signature = slack_core::signature::sign(&shared.config.signing_secret, ts, &body);
+    let mut req = http::Request::post(url)
+        .header("content-type", content_type)
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", signature)
+        .header(
+            "user-agent",
+            "Slackbot 1.0 (+https://api.slack.com/robots) (slack-emulator)",
+        );
+    for (k, v) in headers {
+        req = req.header(*k, v.as_str());
+    }
+    let req = req
+        .body(Full::new(body))
+        .map_err(|e| PostError::InvalidUrl(e.to_string()))?;
+    if req.uri().scheme_str() != Some("http") {
+        return Err(PostError::InvalidUrl(format!(
+            "{url}: only http:// URLs are supported"
+        )));
+    }
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let exchange = async {
+        let resp = client
+            .request(req)
+            .await
+            .map_err(|e| PostError::Request(e.to_string()))?;
+        let status = resp.status().as_u16();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| PostError::Request(e.to_string()))?
+            .to_bytes();
+        Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    tokio::time::timeout(timeout, exchange)
+        .await
+        .unwrap_or(Err(PostError::Timeout))
+}
+
+/// How long an interaction request may take.
+const INTERACTION_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// POST `payload` to the configured interaction URL, signed; the app's status and body.
 pub(crate) async fn send(
@@ -59,34 +122,18 @@ pub(crate) async fn send(
     let body: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("payload", &payload.to_string())
         .finish();
-    let ts = unix_now();
-    let signature = slack_core::signature::sign(&shared.config.signing_secret, ts, body.as_bytes());
-    let req = http::Request::post(url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-slack-request-timestamp", ts.to_string())
-        .header("x-slack-signature", signature)
-        .header(
-            "user-agent",
-            "Slackbot 1.0 (+https://api.slack.com/robots) (slack-emulator)",
-        )
-        .body(Full::new(Bytes::from(body)))
-        .map_err(|e| InteractionError::InvalidUrl(e.to_string()))?;
-    if req.uri().scheme_str() != Some("http") {
-        return Err(InteractionError::InvalidUrl(format!(
-            "{url}: only http:// URLs are supported"
-        )));
-    }
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let resp = client
-        .request(req)
-        .await
-        .map_err(|e| InteractionError::Request(e.to_string()))?;
-    let status = resp.status().as_u16();
-    let bytes = resp
-        .into_body()
-        .collect()
-        .await
-        .map_err(|e| InteractionError::Request(e.to_string()))?
-        .to_bytes();
-    Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+    post_signed(
+        shared,
+        url,
+        "application/x-www-form-urlencoded",
+        Bytes::from(body),
+        &[],
+        INTERACTION_TIMEOUT,
+    )
+    .await
+    .map_err(|e| match e {
+        PostError::InvalidUrl(e) => InteractionError::InvalidUrl(e),
+        PostError::Request(e) => InteractionError::Request(e),
+        PostError::Timeout => InteractionError::Request("timed out".into()),
+    })
 }

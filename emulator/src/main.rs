@@ -1,14 +1,16 @@
 //! `slack-emulator [--port N] [--rate-limits slack-like|off] [--signing-secret S]
-//! [--interaction-url URL] [--max-body-bytes N] [--seed N]`: serve a local Slack until
-//! Ctrl-C. Prints ready-to-paste `export` lines; the tokens depend only on `--seed`
-//! (default 1), not on the port.
+//! [--interaction-url URL] [--event-request-url URL] [--command-url URL]
+//! [--max-body-bytes N] [--seed N]`: serve a local Slack until Ctrl-C. Prints
+//! ready-to-paste `export` lines; the tokens depend only on `--seed` (default 1), not on the
+//! port. The app is in Socket Mode unless `--event-request-url` is given (HTTP mode).
 
 use std::process::ExitCode;
 
 use slack_emulator::{Emulator, RateLimits};
 
 const USAGE: &str = "usage: slack-emulator [--port N] [--rate-limits slack-like|off] \
-[--signing-secret SECRET] [--interaction-url URL] [--max-body-bytes N] [--seed N]";
+[--signing-secret SECRET] [--interaction-url URL] [--event-request-url URL] \
+[--command-url URL] [--max-body-bytes N] [--seed N]";
 
 /// The binary's default seed: the same tokens on every run, whatever the port.
 const DEFAULT_SEED: u64 = 1;
@@ -44,6 +46,14 @@ async fn main() -> ExitCode {
             "--interaction-url" => match value() {
                 Some(u) => builder.interaction_url(u),
                 None => return usage("--interaction-url needs a URL"),
+            },
+            "--event-request-url" => match value() {
+                Some(u) => builder.event_request_url(u),
+                None => return usage("--event-request-url needs a URL"),
+            },
+            "--command-url" => match value() {
+                Some(u) => builder.command_url(u),
+                None => return usage("--command-url needs a URL"),
             },
             "--seed" => match value().and_then(|n| n.parse().ok()) {
                 Some(n) => builder.seed(n),
@@ -88,11 +98,13 @@ fn banner(emu: &Emulator) -> String {
          # paste into the shell that runs your bot:\n\
          export SLACK_API_URL={url}\n\
          export SLACK_BOT_TOKEN={bot}\n\
-         export SLACK_USER_TOKEN={user}\n\n",
+         export SLACK_USER_TOKEN={user}\n\
+         export SLACK_APP_TOKEN={app}\n\n",
         url = emu.base_url(),
         addr = emu.addr(),
         bot = emu.bot_token(),
         user = emu.user_token(),
+        app = emu.app_token(),
     )
 }
 

@@ -1,9 +1,10 @@
 //! The HTTP server: one task per connection (HTTP/1.1 keep-alive), routing `/api/<method>`,
-//! the upload URL, file downloads, the RTM websocket and `/_emulator/*`.
+//! the upload URL, file downloads, the RTM websocket, the Socket Mode websocket (`/link/`)
+//! and `/_emulator/*` (response URLs included).
 //!
 //! One Web API call, top to bottom ([`handle_api`]): read the body (413 past the limit) →
 //! injected fault, if any → decode the arguments ([`wire`]) → rate limit → checks and the
-//! handler under the workspace lock ([`api::call`]) → events to RTM connections → answer
+//! handler under the workspace lock ([`api::call`]) → events to RTM connections and the app → answer
 //! (or drop the connection, for the `Drop*` faults).
 
 use std::net::SocketAddr;
@@ -19,11 +20,13 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use crate::api::{self, Env, Event};
+use crate::app::hub::Hub;
+use crate::app::{AppMode, Identity, Job};
 use crate::config::Config;
 use crate::faults::{Fault, FaultTable};
 use crate::ratelimit::{retry_after_secs, Limiter};
@@ -60,6 +63,15 @@ pub(crate) struct Shared {
     state: Mutex<Workspace>,
     faults: Mutex<FaultTable>,
     limiter: Mutex<Limiter>,
+    app: Mutex<Hub>,
+    /// Work for the app task ([`crate::app::run`]).
+    pub(crate) jobs: mpsc::UnboundedSender<Job>,
+    /// Whether the app takes events now ([`crate::app::refresh_listening`]).
+    pub(crate) app_listening: AtomicBool,
+    /// Whether Socket Mode connections may open (Socket Mode, link not disabled).
+    link_open: AtomicBool,
+    /// The ids events carry.
+    pub(crate) identity: Identity,
     pub(crate) config: Config,
     /// Seed of the workspace (the port), for `reset`.
     pub(crate) seed: u64,
@@ -89,18 +101,41 @@ impl Shared {
         self.limiter.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The app's Socket Mode hub and delivery records. Never held while taking the
+    /// workspace lock.
+    pub(crate) fn lock_app(&self) -> MutexGuard<'_, Hub> {
+        self.app.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether `apps.connections.open` hands out URLs and connections may open.
+    pub(crate) fn link_open(&self) -> bool {
+        self.link_open.load(Ordering::Relaxed)
+    }
+
+    /// Enable or disable the Socket Mode link (never enabled in HTTP mode).
+    pub(crate) fn set_link_open(&self, open: bool) {
+        let open = open && self.config.app_mode == AppMode::SocketMode;
+        self.link_open.store(open, Ordering::Relaxed);
+    }
+
     /// What handlers need to know about the server, for a call from RTM connection `origin`.
     pub(crate) fn env(&self, origin: Option<u64>) -> Env<'_> {
         Env {
             base_url: &self.base_url,
             ws_base: &self.ws_base,
             origin,
-            listening: self.events.receiver_count() > 0,
+            listening: self.events.receiver_count() > 0
+                || self.app_listening.load(Ordering::Relaxed),
+            socket_mode_open: self.link_open(),
         }
     }
 
-    /// Send events to the RTM connections.
+    /// Send events to the RTM connections and to the app.
     pub(crate) fn publish(&self, events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        crate::app::on_workspace_events(self, &events);
         for e in events {
             // No receiver (no RTM connection) is fine.
             let _ = self.events.send(e);
@@ -114,6 +149,7 @@ impl Shared {
         self.lock_faults().clear();
         self.lock_limiter().reset();
         self.ping_silence.store(false, Ordering::Relaxed);
+        self.set_link_open(true);
     }
 }
 
@@ -133,10 +169,20 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
     let (events, _) = broadcast::channel(1024);
     let (control, _) = broadcast::channel(16);
     let seed = config.seed.unwrap_or(u64::from(addr.port()));
+    let workspace = Workspace::seeded(seed);
+    let identity = Identity::of(&workspace);
+    let (jobs, jobs_rx) = mpsc::unbounded_channel();
+    let link_open = config.app_mode == AppMode::SocketMode;
+    let app_listening = config.app_mode == AppMode::Http && config.event_request_url.is_some();
     let shared = Arc::new(Shared {
-        state: Mutex::new(Workspace::seeded(seed)),
+        state: Mutex::new(workspace),
         faults: Mutex::new(FaultTable::default()),
         limiter: Mutex::new(Limiter::new(config.rate_limits.clone())),
+        app: Mutex::new(Hub::new(seed)),
+        jobs,
+        app_listening: AtomicBool::new(app_listening),
+        link_open: AtomicBool::new(link_open),
+        identity,
         config,
         seed,
         events,
@@ -152,6 +198,7 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
     });
     let s = shared.clone();
     let task = tokio::spawn(accept_loop(listener, s, shutdown_rx));
+    tokio::spawn(crate::app::run(shared.clone(), jobs_rx));
     tracing::debug!(%addr, "slack emulator listening");
     Ok(Running {
         shared,
@@ -261,6 +308,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
     }
     if path.starts_with("/rtm/") {
         return Ok(crate::rtm::upgrade(shared, req));
+    }
+    if path == "/link" || path == "/link/" {
+        return Ok(crate::app::socket::upgrade(shared, req));
     }
     if let Some(rest) = path.strip_prefix("/_emulator/") {
         return Ok(crate::admin::handle(&shared, req, rest).await);
@@ -407,6 +457,12 @@ pub(crate) async fn handle_api(
     };
     if let (Some(info), Some(token)) = (slack_core::method::lookup(method), &api_req.token) {
         let channel = api_req.args.get("channel").and_then(Value::as_str);
+        // Slack documents `apps.connections.open` as Tier 1 (the method table says 3).
+        let mut info = *info;
+        if method == "apps.connections.open" {
+            info.tier = slack_core::method::RateTier::Tier1;
+        }
+        let info = &info;
         let limited = shared
             .lock_limiter()
             .check(info, token, channel, Instant::now());

@@ -17,6 +17,8 @@ pub(crate) struct Part {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ApiRequest {
     pub(crate) token: Option<String>,
+    /// Whether the token came in the `Authorization` header (not as an argument).
+    pub(crate) token_in_header: bool,
     pub(crate) args: Map<String, Value>,
     pub(crate) files: Vec<Part>,
 }
@@ -142,6 +144,7 @@ pub(crate) fn parse(
         if let (Some(scheme), Some(token)) = (auth.get(..7), auth.get(7..)) {
             if scheme.eq_ignore_ascii_case("bearer ") {
                 req.token = Some(token.trim().to_owned());
+                req.token_in_header = true;
             }
         }
     }

@@ -61,6 +61,11 @@ fn prints_exports_and_the_rate_limit_mode_with_stable_tokens() {
         export(&second, "SLACK_BOT_TOKEN")
     );
     assert!(export(&first, "SLACK_BOT_TOKEN").starts_with("xoxb-"));
+    assert!(export(&first, "SLACK_APP_TOKEN").starts_with("xapp-1-A"));
+    assert_eq!(
+        export(&first, "SLACK_APP_TOKEN"),
+        export(&second, "SLACK_APP_TOKEN")
+    );
     assert_eq!(
         export(&first, "SLACK_USER_TOKEN"),
         export(&second, "SLACK_USER_TOKEN")

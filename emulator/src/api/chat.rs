@@ -96,7 +96,7 @@ pub(crate) fn store_message(
     if let Some(u) = ws.user(&user) {
         if let Some(b) = &u.bot_id {
             m.insert("bot_id".into(), json!(b));
-            m.insert("app_id".into(), json!("A0EMULATOR"));
+            m.insert("app_id".into(), json!(ws.app_id));
         }
     }
     m.insert("user".into(), json!(user));

@@ -5,6 +5,7 @@
 //! Handlers are plain functions `(workspace, ctx, request) -> Result<json, ApiError>`, one
 //! file per family; they run under the workspace lock and record RTM events in [`Ctx`].
 
+mod apps;
 mod auth;
 pub(crate) mod chat;
 mod conversations;
@@ -14,7 +15,7 @@ mod reactions;
 mod remote_files;
 mod rtm;
 mod users;
-mod views;
+pub(crate) mod views;
 
 use serde_json::{json, Map, Value};
 use slack_core::method::MethodInfo;
@@ -97,8 +98,11 @@ pub(crate) struct Env<'a> {
     pub(crate) ws_base: &'a str,
     /// The RTM connection making the call, if any.
     pub(crate) origin: Option<u64>,
-    /// Whether any RTM connection is open (else events are not even built).
+    /// Whether any RTM connection is open or the app takes events (else events are not
+    /// even built).
     pub(crate) listening: bool,
+    /// Whether `apps.connections.open` hands out URLs (Socket Mode, link enabled).
+    pub(crate) socket_mode_open: bool,
 }
 
 /// What a handler knows about the call, and the events it produced.
@@ -195,9 +199,23 @@ fn check(ws: &Workspace, method: &str, req: &ApiRequest) -> Result<String, ApiEr
     let Some(token) = req.token.as_deref().filter(|t| !t.is_empty()) else {
         return Err(err("not_authed"));
     };
+    if token == ws.app_token {
+        // An app-level token opens Socket Mode connections and does nothing else; Slack
+        // takes it only in the `Authorization` header there.
+        if method != "apps.connections.open" {
+            return Err(err("not_allowed_token_type"));
+        }
+        if !req.token_in_header {
+            return Err(err("invalid_auth"));
+        }
+        return Ok(String::new());
+    }
     let Some(tok) = ws.tokens.get(token) else {
         return Err(err("invalid_auth"));
     };
+    if method == "apps.connections.open" {
+        return Err(err("not_allowed_token_type"));
+    }
     let needed = needed_scopes(info, token);
     if !needed.is_empty() && !needed.iter().any(|s| tok.scopes.contains(*s)) {
         let provided: Vec<&str> = tok.scopes.iter().map(String::as_str).collect();
@@ -221,6 +239,7 @@ fn run(ws: &mut Workspace, ctx: &mut Ctx<'_>, method: &str, req: &ApiRequest) ->
     match method {
         "api.test" => auth::api_test(req),
         "auth.test" => auth::test(ws, ctx),
+        "apps.connections.open" => apps::connections_open(ws, ctx),
         "chat.postMessage" => chat::post_message(ws, ctx, req),
         "chat.postEphemeral" => chat::post_ephemeral(ws, ctx, req),
         "chat.update" => chat::update(ws, ctx, req),
@@ -282,6 +301,7 @@ pub(crate) fn not_modelled(method: &str) -> ApiError {
 pub(crate) const MODELLED: &[&str] = &[
     "api.test",
     "auth.test",
+    "apps.connections.open",
     "chat.postMessage",
     "chat.postEphemeral",
     "chat.update",

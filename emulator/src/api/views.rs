@@ -46,14 +46,19 @@ fn view_arg(req: &ApiRequest, allowed: &[&str]) -> Result<Value, ApiError> {
 }
 
 /// Store `view` under `id` with a fresh `hash`; returns it as Slack shows it.
-fn store(ws: &mut Workspace, mut view: Value, id: String, extra: &[(&str, Value)]) -> Value {
+pub(crate) fn store(
+    ws: &mut Workspace,
+    mut view: Value,
+    id: String,
+    extra: &[(&str, Value)],
+) -> Value {
     let hash = format!("{}.{}", ws.now_secs(), ws.next_id("h"));
     let previous = ws.views.get(&id).cloned();
     if let Value::Object(m) = &mut view {
         m.insert("id".into(), json!(id));
         m.insert("team_id".into(), json!(ws.team_id));
         m.insert("hash".into(), json!(hash));
-        m.insert("app_id".into(), json!("A0EMULATOR"));
+        m.insert("app_id".into(), json!(ws.app_id));
         m.insert("bot_id".into(), json!(ws.bot_id));
         m.insert("app_installed_team_id".into(), json!(ws.team_id));
         for key in ["private_metadata", "callback_id"] {

@@ -5,7 +5,7 @@
 mod model;
 mod seed;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
@@ -35,12 +35,41 @@ pub(crate) struct Workspace {
     pub(crate) views: BTreeMap<String, Value>,
     /// RTM URLs handed out by `rtm.connect` and not used yet: session → user.
     pub(crate) rtm_sessions: HashMap<String, String>,
+    /// Socket Mode tickets handed out by `apps.connections.open` and not used yet.
+    pub(crate) socket_tickets: HashSet<String>,
+    /// The app's id (`A…`), its app-level token (`xapp-1-…`) and verification token.
+    pub(crate) app_id: String,
+    pub(crate) app_token: String,
+    pub(crate) verification_token: String,
     pub(crate) bot_user_id: String,
     pub(crate) bot_id: String,
     pub(crate) bot_token: String,
     pub(crate) user_token: String,
     clock: u64,
     ids: u64,
+}
+
+/// One step of SplitMix64: spreads a counter over 64 bits.
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A uuid-like id (`8-4-4-4-12` hex digits) from a counter and a salt: distinct in practice
+/// for distinct counters, and spread so that ids do not look sequential.
+pub(crate) fn opaque_id(n: u64, salt: u64) -> String {
+    let a = splitmix(n ^ salt);
+    let b = splitmix(a ^ n);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        (b >> 48) & 0xfff,
+        b & 0xffff_ffff_ffff
+    )
 }
 
 fn ts_of(m: &Message) -> &str {
@@ -65,6 +94,19 @@ impl Workspace {
     pub(crate) fn next_id(&mut self, prefix: &str) -> String {
         self.ids += 1;
         format!("{prefix}{:08X}", self.ids)
+    }
+
+    /// A fresh opaque id (uuid-like), unique in this workspace and different between
+    /// workspaces: Socket Mode tickets.
+    pub(crate) fn opaque_id(&mut self) -> String {
+        self.ids += 1;
+        let salt = self
+            .team_id
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+        opaque_id(self.ids, salt)
     }
 
     pub(crate) fn user(&self, id: &str) -> Option<&User> {

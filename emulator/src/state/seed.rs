@@ -1,6 +1,6 @@
 //! The seeded workspace: a team, the bot and three humans, and six conversations.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::model::{Channel, Kind, TokenInfo, User};
 use super::Workspace;
@@ -21,7 +21,9 @@ impl Workspace {
     /// - `#general` and `#random` (public, everyone), `#outside` (public, the bot is not a
     ///   member), `#secret-plans` (private: bot and ada), an IM bot–ada and an MPIM
     ///   bot–ada–grace;
-    /// - a bot token (`xoxb-…`) and a user token for ada (`xoxp-…`), with every scope.
+    /// - a bot token (`xoxb-…`) and a user token for ada (`xoxp-…`), with every scope;
+    /// - the app (`A…`) with its app-level token (`xapp-1-…`, only for
+    ///   `apps.connections.open`).
     pub(crate) fn seeded(seed: u64) -> Self {
         let tag = format!("{:06X}", seed % 0xFF_FFFF);
         let team_id = format!("T{tag}");
@@ -138,6 +140,10 @@ impl Workspace {
             remote_files: BTreeMap::new(),
             views: BTreeMap::new(),
             rtm_sessions: HashMap::new(),
+            socket_tickets: HashSet::new(),
+            app_token: format!("xapp-1-A{tag}APP-{seed}-emulator"),
+            app_id: format!("A{tag}APP"),
+            verification_token: format!("emulator-verification-{seed}"),
             bot_user_id,
             bot_id,
             bot_token,
