@@ -13,9 +13,12 @@ use crate::types::Message;
 pub struct UserRef {
     /// The user's id.
     pub id: String,
-    /// Their handle.
-    #[serde(default, alias = "name")]
+    /// Their handle (`username` in block actions and views).
+    #[serde(default)]
     pub username: Option<String>,
+    /// Their handle (`name` in shortcuts and message actions; Slack often sends both).
+    #[serde(default)]
+    pub name: Option<String>,
     /// Their workspace.
     #[serde(default)]
     pub team_id: Option<String>,

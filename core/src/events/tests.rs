@@ -72,7 +72,7 @@ fn interactions_decode() {
     assert_eq!(a.actions[0].action_id, "approve");
     assert_eq!(a.actions[0].value.as_deref(), Some("42"));
     assert_eq!(a.actions[0].extra["action_ts"], "1.1");
-    assert_eq!(a.user.username.as_deref(), Some("ada"));
+    assert_eq!(a.user.name.as_deref(), Some("ada"));
     let shortcut =
         r#"{"type":"shortcut","callback_id":"new_ticket","trigger_id":"t","user":{"id":"U1"}}"#;
     assert_eq!(decode_interaction(shortcut).unwrap().kind(), "shortcut");
