@@ -1,4 +1,4 @@
-//! Loading the reference data in `../shared/data` into one [`Method`] per method of
+//! Loading the reference data (vendored in `tools/codegen/data`) into one [`Method`] per method of
 //! `method-coverage.tsv`.
 //!
 //! Sources, by precedence: `web-api-methods-current.tsv` (the current docs), then
