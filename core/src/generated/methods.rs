@@ -854,7 +854,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         idempotent: true,
         pagination: Some(Pagination {
             cursor_arg: "cursor",
-            items_field: Some("channels"),
+            items_field: Some("conversations"),
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -4504,7 +4504,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         idempotent: true,
         pagination: Some(Pagination {
             cursor_arg: "cursor",
-            items_field: Some("channels"),
+            items_field: Some("groups"),
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -4767,7 +4767,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         idempotent: true,
         pagination: Some(Pagination {
             cursor_arg: "cursor",
-            items_field: Some("channels"),
+            items_field: Some("ims"),
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -4932,7 +4932,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         idempotent: true,
         pagination: Some(Pagination {
             cursor_arg: "cursor",
-            items_field: Some("channels"),
+            items_field: Some("groups"),
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),

@@ -4,7 +4,8 @@
 //!
 //! | module | concept |
 //! |---|---|
-//! | `data` | loading the TSV files and the OpenAPI document into one `Method` per method |
+//! | `data` | loading the TSV files, the OpenAPI document and the samples into one `Method` per method |
+//! | [`shape`] | a response's JSON shape, merged from its sample and its schema |
 //! | [`naming`] | method and argument names as Rust modules, types and identifiers |
 //! | [`typing`] | the Rust type of each argument (rule tables) |
 //! | [`rules`] | method-level rules: replacements, idempotency, pagination, tiers |
@@ -25,6 +26,7 @@ mod emit_tests;
 pub mod naming;
 pub mod rules;
 mod rustfmt;
+pub mod shape;
 pub mod typing;
 
 use std::collections::BTreeMap;
