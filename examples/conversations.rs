@@ -30,7 +30,7 @@ pub async fn run(s: &support::Session) -> Result<(), Box<dyn std::error::Error>>
     while let Some(ch) = all.next().await {
         let ch = ch?;
         count += 1;
-        println!("#{}", ch["name"].as_str().unwrap_or("?"));
+        println!("#{}", ch.name.as_deref().unwrap_or("?"));
     }
     println!("{count} channels");
 

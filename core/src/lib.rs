@@ -56,7 +56,7 @@ mod util;
 
 pub use client::{Items, Pages, WebClient, WebClientBuilder};
 pub use error::{Error, ErrorCode, Result};
-pub use method::MethodInfo;
+pub use method::{MethodInfo, Paginated};
 pub use request::{Args, CallOptions, ClientConfig, Encoding, FilePart};
 pub use response::{Response, SlackResponse};
 pub use retry::{RetryHandler, RetryPolicy};

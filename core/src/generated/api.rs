@@ -8,6 +8,8 @@
 pub mod admin {
     /// Requests of the `admin.analytics` family.
     pub mod analytics {
+        pub use crate::responses::admin::analytics::GetFileResponse;
+
         /// `admin.analytics.getFile`: Retrieve analytics data for a given date, presented as a compressed JSON file.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.analytics:read`.
@@ -48,7 +50,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for GetFile {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::analytics::GetFileResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[0]
             }
@@ -56,6 +58,9 @@ pub mod admin {
 
         /// Requests of the `admin.analytics.messages` family.
         pub mod messages {
+            pub use crate::responses::admin::analytics::messages::ActivityResponse;
+            pub use crate::responses::admin::analytics::messages::MetadataResponse;
+
             /// `admin.analytics.messages.activity`: Retrieves activity metrics for messages from a given channel.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.analytics:read`.
@@ -114,7 +119,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Activity {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::analytics::messages::ActivityResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[1]
                 }
@@ -169,7 +174,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Metadata {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::analytics::messages::MetadataResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[2]
                 }
@@ -179,6 +184,11 @@ pub mod admin {
 
     /// Requests of the `admin.apps` family.
     pub mod apps {
+        pub use crate::responses::admin::apps::ApproveResponse;
+        pub use crate::responses::admin::apps::ClearResolutionResponse;
+        pub use crate::responses::admin::apps::RestrictResponse;
+        pub use crate::responses::admin::apps::UninstallResponse;
+
         /// `admin.apps.approve`: Approve an app for installation on a workspace.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.apps:write`.
@@ -266,7 +276,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Approve {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::apps::ApproveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[4]
             }
@@ -312,7 +322,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for ClearResolution {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::apps::ClearResolutionResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[6]
             }
@@ -367,7 +377,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Restrict {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::apps::RestrictResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[18]
             }
@@ -420,7 +430,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Uninstall {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::apps::UninstallResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[20]
             }
@@ -428,6 +438,8 @@ pub mod admin {
 
         /// Requests of the `admin.apps.activities` family.
         pub mod activities {
+            pub use crate::responses::admin::apps::activities::ListResponse;
+
             /// `admin.apps.activities.list`: Get logs for a specified team/org.
             ///
             /// Rate limit: Tier 3 (50+ per minute). User scopes: `admin.app_activities:read`.
@@ -549,15 +561,27 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::activities::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[3]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item = crate::generated::responses::admin::apps::activities::Activity;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<crate::generated::responses::admin::apps::activities::Activity>
+                {
+                    response.activities
                 }
             }
         }
 
         /// Requests of the `admin.apps.approved` family.
         pub mod approved {
+            pub use crate::responses::admin::apps::approved::ListResponse;
+
             /// `admin.apps.approved.list`: List approved apps for an org or workspace.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.apps:read`.
@@ -615,15 +639,28 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::approved::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[5]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item = crate::generated::responses::admin::apps::approved::ApprovedApp;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<crate::generated::responses::admin::apps::approved::ApprovedApp>
+                {
+                    response.approved_apps
                 }
             }
         }
 
         /// Requests of the `admin.apps.config` family.
         pub mod config {
+            pub use crate::responses::admin::apps::config::LookupResponse;
+            pub use crate::responses::admin::apps::config::SetResponse;
+
             /// `admin.apps.config.lookup`: Look up the app config for connectors by their IDs.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.apps:read`.
@@ -667,7 +704,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Lookup {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::config::LookupResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[7]
                 }
@@ -732,7 +769,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Set {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::config::SetResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[8]
                 }
@@ -743,6 +780,8 @@ pub mod admin {
         pub mod mcp {
             /// Requests of the `admin.apps.mcp.servers` family.
             pub mod servers {
+                pub use crate::responses::admin::apps::mcp::servers::ListResponse;
+
                 /// `admin.apps.mcp.servers.list`: List third-party app MCP servers approved for an organization, derived from the org's MCP server allowlist. Entries reflect allowlist state, not install/scope liveness: servers of apps that are uninstalled (but not deleted) are still listed.
                 ///
                 /// Rate limit: Tier 3 (50+ per minute). User scopes: `admin.apps:read`.
@@ -776,7 +815,7 @@ pub mod admin {
                 }
 
                 impl crate::api::SlackMethod for List {
-                    type Response = serde_json::Value;
+                    type Response = crate::responses::admin::apps::mcp::servers::ListResponse;
                     fn info(&self) -> &'static crate::method::MethodInfo {
                         &crate::generated::methods::METHODS[9]
                     }
@@ -784,6 +823,9 @@ pub mod admin {
 
                 /// Requests of the `admin.apps.mcp.servers.permissions` family.
                 pub mod permissions {
+                    pub use crate::responses::admin::apps::mcp::servers::permissions::ListResponse;
+                    pub use crate::responses::admin::apps::mcp::servers::permissions::SetResponse;
+
                     /// `admin.apps.mcp.servers.permissions.list`: List MCP servers for an app with their access control permissions.
                     ///
                     /// Rate limit: Tier 3 (50+ per minute). User scopes: `admin.apps:read`.
@@ -806,7 +848,8 @@ pub mod admin {
                     }
 
                     impl crate::api::SlackMethod for List {
-                        type Response = serde_json::Value;
+                        type Response =
+                            crate::responses::admin::apps::mcp::servers::permissions::ListResponse;
                         fn info(&self) -> &'static crate::method::MethodInfo {
                             &crate::generated::methods::METHODS[10]
                         }
@@ -877,7 +920,8 @@ pub mod admin {
                     }
 
                     impl crate::api::SlackMethod for Set {
-                        type Response = serde_json::Value;
+                        type Response =
+                            crate::responses::admin::apps::mcp::servers::permissions::SetResponse;
                         fn info(&self) -> &'static crate::method::MethodInfo {
                             &crate::generated::methods::METHODS[11]
                         }
@@ -888,6 +932,11 @@ pub mod admin {
 
         /// Requests of the `admin.apps.permissions` family.
         pub mod permissions {
+            pub use crate::responses::admin::apps::permissions::AddResponse;
+            pub use crate::responses::admin::apps::permissions::ListResponse;
+            pub use crate::responses::admin::apps::permissions::RemoveResponse;
+            pub use crate::responses::admin::apps::permissions::SetResponse;
+
             /// `admin.apps.permissions.add`: Grant permission for entities to access an app that has its permission type set to named_entities.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.apps:write`.
@@ -942,7 +991,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Add {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::permissions::AddResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[12]
                 }
@@ -970,7 +1019,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::permissions::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[13]
                 }
@@ -1030,7 +1079,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Remove {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::permissions::RemoveResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[14]
                 }
@@ -1093,7 +1142,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Set {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::permissions::SetResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[15]
                 }
@@ -1102,6 +1151,9 @@ pub mod admin {
 
         /// Requests of the `admin.apps.requests` family.
         pub mod requests {
+            pub use crate::responses::admin::apps::requests::CancelResponse;
+            pub use crate::responses::admin::apps::requests::ListResponse;
+
             /// `admin.apps.requests.cancel`: Cancel app request for team.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.apps:write`.
@@ -1142,7 +1194,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Cancel {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::requests::CancelResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[16]
                 }
@@ -1205,15 +1257,27 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::requests::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[17]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item = crate::generated::responses::admin::apps::requests::AppRequest;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<crate::generated::responses::admin::apps::requests::AppRequest>
+                {
+                    response.app_requests
                 }
             }
         }
 
         /// Requests of the `admin.apps.restricted` family.
         pub mod restricted {
+            pub use crate::responses::admin::apps::restricted::ListResponse;
+
             /// `admin.apps.restricted.list`: List restricted apps for an org or workspace.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.apps:read`.
@@ -1271,9 +1335,19 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::apps::restricted::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[19]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item = crate::generated::responses::admin::apps::approved::ApprovedApp;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<crate::generated::responses::admin::apps::approved::ApprovedApp>
+                {
+                    response.restricted_apps
                 }
             }
         }
@@ -1285,6 +1359,9 @@ pub mod admin {
         pub mod anomaly {
             /// Requests of the `admin.audit.anomaly.allow` family.
             pub mod allow {
+                pub use crate::responses::admin::audit::anomaly::allow::GetItemResponse;
+                pub use crate::responses::admin::audit::anomaly::allow::UpdateItemResponse;
+
                 /// `admin.audit.anomaly.allow.getItem`: API to allow Enterprise org admins to read the allow list of IP blocks and ASNs from the enterprise configuration.
                 ///
                 /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin`.
@@ -1301,7 +1378,7 @@ pub mod admin {
                 }
 
                 impl crate::api::SlackMethod for GetItem {
-                    type Response = serde_json::Value;
+                    type Response = crate::responses::admin::audit::anomaly::allow::GetItemResponse;
                     fn info(&self) -> &'static crate::method::MethodInfo {
                         &crate::generated::methods::METHODS[21]
                     }
@@ -1340,7 +1417,8 @@ pub mod admin {
                 }
 
                 impl crate::api::SlackMethod for UpdateItem {
-                    type Response = serde_json::Value;
+                    type Response =
+                        crate::responses::admin::audit::anomaly::allow::UpdateItemResponse;
                     fn info(&self) -> &'static crate::method::MethodInfo {
                         &crate::generated::methods::METHODS[22]
                     }
@@ -1353,6 +1431,10 @@ pub mod admin {
     pub mod auth {
         /// Requests of the `admin.auth.policy` family.
         pub mod policy {
+            pub use crate::responses::admin::auth::policy::AssignEntitiesResponse;
+            pub use crate::responses::admin::auth::policy::GetEntitiesResponse;
+            pub use crate::responses::admin::auth::policy::RemoveEntitiesResponse;
+
             /// `admin.auth.policy.assignEntities`: Assign entities to a particular authentication policy.
             ///
             /// Rate limit: Tier 4 (100+ per minute). User scopes: `admin.users:write`.
@@ -1390,7 +1472,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for AssignEntities {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::auth::policy::AssignEntitiesResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[23]
                 }
@@ -1445,9 +1527,18 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for GetEntities {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::auth::policy::GetEntitiesResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[24]
+                }
+            }
+
+            impl crate::method::Paginated for GetEntities {
+                type Item = crate::generated::responses::admin::auth::policy::Entity;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<crate::generated::responses::admin::auth::policy::Entity> {
+                    response.entities
                 }
             }
 
@@ -1488,7 +1579,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for RemoveEntities {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::auth::policy::RemoveEntitiesResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[25]
                 }
@@ -1498,6 +1589,11 @@ pub mod admin {
 
     /// Requests of the `admin.barriers` family.
     pub mod barriers {
+        pub use crate::responses::admin::barriers::CreateResponse;
+        pub use crate::responses::admin::barriers::DeleteResponse;
+        pub use crate::responses::admin::barriers::ListResponse;
+        pub use crate::responses::admin::barriers::UpdateResponse;
+
         /// `admin.barriers.create`: Create an Information Barrier.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.barriers:write`.
@@ -1541,7 +1637,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Create {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::barriers::CreateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[26]
             }
@@ -1569,7 +1665,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Delete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::barriers::DeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[27]
             }
@@ -1608,9 +1704,18 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::barriers::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[28]
+            }
+        }
+
+        impl crate::method::Paginated for List {
+            type Item = crate::generated::responses::admin::barriers::Barrier;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::admin::barriers::Barrier> {
+                response.barriers
             }
         }
 
@@ -1661,7 +1766,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Update {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::barriers::UpdateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[29]
             }
@@ -1670,6 +1775,33 @@ pub mod admin {
 
     /// Requests of the `admin.conversations` family.
     pub mod conversations {
+        pub use crate::responses::admin::conversations::ArchiveResponse;
+        pub use crate::responses::admin::conversations::BulkArchiveResponse;
+        pub use crate::responses::admin::conversations::BulkDeleteResponse;
+        pub use crate::responses::admin::conversations::BulkMoveResponse;
+        pub use crate::responses::admin::conversations::BulkSetExcludeFromSlackAiResponse;
+        pub use crate::responses::admin::conversations::BulkSetPropertiesResponse;
+        pub use crate::responses::admin::conversations::ConvertToPrivateResponse;
+        pub use crate::responses::admin::conversations::ConvertToPublicResponse;
+        pub use crate::responses::admin::conversations::CreateForObjectsResponse;
+        pub use crate::responses::admin::conversations::CreateResponse;
+        pub use crate::responses::admin::conversations::DeleteResponse;
+        pub use crate::responses::admin::conversations::DisconnectSharedResponse;
+        pub use crate::responses::admin::conversations::GetConversationPrefsResponse;
+        pub use crate::responses::admin::conversations::GetCustomRetentionResponse;
+        pub use crate::responses::admin::conversations::GetTeamsResponse;
+        pub use crate::responses::admin::conversations::InviteResponse;
+        pub use crate::responses::admin::conversations::LinkObjectsResponse;
+        pub use crate::responses::admin::conversations::LookupResponse;
+        pub use crate::responses::admin::conversations::RemoveCustomRetentionResponse;
+        pub use crate::responses::admin::conversations::RenameResponse;
+        pub use crate::responses::admin::conversations::SearchResponse;
+        pub use crate::responses::admin::conversations::SetConversationPrefsResponse;
+        pub use crate::responses::admin::conversations::SetCustomRetentionResponse;
+        pub use crate::responses::admin::conversations::SetTeamsResponse;
+        pub use crate::responses::admin::conversations::UnarchiveResponse;
+        pub use crate::responses::admin::conversations::UnlinkObjectsResponse;
+
         /// `admin.conversations.archive`: Archive a public or private channel.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.conversations:write`.
@@ -1692,7 +1824,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Archive {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::ArchiveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[30]
             }
@@ -1725,7 +1857,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for BulkArchive {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::BulkArchiveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[31]
             }
@@ -1758,7 +1890,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for BulkDelete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::BulkDeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[32]
             }
@@ -1794,7 +1926,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for BulkMove {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::BulkMoveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[33]
             }
@@ -1830,7 +1962,8 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for BulkSetExcludeFromSlackAi {
-            type Response = serde_json::Value;
+            type Response =
+                crate::responses::admin::conversations::BulkSetExcludeFromSlackAiResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[34]
             }
@@ -1866,7 +1999,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for BulkSetProperties {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::BulkSetPropertiesResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[35]
             }
@@ -1903,7 +2036,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for ConvertToPrivate {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::ConvertToPrivateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[36]
             }
@@ -1931,7 +2064,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for ConvertToPublic {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::ConvertToPublicResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[37]
             }
@@ -1989,7 +2122,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Create {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::CreateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[38]
             }
@@ -2029,7 +2162,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for CreateForObjects {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::CreateForObjectsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[39]
             }
@@ -2057,7 +2190,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Delete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::DeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[40]
             }
@@ -2102,7 +2235,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for DisconnectShared {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::DisconnectSharedResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[41]
             }
@@ -2130,7 +2263,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for GetConversationPrefs {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::GetConversationPrefsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[43]
             }
@@ -2158,7 +2291,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for GetCustomRetention {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::GetCustomRetentionResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[44]
             }
@@ -2204,9 +2337,16 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for GetTeams {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::GetTeamsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[45]
+            }
+        }
+
+        impl crate::method::Paginated for GetTeams {
+            type Item = String;
+            fn into_items(response: Self::Response) -> Vec<String> {
+                response.team_ids
             }
         }
 
@@ -2240,7 +2380,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Invite {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::InviteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[46]
             }
@@ -2278,7 +2418,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for LinkObjects {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::LinkObjectsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[47]
             }
@@ -2341,9 +2481,16 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Lookup {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::LookupResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[48]
+            }
+        }
+
+        impl crate::method::Paginated for Lookup {
+            type Item = String;
+            fn into_items(response: Self::Response) -> Vec<String> {
+                response.channel_ids
             }
         }
 
@@ -2369,7 +2516,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for RemoveCustomRetention {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::RemoveCustomRetentionResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[49]
             }
@@ -2400,7 +2547,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Rename {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::RenameResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[50]
             }
@@ -2518,9 +2665,16 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Search {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::SearchResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[54]
+            }
+        }
+
+        impl crate::method::Paginated for Search {
+            type Item = crate::types::Conversation;
+            fn into_items(response: Self::Response) -> Vec<crate::types::Conversation> {
+                response.conversations
             }
         }
 
@@ -2549,7 +2703,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for SetConversationPrefs {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::SetConversationPrefsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[55]
             }
@@ -2580,7 +2734,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for SetCustomRetention {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::SetCustomRetentionResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[56]
             }
@@ -2642,7 +2796,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for SetTeams {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::SetTeamsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[57]
             }
@@ -2670,7 +2824,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Unarchive {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::UnarchiveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[58]
             }
@@ -2701,7 +2855,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for UnlinkObjects {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::conversations::UnlinkObjectsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[59]
             }
@@ -2709,6 +2863,8 @@ pub mod admin {
 
         /// Requests of the `admin.conversations.ekm` family.
         pub mod ekm {
+            pub use crate::responses::admin::conversations::ekm::ListOriginalConnectedChannelInfoResponse;
+
             /// `admin.conversations.ekm.listOriginalConnectedChannelInfo`: List all disconnected channels—i.e., channels that were once connected to other workspaces and then disconnected—and the corresponding original channel IDs for key revocation with EKM.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.conversations:read`.
@@ -2772,7 +2928,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for ListOriginalConnectedChannelInfo {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::conversations::ekm::ListOriginalConnectedChannelInfoResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[42]
                 }
@@ -2781,6 +2937,10 @@ pub mod admin {
 
         /// Requests of the `admin.conversations.restrict_access` family.
         pub mod restrict_access {
+            pub use crate::responses::admin::conversations::restrict_access::AddGroupResponse;
+            pub use crate::responses::admin::conversations::restrict_access::ListGroupsResponse;
+            pub use crate::responses::admin::conversations::restrict_access::RemoveGroupResponse;
+
             /// `admin.conversations.restrictAccess.addGroup`: Add an allowlist of IDP groups for accessing a channel.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.conversations:write`.
@@ -2815,7 +2975,8 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for AddGroup {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::admin::conversations::restrict_access::AddGroupResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[51]
                 }
@@ -2852,7 +3013,8 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for ListGroups {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::admin::conversations::restrict_access::ListGroupsResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[52]
                 }
@@ -2890,7 +3052,8 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for RemoveGroup {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::admin::conversations::restrict_access::RemoveGroupResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[53]
                 }
@@ -2900,6 +3063,12 @@ pub mod admin {
 
     /// Requests of the `admin.emoji` family.
     pub mod emoji {
+        pub use crate::responses::admin::emoji::AddAliasResponse;
+        pub use crate::responses::admin::emoji::AddResponse;
+        pub use crate::responses::admin::emoji::ListResponse;
+        pub use crate::responses::admin::emoji::RemoveResponse;
+        pub use crate::responses::admin::emoji::RenameResponse;
+
         /// `admin.emoji.add`: Add an emoji.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.teams:write`.
@@ -2931,7 +3100,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Add {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::emoji::AddResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[60]
             }
@@ -2962,7 +3131,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for AddAlias {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::emoji::AddAliasResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[61]
             }
@@ -3001,7 +3170,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::emoji::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[62]
             }
@@ -3027,7 +3196,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Remove {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::emoji::RemoveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[63]
             }
@@ -3058,7 +3227,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Rename {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::emoji::RenameResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[64]
             }
@@ -3067,6 +3236,8 @@ pub mod admin {
 
     /// Requests of the `admin.functions` family.
     pub mod functions {
+        pub use crate::responses::admin::functions::ListResponse;
+
         /// `admin.functions.list`: Look up functions by a set of apps.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.workflows:read`.
@@ -3133,14 +3304,26 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::functions::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[65]
             }
         }
 
+        impl crate::method::Paginated for List {
+            type Item = crate::generated::responses::admin::functions::Function;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::admin::functions::Function> {
+                response.functions
+            }
+        }
+
         /// Requests of the `admin.functions.permissions` family.
         pub mod permissions {
+            pub use crate::responses::admin::functions::permissions::LookupResponse;
+            pub use crate::responses::admin::functions::permissions::SetResponse;
+
             /// `admin.functions.permissions.lookup`: Lookup the visibility of multiple Slack functions and include the users if it is limited to particular named entities.
             ///
             /// Rate limit: Tier 3 (50+ per minute). User scopes: `admin.workflows:read`.
@@ -3168,7 +3351,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Lookup {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::functions::permissions::LookupResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[66]
                 }
@@ -3230,7 +3413,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Set {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::functions::permissions::SetResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[67]
                 }
@@ -3240,6 +3423,10 @@ pub mod admin {
 
     /// Requests of the `admin.invite_requests` family.
     pub mod invite_requests {
+        pub use crate::responses::admin::invite_requests::ApproveResponse;
+        pub use crate::responses::admin::invite_requests::DenyResponse;
+        pub use crate::responses::admin::invite_requests::ListResponse;
+
         /// `admin.inviteRequests.approve`: Approve a workspace invite request.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.invites:write`.
@@ -3271,7 +3458,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Approve {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::invite_requests::ApproveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[68]
             }
@@ -3308,7 +3495,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Deny {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::invite_requests::DenyResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[71]
             }
@@ -3355,14 +3542,26 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::invite_requests::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[72]
             }
         }
 
+        impl crate::method::Paginated for List {
+            type Item = crate::generated::responses::admin::invite_requests::InviteRequest;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::admin::invite_requests::InviteRequest>
+            {
+                response.invite_requests
+            }
+        }
+
         /// Requests of the `admin.invite_requests.approved` family.
         pub mod approved {
+            pub use crate::responses::admin::invite_requests::approved::ListResponse;
+
             /// `admin.inviteRequests.approved.list`: List all approved workspace invite requests.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.invites:read`.
@@ -3404,15 +3603,29 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::invite_requests::approved::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[69]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item =
+                    crate::generated::responses::admin::invite_requests::approved::ApprovedRequest;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<
+                    crate::generated::responses::admin::invite_requests::approved::ApprovedRequest,
+                > {
+                    response.approved_requests
                 }
             }
         }
 
         /// Requests of the `admin.invite_requests.denied` family.
         pub mod denied {
+            pub use crate::responses::admin::invite_requests::denied::ListResponse;
+
             /// `admin.inviteRequests.denied.list`: List all denied workspace invite requests.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.invites:read`.
@@ -3454,9 +3667,20 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::invite_requests::denied::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[70]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item =
+                    crate::generated::responses::admin::invite_requests::denied::DeniedRequest;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<crate::generated::responses::admin::invite_requests::denied::DeniedRequest>
+                {
+                    response.denied_requests
                 }
             }
         }
@@ -3464,6 +3688,10 @@ pub mod admin {
 
     /// Requests of the `admin.roles` family.
     pub mod roles {
+        pub use crate::responses::admin::roles::AddAssignmentsResponse;
+        pub use crate::responses::admin::roles::ListAssignmentsResponse;
+        pub use crate::responses::admin::roles::RemoveAssignmentsResponse;
+
         /// `admin.roles.addAssignments`: Adds members to the specified role with the specified scopes.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.roles:write`.
@@ -3504,7 +3732,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for AddAssignments {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::roles::AddAssignmentsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[73]
             }
@@ -3581,9 +3809,18 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for ListAssignments {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::roles::ListAssignmentsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[74]
+            }
+        }
+
+        impl crate::method::Paginated for ListAssignments {
+            type Item = crate::generated::responses::admin::roles::RoleAssignment;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::admin::roles::RoleAssignment> {
+                response.role_assignments
             }
         }
 
@@ -3627,7 +3864,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for RemoveAssignments {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::roles::RemoveAssignmentsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[75]
             }
@@ -3636,6 +3873,9 @@ pub mod admin {
 
     /// Requests of the `admin.teams` family.
     pub mod teams {
+        pub use crate::responses::admin::teams::CreateResponse;
+        pub use crate::responses::admin::teams::ListResponse;
+
         /// `admin.teams.create`: Create an Enterprise team.
         ///
         /// Rate limit: Tier 1 (1+ per minute). User scopes: `admin.teams:write`.
@@ -3679,7 +3919,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Create {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::teams::CreateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[77]
             }
@@ -3718,14 +3958,25 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::teams::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[78]
             }
         }
 
+        impl crate::method::Paginated for List {
+            type Item = crate::generated::responses::admin::teams::Team;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::admin::teams::Team> {
+                response.teams
+            }
+        }
+
         /// Requests of the `admin.teams.admins` family.
         pub mod admins {
+            pub use crate::responses::admin::teams::admins::ListResponse;
+
             /// `admin.teams.admins.list`: List all of the admins on a given workspace.
             ///
             /// Rate limit: Tier 3 (50+ per minute). User scopes: `admin.teams:read`.
@@ -3766,15 +4017,24 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::teams::admins::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[76]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item = String;
+                fn into_items(response: Self::Response) -> Vec<String> {
+                    response.admin_ids
                 }
             }
         }
 
         /// Requests of the `admin.teams.owners` family.
         pub mod owners {
+            pub use crate::responses::admin::teams::owners::ListResponse;
+
             /// `admin.teams.owners.list`: List all of the owners on a given workspace.
             ///
             /// Rate limit: Tier 3 (50+ per minute). User scopes: `admin.teams:read`.
@@ -3815,15 +4075,29 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::teams::owners::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[79]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item = String;
+                fn into_items(response: Self::Response) -> Vec<String> {
+                    response.owner_ids
                 }
             }
         }
 
         /// Requests of the `admin.teams.settings` family.
         pub mod settings {
+            pub use crate::responses::admin::teams::settings::InfoResponse;
+            pub use crate::responses::admin::teams::settings::SetDefaultChannelsResponse;
+            pub use crate::responses::admin::teams::settings::SetDescriptionResponse;
+            pub use crate::responses::admin::teams::settings::SetDiscoverabilityResponse;
+            pub use crate::responses::admin::teams::settings::SetIconResponse;
+            pub use crate::responses::admin::teams::settings::SetNameResponse;
+
             /// `admin.teams.settings.info`: Fetch information about settings in a workspace.
             ///
             /// Rate limit: Tier 3 (50+ per minute). User scopes: `admin.teams:read`.
@@ -3846,7 +4120,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Info {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::teams::settings::InfoResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[80]
                 }
@@ -3882,7 +4156,8 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for SetDefaultChannels {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::admin::teams::settings::SetDefaultChannelsResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[81]
                 }
@@ -3913,7 +4188,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for SetDescription {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::teams::settings::SetDescriptionResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[82]
                 }
@@ -3944,7 +4219,8 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for SetDiscoverability {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::admin::teams::settings::SetDiscoverabilityResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[83]
                 }
@@ -3975,7 +4251,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for SetIcon {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::teams::settings::SetIconResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[84]
                 }
@@ -4006,7 +4282,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for SetName {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::teams::settings::SetNameResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[85]
                 }
@@ -4016,6 +4292,12 @@ pub mod admin {
 
     /// Requests of the `admin.usergroups` family.
     pub mod usergroups {
+        pub use crate::responses::admin::usergroups::AddChannelsResponse;
+        pub use crate::responses::admin::usergroups::AddTeamsResponse;
+        pub use crate::responses::admin::usergroups::ListChannelsResponse;
+        pub use crate::responses::admin::usergroups::RemoveChannelsResponse;
+        pub use crate::responses::admin::usergroups::RemoveTeamsResponse;
+
         /// `admin.usergroups.addChannels`: Add up to one hundred default channels to an IDP group.
         ///
         /// Rate limit: Tier 1 (1+ per minute). User scopes: `admin.usergroups:write`.
@@ -4055,7 +4337,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for AddChannels {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::usergroups::AddChannelsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[86]
             }
@@ -4100,7 +4382,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for AddTeams {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::usergroups::AddTeamsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[87]
             }
@@ -4146,7 +4428,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for ListChannels {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::usergroups::ListChannelsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[88]
             }
@@ -4182,7 +4464,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for RemoveChannels {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::usergroups::RemoveChannelsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[89]
             }
@@ -4218,7 +4500,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for RemoveTeams {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::usergroups::RemoveTeamsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[90]
             }
@@ -4227,6 +4509,16 @@ pub mod admin {
 
     /// Requests of the `admin.users` family.
     pub mod users {
+        pub use crate::responses::admin::users::AssignResponse;
+        pub use crate::responses::admin::users::GetExpirationResponse;
+        pub use crate::responses::admin::users::InviteResponse;
+        pub use crate::responses::admin::users::ListResponse;
+        pub use crate::responses::admin::users::RemoveResponse;
+        pub use crate::responses::admin::users::SetAdminResponse;
+        pub use crate::responses::admin::users::SetExpirationResponse;
+        pub use crate::responses::admin::users::SetOwnerResponse;
+        pub use crate::responses::admin::users::SetRegularResponse;
+
         /// `admin.users.assign`: Add an Enterprise user to a workspace.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.users:write`.
@@ -4286,7 +4578,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Assign {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::AssignResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[91]
             }
@@ -4332,7 +4624,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for GetExpiration {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::GetExpirationResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[92]
             }
@@ -4441,7 +4733,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Invite {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::InviteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[93]
             }
@@ -4532,9 +4824,16 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[94]
+            }
+        }
+
+        impl crate::method::Paginated for List {
+            type Item = crate::types::User;
+            fn into_items(response: Self::Response) -> Vec<crate::types::User> {
+                response.users
             }
         }
 
@@ -4563,7 +4862,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Remove {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::RemoveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[95]
             }
@@ -4594,7 +4893,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for SetAdmin {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::SetAdminResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[103]
             }
@@ -4634,7 +4933,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for SetExpiration {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::SetExpirationResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[104]
             }
@@ -4665,7 +4964,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for SetOwner {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::SetOwnerResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[105]
             }
@@ -4696,7 +4995,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for SetRegular {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::users::SetRegularResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[106]
             }
@@ -4704,6 +5003,14 @@ pub mod admin {
 
         /// Requests of the `admin.users.session` family.
         pub mod session {
+            pub use crate::responses::admin::users::session::ClearSettingsResponse;
+            pub use crate::responses::admin::users::session::GetSettingsResponse;
+            pub use crate::responses::admin::users::session::InvalidateResponse;
+            pub use crate::responses::admin::users::session::ListResponse;
+            pub use crate::responses::admin::users::session::ResetBulkResponse;
+            pub use crate::responses::admin::users::session::ResetResponse;
+            pub use crate::responses::admin::users::session::SetSettingsResponse;
+
             /// `admin.users.session.clearSettings`: Clear user-specific session settings—the session duration and what happens when the client closes—for a list of users.
             ///
             /// Rate limit: Tier 4 (100+ per minute). User scopes: `admin.users:write`.
@@ -4731,7 +5038,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for ClearSettings {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::users::session::ClearSettingsResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[96]
                 }
@@ -4764,7 +5071,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for GetSettings {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::users::session::GetSettingsResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[97]
                 }
@@ -4804,7 +5111,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Invalidate {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::users::session::InvalidateResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[98]
                 }
@@ -4859,9 +5166,19 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::users::session::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[99]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item = crate::generated::responses::admin::users::session::ActiveSession;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<crate::generated::responses::admin::users::session::ActiveSession>
+                {
+                    response.active_sessions
                 }
             }
 
@@ -4905,7 +5222,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Reset {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::users::session::ResetResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[100]
                 }
@@ -4956,7 +5273,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for ResetBulk {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::users::session::ResetBulkResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[101]
                 }
@@ -5007,7 +5324,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for SetSettings {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::users::session::SetSettingsResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[102]
                 }
@@ -5016,6 +5333,8 @@ pub mod admin {
 
         /// Requests of the `admin.users.unsupported_versions` family.
         pub mod unsupported_versions {
+            pub use crate::responses::admin::users::unsupported_versions::ExportResponse;
+
             /// `admin.users.unsupportedVersions.export`: Ask Slackbot to send you an export listing all workspace members using unsupported software, presented as a zipped CSV file.
             ///
             /// Rate limit: Tier 1 (1+ per minute). User scopes: `admin.users:read`.
@@ -5049,7 +5368,8 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Export {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::admin::users::unsupported_versions::ExportResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[107]
                 }
@@ -5059,6 +5379,9 @@ pub mod admin {
 
     /// Requests of the `admin.workflows` family.
     pub mod workflows {
+        pub use crate::responses::admin::workflows::SearchResponse;
+        pub use crate::responses::admin::workflows::UnpublishResponse;
+
         /// `admin.workflows.search`: Search workflows within the team or enterprise.
         ///
         /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.workflows:read`.
@@ -5204,9 +5527,18 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Search {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::workflows::SearchResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[111]
+            }
+        }
+
+        impl crate::method::Paginated for Search {
+            type Item = crate::generated::responses::admin::workflows::Workflow;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::admin::workflows::Workflow> {
+                response.workflows
             }
         }
 
@@ -5237,7 +5569,7 @@ pub mod admin {
         }
 
         impl crate::api::SlackMethod for Unpublish {
-            type Response = serde_json::Value;
+            type Response = crate::responses::admin::workflows::UnpublishResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[114]
             }
@@ -5245,6 +5577,9 @@ pub mod admin {
 
         /// Requests of the `admin.workflows.collaborators` family.
         pub mod collaborators {
+            pub use crate::responses::admin::workflows::collaborators::AddResponse;
+            pub use crate::responses::admin::workflows::collaborators::RemoveResponse;
+
             /// `admin.workflows.collaborators.add`: Add collaborators to workflows within the team or enterprise.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.workflows:write`.
@@ -5278,7 +5613,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Add {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::workflows::collaborators::AddResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[108]
                 }
@@ -5317,7 +5652,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Remove {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::workflows::collaborators::RemoveResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[109]
                 }
@@ -5326,6 +5661,8 @@ pub mod admin {
 
         /// Requests of the `admin.workflows.permissions` family.
         pub mod permissions {
+            pub use crate::responses::admin::workflows::permissions::LookupResponse;
+
             /// `admin.workflows.permissions.lookup`: Look up the permissions for a set of workflows.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `admin.workflows:read`.
@@ -5362,7 +5699,7 @@ pub mod admin {
             }
 
             impl crate::api::SlackMethod for Lookup {
-                type Response = serde_json::Value;
+                type Response = crate::responses::admin::workflows::permissions::LookupResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[110]
                 }
@@ -5375,6 +5712,9 @@ pub mod admin {
             pub mod types {
                 /// Requests of the `admin.workflows.triggers.types.permissions` family.
                 pub mod permissions {
+                    pub use crate::responses::admin::workflows::triggers::types::permissions::LookupResponse;
+                    pub use crate::responses::admin::workflows::triggers::types::permissions::SetResponse;
+
                     /// `admin.workflows.triggers.types.permissions.lookup`: List the permissions for using each trigger type.
                     ///
                     /// Rate limit: Tier 2 (20+ per minute). User scopes: `client`.
@@ -5405,7 +5745,7 @@ pub mod admin {
                     }
 
                     impl crate::api::SlackMethod for Lookup {
-                        type Response = serde_json::Value;
+                        type Response = crate::responses::admin::workflows::triggers::types::permissions::LookupResponse;
                         fn info(&self) -> &'static crate::method::MethodInfo {
                             &crate::generated::methods::METHODS[112]
                         }
@@ -5467,7 +5807,7 @@ pub mod admin {
                     }
 
                     impl crate::api::SlackMethod for Set {
-                        type Response = serde_json::Value;
+                        type Response = crate::responses::admin::workflows::triggers::types::permissions::SetResponse;
                         fn info(&self) -> &'static crate::method::MethodInfo {
                             &crate::generated::methods::METHODS[113]
                         }
@@ -5481,6 +5821,9 @@ pub mod admin {
 pub mod agents {
     /// Requests of the `agents.sessions` family.
     pub mod sessions {
+        pub use crate::responses::agents::sessions::RenameResponse;
+        pub use crate::responses::agents::sessions::SetStatusResponse;
+
         /// `agents.sessions.rename`: Rename an agent session.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `chat:write`.
@@ -5515,7 +5858,7 @@ pub mod agents {
         }
 
         impl crate::api::SlackMethod for Rename {
-            type Response = serde_json::Value;
+            type Response = crate::responses::agents::sessions::RenameResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[115]
             }
@@ -5600,7 +5943,7 @@ pub mod agents {
         }
 
         impl crate::api::SlackMethod for SetStatus {
-            type Response = serde_json::Value;
+            type Response = crate::responses::agents::sessions::SetStatusResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[116]
             }
@@ -5609,6 +5952,8 @@ pub mod agents {
 }
 /// Requests of the `api` family.
 pub mod api {
+    pub use crate::responses::api::TestResponse;
+
     /// `api.test`: Checks API calling code.
     ///
     /// Rate limit: Tier 4 (100+ per minute).
@@ -5634,7 +5979,7 @@ pub mod api {
     }
 
     impl crate::api::SlackMethod for Test {
-        type Response = serde_json::Value;
+        type Response = crate::responses::api::TestResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[117]
         }
@@ -5642,6 +5987,8 @@ pub mod api {
 }
 /// Requests of the `apps` family.
 pub mod apps {
+    pub use crate::responses::apps::UninstallResponse;
+
     /// `apps.uninstall`: Uninstalls your app from a workspace.
     ///
     /// Rate limit: Tier 1 (1+ per minute).
@@ -5667,7 +6014,7 @@ pub mod apps {
     }
 
     impl crate::api::SlackMethod for Uninstall {
-        type Response = serde_json::Value;
+        type Response = crate::responses::apps::UninstallResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[139]
         }
@@ -5675,6 +6022,8 @@ pub mod apps {
 
     /// Requests of the `apps.activities` family.
     pub mod activities {
+        pub use crate::responses::apps::activities::ListResponse;
+
         /// `apps.activities.list`: Get logs for a specified app.
         ///
         /// Rate limit: Tier 3 (50+ per minute). User scopes: `hosting:read`.
@@ -5805,7 +6154,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::activities::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[118]
             }
@@ -5816,6 +6165,9 @@ pub mod apps {
     pub mod auth {
         /// Requests of the `apps.auth.external` family.
         pub mod external {
+            pub use crate::responses::apps::auth::external::DeleteResponse;
+            pub use crate::responses::apps::auth::external::GetResponse;
+
             /// `apps.auth.external.delete`: Delete external auth tokens only on the Slack side.
             ///
             /// Rate limit: Tier 4 (100+ per minute).
@@ -5857,7 +6209,7 @@ pub mod apps {
             }
 
             impl crate::api::SlackMethod for Delete {
-                type Response = serde_json::Value;
+                type Response = crate::responses::apps::auth::external::DeleteResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[119]
                 }
@@ -5894,7 +6246,7 @@ pub mod apps {
             }
 
             impl crate::api::SlackMethod for Get {
-                type Response = serde_json::Value;
+                type Response = crate::responses::apps::auth::external::GetResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[120]
                 }
@@ -5904,6 +6256,8 @@ pub mod apps {
 
     /// Requests of the `apps.connections` family.
     pub mod connections {
+        pub use crate::responses::apps::connections::OpenResponse;
+
         /// `apps.connections.open`: Generate a temporary Socket Mode WebSocket URL that your app can connect to in order to receive events and interactive payloads over.
         ///
         /// Rate limit: Tier 3 (50+ per minute).
@@ -5920,7 +6274,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Open {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::connections::OpenResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[121]
             }
@@ -5929,6 +6283,16 @@ pub mod apps {
 
     /// Requests of the `apps.datastore` family.
     pub mod datastore {
+        pub use crate::responses::apps::datastore::BulkDeleteResponse;
+        pub use crate::responses::apps::datastore::BulkGetResponse;
+        pub use crate::responses::apps::datastore::BulkPutResponse;
+        pub use crate::responses::apps::datastore::CountResponse;
+        pub use crate::responses::apps::datastore::DeleteResponse;
+        pub use crate::responses::apps::datastore::GetResponse;
+        pub use crate::responses::apps::datastore::PutResponse;
+        pub use crate::responses::apps::datastore::QueryResponse;
+        pub use crate::responses::apps::datastore::UpdateResponse;
+
         /// `apps.datastore.bulkDelete`: Delete items from a datastore in bulk.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `datastore:write`.
@@ -5967,7 +6331,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for BulkDelete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::BulkDeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[122]
             }
@@ -6011,7 +6375,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for BulkGet {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::BulkGetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[123]
             }
@@ -6051,7 +6415,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for BulkPut {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::BulkPutResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[124]
             }
@@ -6120,7 +6484,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Count {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::CountResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[125]
             }
@@ -6160,7 +6524,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Delete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::DeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[126]
             }
@@ -6200,7 +6564,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Get {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::GetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[127]
             }
@@ -6240,7 +6604,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Put {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::PutResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[128]
             }
@@ -6327,7 +6691,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Query {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::QueryResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[129]
             }
@@ -6367,7 +6731,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Update {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::datastore::UpdateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[130]
             }
@@ -6378,6 +6742,8 @@ pub mod apps {
     pub mod event {
         /// Requests of the `apps.event.authorizations` family.
         pub mod authorizations {
+            pub use crate::responses::apps::event::authorizations::ListResponse;
+
             /// `apps.event.authorizations.list`: Get a list of authorizations for the given event context. Each authorization represents an app installation that the event is visible to.
             ///
             /// Rate limit: special (see the documentation).
@@ -6418,9 +6784,19 @@ pub mod apps {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::apps::event::authorizations::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[131]
+                }
+            }
+
+            impl crate::method::Paginated for List {
+                type Item = crate::generated::responses::apps::event::authorizations::Authorization;
+                fn into_items(
+                    response: Self::Response,
+                ) -> Vec<crate::generated::responses::apps::event::authorizations::Authorization>
+                {
+                    response.authorizations
                 }
             }
         }
@@ -6428,6 +6804,8 @@ pub mod apps {
 
     /// Requests of the `apps.icon` family.
     pub mod icon {
+        pub use crate::responses::apps::icon::SetResponse;
+
         /// `apps.icon.set`: Sets the app icon.
         ///
         /// Rate limit: Tier 1 (1+ per minute). User scopes: `app_configurations:write`.
@@ -6468,7 +6846,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Set {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::icon::SetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[132]
             }
@@ -6479,6 +6857,8 @@ pub mod apps {
     pub mod managed {
         /// Requests of the `apps.managed.permissions` family.
         pub mod permissions {
+            pub use crate::responses::apps::managed::permissions::SetResponse;
+
             /// `apps.managed.permissions.set`: Set who can interact with a managed app. Lets the builder who created a managed app on a partner platform configure the app's permissions as themselves, using a user token from the manager app. Permissions can only be set before the app is installed: if the app is already installed, this method makes no change and returns the app's current permissions.
             ///
             /// Rate limit: Tier 2 (20+ per minute).
@@ -6504,7 +6884,7 @@ pub mod apps {
             }
 
             impl crate::api::SlackMethod for Set {
-                type Response = serde_json::Value;
+                type Response = crate::responses::apps::managed::permissions::SetResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[133]
                 }
@@ -6514,6 +6894,12 @@ pub mod apps {
 
     /// Requests of the `apps.manifest` family.
     pub mod manifest {
+        pub use crate::responses::apps::manifest::CreateResponse;
+        pub use crate::responses::apps::manifest::DeleteResponse;
+        pub use crate::responses::apps::manifest::ExportResponse;
+        pub use crate::responses::apps::manifest::UpdateResponse;
+        pub use crate::responses::apps::manifest::ValidateResponse;
+
         /// `apps.manifest.create`: Create an app from an app manifest.
         ///
         /// Rate limit: Tier 1 (1+ per minute).
@@ -6545,7 +6931,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Create {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::manifest::CreateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[134]
             }
@@ -6573,7 +6959,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Delete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::manifest::DeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[135]
             }
@@ -6601,7 +6987,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Export {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::manifest::ExportResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[136]
             }
@@ -6632,7 +7018,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Update {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::manifest::UpdateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[137]
             }
@@ -6669,7 +7055,7 @@ pub mod apps {
         }
 
         impl crate::api::SlackMethod for Validate {
-            type Response = serde_json::Value;
+            type Response = crate::responses::apps::manifest::ValidateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[138]
             }
@@ -6680,6 +7066,8 @@ pub mod apps {
     pub mod user {
         /// Requests of the `apps.user.connection` family.
         pub mod connection {
+            pub use crate::responses::apps::user::connection::UpdateResponse;
+
             /// `apps.user.connection.update`: Updates the connection status between a user and an app.
             ///
             /// Rate limit: Tier 2 (20+ per minute). User scopes: `users:write`.
@@ -6705,7 +7093,7 @@ pub mod apps {
             }
 
             impl crate::api::SlackMethod for Update {
-                type Response = serde_json::Value;
+                type Response = crate::responses::apps::user::connection::UpdateResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[140]
                 }
@@ -6717,6 +7105,9 @@ pub mod apps {
 pub mod assistant {
     /// Requests of the `assistant.search` family.
     pub mod search {
+        pub use crate::responses::assistant::search::ContextResponse;
+        pub use crate::responses::assistant::search::InfoResponse;
+
         /// `assistant.search.context`: Searches messages, files, channels and users across your Slack organization.
         ///
         /// Rate limit: special (see the documentation). Bot scopes: `search:read.public`, `search:read.files`, `search:read.users`. User scopes: `search:read.public`, `search:read.private`, `search:read.im`, `search:read.mpim`, `search:read.files`, `search:read.users`.
@@ -6924,7 +7315,7 @@ pub mod assistant {
         }
 
         impl crate::api::SlackMethod for Context {
-            type Response = serde_json::Value;
+            type Response = crate::responses::assistant::search::ContextResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[141]
             }
@@ -6946,7 +7337,7 @@ pub mod assistant {
         }
 
         impl crate::api::SlackMethod for Info {
-            type Response = serde_json::Value;
+            type Response = crate::responses::assistant::search::InfoResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[142]
             }
@@ -6955,6 +7346,10 @@ pub mod assistant {
 
     /// Requests of the `assistant.threads` family.
     pub mod threads {
+        pub use crate::responses::assistant::threads::SetStatusResponse;
+        pub use crate::responses::assistant::threads::SetSuggestedPromptsResponse;
+        pub use crate::responses::assistant::threads::SetTitleResponse;
+
         /// `assistant.threads.setStatus`: Set the status for an AI assistant thread.
         ///
         /// Rate limit: special (see the documentation). Bot scopes: `chat:write`.
@@ -7028,7 +7423,7 @@ pub mod assistant {
         }
 
         impl crate::api::SlackMethod for SetStatus {
-            type Response = serde_json::Value;
+            type Response = crate::responses::assistant::threads::SetStatusResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[143]
             }
@@ -7077,7 +7472,7 @@ pub mod assistant {
         }
 
         impl crate::api::SlackMethod for SetSuggestedPrompts {
-            type Response = serde_json::Value;
+            type Response = crate::responses::assistant::threads::SetSuggestedPromptsResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[144]
             }
@@ -7115,7 +7510,7 @@ pub mod assistant {
         }
 
         impl crate::api::SlackMethod for SetTitle {
-            type Response = serde_json::Value;
+            type Response = crate::responses::assistant::threads::SetTitleResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[145]
             }
@@ -7124,6 +7519,7 @@ pub mod assistant {
 }
 /// Requests of the `auth` family.
 pub mod auth {
+    pub use crate::responses::auth::RevokeResponse;
     pub use crate::responses::auth::TestResponse;
 
     /// `auth.revoke`: Revokes a token.
@@ -7151,7 +7547,7 @@ pub mod auth {
     }
 
     impl crate::api::SlackMethod for Revoke {
-        type Response = serde_json::Value;
+        type Response = crate::responses::auth::RevokeResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[146]
         }
@@ -7181,6 +7577,8 @@ pub mod auth {
 
     /// Requests of the `auth.teams` family.
     pub mod teams {
+        pub use crate::responses::auth::teams::ListResponse;
+
         /// `auth.teams.list`: Obtain a full list of workspaces your org-wide app has been approved for.
         ///
         /// Rate limit: Tier 2 (20+ per minute).
@@ -7222,15 +7620,26 @@ pub mod auth {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::auth::teams::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[147]
+            }
+        }
+
+        impl crate::method::Paginated for List {
+            type Item = crate::generated::responses::auth::teams::Team;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::auth::teams::Team> {
+                response.teams
             }
         }
     }
 }
 /// Requests of the `blocks` family.
 pub mod blocks {
+    pub use crate::responses::blocks::ValidateResponse;
+
     /// `blocks.validate`: Validates blocks, messages, and views Block Kit JSON payloads.
     ///
     /// Rate limit: not documented.
@@ -7272,7 +7681,7 @@ pub mod blocks {
     }
 
     impl crate::api::SlackMethod for Validate {
-        type Response = serde_json::Value;
+        type Response = crate::responses::blocks::ValidateResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[149]
         }
@@ -7554,6 +7963,11 @@ pub mod bots {
 }
 /// Requests of the `calls` family.
 pub mod calls {
+    pub use crate::responses::calls::AddResponse;
+    pub use crate::responses::calls::EndResponse;
+    pub use crate::responses::calls::InfoResponse;
+    pub use crate::responses::calls::UpdateResponse;
+
     /// `calls.add`: Registers a new Call.
     ///
     /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `calls:write`. User scopes: `calls:write`.
@@ -7633,7 +8047,7 @@ pub mod calls {
     }
 
     impl crate::api::SlackMethod for Add {
-        type Response = serde_json::Value;
+        type Response = crate::responses::calls::AddResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[155]
         }
@@ -7670,7 +8084,7 @@ pub mod calls {
     }
 
     impl crate::api::SlackMethod for End {
-        type Response = serde_json::Value;
+        type Response = crate::responses::calls::EndResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[156]
         }
@@ -7696,7 +8110,7 @@ pub mod calls {
     }
 
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::calls::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[157]
         }
@@ -7751,7 +8165,7 @@ pub mod calls {
     }
 
     impl crate::api::SlackMethod for Update {
-        type Response = serde_json::Value;
+        type Response = crate::responses::calls::UpdateResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[160]
         }
@@ -7759,6 +8173,9 @@ pub mod calls {
 
     /// Requests of the `calls.participants` family.
     pub mod participants {
+        pub use crate::responses::calls::participants::AddResponse;
+        pub use crate::responses::calls::participants::RemoveResponse;
+
         /// `calls.participants.add`: Registers new participants added to a Call.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `calls:write`. User scopes: `calls:write`.
@@ -7784,7 +8201,7 @@ pub mod calls {
         }
 
         impl crate::api::SlackMethod for Add {
-            type Response = serde_json::Value;
+            type Response = crate::responses::calls::participants::AddResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[158]
             }
@@ -7815,7 +8232,7 @@ pub mod calls {
         }
 
         impl crate::api::SlackMethod for Remove {
-            type Response = serde_json::Value;
+            type Response = crate::responses::calls::participants::RemoveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[159]
             }
@@ -7824,6 +8241,10 @@ pub mod calls {
 }
 /// Requests of the `canvases` family.
 pub mod canvases {
+    pub use crate::responses::canvases::CreateResponse;
+    pub use crate::responses::canvases::DeleteResponse;
+    pub use crate::responses::canvases::EditResponse;
+
     /// `canvases.create`: Create canvas for a user.
     ///
     /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `canvases:write`. User scopes: `canvases:write`.
@@ -7865,7 +8286,7 @@ pub mod canvases {
     }
 
     impl crate::api::SlackMethod for Create {
-        type Response = serde_json::Value;
+        type Response = crate::responses::canvases::CreateResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[163]
         }
@@ -7893,7 +8314,7 @@ pub mod canvases {
     }
 
     impl crate::api::SlackMethod for Delete {
-        type Response = serde_json::Value;
+        type Response = crate::responses::canvases::DeleteResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[164]
         }
@@ -7924,7 +8345,7 @@ pub mod canvases {
     }
 
     impl crate::api::SlackMethod for Edit {
-        type Response = serde_json::Value;
+        type Response = crate::responses::canvases::EditResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[165]
         }
@@ -7932,6 +8353,9 @@ pub mod canvases {
 
     /// Requests of the `canvases.access` family.
     pub mod access {
+        pub use crate::responses::canvases::access::DeleteResponse;
+        pub use crate::responses::canvases::access::SetResponse;
+
         /// `canvases.access.delete`: Remove access to a canvas for specified entities.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `canvases:write`. User scopes: `canvases:write`.
@@ -7986,7 +8410,7 @@ pub mod canvases {
         }
 
         impl crate::api::SlackMethod for Delete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::canvases::access::DeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[161]
             }
@@ -8049,7 +8473,7 @@ pub mod canvases {
         }
 
         impl crate::api::SlackMethod for Set {
-            type Response = serde_json::Value;
+            type Response = crate::responses::canvases::access::SetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[162]
             }
@@ -8058,6 +8482,8 @@ pub mod canvases {
 
     /// Requests of the `canvases.sections` family.
     pub mod sections {
+        pub use crate::responses::canvases::sections::LookupResponse;
+
         /// `canvases.sections.lookup`: Find sections matching the provided criteria.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `canvases:read`. User scopes: `canvases:read`.
@@ -8083,7 +8509,7 @@ pub mod canvases {
         }
 
         impl crate::api::SlackMethod for Lookup {
-            type Response = serde_json::Value;
+            type Response = crate::responses::canvases::sections::LookupResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[166]
             }
@@ -8092,6 +8518,22 @@ pub mod canvases {
 }
 /// Requests of the `channels` family.
 pub mod channels {
+    pub use crate::responses::channels::ArchiveResponse;
+    pub use crate::responses::channels::CreateResponse;
+    pub use crate::responses::channels::HistoryResponse;
+    pub use crate::responses::channels::InfoResponse;
+    pub use crate::responses::channels::InviteResponse;
+    pub use crate::responses::channels::JoinResponse;
+    pub use crate::responses::channels::KickResponse;
+    pub use crate::responses::channels::LeaveResponse;
+    pub use crate::responses::channels::ListResponse;
+    pub use crate::responses::channels::MarkResponse;
+    pub use crate::responses::channels::RenameResponse;
+    pub use crate::responses::channels::RepliesResponse;
+    pub use crate::responses::channels::SetPurposeResponse;
+    pub use crate::responses::channels::SetTopicResponse;
+    pub use crate::responses::channels::UnarchiveResponse;
+
     /// `channels.archive`: Retired: use `conversations.archive` instead.
     ///
     /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `groups:write`, `im:write`, `mpim:write`, `channels:write`, `channels:manage`. User scopes: `groups:write`, `im:write`, `mpim:write`, `channels:write`.
@@ -8117,7 +8559,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Archive {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::ArchiveResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[167]
         }
@@ -8166,7 +8608,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Create {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::CreateResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[168]
         }
@@ -8251,9 +8693,17 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for History {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::HistoryResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[169]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for History {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 
@@ -8300,7 +8750,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[170]
         }
@@ -8348,7 +8798,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Invite {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::InviteResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[171]
         }
@@ -8379,7 +8829,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Join {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::JoinResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[172]
         }
@@ -8419,7 +8869,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Kick {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::KickResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[173]
         }
@@ -8450,7 +8900,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Leave {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::LeaveResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[174]
         }
@@ -8523,9 +8973,17 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[175]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for List {
+        type Item = crate::types::Conversation;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Conversation> {
+            response.channels
         }
     }
 
@@ -8557,7 +9015,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Mark {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::MarkResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[176]
         }
@@ -8591,7 +9049,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Rename {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::RenameResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[177]
         }
@@ -8679,9 +9137,17 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Replies {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::RepliesResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[178]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for Replies {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 
@@ -8715,7 +9181,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for SetPurpose {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::SetPurposeResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[179]
         }
@@ -8749,7 +9215,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for SetTopic {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::SetTopicResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[180]
         }
@@ -8780,7 +9246,7 @@ pub mod channels {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Unarchive {
-        type Response = serde_json::Value;
+        type Response = crate::responses::channels::UnarchiveResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[181]
         }
@@ -8788,11 +9254,16 @@ pub mod channels {
 }
 /// Requests of the `chat` family.
 pub mod chat {
+    pub use crate::responses::chat::AppendStreamResponse;
     pub use crate::responses::chat::DeleteResponse;
+    pub use crate::responses::chat::DeleteScheduledMessageResponse;
     pub use crate::responses::chat::PermalinkResponse;
     pub use crate::responses::chat::PostEphemeralResponse;
     pub use crate::responses::chat::PostMessageResponse;
     pub use crate::responses::chat::ScheduleMessageResponse;
+    pub use crate::responses::chat::StartStreamResponse;
+    pub use crate::responses::chat::StopStreamResponse;
+    pub use crate::responses::chat::UnfurlResponse;
     pub use crate::responses::chat::UpdateResponse;
 
     /// `chat.appendStream`: Appends text to an existing streaming conversation.
@@ -8836,7 +9307,7 @@ pub mod chat {
     }
 
     impl crate::api::SlackMethod for AppendStream {
-        type Response = serde_json::Value;
+        type Response = crate::responses::chat::AppendStreamResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[182]
         }
@@ -8916,7 +9387,7 @@ pub mod chat {
     }
 
     impl crate::api::SlackMethod for DeleteScheduledMessage {
-        type Response = serde_json::Value;
+        type Response = crate::responses::chat::DeleteScheduledMessageResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[184]
         }
@@ -9549,7 +10020,7 @@ pub mod chat {
     }
 
     impl crate::api::SlackMethod for StartStream {
-        type Response = serde_json::Value;
+        type Response = crate::responses::chat::StartStreamResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[191]
         }
@@ -9616,7 +10087,7 @@ pub mod chat {
     }
 
     impl crate::api::SlackMethod for StopStream {
-        type Response = serde_json::Value;
+        type Response = crate::responses::chat::StopStreamResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[192]
         }
@@ -9711,7 +10182,7 @@ pub mod chat {
     }
 
     impl crate::api::SlackMethod for Unfurl {
-        type Response = serde_json::Value;
+        type Response = crate::responses::chat::UnfurlResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[193]
         }
@@ -9857,6 +10328,8 @@ pub mod chat {
 
     /// Requests of the `chat.scheduled_messages` family.
     pub mod scheduled_messages {
+        pub use crate::responses::chat::scheduled_messages::ListResponse;
+
         /// `chat.scheduledMessages.list`: Returns a list of scheduled messages.
         ///
         /// Rate limit: Tier 3 (50+ per minute).
@@ -9922,21 +10395,38 @@ pub mod chat {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::chat::scheduled_messages::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[190]
+            }
+        }
+
+        impl crate::method::Paginated for List {
+            type Item = crate::generated::responses::chat::scheduled_messages::ScheduledMessage;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::chat::scheduled_messages::ScheduledMessage>
+            {
+                response.scheduled_messages
             }
         }
     }
 }
 /// Requests of the `conversations` family.
 pub mod conversations {
+    pub use crate::responses::conversations::AcceptSharedInviteResponse;
+    pub use crate::responses::conversations::ApproveSharedInviteResponse;
+    pub use crate::responses::conversations::CloseResponse;
     pub use crate::responses::conversations::CreateResponse;
+    pub use crate::responses::conversations::DeclineSharedInviteResponse;
     pub use crate::responses::conversations::HistoryResponse;
     pub use crate::responses::conversations::InfoResponse;
+    pub use crate::responses::conversations::InviteSharedResponse;
     pub use crate::responses::conversations::JoinResponse;
     pub use crate::responses::conversations::LeaveResponse;
+    pub use crate::responses::conversations::ListConnectInvitesResponse;
     pub use crate::responses::conversations::ListResponse;
+    pub use crate::responses::conversations::MarkResponse;
     pub use crate::responses::conversations::MembersResponse;
     pub use crate::responses::conversations::OpenResponse;
 
@@ -10007,7 +10497,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for AcceptSharedInvite {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::AcceptSharedInviteResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[195]
         }
@@ -10044,7 +10534,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for ApproveSharedInvite {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::ApproveSharedInviteResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[196]
         }
@@ -10100,7 +10590,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for Close {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::CloseResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[199]
         }
@@ -10183,7 +10673,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for DeclineSharedInvite {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::DeclineSharedInviteResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[201]
         }
@@ -10268,6 +10758,13 @@ pub mod conversations {
         type Response = crate::responses::conversations::HistoryResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[203]
+        }
+    }
+
+    impl crate::method::Paginated for History {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 
@@ -10425,7 +10922,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for InviteShared {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::InviteSharedResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[206]
         }
@@ -10594,6 +11091,13 @@ pub mod conversations {
         }
     }
 
+    impl crate::method::Paginated for List {
+        type Item = crate::types::Conversation;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Conversation> {
+            response.channels
+        }
+    }
+
     /// `conversations.listConnectInvites`: Lists shared channel invites that have been generated or received but have not been approved by all parties.
     ///
     /// Rate limit: Tier 1 (1+ per minute). Bot scopes: `conversations.connect:manage`.
@@ -10635,9 +11139,18 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for ListConnectInvites {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::ListConnectInvitesResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[211]
+        }
+    }
+
+    impl crate::method::Paginated for ListConnectInvites {
+        type Item = crate::generated::responses::conversations::ListConnectInvitesInvite;
+        fn into_items(
+            response: Self::Response,
+        ) -> Vec<crate::generated::responses::conversations::ListConnectInvitesInvite> {
+            response.invites
         }
     }
 
@@ -10666,7 +11179,7 @@ pub mod conversations {
     }
 
     impl crate::api::SlackMethod for Mark {
-        type Response = serde_json::Value;
+        type Response = crate::responses::conversations::MarkResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[212]
         }
@@ -10715,6 +11228,13 @@ pub mod conversations {
         type Response = crate::responses::conversations::MembersResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[213]
+        }
+    }
+
+    impl crate::method::Paginated for Members {
+        type Item = String;
+        fn into_items(response: Self::Response) -> Vec<String> {
+            response.members
         }
     }
 
@@ -10896,6 +11416,13 @@ pub mod conversations {
         }
     }
 
+    impl crate::method::Paginated for Replies {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
+        }
+    }
+
     /// `conversations.setPurpose`: Sets the channel description.
     ///
     /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `channels:write.topic`, `groups:write.topic`, `mpim:write.topic`, `im:write.topic`, `channels:manage`, `groups:write`, `im:write`, `mpim:write`. User scopes: `channels:write.topic`, `groups:write.topic`, `mpim:write.topic`, `im:write.topic`, `channels:write`, `groups:write`, `im:write`, `mpim:write`.
@@ -10988,6 +11515,8 @@ pub mod conversations {
 
     /// Requests of the `conversations.canvases` family.
     pub mod canvases {
+        pub use crate::responses::conversations::canvases::CreateResponse;
+
         /// `conversations.canvases.create`: Create a channel canvas for a channel.
         ///
         /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `canvases:write`. User scopes: `canvases:write`.
@@ -11029,7 +11558,7 @@ pub mod conversations {
         }
 
         impl crate::api::SlackMethod for Create {
-            type Response = serde_json::Value;
+            type Response = crate::responses::conversations::canvases::CreateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[198]
             }
@@ -11038,6 +11567,8 @@ pub mod conversations {
 
     /// Requests of the `conversations.external_invite_permissions` family.
     pub mod external_invite_permissions {
+        pub use crate::responses::conversations::external_invite_permissions::SetResponse;
+
         /// `conversations.externalInvitePermissions.set`: Upgrade or downgrade Slack Connect channel permissions between 'can post only' and 'can post and invite'.
         ///
         /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `conversations.connect:manage`.
@@ -11070,7 +11601,8 @@ pub mod conversations {
         }
 
         impl crate::api::SlackMethod for Set {
-            type Response = serde_json::Value;
+            type Response =
+                crate::responses::conversations::external_invite_permissions::SetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[202]
             }
@@ -11079,6 +11611,10 @@ pub mod conversations {
 
     /// Requests of the `conversations.request_shared_invite` family.
     pub mod request_shared_invite {
+        pub use crate::responses::conversations::request_shared_invite::ApproveResponse;
+        pub use crate::responses::conversations::request_shared_invite::DenyResponse;
+        pub use crate::responses::conversations::request_shared_invite::ListResponse;
+
         /// `conversations.requestSharedInvite.approve`: Approves a request to add an external user to a channel and sends them a Slack Connect invite.
         ///
         /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `conversations.connect:manage`.
@@ -11128,7 +11664,7 @@ pub mod conversations {
         }
 
         impl crate::api::SlackMethod for Approve {
-            type Response = serde_json::Value;
+            type Response = crate::responses::conversations::request_shared_invite::ApproveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[217]
             }
@@ -11165,7 +11701,7 @@ pub mod conversations {
         }
 
         impl crate::api::SlackMethod for Deny {
-            type Response = serde_json::Value;
+            type Response = crate::responses::conversations::request_shared_invite::DenyResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[218]
             }
@@ -11251,15 +11787,28 @@ pub mod conversations {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::conversations::request_shared_invite::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[219]
+            }
+        }
+
+        impl crate::method::Paginated for List {
+            type Item =
+                crate::generated::responses::conversations::request_shared_invite::InviteRequest;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::conversations::request_shared_invite::InviteRequest>
+            {
+                response.invite_requests
             }
         }
     }
 }
 /// Requests of the `dialog` family.
 pub mod dialog {
+    pub use crate::responses::dialog::OpenResponse;
+
     /// `dialog.open`: Open a dialog with a user.
     ///
     /// Rate limit: Tier 4 (100+ per minute).
@@ -11285,7 +11834,7 @@ pub mod dialog {
     }
 
     impl crate::api::SlackMethod for Open {
-        type Response = serde_json::Value;
+        type Response = crate::responses::dialog::OpenResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[223]
         }
@@ -11485,6 +12034,10 @@ pub mod emoji {
 }
 /// Requests of the `entity` family.
 pub mod entity {
+    pub use crate::responses::entity::AcknowledgeCommentActionResponse;
+    pub use crate::responses::entity::PresentCommentsResponse;
+    pub use crate::responses::entity::PresentDetailsResponse;
+
     /// `entity.acknowledgeCommentAction`: Acknowledge a comment mutation (edit, delete, or post) on a work object entity. Apps call this endpoint to confirm they have processed a comment action, and the backend emits a dedicated RTM event to the user.
     ///
     /// Rate limit: Tier 3 (50+ per minute).
@@ -11525,7 +12078,7 @@ pub mod entity {
     }
 
     impl crate::api::SlackMethod for AcknowledgeCommentAction {
-        type Response = serde_json::Value;
+        type Response = crate::responses::entity::AcknowledgeCommentActionResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[230]
         }
@@ -11610,7 +12163,7 @@ pub mod entity {
     }
 
     impl crate::api::SlackMethod for PresentComments {
-        type Response = serde_json::Value;
+        type Response = crate::responses::entity::PresentCommentsResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[231]
         }
@@ -11674,7 +12227,7 @@ pub mod entity {
     }
 
     impl crate::api::SlackMethod for PresentDetails {
-        type Response = serde_json::Value;
+        type Response = crate::responses::entity::PresentDetailsResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[232]
         }
@@ -11685,6 +12238,9 @@ pub mod files {
     pub use crate::responses::files::CompleteUploadResponse;
     pub use crate::responses::files::FileResponse;
     pub use crate::responses::files::ListResponse;
+    pub use crate::responses::files::RevokePublicURLResponse;
+    pub use crate::responses::files::SharedPublicURLResponse;
+    pub use crate::responses::files::UploadResponse;
     pub use crate::responses::files::UploadUrlResponse;
 
     /// `files.completeUploadExternal`: Finishes an upload started with files.getUploadURLExternal.
@@ -12055,7 +12611,7 @@ pub mod files {
     }
 
     impl crate::api::SlackMethod for RevokePublicURL {
-        type Response = serde_json::Value;
+        type Response = crate::responses::files::RevokePublicURLResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[245]
         }
@@ -12081,7 +12637,7 @@ pub mod files {
     }
 
     impl crate::api::SlackMethod for SharedPublicURL {
-        type Response = serde_json::Value;
+        type Response = crate::responses::files::SharedPublicURLResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[246]
         }
@@ -12180,7 +12736,7 @@ pub mod files {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Upload {
-        type Response = serde_json::Value;
+        type Response = crate::responses::files::UploadResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[247]
         }
@@ -12188,6 +12744,8 @@ pub mod files {
 
     /// Requests of the `files.comments` family.
     pub mod comments {
+        pub use crate::responses::files::comments::DeleteResponse;
+
         /// `files.comments.delete`: Deletes an existing comment on a file.
         ///
         /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `files:write`. User scopes: `files:write`.
@@ -12213,7 +12771,7 @@ pub mod files {
         }
 
         impl crate::api::SlackMethod for Delete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::files::comments::DeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[233]
             }
@@ -12395,6 +12953,13 @@ pub mod files {
             }
         }
 
+        impl crate::method::Paginated for List {
+            type Item = crate::types::File;
+            fn into_items(response: Self::Response) -> Vec<crate::types::File> {
+                response.files
+            }
+        }
+
         /// `files.remote.remove`: Remove a remote file.
         ///
         /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `remote_files:write`.
@@ -12570,6 +13135,9 @@ pub mod files {
 }
 /// Requests of the `functions` family.
 pub mod functions {
+    pub use crate::responses::functions::CompleteErrorResponse;
+    pub use crate::responses::functions::CompleteSuccessResponse;
+
     /// `functions.completeError`: Signal that a function failed to complete.
     ///
     /// Rate limit: Tier 3 (50+ per minute).
@@ -12595,7 +13163,7 @@ pub mod functions {
     }
 
     impl crate::api::SlackMethod for CompleteError {
-        type Response = serde_json::Value;
+        type Response = crate::responses::functions::CompleteErrorResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[248]
         }
@@ -12629,7 +13197,7 @@ pub mod functions {
     }
 
     impl crate::api::SlackMethod for CompleteSuccess {
-        type Response = serde_json::Value;
+        type Response = crate::responses::functions::CompleteSuccessResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[249]
         }
@@ -12639,6 +13207,11 @@ pub mod functions {
     pub mod distributions {
         /// Requests of the `functions.distributions.permissions` family.
         pub mod permissions {
+            pub use crate::responses::functions::distributions::permissions::AddResponse;
+            pub use crate::responses::functions::distributions::permissions::ListResponse;
+            pub use crate::responses::functions::distributions::permissions::RemoveResponse;
+            pub use crate::responses::functions::distributions::permissions::SetResponse;
+
             /// `functions.distributions.permissions.add`: Grant users access to a custom slack function if its permission_type is set to named_entities.
             ///
             /// Rate limit: Tier 3 (50+ per minute).
@@ -12698,7 +13271,8 @@ pub mod functions {
             }
 
             impl crate::api::SlackMethod for Add {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::functions::distributions::permissions::AddResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[250]
                 }
@@ -12748,7 +13322,8 @@ pub mod functions {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::functions::distributions::permissions::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[251]
                 }
@@ -12813,7 +13388,8 @@ pub mod functions {
             }
 
             impl crate::api::SlackMethod for Remove {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::functions::distributions::permissions::RemoveResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[252]
                 }
@@ -12916,7 +13492,8 @@ pub mod functions {
             }
 
             impl crate::api::SlackMethod for Set {
-                type Response = serde_json::Value;
+                type Response =
+                    crate::responses::functions::distributions::permissions::SetResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[253]
                 }
@@ -12928,6 +13505,8 @@ pub mod functions {
     pub mod workflows {
         /// Requests of the `functions.workflows.steps` family.
         pub mod steps {
+            pub use crate::responses::functions::workflows::steps::ListResponse;
+
             /// `functions.workflows.steps.list`: List the steps of a specific function of a workflow's versions.
             ///
             /// Rate limit: Tier 3 (50+ per minute).
@@ -12977,7 +13556,7 @@ pub mod functions {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::functions::workflows::steps::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[254]
                 }
@@ -12985,6 +13564,8 @@ pub mod functions {
 
             /// Requests of the `functions.workflows.steps.responses` family.
             pub mod responses {
+                pub use crate::responses::functions::workflows::steps::responses::ExportResponse;
+
                 /// `functions.workflows.steps.responses.export`: Download form responses of a workflow.
                 ///
                 /// Rate limit: Tier 3 (50+ per minute).
@@ -13034,7 +13615,8 @@ pub mod functions {
                 }
 
                 impl crate::api::SlackMethod for Export {
-                    type Response = serde_json::Value;
+                    type Response =
+                        crate::responses::functions::workflows::steps::responses::ExportResponse;
                     fn info(&self) -> &'static crate::method::MethodInfo {
                         &crate::generated::methods::METHODS[255]
                     }
@@ -13045,6 +13627,23 @@ pub mod functions {
 }
 /// Requests of the `groups` family.
 pub mod groups {
+    pub use crate::responses::groups::ArchiveResponse;
+    pub use crate::responses::groups::CreateChildResponse;
+    pub use crate::responses::groups::CreateResponse;
+    pub use crate::responses::groups::HistoryResponse;
+    pub use crate::responses::groups::InfoResponse;
+    pub use crate::responses::groups::InviteResponse;
+    pub use crate::responses::groups::KickResponse;
+    pub use crate::responses::groups::LeaveResponse;
+    pub use crate::responses::groups::ListResponse;
+    pub use crate::responses::groups::MarkResponse;
+    pub use crate::responses::groups::OpenResponse;
+    pub use crate::responses::groups::RenameResponse;
+    pub use crate::responses::groups::RepliesResponse;
+    pub use crate::responses::groups::SetPurposeResponse;
+    pub use crate::responses::groups::SetTopicResponse;
+    pub use crate::responses::groups::UnarchiveResponse;
+
     /// `groups.archive`: Retired: use `conversations.archive` instead.
     ///
     /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `groups:write`, `im:write`, `mpim:write`, `channels:write`, `channels:manage`. User scopes: `groups:write`, `im:write`, `mpim:write`, `channels:write`.
@@ -13070,7 +13669,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Archive {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::ArchiveResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[256]
         }
@@ -13119,7 +13718,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Create {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::CreateResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[257]
         }
@@ -13168,7 +13767,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for CreateChild {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::CreateChildResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[258]
         }
@@ -13253,9 +13852,17 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for History {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::HistoryResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[259]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for History {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 
@@ -13302,7 +13909,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Info {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::InfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[260]
         }
@@ -13350,7 +13957,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Invite {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::InviteResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[261]
         }
@@ -13390,7 +13997,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Kick {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::KickResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[262]
         }
@@ -13421,7 +14028,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Leave {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::LeaveResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[263]
         }
@@ -13494,9 +14101,17 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[264]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for List {
+        type Item = crate::types::Conversation;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Conversation> {
+            response.groups
         }
     }
 
@@ -13528,7 +14143,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Mark {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::MarkResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[265]
         }
@@ -13593,7 +14208,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Open {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::OpenResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[266]
         }
@@ -13627,7 +14242,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Rename {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::RenameResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[267]
         }
@@ -13715,9 +14330,17 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Replies {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::RepliesResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[268]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for Replies {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 
@@ -13751,7 +14374,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for SetPurpose {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::SetPurposeResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[269]
         }
@@ -13785,7 +14408,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for SetTopic {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::SetTopicResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[270]
         }
@@ -13816,7 +14439,7 @@ pub mod groups {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Unarchive {
-        type Response = serde_json::Value;
+        type Response = crate::responses::groups::UnarchiveResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[271]
         }
@@ -13824,6 +14447,13 @@ pub mod groups {
 }
 /// Requests of the `im` family.
 pub mod im {
+    pub use crate::responses::im::CloseResponse;
+    pub use crate::responses::im::HistoryResponse;
+    pub use crate::responses::im::ListResponse;
+    pub use crate::responses::im::MarkResponse;
+    pub use crate::responses::im::OpenResponse;
+    pub use crate::responses::im::RepliesResponse;
+
     /// `im.close`: Retired: use `conversations.close` instead.
     ///
     /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `groups:write`, `im:write`, `mpim:write`, `channels:write`, `channels:manage`. User scopes: `groups:write`, `im:write`, `mpim:write`, `channels:write`.
@@ -13849,7 +14479,7 @@ pub mod im {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Close {
-        type Response = serde_json::Value;
+        type Response = crate::responses::im::CloseResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[272]
         }
@@ -13934,9 +14564,17 @@ pub mod im {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for History {
-        type Response = serde_json::Value;
+        type Response = crate::responses::im::HistoryResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[273]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for History {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 
@@ -14007,9 +14645,17 @@ pub mod im {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::im::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[274]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for List {
+        type Item = crate::types::Conversation;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Conversation> {
+            response.ims
         }
     }
 
@@ -14041,7 +14687,7 @@ pub mod im {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Mark {
-        type Response = serde_json::Value;
+        type Response = crate::responses::im::MarkResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[275]
         }
@@ -14106,7 +14752,7 @@ pub mod im {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Open {
-        type Response = serde_json::Value;
+        type Response = crate::responses::im::OpenResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[276]
         }
@@ -14194,14 +14840,24 @@ pub mod im {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Replies {
-        type Response = serde_json::Value;
+        type Response = crate::responses::im::RepliesResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[277]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for Replies {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 }
 /// Requests of the `migration` family.
 pub mod migration {
+    pub use crate::responses::migration::ExchangeResponse;
+
     /// `migration.exchange`: For Enterprise organization workspaces, map local user IDs to global user IDs.
     ///
     /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `tokens.basic`. User scopes: `tokens.basic`.
@@ -14247,7 +14903,7 @@ pub mod migration {
     }
 
     impl crate::api::SlackMethod for Exchange {
-        type Response = serde_json::Value;
+        type Response = crate::responses::migration::ExchangeResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[278]
         }
@@ -14255,6 +14911,13 @@ pub mod migration {
 }
 /// Requests of the `mpim` family.
 pub mod mpim {
+    pub use crate::responses::mpim::CloseResponse;
+    pub use crate::responses::mpim::HistoryResponse;
+    pub use crate::responses::mpim::ListResponse;
+    pub use crate::responses::mpim::MarkResponse;
+    pub use crate::responses::mpim::OpenResponse;
+    pub use crate::responses::mpim::RepliesResponse;
+
     /// `mpim.close`: Retired: use `conversations.close` instead.
     ///
     /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `groups:write`, `im:write`, `mpim:write`, `channels:write`, `channels:manage`. User scopes: `groups:write`, `im:write`, `mpim:write`, `channels:write`.
@@ -14280,7 +14943,7 @@ pub mod mpim {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Close {
-        type Response = serde_json::Value;
+        type Response = crate::responses::mpim::CloseResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[279]
         }
@@ -14365,9 +15028,17 @@ pub mod mpim {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for History {
-        type Response = serde_json::Value;
+        type Response = crate::responses::mpim::HistoryResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[280]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for History {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 
@@ -14438,9 +15109,17 @@ pub mod mpim {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::mpim::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[281]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for List {
+        type Item = crate::types::Conversation;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Conversation> {
+            response.groups
         }
     }
 
@@ -14472,7 +15151,7 @@ pub mod mpim {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Mark {
-        type Response = serde_json::Value;
+        type Response = crate::responses::mpim::MarkResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[282]
         }
@@ -14537,7 +15216,7 @@ pub mod mpim {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Open {
-        type Response = serde_json::Value;
+        type Response = crate::responses::mpim::OpenResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[283]
         }
@@ -14625,14 +15304,24 @@ pub mod mpim {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Replies {
-        type Response = serde_json::Value;
+        type Response = crate::responses::mpim::RepliesResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[284]
+        }
+    }
+
+    #[allow(deprecated)]
+    impl crate::method::Paginated for Replies {
+        type Item = crate::types::Message;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Message> {
+            response.messages
         }
     }
 }
 /// Requests of the `oauth` family.
 pub mod oauth {
+    pub use crate::responses::oauth::AccessResponse;
+
     /// `oauth.access`: Exchanges a temporary OAuth verifier code for an access token.
     ///
     /// Rate limit: Tier 4 (100+ per minute).
@@ -14690,7 +15379,7 @@ pub mod oauth {
     }
 
     impl crate::api::SlackMethod for Access {
-        type Response = serde_json::Value;
+        type Response = crate::responses::oauth::AccessResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[285]
         }
@@ -14698,6 +15387,9 @@ pub mod oauth {
 
     /// Requests of the `oauth.v2` family.
     pub mod v2 {
+        pub use crate::responses::oauth::v2::AccessResponse;
+        pub use crate::responses::oauth::v2::ExchangeResponse;
+
         /// `oauth.v2.access`: Exchanges a temporary OAuth verifier code for an access token.
         ///
         /// Rate limit: special (see the documentation).
@@ -14779,7 +15471,7 @@ pub mod oauth {
         }
 
         impl crate::api::SlackMethod for Access {
-            type Response = serde_json::Value;
+            type Response = crate::responses::oauth::v2::AccessResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[286]
             }
@@ -14810,7 +15502,7 @@ pub mod oauth {
         }
 
         impl crate::api::SlackMethod for Exchange {
-            type Response = serde_json::Value;
+            type Response = crate::responses::oauth::v2::ExchangeResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[287]
             }
@@ -14818,6 +15510,8 @@ pub mod oauth {
 
         /// Requests of the `oauth.v2.user` family.
         pub mod user {
+            pub use crate::responses::oauth::v2::user::AccessResponse;
+
             /// `oauth.v2.user.access`: Exchanges a temporary OAuth verifier code for a user access token.
             ///
             /// Rate limit: special (see the documentation).
@@ -14899,7 +15593,7 @@ pub mod oauth {
             }
 
             impl crate::api::SlackMethod for Access {
-                type Response = serde_json::Value;
+                type Response = crate::responses::oauth::v2::user::AccessResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[288]
                 }
@@ -14911,6 +15605,9 @@ pub mod oauth {
 pub mod openid {
     /// Requests of the `openid.connect` family.
     pub mod connect {
+        pub use crate::responses::openid::connect::TokenResponse;
+        pub use crate::responses::openid::connect::UserInfoResponse;
+
         /// `openid.connect.token`: Exchanges a temporary OAuth verifier code for an access token for Sign in with Slack.
         ///
         /// Rate limit: Tier 4 (100+ per minute).
@@ -14984,7 +15681,7 @@ pub mod openid {
         }
 
         impl crate::api::SlackMethod for Token {
-            type Response = serde_json::Value;
+            type Response = crate::responses::openid::connect::TokenResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[289]
             }
@@ -15006,7 +15703,7 @@ pub mod openid {
         }
 
         impl crate::api::SlackMethod for UserInfo {
-            type Response = serde_json::Value;
+            type Response = crate::responses::openid::connect::UserInfoResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[290]
             }
@@ -15121,6 +15818,9 @@ pub mod pins {
 }
 /// Requests of the `reactions` family.
 pub mod reactions {
+    pub use crate::responses::reactions::GetResponse;
+    pub use crate::responses::reactions::ListResponse;
+
     /// `reactions.add`: Adds a reaction to an item.
     ///
     /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `reactions:write`. User scopes: `reactions:write`.
@@ -15216,7 +15916,7 @@ pub mod reactions {
     }
 
     impl crate::api::SlackMethod for Get {
-        type Response = serde_json::Value;
+        type Response = crate::responses::reactions::GetResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[295]
         }
@@ -15295,9 +15995,18 @@ pub mod reactions {
     }
 
     impl crate::api::SlackMethod for List {
-        type Response = serde_json::Value;
+        type Response = crate::responses::reactions::ListResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[296]
+        }
+    }
+
+    impl crate::method::Paginated for List {
+        type Item = crate::generated::responses::reactions::Item;
+        fn into_items(
+            response: Self::Response,
+        ) -> Vec<crate::generated::responses::reactions::Item> {
+            response.items
         }
     }
 
@@ -15573,6 +16282,7 @@ pub mod reminders {
 /// Requests of the `rtm` family.
 pub mod rtm {
     pub use crate::responses::rtm::ConnectResponse;
+    pub use crate::responses::rtm::StartResponse;
 
     /// `rtm.connect`: Starts a Real Time Messaging session.
     ///
@@ -15689,7 +16399,7 @@ pub mod rtm {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for Start {
-        type Response = serde_json::Value;
+        type Response = crate::responses::rtm::StartResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[304]
         }
@@ -15958,6 +16668,9 @@ pub mod search {
 }
 /// Requests of the `slack_lists` family.
 pub mod slack_lists {
+    pub use crate::responses::slack_lists::CreateResponse;
+    pub use crate::responses::slack_lists::UpdateResponse;
+
     /// `slackLists.create`: Create a List.
     ///
     /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `lists:write`. User scopes: `lists:write`.
@@ -16026,7 +16739,7 @@ pub mod slack_lists {
     }
 
     impl crate::api::SlackMethod for Create {
-        type Response = serde_json::Value;
+        type Response = crate::responses::slack_lists::CreateResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[310]
         }
@@ -16082,7 +16795,7 @@ pub mod slack_lists {
     }
 
     impl crate::api::SlackMethod for Update {
-        type Response = serde_json::Value;
+        type Response = crate::responses::slack_lists::UpdateResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[319]
         }
@@ -16090,6 +16803,9 @@ pub mod slack_lists {
 
     /// Requests of the `slack_lists.access` family.
     pub mod access {
+        pub use crate::responses::slack_lists::access::DeleteResponse;
+        pub use crate::responses::slack_lists::access::SetResponse;
+
         /// `slackLists.access.delete`: Revoke access to a List for specified entities.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `lists:write`. User scopes: `lists:write`.
@@ -16138,7 +16854,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for Delete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::access::DeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[308]
             }
@@ -16195,7 +16911,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for Set {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::access::SetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[309]
             }
@@ -16204,6 +16920,9 @@ pub mod slack_lists {
 
     /// Requests of the `slack_lists.download` family.
     pub mod download {
+        pub use crate::responses::slack_lists::download::GetResponse;
+        pub use crate::responses::slack_lists::download::StartResponse;
+
         /// `slackLists.download.get`: Retrieve List download URL from an export job to download List contents.
         ///
         /// Rate limit: Tier 4 (100+ per minute). Bot scopes: `lists:read`. User scopes: `lists:read`.
@@ -16256,7 +16975,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for Get {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::download::GetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[311]
             }
@@ -16320,7 +17039,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for Start {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::download::StartResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[312]
             }
@@ -16329,6 +17048,13 @@ pub mod slack_lists {
 
     /// Requests of the `slack_lists.items` family.
     pub mod items {
+        pub use crate::responses::slack_lists::items::CreateResponse;
+        pub use crate::responses::slack_lists::items::DeleteMultipleResponse;
+        pub use crate::responses::slack_lists::items::DeleteResponse;
+        pub use crate::responses::slack_lists::items::InfoResponse;
+        pub use crate::responses::slack_lists::items::ListResponse;
+        pub use crate::responses::slack_lists::items::UpdateResponse;
+
         /// `slackLists.items.create`: Add a new item to an existing List.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `lists:write`. User scopes: `lists:write`.
@@ -16378,7 +17104,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for Create {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::items::CreateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[313]
             }
@@ -16409,7 +17135,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for Delete {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::items::DeleteResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[314]
             }
@@ -16444,7 +17170,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for DeleteMultiple {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::items::DeleteMultipleResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[315]
             }
@@ -16484,7 +17210,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for Info {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::items::InfoResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[316]
             }
@@ -16539,9 +17265,18 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::items::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[317]
+            }
+        }
+
+        impl crate::method::Paginated for List {
+            type Item = crate::generated::responses::slack_lists::items::ListItem;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::slack_lists::items::ListItem> {
+                response.items
             }
         }
 
@@ -16570,7 +17305,7 @@ pub mod slack_lists {
         }
 
         impl crate::api::SlackMethod for Update {
-            type Response = serde_json::Value;
+            type Response = crate::responses::slack_lists::items::UpdateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[318]
             }
@@ -16702,6 +17437,14 @@ pub mod stars {
         }
     }
 
+    #[allow(deprecated)]
+    impl crate::method::Paginated for List {
+        type Item = crate::responses::stars::StarredItem;
+        fn into_items(response: Self::Response) -> Vec<crate::responses::stars::StarredItem> {
+            response.items
+        }
+    }
+
     /// `stars.remove`: Removes a saved item (star) from an item.
     ///
     /// Rate limit: Tier 2 (20+ per minute). User scopes: `stars:write`.
@@ -16759,7 +17502,10 @@ pub mod stars {
 }
 /// Requests of the `team` family.
 pub mod team {
+    pub use crate::responses::team::AccessLogsResponse;
+    pub use crate::responses::team::BillableInfoResponse;
     pub use crate::responses::team::InfoResponse;
+    pub use crate::responses::team::IntegrationLogsResponse;
 
     /// `team.accessLogs`: Gets the access logs for the current team.
     ///
@@ -16826,9 +17572,16 @@ pub mod team {
     }
 
     impl crate::api::SlackMethod for AccessLogs {
-        type Response = serde_json::Value;
+        type Response = crate::responses::team::AccessLogsResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[323]
+        }
+    }
+
+    impl crate::method::Paginated for AccessLogs {
+        type Item = crate::generated::responses::team::Login;
+        fn into_items(response: Self::Response) -> Vec<crate::generated::responses::team::Login> {
+            response.logins
         }
     }
 
@@ -16881,7 +17634,7 @@ pub mod team {
     }
 
     impl crate::api::SlackMethod for BillableInfo {
-        type Response = serde_json::Value;
+        type Response = crate::responses::team::BillableInfoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[324]
         }
@@ -16999,7 +17752,7 @@ pub mod team {
     }
 
     impl crate::api::SlackMethod for IntegrationLogs {
-        type Response = serde_json::Value;
+        type Response = crate::responses::team::IntegrationLogsResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[329]
         }
@@ -17007,6 +17760,8 @@ pub mod team {
 
     /// Requests of the `team.billing` family.
     pub mod billing {
+        pub use crate::responses::team::billing::InfoResponse;
+
         /// `team.billing.info`: Reads a workspace's billing plan information.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `team.billing:read`. User scopes: `team.billing:read`.
@@ -17023,7 +17778,7 @@ pub mod team {
         }
 
         impl crate::api::SlackMethod for Info {
-            type Response = serde_json::Value;
+            type Response = crate::responses::team::billing::InfoResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[325]
             }
@@ -17032,6 +17787,9 @@ pub mod team {
 
     /// Requests of the `team.external_teams` family.
     pub mod external_teams {
+        pub use crate::responses::team::external_teams::DisconnectResponse;
+        pub use crate::responses::team::external_teams::ListResponse;
+
         /// `team.externalTeams.disconnect`: Disconnect an external organization.
         ///
         /// Rate limit: Tier 1 (1+ per minute). Bot scopes: `conversations.connect:manage`.
@@ -17054,7 +17812,7 @@ pub mod team {
         }
 
         impl crate::api::SlackMethod for Disconnect {
-            type Response = serde_json::Value;
+            type Response = crate::responses::team::external_teams::DisconnectResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[326]
             }
@@ -17156,15 +17914,26 @@ pub mod team {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::team::external_teams::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[327]
+            }
+        }
+
+        impl crate::method::Paginated for List {
+            type Item = crate::generated::responses::team::external_teams::Organization;
+            fn into_items(
+                response: Self::Response,
+            ) -> Vec<crate::generated::responses::team::external_teams::Organization> {
+                response.organizations
             }
         }
     }
 
     /// Requests of the `team.preferences` family.
     pub mod preferences {
+        pub use crate::responses::team::preferences::ListResponse;
+
         /// `team.preferences.list`: Retrieve a list of a workspace's team preferences.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `team.preferences:read`. User scopes: `team.preferences:read`.
@@ -17181,7 +17950,7 @@ pub mod team {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::team::preferences::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[330]
             }
@@ -17190,6 +17959,8 @@ pub mod team {
 
     /// Requests of the `team.profile` family.
     pub mod profile {
+        pub use crate::responses::team::profile::GetResponse;
+
         /// `team.profile.get`: Retrieve a team's profile.
         ///
         /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `users.profile:read`. User scopes: `users.profile:read`.
@@ -17215,7 +17986,7 @@ pub mod team {
         }
 
         impl crate::api::SlackMethod for Get {
-            type Response = serde_json::Value;
+            type Response = crate::responses::team::profile::GetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[331]
             }
@@ -17226,6 +17997,8 @@ pub mod team {
 pub mod tooling {
     /// Requests of the `tooling.tokens` family.
     pub mod tokens {
+        pub use crate::responses::tooling::tokens::RotateResponse;
+
         /// `tooling.tokens.rotate`: Exchanges a refresh token for a new app configuration token.
         ///
         /// Rate limit: special (see the documentation).
@@ -17248,7 +18021,7 @@ pub mod tooling {
         }
 
         impl crate::api::SlackMethod for Rotate {
-            type Response = serde_json::Value;
+            type Response = crate::responses::tooling::tokens::RotateResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[332]
             }
@@ -17763,9 +18536,14 @@ pub mod usergroups {
 /// Requests of the `users` family.
 pub mod users {
     pub use crate::responses::users::ConversationsResponse;
+    pub use crate::responses::users::DeletePhotoResponse;
+    pub use crate::responses::users::IdentityResponse;
     pub use crate::responses::users::InfoResponse;
     pub use crate::responses::users::ListResponse;
     pub use crate::responses::users::PresenceResponse;
+    pub use crate::responses::users::SetActiveResponse;
+    pub use crate::responses::users::SetPhotoResponse;
+    pub use crate::responses::users::SetPresenceResponse;
 
     /// `users.conversations`: List conversations the calling user is a member of.
     ///
@@ -17853,6 +18631,13 @@ pub mod users {
         }
     }
 
+    impl crate::method::Paginated for Conversations {
+        type Item = crate::types::Conversation;
+        fn into_items(response: Self::Response) -> Vec<crate::types::Conversation> {
+            response.channels
+        }
+    }
+
     /// `users.deletePhoto`: Delete the user profile photo.
     ///
     /// Rate limit: Tier 2 (20+ per minute). User scopes: `users.profile:write`.
@@ -17869,7 +18654,7 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for DeletePhoto {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::DeletePhotoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[341]
         }
@@ -17922,7 +18707,7 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for Identity {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::IdentityResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[344]
         }
@@ -18020,6 +18805,13 @@ pub mod users {
         }
     }
 
+    impl crate::method::Paginated for List {
+        type Item = crate::types::User;
+        fn into_items(response: Self::Response) -> Vec<crate::types::User> {
+            response.members
+        }
+    }
+
     /// `users.lookupByEmail`: Find a user with an email address.
     ///
     /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `users:read.email`. User scopes: `users:read.email`.
@@ -18064,7 +18856,7 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for SetActive {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::SetActiveResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[350]
         }
@@ -18119,7 +18911,7 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for SetPhoto {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::SetPhotoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[351]
         }
@@ -18147,7 +18939,7 @@ pub mod users {
     }
 
     impl crate::api::SlackMethod for SetPresence {
-        type Response = serde_json::Value;
+        type Response = crate::responses::users::SetPresenceResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[352]
         }
@@ -18155,6 +18947,8 @@ pub mod users {
 
     /// Requests of the `users.discoverable_contacts` family.
     pub mod discoverable_contacts {
+        pub use crate::responses::users::discoverable_contacts::LookupResponse;
+
         /// `users.discoverableContacts.lookup`: Look up an email address to see if someone is discoverable on Slack.
         ///
         /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `conversations.connect:manage`, `team:read`.
@@ -18177,7 +18971,7 @@ pub mod users {
         }
 
         impl crate::api::SlackMethod for Lookup {
-            type Response = serde_json::Value;
+            type Response = crate::responses::users::discoverable_contacts::LookupResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[342]
             }
@@ -18186,6 +18980,9 @@ pub mod users {
 
     /// Requests of the `users.profile` family.
     pub mod profile {
+        pub use crate::responses::users::profile::GetResponse;
+        pub use crate::responses::users::profile::SetResponse;
+
         /// `users.profile.get`: Retrieve a user's profile information, including their custom status.
         ///
         /// Rate limit: Tier 4 (100+ per minute). Bot scopes: `users.profile:read`. User scopes: `users.profile:read`.
@@ -18219,7 +19016,7 @@ pub mod users {
         }
 
         impl crate::api::SlackMethod for Get {
-            type Response = serde_json::Value;
+            type Response = crate::responses::users::profile::GetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[348]
             }
@@ -18274,7 +19071,7 @@ pub mod users {
         }
 
         impl crate::api::SlackMethod for Set {
-            type Response = serde_json::Value;
+            type Response = crate::responses::users::profile::SetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[349]
             }
@@ -18483,6 +19280,10 @@ pub mod views {
 }
 /// Requests of the `workflows` family.
 pub mod workflows {
+    pub use crate::responses::workflows::StepCompletedResponse;
+    pub use crate::responses::workflows::StepFailedResponse;
+    pub use crate::responses::workflows::UpdateStepResponse;
+
     /// `workflows.stepCompleted`: Indicate that an app's step in a workflow completed execution.
     ///
     /// Rate limit: Tier 2 (20+ per minute). User scopes: `workflow.steps:execute`.
@@ -18517,7 +19318,7 @@ pub mod workflows {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for StepCompleted {
-        type Response = serde_json::Value;
+        type Response = crate::responses::workflows::StepCompletedResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[361]
         }
@@ -18554,7 +19355,7 @@ pub mod workflows {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for StepFailed {
-        type Response = serde_json::Value;
+        type Response = crate::responses::workflows::StepFailedResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[362]
         }
@@ -18621,7 +19422,7 @@ pub mod workflows {
 
     #[allow(deprecated)]
     impl crate::api::SlackMethod for UpdateStep {
-        type Response = serde_json::Value;
+        type Response = crate::responses::workflows::UpdateStepResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[367]
         }
@@ -18629,6 +19430,11 @@ pub mod workflows {
 
     /// Requests of the `workflows.featured` family.
     pub mod featured {
+        pub use crate::responses::workflows::featured::AddResponse;
+        pub use crate::responses::workflows::featured::ListResponse;
+        pub use crate::responses::workflows::featured::RemoveResponse;
+        pub use crate::responses::workflows::featured::SetResponse;
+
         /// `workflows.featured.add`: Add featured workflows to a channel.
         ///
         /// Rate limit: Tier 2 (20+ per minute). Bot scopes: `bookmarks:write`. User scopes: `bookmarks:write`.
@@ -18659,7 +19465,7 @@ pub mod workflows {
         }
 
         impl crate::api::SlackMethod for Add {
-            type Response = serde_json::Value;
+            type Response = crate::responses::workflows::featured::AddResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[357]
             }
@@ -18692,7 +19498,7 @@ pub mod workflows {
         }
 
         impl crate::api::SlackMethod for List {
-            type Response = serde_json::Value;
+            type Response = crate::responses::workflows::featured::ListResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[358]
             }
@@ -18728,7 +19534,7 @@ pub mod workflows {
         }
 
         impl crate::api::SlackMethod for Remove {
-            type Response = serde_json::Value;
+            type Response = crate::responses::workflows::featured::RemoveResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[359]
             }
@@ -18764,7 +19570,7 @@ pub mod workflows {
         }
 
         impl crate::api::SlackMethod for Set {
-            type Response = serde_json::Value;
+            type Response = crate::responses::workflows::featured::SetResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[360]
             }
@@ -18775,6 +19581,11 @@ pub mod workflows {
     pub mod triggers {
         /// Requests of the `workflows.triggers.permissions` family.
         pub mod permissions {
+            pub use crate::responses::workflows::triggers::permissions::AddResponse;
+            pub use crate::responses::workflows::triggers::permissions::ListResponse;
+            pub use crate::responses::workflows::triggers::permissions::RemoveResponse;
+            pub use crate::responses::workflows::triggers::permissions::SetResponse;
+
             /// `workflows.triggers.permissions.add`: Allows users to run a trigger that has its permission type set to named_entities.
             ///
             /// Rate limit: Tier 3 (50+ per minute). Bot scopes: `triggers:write`.
@@ -18861,7 +19672,7 @@ pub mod workflows {
             }
 
             impl crate::api::SlackMethod for Add {
-                type Response = serde_json::Value;
+                type Response = crate::responses::workflows::triggers::permissions::AddResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[363]
                 }
@@ -18889,7 +19700,7 @@ pub mod workflows {
             }
 
             impl crate::api::SlackMethod for List {
-                type Response = serde_json::Value;
+                type Response = crate::responses::workflows::triggers::permissions::ListResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[364]
                 }
@@ -18981,7 +19792,7 @@ pub mod workflows {
             }
 
             impl crate::api::SlackMethod for Remove {
-                type Response = serde_json::Value;
+                type Response = crate::responses::workflows::triggers::permissions::RemoveResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[365]
                 }
@@ -19079,7 +19890,7 @@ pub mod workflows {
             }
 
             impl crate::api::SlackMethod for Set {
-                type Response = serde_json::Value;
+                type Response = crate::responses::workflows::triggers::permissions::SetResponse;
                 fn info(&self) -> &'static crate::method::MethodInfo {
                     &crate::generated::methods::METHODS[366]
                 }

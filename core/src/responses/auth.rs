@@ -1,4 +1,7 @@
 //! `auth.*` responses.
+
+pub use crate::generated::responses::auth::*;
+
 use serde::{Deserialize, Serialize};
 
 /// `auth.test`: who the token belongs to.

@@ -1,4 +1,7 @@
 //! `chat.*` responses.
+
+pub use crate::generated::responses::chat::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::types::Message;

@@ -1,4 +1,7 @@
 //! `conversations.*` responses.
+
+pub use crate::generated::responses::conversations::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::ResponseMetadata;

@@ -1,4 +1,7 @@
 //! `files.*` responses.
+
+pub use crate::generated::responses::files::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::ResponseMetadata;

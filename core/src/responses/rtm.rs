@@ -1,4 +1,7 @@
 //! `rtm.*` responses.
+
+pub use crate::generated::responses::rtm::*;
+
 use serde::{Deserialize, Serialize};
 
 /// `rtm.connect`.

@@ -1,4 +1,7 @@
 //! `team.*` responses.
+
+pub use crate::generated::responses::team::*;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

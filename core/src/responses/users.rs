@@ -1,4 +1,7 @@
 //! `users.*` responses.
+
+pub use crate::generated::responses::users::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::ResponseMetadata;

@@ -306,7 +306,6 @@ macro_rules! lenient_buffered {
         }
     )*};
 }
-pub(crate) use lenient_buffered;
 
 lenient_buffered!(
     crate::types::Message,
@@ -393,7 +392,15 @@ mod tests {
         }
         // One element of a list of the wrong type is skipped, not the list.
         let o = decode(r#"{"list": [{"name": "a"}, "x", {"name": 5}]}"#);
-        assert_eq!(o.list, [Inner { name: Some("a".into()) }, Inner { name: None }]);
+        assert_eq!(
+            o.list,
+            [
+                Inner {
+                    name: Some("a".into())
+                },
+                Inner { name: None }
+            ]
+        );
         assert_eq!(decode(r#"{"n": 18446744073709551615}"#).n, None);
     }
 

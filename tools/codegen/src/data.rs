@@ -119,7 +119,9 @@ pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
         }
         m.name = name;
         let schema = load_openapi(&openapi, &mut m);
-        let sample_path = dir.join("json-samples/api").join(format!("{}.json", m.name));
+        let sample_path = dir
+            .join("json-samples/api")
+            .join(format!("{}.json", m.name));
         let sample: Option<Value> = if sample_path.is_file() {
             let text = read(&format!("json-samples/api/{}.json", m.name))?;
             let v = serde_json::from_str(&text)

@@ -10,7 +10,7 @@
 //! | [`typing`] | the Rust type of each argument (rule tables) |
 //! | [`rules`] | method-level rules: replacements, idempotency, pagination, tiers |
 //! | `docs` | Slack's markdown descriptions as rustdoc |
-//! | `emit_methods`, `emit_api`, `emit_tests` | the three generated files |
+//! | `emit_methods`, `emit_api`, `emit_responses`, `emit_tests` | the generated files |
 //! | `rustfmt` | formatting the output |
 //!
 //! Output is deterministic: the same data gives byte-identical files, formatted by `rustfmt`
@@ -22,6 +22,7 @@ mod data;
 mod docs;
 mod emit_api;
 mod emit_methods;
+mod emit_responses;
 mod emit_tests;
 pub mod naming;
 pub mod rules;
@@ -29,7 +30,7 @@ mod rustfmt;
 pub mod shape;
 pub mod typing;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The first line of every generated file.
@@ -78,6 +79,10 @@ pub struct Stats {
     pub idempotent: usize,
     /// Methods with a hand-written response type.
     pub typed_responses: usize,
+    /// Generated responses: structs, `Empty` aliases, `serde_json::Value` aliases (no data).
+    pub generated_responses: (usize, usize, usize),
+    /// Paginated methods with a typed item (`Paginated`).
+    pub typed_items: usize,
     /// Arguments by kind (`string`, `bool`, `integer`, `json`, `comma list`, …).
     pub args: BTreeMap<&'static str, usize>,
 }
@@ -85,14 +90,44 @@ pub struct Stats {
 /// Generate every file from the data in `data_dir`.
 pub fn generate(data_dir: &Path) -> Result<Output, String> {
     let methods = data::load(data_dir)?;
-    let responses = typed_responses(&typed_responses_path())?;
-    if let Some(unknown) = responses
+    let table = typed_responses(&typed_responses_path())?;
+    if let Some(unknown) = table
         .keys()
         .find(|name| !methods.iter().any(|m| &m.name == *name))
     {
         return Err(format!(
             "typed-responses.tsv names unknown method {unknown}"
         ));
+    }
+    let handwritten: BTreeMap<String, String> = table
+        .iter()
+        .map(|(m, h)| (m.clone(), h.path.clone()))
+        .collect();
+    let reserved = handwritten_names(&handwritten)?;
+    let (responses_src, generated) = emit_responses::responses(&methods, &handwritten, &reserved);
+    check_reexports(&reserved, &generated)?;
+    // Every method's response type and, when it pages, its items.
+    let mut responses = handwritten.clone();
+    let mut items = BTreeMap::new();
+    for (method, typed) in &generated {
+        responses.insert(method.clone(), typed.path.clone());
+        if let Some(i) = &typed.items {
+            items.insert(method.clone(), i.clone());
+        }
+    }
+    for (method, h) in &table {
+        if let Some(item) = &h.item {
+            let m = methods.iter().find(|m| &m.name == method);
+            let Some(field) = m.and_then(rules::items_field) else {
+                return Err(format!(
+                    "typed-responses.tsv gives an item type for {method}, which has no items field"
+                ));
+            };
+            items.insert(
+                method.clone(),
+                (emit_responses::field_ident(&field), item.clone()),
+            );
+        }
     }
     let sources = [
         (
@@ -101,11 +136,16 @@ pub fn generate(data_dir: &Path) -> Result<Output, String> {
         ),
         (
             "core/src/generated/api.rs",
-            emit_api::api(&methods, &responses)?,
+            emit_api::api(&methods, &responses, &items)?,
         ),
+        ("core/src/generated/responses.rs", responses_src),
         (
             "core/src/generated/api_tests.rs",
             emit_tests::api_tests(&methods),
+        ),
+        (
+            "core/src/generated/response_tests.rs",
+            emit_tests::response_tests(&methods, &responses, &generated),
         ),
     ];
     let root = workspace_root();
@@ -121,14 +161,106 @@ pub fn generate(data_dir: &Path) -> Result<Output, String> {
         };
         files.push((PathBuf::from(path), content));
     }
+    let mut stats = stats(&methods, &table);
+    for typed in generated.values() {
+        match typed.kind {
+            emit_responses::Kind::Struct => stats.generated_responses.0 += 1,
+            emit_responses::Kind::Empty => stats.generated_responses.1 += 1,
+            emit_responses::Kind::Json => stats.generated_responses.2 += 1,
+        }
+    }
+    stats.typed_items = items.len();
     Ok(Output {
         files,
         formatted,
-        stats: stats(&methods, &responses),
+        stats,
     })
 }
 
-fn stats(methods: &[data::Method], responses: &BTreeMap<String, String>) -> Stats {
+/// A hand-written family module re-exports the generated module of its family exactly when
+/// that has something: `pub use crate::generated::responses::<family>::*;`.
+fn check_reexports(
+    handwritten: &BTreeMap<Vec<String>, BTreeSet<String>>,
+    generated: &BTreeMap<String, emit_responses::Typed>,
+) -> Result<(), String> {
+    for module in handwritten.keys() {
+        let needed = generated
+            .keys()
+            .any(|m| naming::module_path(m).starts_with(module));
+        let file = format!("core/src/responses/{}.rs", module.join("/"));
+        let text = std::fs::read_to_string(workspace_root().join(&file))
+            .map_err(|e| format!("{file}: {e}"))?;
+        let line = format!(
+            "pub use crate::generated::responses::{}::*;",
+            module.join("::")
+        );
+        match (needed, text.contains(&line)) {
+            (true, false) => {
+                return Err(format!(
+                    "{file}: add `{line}` (generated responses of the family)"
+                ))
+            }
+            (false, true) => {
+                return Err(format!(
+                    "{file}: remove `{line}` (nothing is generated there)"
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The names each hand-written family module defines (`pub struct|enum|type Name`), so the
+/// generated structs re-exported beside them never take one.
+fn handwritten_names(
+    handwritten: &BTreeMap<String, String>,
+) -> Result<BTreeMap<Vec<String>, BTreeSet<String>>, String> {
+    let mut out: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+    for path in handwritten.values() {
+        let Some(family) = path
+            .strip_prefix("crate::responses::")
+            .and_then(|p| p.rsplit_once("::"))
+            .map(|(m, _)| m)
+        else {
+            continue;
+        };
+        let module: Vec<String> = family.split("::").map(str::to_owned).collect();
+        if out.contains_key(&module) {
+            continue;
+        }
+        let file = workspace_root()
+            .join("core/src/responses")
+            .join(format!("{}.rs", module.join("/")));
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        // Defined names, and names imported by `use` (a glob re-export must not clash).
+        let mut names: BTreeSet<String> = text
+            .lines()
+            .filter_map(|l| {
+                let rest = ["pub struct ", "pub enum ", "pub type "]
+                    .iter()
+                    .find_map(|p| l.trim_start().strip_prefix(p))?;
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                Some(name)
+            })
+            .collect();
+        for l in text.lines().filter(|l| l.starts_with("use ")) {
+            names.extend(
+                l.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .filter(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+                    .map(str::to_owned),
+            );
+        }
+        out.insert(module, names);
+    }
+    Ok(out)
+}
+
+fn stats(methods: &[data::Method], responses: &BTreeMap<String, Handwritten>) -> Stats {
     let mut s = Stats {
         methods: methods.len(),
         typed_responses: responses.len(),
@@ -148,31 +280,42 @@ fn stats(methods: &[data::Method], responses: &BTreeMap<String, String>) -> Stat
     s
 }
 
-/// `typed-responses.tsv`: `method<TAB>rust_type` per line; `#` comments and blank lines
-/// skipped.
-fn typed_responses(path: &Path) -> Result<BTreeMap<String, String>, String> {
+/// A row of `typed-responses.tsv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Handwritten {
+    /// The response type's path.
+    path: String,
+    /// For a paginated method, the item type of its items field.
+    item: Option<String>,
+}
+
+/// `typed-responses.tsv`: `method<TAB>rust_type[<TAB>item_type]` per line; `#` comments and
+/// blank lines skipped.
+fn typed_responses(path: &Path) -> Result<BTreeMap<String, Handwritten>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
-        let Some((method, ty)) = line.split_once('\t') else {
+        let mut cells = line.split('\t').map(str::trim);
+        let (Some(method), Some(ty)) = (cells.next(), cells.next()) else {
             return Err(format!(
-                "{}:{}: expected `method<TAB>rust_type`",
+                "{}:{}: expected `method<TAB>rust_type[<TAB>item_type]`",
                 path.display(),
                 n + 1
             ));
         };
-        if out
-            .insert(method.trim().to_owned(), ty.trim().to_owned())
-            .is_some()
-        {
+        let row = Handwritten {
+            path: ty.to_owned(),
+            item: cells.next().filter(|c| !c.is_empty()).map(str::to_owned),
+        };
+        if out.insert(method.to_owned(), row).is_some() {
             return Err(format!(
                 "{}:{}: {} is listed twice",
                 path.display(),
                 n + 1,
-                method.trim()
+                method
             ));
         }
     }

@@ -259,7 +259,10 @@ mod tests {
         };
         assert_eq!(o.fields["a"].shape, Shape::Float);
         assert_eq!(o.fields["b"].shape, Shape::Str);
-        assert_eq!(from_sample(&json!(["a", 1])), Shape::Array(Box::new(Shape::Any)));
+        assert_eq!(
+            from_sample(&json!(["a", 1])),
+            Shape::Array(Box::new(Shape::Any))
+        );
         assert_eq!(from_sample(&json!({"U0123": {"a": 1}})), Shape::Any);
         assert_eq!(from_sample(&json!({})), Shape::Any);
     }

@@ -40,5 +40,7 @@ fn the_data_is_vendored_in_the_repository() {
     let data = slack_codegen::default_data_dir();
     assert!(data.starts_with(slack_codegen::workspace_root()));
     assert!(data.join("method-coverage.tsv").is_file());
-    assert!(data.join("json-samples/api/chat.postMessage.json").is_file());
+    assert!(data
+        .join("json-samples/api/chat.postMessage.json")
+        .is_file());
 }
