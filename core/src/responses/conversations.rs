@@ -91,6 +91,20 @@ pub struct HistoryResponse {
     /// Whether more messages exist.
     #[serde(default)]
     pub has_more: bool,
+    /// Pinned items in the channel (`conversations.history`).
+    #[serde(
+        default,
+        deserialize_with = "crate::types::de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pin_count: Option<i64>,
+    /// Channel actions count (`conversations.history`).
+    #[serde(
+        default,
+        deserialize_with = "crate::types::de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub channel_actions_count: Option<i64>,
     /// The next cursor.
     #[serde(default)]
     pub response_metadata: ResponseMetadata,

@@ -22,6 +22,13 @@ pub struct ListResponse {
     /// The users of this page.
     #[serde(default)]
     pub members: Vec<User>,
+    /// When the list was computed (Unix seconds).
+    #[serde(
+        default,
+        deserialize_with = "crate::types::de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cache_ts: Option<i64>,
     /// The next cursor.
     #[serde(default)]
     pub response_metadata: ResponseMetadata,
