@@ -38,7 +38,7 @@ async fn check<R: SlackMethod>(
             if ENVELOPE.contains(&field.as_str()) || empty {
                 continue;
             }
-            if !back.get(field).is_some_and(|v| !v.is_null()) {
+            if back.get(field).is_none_or(Value::is_null) {
                 LOST.lock()
                     .unwrap()
                     .push(format!("{method}: `{field}` = {value}"));
