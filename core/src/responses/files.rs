@@ -20,10 +20,10 @@ pub struct FileResponse {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The files.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub files: Vec<File>,
     /// The next cursor (cursor-paginated lists).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }
 

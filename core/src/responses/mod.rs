@@ -62,9 +62,11 @@ pub struct Empty {}
 #[non_exhaustive]
 pub struct ResponseMetadata {
     /// The cursor of the next page; empty when this was the last.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub next_cursor: String,
 }
+
+crate::types::de::lenient_buffered!(ResponseMetadata);
 
 #[cfg(test)]
 mod sample_tests;

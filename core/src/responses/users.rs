@@ -20,7 +20,7 @@ pub struct InfoResponse {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The users of this page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub members: Vec<User>,
     /// When the list was computed (Unix seconds).
     #[serde(
@@ -30,7 +30,7 @@ pub struct ListResponse {
     )]
     pub cache_ts: Option<i64>,
     /// The next cursor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }
 
@@ -39,10 +39,10 @@ pub struct ListResponse {
 #[non_exhaustive]
 pub struct ConversationsResponse {
     /// The conversations.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub channels: Vec<crate::types::Conversation>,
     /// The next cursor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }
 
@@ -51,9 +51,9 @@ pub struct ConversationsResponse {
 #[non_exhaustive]
 pub struct PresenceResponse {
     /// `active` or `away`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub presence: String,
     /// Whether a client is online (own presence only).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub online: Option<bool>,
 }

@@ -61,6 +61,14 @@ pub fn lenient_vec<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Vec<T>
     Ok(Vec::<T>::deserialize_lenient(d)?.unwrap_or_default())
 }
 
+/// `deserialize_with` for a field with a default (`bool`, `String`, a struct): the default
+/// when absent, `null` or of another type.
+pub fn lenient_or_default<'de, D: Deserializer<'de>, T: Lenient + Default>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(T::deserialize_lenient(d)?.unwrap_or_default())
+}
+
 /// What a scalar visit saw.
 enum Scalar {
     Str(String),
@@ -141,6 +149,30 @@ impl Lenient for i64 {
             Scalar::U(n) => i64::try_from(n).ok(),
             _ => None,
         })
+    }
+}
+
+/// Integer types besides `i64`: a number out of range is `None` too.
+macro_rules! lenient_int {
+    ($($t:ty),*) => {$(
+        impl Lenient for $t {
+            fn deserialize_lenient<'de, D: Deserializer<'de>>(
+                d: D,
+            ) -> Result<Option<Self>, D::Error> {
+                Ok(match d.deserialize_any(ScalarVisitor)? {
+                    Scalar::I(n) => <$t>::try_from(n).ok(),
+                    Scalar::U(n) => <$t>::try_from(n).ok(),
+                    _ => None,
+                })
+            }
+        }
+    )*};
+}
+lenient_int!(u64, u32, i32);
+
+impl<T: DeserializeOwned> Lenient for std::collections::BTreeMap<String, T> {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        buffered(d)
     }
 }
 
@@ -306,6 +338,8 @@ macro_rules! lenient_buffered {
         }
     )*};
 }
+
+pub(crate) use lenient_buffered;
 
 lenient_buffered!(
     crate::types::Message,
