@@ -21,9 +21,10 @@
 //! assert_eq!(page.ids, ["U1", "U3"]);
 //! ```
 //!
-//! Scalars and generated structs decode straight from the input; the shared types
-//! ([`Message`](crate::types::Message), [`User`](crate::types::User), …) and blocks are
-//! buffered as JSON first, so that a mismatch inside them can be caught.
+//! Scalars, generated structs and the shared types whose fields are all lenient
+//! ([`Message`](crate::types::Message)) decode straight from the input; types with a required
+//! field ([`User`](crate::types::User)'s `id`, …) and blocks are buffered as JSON first, so
+//! that a mismatch inside them can be caught.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -341,13 +342,19 @@ macro_rules! lenient_buffered {
 
 pub(crate) use lenient_buffered;
 
-lenient_buffered!(
+// Every field of these is lenient: they decode in place.
+lenient_object!(
     crate::types::Message,
+    crate::types::Purpose,
+    crate::types::Profile
+);
+
+// These have a required field (`id`, a reaction's `name`) or, for blocks, a shape check: a
+// mismatch inside must not fail the enclosing answer.
+lenient_buffered!(
     crate::types::Reaction,
     crate::types::Conversation,
-    crate::types::Purpose,
     crate::types::User,
-    crate::types::Profile,
     crate::types::File,
     crate::blocks::Block,
 );
