@@ -99,6 +99,9 @@ async fn every_modelled_answer_fits_its_typed_response() {
     typed!(&c, conversations::Archive::new(&id));
     typed!(&c, conversations::Unarchive::new(&id));
     typed!(&c, conversations::Open::new().users([ada.clone()]));
+    typed!(&c, conversations::Kick::new(&id).user(&ada));
+    typed!(&c, conversations::Leave::new(&id));
+    typed!(&c, conversations::Join::new(&id));
 
     typed!(&c, users::List::new());
     typed!(&c, users::Info::new(&ada));
@@ -111,9 +114,30 @@ async fn every_modelled_answer_fits_its_typed_response() {
     );
     typed!(&c, files::remote::Info::new().file(&remote.file.id));
     typed!(&c, files::remote::List::new());
+    typed!(
+        &c,
+        files::remote::Update::new()
+            .external_id("ext-1")
+            .title("Spec v2")
+    );
+    typed!(
+        &c,
+        files::remote::Share::new([general.clone()]).external_id("ext-1")
+    );
+    typed!(&c, files::List::new());
+    typed!(&c, files::remote::Remove::new().external_id("ext-1"));
 
     let view = json!({"type": "home", "blocks": [{"type": "divider"}]});
     typed!(&c, views::Publish::new(&ada, view));
+    typed!(
+        &c,
+        reactions::Remove::new("tada")
+            .channel(&general)
+            .timestamp(&ts)
+    );
+    #[allow(deprecated)]
+    let start = rtm::Start::new();
+    typed!(&c, start);
     typed!(&c, chat::Delete::new(&general, &ts));
     let lost = LOST.lock().unwrap();
     assert!(

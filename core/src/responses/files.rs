@@ -25,6 +25,13 @@ pub struct ListResponse {
     /// The next cursor (cursor-paginated lists).
     #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
+    /// Page-based pagination (`files.list`).
+    #[serde(
+        default,
+        deserialize_with = "crate::types::de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub paging: Option<crate::responses::search::Paging>,
 }
 
 /// `files.getUploadURLExternal`.
