@@ -40,7 +40,7 @@ pub async fn run(
     while let Some(ch) = all.next().await {
         let ch = ch?;
         count += 1;
-        println!("#{}", ch["name"].as_str().unwrap_or("?"));
+        println!("#{}", ch.name.as_deref().unwrap_or("?"));
     }
     println!("{count} channels");
 

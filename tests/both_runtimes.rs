@@ -62,7 +62,7 @@ async fn web_checks(emu: &Emulator, c: WebClient) {
     assert_eq!(e.api_code().unwrap().as_str(), "already_reacted");
     let names: Vec<String> = c
         .items(conversations::List::new().limit(1))
-        .map(|i| i.unwrap()["name"].as_str().unwrap().to_owned())
+        .map(|i| i.unwrap().name.unwrap())
         .collect()
         .await;
     assert_eq!(names, ["general", "random", "outside"]);

@@ -1,5 +1,6 @@
 //! Pagination streams on virtual time: a 429 mid-way waits and resumes from the same cursor;
-//! another error ends the stream with the cursor to resume from.
+//! another error ends the stream with the cursor to resume from; `items()` yields each
+//! method's typed item, `items_raw()` JSON.
 #![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
@@ -36,10 +37,8 @@ async fn a_429_in_the_middle_waits_and_resumes_from_the_same_cursor() {
         .items(conversations::List::new().limit(2))
         .collect()
         .await;
-    let ids: Vec<String> = items
-        .into_iter()
-        .map(|i| i.unwrap()["id"].as_str().unwrap().to_owned())
-        .collect();
+    // Typed items: `slack_sdk::types::Conversation`.
+    let ids: Vec<String> = items.into_iter().map(|i| i.unwrap().id).collect();
     assert_eq!(ids, ["C1", "C2", "C3"]);
     let reqs = mock.requests();
     assert_eq!(reqs.len(), 3);
@@ -73,21 +72,79 @@ async fn an_error_mid_way_keeps_the_cursor_to_resume_from() {
 }
 
 #[tokio::test]
-async fn items_find_the_list_when_the_table_does_not_name_it() {
+async fn items_raw_finds_the_list_and_reports_a_page_without_one() {
     let mock = MockTransport::new();
     // auth.test has no list at all: a typed error, then the end.
     mock.on("auth.test")
         .respond_json(json!({"ok": true, "user_id": "U1"}));
-    let mut items = client(&mock).items(slack_sdk::api::auth::Test::new());
+    let mut items = client(&mock).items_raw(slack_sdk::api::auth::Test::new());
     assert!(items.next().await.unwrap().is_err());
     assert!(items.next().await.is_none());
-    // A paginated method whose items field the table lacks: the page's only list is used.
-    mock.on("admin.apps.approved.list").respond_json(json!({"ok": true, "approved_apps": [{"app": 1}, {"app": 2}], "response_metadata": {"next_cursor": "n"}}));
-    mock.on("admin.apps.approved.list").respond_json(json!({"ok": true, "approved_apps": [{"app": 3}], "response_metadata": {"next_cursor": ""}}));
+    // admin.emoji.list pages a map, not a list: nothing typed, and no list for items_raw.
+    mock.on("admin.emoji.list")
+        .respond_json(json!({"ok": true, "emoji": {"party": {"url": "u"}}}));
+    let mut items = client(&mock).items_raw(slack_sdk::api::admin::emoji::List::new());
+    assert!(items.next().await.unwrap().is_err());
+    // A list the table names, as JSON.
+    mock.on("conversations.list")
+        .respond_json(page(&["C1", "C2"], ""));
+    let raw: Vec<_> = client(&mock)
+        .items_raw(conversations::List::new())
+        .collect()
+        .await;
+    assert_eq!(raw[1].as_ref().unwrap()["id"], "C2");
+}
+
+#[tokio::test]
+async fn typed_items_follow_the_list_the_data_names() {
+    let mock = MockTransport::new();
+    // admin.apps.approved.list: `approved_apps`, generated `ApprovedApp` items whose fields
+    // decode leniently (a number where a string belongs is `None`, not an error).
+    mock.on("admin.apps.approved.list")
+        .respond_json(json!({"ok": true, "approved_apps": [
+        {"app": {"id": "A1", "name": "Deploys"}, "date_updated": 1},
+        {"app": {"id": 2}, "date_updated": "yesterday"}
+    ], "response_metadata": {"next_cursor": "n"}}));
+    mock.on("admin.apps.approved.list")
+        .respond_json(json!({"ok": true, "approved_apps": [
+        {"app": {"id": "A3"}}
+    ], "response_metadata": {"next_cursor": ""}}));
     let all: Vec<_> = client(&mock)
         .items(slack_sdk::api::admin::apps::approved::List::new())
         .collect()
         .await;
-    assert_eq!(all.len(), 3);
-    assert_eq!(all[2].as_ref().unwrap()["app"], 3);
+    let apps: Vec<_> = all.into_iter().map(Result::unwrap).collect();
+    assert_eq!(apps.len(), 3);
+    let ids: Vec<Option<&str>> = apps
+        .iter()
+        .map(|a| a.app.as_ref().and_then(|app| app.id.as_deref()))
+        .collect();
+    assert_eq!(ids, [Some("A1"), None, Some("A3")]);
+    assert_eq!(apps[0].date_updated, Some(1));
+    assert_eq!(apps[1].date_updated, None);
+    assert_eq!(mock.requests()[1].arg("cursor").as_deref(), Some("n"));
+
+    // admin.conversations.search sends `conversations` (the schema says `channels`): the
+    // sample wins, and the items are the shared `Conversation` type.
+    mock.on("admin.conversations.search")
+        .respond_json(json!({"ok": true,
+        "conversations": [{"id": "C9", "name": "ops", "is_channel": true}]}));
+    let found: Vec<slack_sdk::types::Conversation> = client(&mock)
+        .items(slack_sdk::api::admin::conversations::Search::new())
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].name.as_deref(), Some("ops"));
+
+    // conversations.history: hand-written response, `Message` items.
+    mock.on("conversations.history")
+        .respond_json(json!({"ok": true,
+        "messages": [{"type": "message", "ts": "1.0", "text": "hi"}]}));
+    let messages: Vec<slack_sdk::types::Message> = client(&mock)
+        .items(conversations::History::new("C1"))
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(messages[0].text.as_deref(), Some("hi"));
 }

@@ -14,7 +14,7 @@ use crate::api::SlackMethod;
 use crate::call::{Action, Call};
 use crate::error::{Error, Result};
 use crate::limiter::{LimitKey, Rate, RateLimiter, RateTable};
-use crate::method::MethodInfo;
+use crate::method::{MethodInfo, Paginated};
 use crate::request::{encode_request, Args, CallOptions, ClientConfig, UNKNOWN_METHOD};
 use crate::response::{Response, SlackResponse};
 use crate::retry::{random_seed, RetryPolicy};
@@ -298,11 +298,99 @@ impl WebClient {
     where
         R: SlackMethod + 'static,
     {
+        self.pages_with(request, SlackResponse::decode::<R::Response>)
+    }
+}
+
+impl WebClient {
+    /// Every item of a cursor-paginated method, typed (`Conversation`s of
+    /// `conversations.list`, `Message`s of `conversations.history`, the `ApprovedApp`s of
+    /// `admin.apps.approved.list`, …), page after page.
+    ///
+    /// A 429 in the middle waits `Retry-After` (the client's retry policy) and resumes from
+    /// the same cursor; other errors end the stream. For a method without a typed item, or
+    /// to get the items as JSON, use [`items_raw`](Self::items_raw).
+    ///
+    /// ```no_run
+    /// # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
+    /// use futures_core::Stream;
+    /// use slack_core::api::users;
+    ///
+    /// let mut members = std::pin::pin!(client.items(users::List::new()));
+    /// while let Some(user) = std::future::poll_fn(|cx| members.as_mut().poll_next(cx)).await {
+    ///     let user = user?; // a slack_core::types::User
+    ///     println!("{} {}", user.id, user.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn items<R>(&self, request: R) -> Items<R::Item>
+    where
+        R: Paginated + 'static,
+    {
+        let name = request.info().name;
+        let pages = self.pages_with(request, |raw: &SlackResponse| {
+            Ok(R::into_items(raw.decode::<R::Response>()?))
+        });
+        Items::new(pages, name)
+    }
+
+    /// Every item of a cursor-paginated method as JSON, page after page: the list the method
+    /// table names (`MethodInfo::pagination`), or else the page's only list. Works for every
+    /// paginated method, typed item or not.
+    ///
+    /// ```no_run
+    /// # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
+    /// use futures_core::Stream;
+    /// use slack_core::api::admin::emoji;
+    ///
+    /// let mut items = std::pin::pin!(client.items_raw(emoji::List::new()));
+    /// while let Some(item) = std::future::poll_fn(|cx| items.as_mut().poll_next(cx)).await {
+    ///     println!("{}", item?);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn items_raw<R>(&self, request: R) -> Items<serde_json::Value>
+    where
+        R: SlackMethod + 'static,
+    {
+        let info = request.info();
+        let field = info.pagination.and_then(|p| p.items_field);
+        let name = info.name;
+        let pages = self.pages_with(request, move |raw: &SlackResponse| {
+            let json = raw.json();
+            let found = field.map(str::to_owned).or_else(|| only_list(json));
+            match found
+                .as_deref()
+                .and_then(|f| json.get(f))
+                .and_then(|v| v.as_array())
+            {
+                Some(items) => Ok(items.clone()),
+                None => Err(Error::validation(
+                    "method",
+                    format!("{name}: no list of items in the page; use pages()"),
+                )),
+            }
+        });
+        Items::new(pages, name)
+    }
+
+    /// [`pages`](Self::pages) with each page decoded by `decode`.
+    fn pages_with<R, D>(
+        &self,
+        request: R,
+        decode: impl Fn(&SlackResponse) -> Result<D> + Send + Sync + 'static,
+    ) -> Pages<D>
+    where
+        R: SlackMethod + 'static,
+        D: Send + 'static,
+    {
         let info = request.info();
         let first = request.to_args();
         let client = self.clone();
+        let decode = Arc::new(decode);
         Pages::new(move |cursor: Option<String>| {
             let client = client.clone();
+            let decode = decode.clone();
             let args = first.as_ref().map(Clone::clone).map_err(clone_validation);
             Box::pin(async move {
                 let mut args = args?;
@@ -313,80 +401,39 @@ impl WebClient {
                 let raw = client
                     .call_args(info, &args, &CallOptions::default())
                     .await?;
-                let data = raw.decode::<R::Response>()?;
+                let data = decode(&raw)?;
                 Ok(Response::new(data, raw))
             })
         })
     }
 }
 
-impl WebClient {
-    /// Every item of a cursor-paginated method (`channels` of `conversations.list`,
-    /// `messages` of `conversations.history`, …), page after page, as JSON values.
-    ///
-    /// A 429 in the middle waits `Retry-After` (the client's retry policy) and resumes from
-    /// the same cursor; other errors end the stream.
-    pub fn items<R>(&self, request: R) -> Items
-    where
-        R: SlackMethod + 'static,
-    {
-        let field = request
-            .info()
-            .pagination
-            .and_then(|p| p.items_field)
-            .map(str::to_owned);
-        let name = request.info().name;
-        Items {
-            pages: self.pages(UntypedPages(request)),
-            field,
-            method: name,
-            buffer: std::collections::VecDeque::new(),
-            done: false,
-        }
-    }
-}
-
-/// A request whose pages decode to JSON, for [`Items`].
-struct UntypedPages<R>(R);
-
-impl<R: SlackMethod> serde::Serialize for UntypedPages<R> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<R: SlackMethod> SlackMethod for UntypedPages<R> {
-    type Response = serde::de::IgnoredAny;
-    fn info(&self) -> &'static MethodInfo {
-        self.0.info()
-    }
-    fn to_args(&self) -> Result<Args> {
-        self.0.to_args()
-    }
-}
-
-/// A stream of the items of every page; see [`WebClient::items`].
-pub struct Items {
-    pages: Pages<serde::de::IgnoredAny>,
-    /// The response field holding the items: from the method table, or found on the first
-    /// page (its only list).
-    field: Option<String>,
+/// A stream of the items of every page; see [`WebClient::items`] (typed) and
+/// [`WebClient::items_raw`] (`Items<serde_json::Value>`).
+pub struct Items<T = serde_json::Value> {
+    pages: Pages<Vec<T>>,
     method: &'static str,
-    buffer: std::collections::VecDeque<serde_json::Value>,
-    done: bool,
+    buffer: std::collections::VecDeque<T>,
 }
 
-impl fmt::Debug for Items {
+impl<T> fmt::Debug for Items<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("method", &self.method)
-            .field("field", &self.field)
             .field("buffered", &self.buffer.len())
             .finish()
     }
 }
 
-impl Items {
+impl<T: Send + 'static> Items<T> {
+    fn new(pages: Pages<Vec<T>>, method: &'static str) -> Self {
+        Items {
+            pages,
+            method,
+            buffer: std::collections::VecDeque::new(),
+        }
+    }
+
     /// See [`Pages::resume_cursor`].
     pub fn resume_cursor(&self) -> Option<&str> {
         self.pages.resume_cursor()
@@ -404,42 +451,24 @@ fn only_list(page: &serde_json::Value) -> Option<String> {
     lists.next().is_none().then_some(first)
 }
 
-impl Stream for Items {
-    type Item = Result<serde_json::Value>;
+// Items are only moved in and out of the buffer, never pinned.
+impl<T> Unpin for Items<T> {}
+
+impl<T: Send + 'static> Stream for Items<T> {
+    type Item = Result<T>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         loop {
             if let Some(item) = self.buffer.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            if self.done {
-                return Poll::Ready(None);
-            }
             match Pin::new(&mut self.pages).poll_next(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
                 Poll::Ready(Some(Ok(page))) => {
-                    let json = page.raw().json();
-                    if self.field.is_none() {
-                        self.field = only_list(json);
-                    }
-                    let items = self
-                        .field
-                        .as_deref()
-                        .and_then(|f| json.get(f))
-                        .and_then(|v| v.as_array());
-                    match items {
-                        Some(items) => self.buffer.extend(items.iter().cloned()),
-                        None => {
-                            self.done = true;
-                            let method = self.method;
-                            return Poll::Ready(Some(Err(Error::validation(
-                                "method",
-                                format!("{method}: no list of items in the page; use pages()"),
-                            ))));
-                        }
-                    }
+                    let items = page.into_inner();
+                    self.buffer.extend(items);
                 }
             }
         }

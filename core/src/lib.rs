@@ -8,9 +8,9 @@
 //! | module | holds |
 //! |---|---|
 //! | [`transport`] | `HttpTransport`, `WsTransport`, `Timer`, `TransportError` |
-//! | [`method`] | the generated method table (`MethodInfo` per method) |
+//! | [`method`] | the generated method table (`MethodInfo` per method), `Paginated` |
 //! | [`api`] | a typed request per method (`api::chat::PostMessage`, …) |
-//! | [`responses`], [`types`] | typed responses and shared Slack objects |
+//! | [`responses`], [`types`] | a typed response per method (hand-written or generated), shared Slack objects, lenient decoding ([`types::de`]) |
 //! | [`blocks`] | Block Kit: blocks, elements, composition objects, views, with limit checks |
 //! | [`proxy`] | proxy settings from the environment, the `CONNECT` tunnel, sans-IO |
 //! | [`request`] | encoding: URL, headers, form / JSON / multipart body |
@@ -63,7 +63,7 @@ mod util;
 
 pub use client::{Items, Pages, WebClient, WebClientBuilder};
 pub use error::{Error, ErrorCode, Result};
-pub use method::MethodInfo;
+pub use method::{MethodInfo, Paginated};
 pub use request::{Args, CallOptions, ClientConfig, Encoding, FilePart};
 pub use response::{Response, SlackResponse};
 pub use retry::{RetryHandler, RetryPolicy};

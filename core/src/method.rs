@@ -3,6 +3,10 @@
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
+
+use crate::api::SlackMethod;
+
 /// The HTTP verb the documentation gives for a method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HttpVerb {
@@ -61,6 +65,31 @@ pub struct Pagination {
     pub cursor_arg: &'static str,
     /// The response field holding the page's items, when known (for example `channels`).
     pub items_field: Option<&'static str>,
+}
+
+/// A cursor-paginated request whose items have a type: what
+/// [`WebClient::items`](crate::WebClient::items) yields. Generated for every paginated method
+/// whose items field the reference data knows (the page's list: `channels` of
+/// `conversations.list`, `approved_apps` of `admin.apps.approved.list`).
+///
+/// ```no_run
+/// # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
+/// use futures_core::Stream;
+/// use slack_core::api::conversations;
+///
+/// let mut channels = std::pin::pin!(client.items(conversations::List::new().limit(200)));
+/// while let Some(channel) = std::future::poll_fn(|cx| channels.as_mut().poll_next(cx)).await {
+///     let channel = channel?; // a slack_core::types::Conversation
+///     println!("{} {:?}", channel.id, channel.name);
+/// }
+/// # Ok(()) }
+/// ```
+pub trait Paginated: SlackMethod {
+    /// One item of a page (for example [`Conversation`](crate::types::Conversation)).
+    type Item: DeserializeOwned + Send + 'static;
+
+    /// The items of one page's response.
+    fn into_items(response: Self::Response) -> Vec<Self::Item>;
 }
 
 /// Deprecation of a method.

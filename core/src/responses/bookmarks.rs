@@ -8,22 +8,26 @@ pub struct Bookmark {
     /// The id.
     pub id: String,
     /// The channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub channel_id: String,
     /// The title.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub title: String,
     /// The link.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub link: Option<String>,
     /// An emoji.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub emoji: Option<String>,
     /// `link`.
-    #[serde(default, rename = "type")]
+    #[serde(
+        default,
+        rename = "type",
+        deserialize_with = "crate::types::de::lenient_or_default"
+    )]
     pub kind: String,
     /// Creation time.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub date_created: Option<i64>,
 }
 
@@ -40,6 +44,8 @@ pub struct BookmarkResponse {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The bookmarks.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub bookmarks: Vec<Bookmark>,
 }
+
+crate::types::de::lenient_buffered!(Bookmark);

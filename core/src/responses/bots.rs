@@ -9,19 +9,19 @@ pub struct Bot {
     /// The id (`B…`).
     pub id: String,
     /// The name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub name: String,
     /// Deleted.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub deleted: bool,
     /// The app.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub app_id: Option<String>,
     /// The bot's user.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub user_id: Option<String>,
     /// Icon URLs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub icons: Option<Value>,
 }
 

@@ -1,4 +1,7 @@
 //! `chat.*` responses.
+
+pub use crate::generated::responses::chat::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::types::Message;
@@ -8,13 +11,13 @@ use crate::types::Message;
 #[non_exhaustive]
 pub struct PostMessageResponse {
     /// The channel the message went to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub channel: String,
     /// The new message's `ts`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub ts: String,
     /// The message as posted.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub message: Option<Message>,
 }
 
@@ -23,7 +26,7 @@ pub struct PostMessageResponse {
 #[non_exhaustive]
 pub struct PostEphemeralResponse {
     /// The ephemeral message's `ts`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub message_ts: String,
 }
 
@@ -32,16 +35,16 @@ pub struct PostEphemeralResponse {
 #[non_exhaustive]
 pub struct UpdateResponse {
     /// The channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub channel: String,
     /// The updated message's `ts`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub ts: String,
     /// The new text.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub text: Option<String>,
     /// The updated message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub message: Option<Message>,
 }
 
@@ -50,10 +53,10 @@ pub struct UpdateResponse {
 #[non_exhaustive]
 pub struct DeleteResponse {
     /// The channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub channel: String,
     /// The deleted message's `ts`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub ts: String,
 }
 
@@ -62,10 +65,10 @@ pub struct DeleteResponse {
 #[non_exhaustive]
 pub struct PermalinkResponse {
     /// The channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub channel: String,
     /// The link.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub permalink: String,
 }
 
@@ -74,15 +77,15 @@ pub struct PermalinkResponse {
 #[non_exhaustive]
 pub struct ScheduleMessageResponse {
     /// The channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub channel: String,
     /// The scheduled message's id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub scheduled_message_id: String,
     /// When it will be posted (Unix seconds; Slack sends a number or a string).
     #[serde(default, deserialize_with = "crate::types::de::opt_int")]
     pub post_at: Option<i64>,
     /// The message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub message: Option<Message>,
 }

@@ -1,4 +1,7 @@
 //! `conversations.*` responses.
+
+pub use crate::generated::responses::conversations::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::ResponseMetadata;
@@ -11,10 +14,10 @@ pub struct OpenResponse {
     /// The conversation (with `return_im`, the full object; else only its id).
     pub channel: Conversation,
     /// Whether the conversation was already open.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub already_open: bool,
     /// Whether nothing changed.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub no_op: bool,
 }
 
@@ -41,7 +44,7 @@ pub struct JoinResponse {
     /// The channel joined.
     pub channel: Conversation,
     /// Set when the caller was already a member.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub warning: Option<String>,
 }
 
@@ -50,7 +53,7 @@ pub struct JoinResponse {
 #[non_exhaustive]
 pub struct LeaveResponse {
     /// `true` when the caller was not a member.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub not_in_channel: bool,
 }
 
@@ -59,10 +62,10 @@ pub struct LeaveResponse {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The conversations of this page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub channels: Vec<Conversation>,
     /// The next cursor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }
 
@@ -71,10 +74,10 @@ pub struct ListResponse {
 #[non_exhaustive]
 pub struct MembersResponse {
     /// User ids.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub members: Vec<String>,
     /// The next cursor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }
 
@@ -83,12 +86,26 @@ pub struct MembersResponse {
 #[non_exhaustive]
 pub struct HistoryResponse {
     /// The messages (newest first for history; parent first for replies).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub messages: Vec<crate::types::Message>,
     /// Whether more messages exist.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub has_more: bool,
+    /// Pinned items in the channel (`conversations.history`).
+    #[serde(
+        default,
+        deserialize_with = "crate::types::de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub pin_count: Option<i64>,
+    /// Channel actions count (`conversations.history`).
+    #[serde(
+        default,
+        deserialize_with = "crate::types::de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub channel_actions_count: Option<i64>,
     /// The next cursor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }

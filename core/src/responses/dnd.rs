@@ -8,22 +8,22 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct InfoResponse {
     /// Do Not Disturb is scheduled.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub dnd_enabled: bool,
     /// Next scheduled start (Unix seconds).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub next_dnd_start_ts: Option<i64>,
     /// Next scheduled end.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub next_dnd_end_ts: Option<i64>,
     /// A snooze is on.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub snooze_enabled: Option<bool>,
     /// When the snooze ends.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub snooze_endtime: Option<i64>,
     /// Minutes of snooze left.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub snooze_remaining: Option<i64>,
 }
 
@@ -32,13 +32,13 @@ pub struct InfoResponse {
 #[non_exhaustive]
 pub struct SnoozeResponse {
     /// Snoozing.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub snooze_enabled: bool,
     /// Until.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub snooze_endtime: Option<i64>,
     /// Minutes left.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub snooze_remaining: Option<i64>,
 }
 
@@ -47,6 +47,6 @@ pub struct SnoozeResponse {
 #[non_exhaustive]
 pub struct TeamInfoResponse {
     /// User id → status.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub users: BTreeMap<String, InfoResponse>,
 }

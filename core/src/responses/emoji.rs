@@ -8,6 +8,6 @@ use serde::{Deserialize, Serialize};
 #[non_exhaustive]
 pub struct ListResponse {
     /// Name → URL or `alias:name`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub emoji: BTreeMap<String, String>,
 }

@@ -1,4 +1,7 @@
 //! `files.*` responses.
+
+pub use crate::generated::responses::files::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::ResponseMetadata;
@@ -17,11 +20,18 @@ pub struct FileResponse {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The files.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub files: Vec<File>,
     /// The next cursor (cursor-paginated lists).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
+    /// Page-based pagination (`files.list`).
+    #[serde(
+        default,
+        deserialize_with = "crate::types::de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub paging: Option<crate::responses::search::Paging>,
 }
 
 /// `files.getUploadURLExternal`.

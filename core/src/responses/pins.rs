@@ -8,22 +8,26 @@ use crate::types::{File, Message};
 #[non_exhaustive]
 pub struct PinnedItem {
     /// `message` or `file`.
-    #[serde(default, rename = "type")]
+    #[serde(
+        default,
+        rename = "type",
+        deserialize_with = "crate::types::de::lenient_or_default"
+    )]
     pub kind: String,
     /// The channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub channel: Option<String>,
     /// Pin time (Unix seconds).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub created: Option<i64>,
     /// Who pinned it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub created_by: Option<String>,
     /// The message, for message pins.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub message: Option<Message>,
     /// The file, for file pins.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub file: Option<File>,
 }
 
@@ -32,6 +36,8 @@ pub struct PinnedItem {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The pins.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub items: Vec<PinnedItem>,
 }
+
+crate::types::de::lenient_buffered!(PinnedItem);

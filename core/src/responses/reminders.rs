@@ -8,22 +8,22 @@ pub struct Reminder {
     /// The id (`Rm…`).
     pub id: String,
     /// Who created it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub creator: String,
     /// Who is reminded.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub user: String,
     /// What.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub text: String,
     /// Whether it repeats.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub recurring: bool,
     /// When (Unix seconds; one-off reminders).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub time: Option<i64>,
     /// Completion time (0 when pending).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub complete_ts: Option<i64>,
 }
 
@@ -40,6 +40,8 @@ pub struct ReminderResponse {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The reminders.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub reminders: Vec<Reminder>,
 }
+
+crate::types::de::lenient_buffered!(Reminder);

@@ -1,4 +1,7 @@
 //! `rtm.*` responses.
+
+pub use crate::generated::responses::rtm::*;
+
 use serde::{Deserialize, Serialize};
 
 /// `rtm.connect`.
@@ -21,7 +24,7 @@ pub struct Identity {
     /// The id.
     pub id: String,
     /// The name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub name: String,
 }
 
@@ -32,9 +35,9 @@ pub struct TeamRef {
     /// The id.
     pub id: String,
     /// The name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub name: String,
     /// The domain.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub domain: String,
 }

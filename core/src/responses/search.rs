@@ -7,16 +7,16 @@ use serde_json::Value;
 #[non_exhaustive]
 pub struct Paging {
     /// Results per page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub count: u64,
     /// Total results.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub total: u64,
     /// This page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub page: u64,
     /// Number of pages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub pages: u64,
 }
 
@@ -25,13 +25,13 @@ pub struct Paging {
 #[non_exhaustive]
 pub struct Results {
     /// Total matches.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub total: u64,
     /// The matches (messages or files, as JSON).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub matches: Vec<Value>,
     /// Paging.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub paging: Option<Paging>,
 }
 
@@ -40,10 +40,10 @@ pub struct Results {
 #[non_exhaustive]
 pub struct MessagesResponse {
     /// The query.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub query: String,
     /// Matching messages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub messages: Results,
 }
 
@@ -52,10 +52,10 @@ pub struct MessagesResponse {
 #[non_exhaustive]
 pub struct FilesResponse {
     /// The query.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub query: String,
     /// Matching files.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub files: Results,
 }
 
@@ -64,12 +64,14 @@ pub struct FilesResponse {
 #[non_exhaustive]
 pub struct AllResponse {
     /// The query.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub query: String,
     /// Matching messages.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub messages: Results,
     /// Matching files.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub files: Results,
 }
+
+crate::types::de::lenient_buffered!(Paging, Results);

@@ -9,16 +9,20 @@ use crate::types::{File, Message};
 #[non_exhaustive]
 pub struct StarredItem {
     /// `message`, `file`, `channel`, `im`, `group`.
-    #[serde(default, rename = "type")]
+    #[serde(
+        default,
+        rename = "type",
+        deserialize_with = "crate::types::de::lenient_or_default"
+    )]
     pub kind: String,
     /// The channel.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub channel: Option<String>,
     /// The message.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub message: Option<Message>,
     /// The file.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub file: Option<File>,
 }
 
@@ -27,9 +31,11 @@ pub struct StarredItem {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The items.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub items: Vec<StarredItem>,
     /// The next cursor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }
+
+crate::types::de::lenient_buffered!(StarredItem);

@@ -1,4 +1,7 @@
 //! `team.*` responses.
+
+pub use crate::generated::responses::team::*;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -9,19 +12,19 @@ pub struct Team {
     /// The id.
     pub id: String,
     /// The name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub name: String,
     /// The subdomain.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub domain: String,
     /// The email domain.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub email_domain: Option<String>,
     /// Icon URLs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub icon: Option<Value>,
     /// The Enterprise Grid org.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub enterprise_id: Option<String>,
 }
 

@@ -116,10 +116,20 @@ fn conversations_family() {
 }
 
 #[test]
-fn wrong_type_in_modelled_field_is_typed_error_with_body() {
-    let e = decode::<conversations::ListResponse>(
+fn a_mistyped_field_is_dropped_but_a_mistyped_required_one_is_a_typed_error() {
+    // An optional field of another type: empty, and the raw JSON keeps it.
+    let r = decode::<conversations::ListResponse>(
         "conversations.list",
         r#"{"ok":true,"channels":"nope"}"#,
+    )
+    .unwrap();
+    assert!(r.channels.is_empty());
+    assert_eq!(r.raw().get("channels"), "nope");
+    // The conversation's id is what `conversations.info` promises: without it, an error
+    // that carries the body.
+    let e = decode::<conversations::InfoResponse>(
+        "conversations.info",
+        r#"{"ok":true,"channel":{"id":5}}"#,
     )
     .unwrap_err();
     let Error::Decode(d) = e else { panic!() };

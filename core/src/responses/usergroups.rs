@@ -8,25 +8,25 @@ pub struct Usergroup {
     /// The id (`S…`).
     pub id: String,
     /// The team.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub team_id: String,
     /// The name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub name: String,
     /// The mention handle.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub handle: String,
     /// The description.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub description: String,
     /// Members, when requested (`include_users`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub users: Vec<String>,
     /// How many members (Slack sends a number or a string).
     #[serde(default, deserialize_with = "crate::types::de::opt_int")]
     pub user_count: Option<i64>,
     /// Disabled time (0 when enabled).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub date_delete: i64,
 }
 
@@ -43,7 +43,7 @@ pub struct UsergroupResponse {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The groups.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub usergroups: Vec<Usergroup>,
 }
 
@@ -52,6 +52,8 @@ pub struct ListResponse {
 #[non_exhaustive]
 pub struct UsersResponse {
     /// Member ids.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub users: Vec<String>,
 }
+
+crate::types::de::lenient_buffered!(Usergroup);

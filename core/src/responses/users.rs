@@ -1,4 +1,7 @@
 //! `users.*` responses.
+
+pub use crate::generated::responses::users::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::ResponseMetadata;
@@ -17,10 +20,17 @@ pub struct InfoResponse {
 #[non_exhaustive]
 pub struct ListResponse {
     /// The users of this page.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub members: Vec<User>,
+    /// When the list was computed (Unix seconds).
+    #[serde(
+        default,
+        deserialize_with = "crate::types::de::lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cache_ts: Option<i64>,
     /// The next cursor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }
 
@@ -29,10 +39,10 @@ pub struct ListResponse {
 #[non_exhaustive]
 pub struct ConversationsResponse {
     /// The conversations.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub channels: Vec<crate::types::Conversation>,
     /// The next cursor.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub response_metadata: ResponseMetadata,
 }
 
@@ -41,9 +51,9 @@ pub struct ConversationsResponse {
 #[non_exhaustive]
 pub struct PresenceResponse {
     /// `active` or `away`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub presence: String,
     /// Whether a client is online (own presence only).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub online: Option<bool>,
 }

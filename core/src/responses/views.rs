@@ -11,31 +11,35 @@ pub struct ViewInfo {
     /// The view id.
     pub id: String,
     /// `modal` or `home`.
-    #[serde(default, rename = "type")]
+    #[serde(
+        default,
+        rename = "type",
+        deserialize_with = "crate::types::de::lenient_or_default"
+    )]
     pub kind: String,
     /// Pass back to `views.update` to detect concurrent changes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub hash: String,
     /// The team.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub team_id: Option<String>,
     /// Your callback id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub callback_id: Option<String>,
     /// Your external id.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub external_id: Option<String>,
     /// Your private metadata.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub private_metadata: Option<String>,
     /// The blocks.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient_vec")]
     pub blocks: Vec<Block>,
     /// Input values, for submitted views.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub state: Option<Value>,
     /// The view below this one in the stack.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub previous_view_id: Option<String>,
 }
 

@@ -1,4 +1,4 @@
-//! Loading the reference data in `../shared/data` into one [`Method`] per method of
+//! Loading the reference data (vendored in `tools/codegen/data`) into one [`Method`] per method of
 //! `method-coverage.tsv`.
 //!
 //! Sources, by precedence: `web-api-methods-current.tsv` (the current docs), then
@@ -49,6 +49,13 @@ pub struct Method {
     /// Top-level array properties of the OpenAPI success schema (besides `warnings` and
     /// `response_metadata`), in document order.
     pub array_fields: Vec<String>,
+    /// Whether `json-samples/api/<method>.json` exists.
+    pub has_sample: bool,
+    /// Top-level list fields of the sample (besides the envelope), in name order.
+    pub sample_lists: Vec<String>,
+    /// The response's shape, from the sample and the OpenAPI success schema; `None` when
+    /// there is neither.
+    pub response: Option<crate::shape::Object>,
 }
 
 impl Method {
@@ -111,7 +118,27 @@ pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
             m.tier = tiers.get(&name).cloned().unwrap_or_default();
         }
         m.name = name;
-        load_openapi(&openapi, &mut m);
+        let schema = load_openapi(&openapi, &mut m);
+        let sample_path = dir
+            .join("json-samples/api")
+            .join(format!("{}.json", m.name));
+        let sample: Option<Value> = if sample_path.is_file() {
+            let text = read(&format!("json-samples/api/{}.json", m.name))?;
+            let v = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: {e}", sample_path.display()))?;
+            Some(v)
+        } else {
+            None
+        };
+        m.has_sample = sample.is_some();
+        m.response = crate::shape::response(sample.as_ref(), schema);
+        if let Some(Value::Object(fields)) = &sample {
+            m.sample_lists = fields
+                .iter()
+                .filter(|(k, v)| v.is_array() && !crate::shape::ENVELOPE.contains(&k.as_str()))
+                .map(|(k, _)| k.clone())
+                .collect();
+        }
         out.push(m);
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -146,6 +173,10 @@ fn inherit_from_replacements(methods: &mut [Method]) {
         m.json = rep.json.clone();
         m.params = rep.params.clone();
         m.array_fields = rep.array_fields.clone();
+        if m.response.is_none() {
+            m.response = rep.response.clone();
+            m.sample_lists = rep.sample_lists.clone();
+        }
         m.bot_scopes = rep.bot_scopes.clone();
         m.user_scopes = rep.user_scopes.clone();
         if m.tier.is_empty() {
@@ -157,14 +188,13 @@ fn inherit_from_replacements(methods: &mut [Method]) {
     }
 }
 
-/// Parameters and success-schema arrays of `/{method}` in the OpenAPI document.
-fn load_openapi(openapi: &Value, m: &mut Method) {
-    let Some(ops) = openapi["paths"]
+/// Parameters and success-schema arrays of `/{method}` in the OpenAPI document, and the
+/// success schema's shape.
+fn load_openapi(openapi: &Value, m: &mut Method) -> Option<crate::shape::Shape> {
+    let ops = openapi["paths"]
         .get(format!("/{}", m.name))
-        .and_then(Value::as_object)
-    else {
-        return;
-    };
+        .and_then(Value::as_object)?;
+    let mut shape: Option<crate::shape::Shape> = None;
     for op in ops.values() {
         for p in op["parameters"].as_array().into_iter().flatten() {
             let Some(name) = p["name"].as_str() else {
@@ -176,7 +206,15 @@ fn load_openapi(openapi: &Value, m: &mut Method) {
             };
             m.params.entry(name.to_owned()).or_insert(param);
         }
-        let Some(props) = op["responses"]["200"]["schema"]["properties"].as_object() else {
+        let schema = &op["responses"]["200"]["schema"];
+        if schema.is_object() {
+            let this = crate::shape::from_schema(openapi, schema, 0);
+            shape = Some(match shape.take() {
+                Some(s) => crate::shape::merge(s, this, true),
+                None => this,
+            });
+        }
+        let Some(props) = schema["properties"].as_object() else {
             continue;
         };
         for (field, schema) in props {
@@ -186,6 +224,7 @@ fn load_openapi(openapi: &Value, m: &mut Method) {
             }
         }
     }
+    shape
 }
 
 /// Whether a schema is an array, directly or through a `#/definitions/…` reference.

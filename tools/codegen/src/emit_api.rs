@@ -22,9 +22,14 @@ struct Module {
     children: BTreeMap<String, Module>,
 }
 
-/// The typed requests' source. `responses` maps a method to its hand-written response type
-/// (other methods decode to `serde_json::Value`).
-pub fn api(all: &[Method], responses: &BTreeMap<String, String>) -> Result<String, String> {
+/// The typed requests' source. `responses` maps a method to its response type (hand-written
+/// or generated; a method missing there decodes to `serde_json::Value`); `items` maps a
+/// paginated method to its items field and item type, for its `Paginated` impl.
+pub fn api(
+    all: &[Method],
+    responses: &BTreeMap<String, String>,
+    items: &BTreeMap<String, (String, String)>,
+) -> Result<String, String> {
     let mut root = Module::default();
     for (index, m) in all.iter().enumerate() {
         let mut node = &mut root;
@@ -32,7 +37,8 @@ pub fn api(all: &[Method], responses: &BTreeMap<String, String>) -> Result<Strin
             node = node.children.entry(segment).or_default();
         }
         let response = responses.get(&m.name);
-        node.items.push(request(m, index, response)?);
+        node.items
+            .push(request(m, index, response, items.get(&m.name))?);
         if let Some(path) = response.filter(|p| !p.ends_with("::Empty")) {
             let name = path.rsplit("::").next().unwrap_or(path).to_owned();
             match node.reexports.get(&name) {
@@ -116,7 +122,12 @@ impl Arg {
 }
 
 /// The struct, its constructor and setters, and its `SlackMethod` impl.
-fn request(m: &Method, index: usize, response: Option<&String>) -> Result<String, String> {
+fn request(
+    m: &Method,
+    index: usize,
+    response: Option<&String>,
+    items: Option<&(String, String)>,
+) -> Result<String, String> {
     let ty = naming::struct_name(&m.name);
     let required: Vec<Arg> = typing::constructor_order(&m.required)
         .iter()
@@ -186,6 +197,15 @@ fn request(m: &Method, index: usize, response: Option<&String>) -> Result<String
         "fn info(&self) -> &'static crate::method::MethodInfo {{ &crate::generated::methods::METHODS[{index}] }}"
     );
     s.push_str("}\n");
+    if let Some((field, item)) = items {
+        let _ = writeln!(s, "\n{allow}impl crate::method::Paginated for {ty} {{");
+        let _ = writeln!(s, "type Item = {item};");
+        let _ = writeln!(
+            s,
+            "fn into_items(response: Self::Response) -> Vec<{item}> {{ response.{field} }}"
+        );
+        s.push_str("}\n");
+    }
     Ok(s)
 }
 
@@ -355,7 +375,7 @@ mod tests {
 
     #[test]
     fn request_struct() {
-        let src = request(&post_message(), 7, None).expect("request");
+        let src = request(&post_message(), 7, None, None).expect("request");
         assert!(src.starts_with("/// `chat.postMessage`: Sends a message to a channel.\n"));
         assert!(src.contains("Rate limit: 1 message per second per channel, with bursts."));
         assert!(src.contains("pub struct PostMessage {\nchannel: String,\n"));
@@ -376,7 +396,7 @@ mod tests {
             deprecated: "legacy (retired family)".into(),
             ..Method::default()
         };
-        let src = request(&m, 0, None).expect("request");
+        let src = request(&m, 0, None, None).expect("request");
         assert!(src.contains(
             "#[deprecated(note = \"use `conversations.invite` (`api::conversations::Invite`) instead\")]"
         ));
@@ -392,7 +412,7 @@ mod tests {
             "chat.postMessage".to_owned(),
             "crate::responses::chat::PostMessageResponse".to_owned(),
         )]);
-        let src = api(&[post_message()], &responses).expect("api");
+        let src = api(&[post_message()], &responses, &BTreeMap::new()).expect("api");
         assert!(
             src.contains("pub mod chat {\npub use crate::responses::chat::PostMessageResponse;\n")
         );
@@ -408,6 +428,6 @@ mod tests {
             "chat.update".into(),
             "crate::responses::chat::PostMessageResponse".into(),
         );
-        assert!(api(&[post_message(), update], &both).is_err());
+        assert!(api(&[post_message(), update], &both, &BTreeMap::new()).is_err());
     }
 }

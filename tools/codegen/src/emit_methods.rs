@@ -95,6 +95,7 @@ mod tests {
             tier: "Tier2".into(),
             deprecated: "no".into(),
             bot_scopes: vec!["channels:read".into()],
+            sample_lists: vec!["channels".into()],
             ..Method::default()
         };
         let src = methods(&[m]);

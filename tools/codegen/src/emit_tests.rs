@@ -54,3 +54,42 @@ pub fn api_tests(all: &[Method]) -> String {
     );
     out
 }
+
+/// `core/src/generated/response_tests.rs`: every response type decodes its vendored sample,
+/// and a generated one still decodes when any one field has another JSON type.
+pub fn response_tests(
+    all: &[Method],
+    responses: &std::collections::BTreeMap<String, String>,
+    generated: &std::collections::BTreeMap<String, crate::emit_responses::Typed>,
+) -> String {
+    let mut out = String::from(crate::HEADER);
+    out.push_str(
+        "//! Every response type against its vendored sample (`tools/codegen/data/json-samples/api`).\n\n",
+    );
+    out.push_str("#![allow(deprecated)]\n\nuse crate::api::SlackMethod;\n\n");
+    out.push_str(
+        "/// A method, a decode of its response type, and whether the type is generated.\n\
+         pub(crate) type Entry = (&'static str, fn(&[u8]) -> Result<(), String>, bool);\n\n\
+         fn check<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), String> {\n\
+         serde_json::from_slice::<T>(body).map(|_| ()).map_err(|e| e.to_string())\n}\n\n",
+    );
+    out.push_str(
+        "/// Every method with a response type.\npub(crate) const RESPONSES: &[Entry] = &[\n",
+    );
+    for m in all {
+        if !responses.contains_key(&m.name) {
+            continue;
+        }
+        let is_generated = generated
+            .get(&m.name)
+            .is_some_and(|t| t.kind == crate::emit_responses::Kind::Struct);
+        let _ = writeln!(
+            out,
+            "({}, check::<<crate::api::{} as SlackMethod>::Response>, {is_generated}),",
+            lit(&m.name),
+            naming::api_path(&m.name)
+        );
+    }
+    out.push_str("];\n");
+    out
+}

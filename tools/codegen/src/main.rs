@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 const USAGE: &str = "\
 slack-codegen [--check] [--stats] [--data DIR]
-  Writes core/src/generated/{methods,api,api_tests}.rs from Slack's reference data.
+  Writes core/src/generated/{methods,api,responses,api_tests,response_tests}.rs from
+  Slack's reference data (tools/codegen/data).
   --check     write nothing; exit 1 if a generated file is stale
   --stats     print counts (methods, arguments by type, …)
-  --data DIR  the reference data (default: <workspace>/../shared/data)";
+  --data DIR  the reference data (default: tools/codegen/data, the vendored copy)";
 
 fn main() -> ExitCode {
     let mut check = false;

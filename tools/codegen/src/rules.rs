@@ -110,56 +110,26 @@ const NEVER_IDEMPOTENT: &[&str] = &[
     "admin.emoji.rename",
 ];
 
-/// The response field holding a page's items, for methods whose OpenAPI success schema does
-/// not have exactly one top-level array. The `admin.*` and newer entries are best effort,
-/// from the methods' documented responses.
+/// The response field holding a page's items, for paginated methods that have neither a
+/// sample nor a schema to say it (from the methods' documented responses). Data wins: an
+/// entry here is used only when the sample and the schema name no list.
 const ITEMS_FIELDS: &[(&str, &str)] = &[
-    ("conversations.list", "channels"),
-    ("conversations.history", "messages"),
-    ("conversations.replies", "messages"),
-    ("conversations.members", "members"),
-    ("users.list", "members"),
-    ("users.conversations", "channels"),
-    ("reactions.list", "items"),
-    ("stars.list", "items"),
-    ("files.remote.list", "files"),
-    ("files.list", "files"),
-    ("pins.list", "items"),
-    ("admin.apps.activities.list", "activities"),
-    ("admin.apps.approved.list", "approved_apps"),
-    ("admin.apps.requests.list", "app_requests"),
-    ("admin.apps.restricted.list", "restricted_apps"),
-    ("admin.auth.policy.getEntities", "entities"),
-    ("admin.barriers.list", "barriers"),
+    ("apps.activities.list", "activities"),
+    ("apps.datastore.query", "items"),
     (
         "admin.conversations.ekm.listOriginalConnectedChannelInfo",
         "channels",
     ),
-    ("admin.conversations.lookup", "channel_ids"),
-    ("admin.functions.list", "functions"),
-    ("admin.inviteRequests.approved.list", "approved_requests"),
-    ("admin.inviteRequests.denied.list", "denied_requests"),
-    ("admin.inviteRequests.list", "invite_requests"),
-    ("admin.roles.listAssignments", "role_assignments"),
-    ("admin.teams.admins.list", "admin_ids"),
-    ("admin.teams.list", "teams"),
-    ("admin.teams.owners.list", "owner_ids"),
-    ("admin.users.list", "users"),
-    ("admin.users.session.list", "active_sessions"),
-    ("admin.workflows.search", "workflows"),
-    ("apps.activities.list", "activities"),
-    ("apps.datastore.query", "items"),
-    ("apps.event.authorizations.list", "authorizations"),
-    ("auth.teams.list", "teams"),
-    ("conversations.listConnectInvites", "invites"),
-    ("conversations.requestSharedInvite.list", "invite_requests"),
-    ("slackLists.items.list", "items"),
-    ("team.externalTeams.list", "organizations"),
 ];
 
-/// The response field holding a page's items: the OpenAPI success schema's only top-level
-/// array, else [`ITEMS_FIELDS`], else unknown.
+/// The response field holding a page's items: the sample's only top-level list (what Slack
+/// sends, which for some methods differs from the schema: `admin.conversations.search` sends
+/// `conversations` where the schema says `channels`), else the OpenAPI success schema's only
+/// top-level array, else [`ITEMS_FIELDS`], else unknown.
 pub fn items_field(m: &Method) -> Option<String> {
+    if let [only] = m.sample_lists.as_slice() {
+        return Some(only.clone());
+    }
     if let [only] = m.array_fields.as_slice() {
         return Some(only.clone());
     }
@@ -291,19 +261,17 @@ mod tests {
 
     #[test]
     fn items_fields() {
-        let mut m = method("conversations.list", "GET");
-        assert_eq!(items_field(&m).as_deref(), Some("channels"));
-        m.array_fields = vec!["channels".into()];
-        assert_eq!(items_field(&m).as_deref(), Some("channels"));
-        let mut logs = method("team.accessLogs", "GET");
-        logs.array_fields = vec!["logins".into()];
-        assert_eq!(items_field(&logs).as_deref(), Some("logins"));
+        let mut search = method("admin.conversations.search", "GET");
+        search.array_fields = vec!["channels".into()];
+        assert_eq!(items_field(&search).as_deref(), Some("channels"));
+        search.sample_lists = vec!["conversations".into()];
+        assert_eq!(items_field(&search).as_deref(), Some("conversations"));
         let mut two = method("x.list", "GET");
         two.array_fields = vec!["a".into(), "b".into()];
         assert_eq!(items_field(&two), None);
         assert_eq!(
-            items_field(&method("admin.apps.approved.list", "GET")).as_deref(),
-            Some("approved_apps")
+            items_field(&method("apps.datastore.query", "POST")).as_deref(),
+            Some("items")
         );
         assert_eq!(items_field(&method("search.messages", "GET")), None);
     }
