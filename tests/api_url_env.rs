@@ -14,8 +14,19 @@ async fn new_reads_the_base_url_from_the_environment() {
     let client = WebClient::new(emu.bot_token());
     let me = client.call(auth::Test::new()).await.unwrap();
     assert_eq!(me.user_id, emu.bot_user_id());
-    let from_env = WebClient::from_env();
-    assert!(from_env.is_ok());
+    // from_env: the token from SLACK_BOT_TOKEN too, and a clear error without one.
+    std::env::remove_var("SLACK_BOT_TOKEN");
+    assert!(matches!(
+        WebClient::from_env(),
+        Err(Error::Validation { .. })
+    ));
+    std::env::set_var("SLACK_BOT_TOKEN", emu.bot_token());
+    let from_env = WebClient::from_env().unwrap();
+    assert_eq!(
+        from_env.call(auth::Test::new()).await.unwrap().user_id,
+        emu.bot_user_id()
+    );
+    std::env::remove_var("SLACK_BOT_TOKEN");
 
     // An explicit base URL wins over the variable.
     let explicit = WebClient::builder()
