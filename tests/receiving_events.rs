@@ -267,3 +267,33 @@ async fn forged_requests_never_reach_the_bot() {
         .iter()
         .any(|m| m["text"].as_str().is_some_and(|t| t.contains("Deploying"))));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_connection_is_replaced_and_delivery_goes_on() {
+    let emu = Emulator::builder().start().await.unwrap();
+    let options = SocketModeOptions::default()
+        .ping_interval(Duration::from_millis(200))
+        .stale_after(Duration::from_secs(1))
+        .max_backoff(Duration::from_secs(2));
+    let handle = socket_mode_bot(&emu, options).await;
+    let sm = emu.socket_mode();
+    eventually("connected", || {
+        handle.connections_ready() == 1 && sm.connections() == 1
+    })
+    .await;
+    let first = sm.connection_ids();
+    // The server stops answering pings and sending anything: a zombie connection.
+    sm.silence(true);
+    eventually("a fresh connection", || {
+        handle.connections_ready() == 1 && sm.connection_ids().iter().any(|id| !first.contains(id))
+    })
+    .await;
+    let id = sm
+        .command(SlashCommand::new("/deploy").text("after"))
+        .unwrap();
+    eventually("handled on the new connection", || {
+        sm.acks().iter().any(|a| a.envelope_id == id && a.known)
+    })
+    .await;
+    handle.stop();
+}

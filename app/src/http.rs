@@ -6,7 +6,8 @@
 //! never runs), a body that is not what its content type says 400. `url_verification` is
 //! answered with its challenge. Otherwise the response waits for the handler's ack (its
 //! payload becomes the response body) or the listener's deadline, and the handler keeps
-//! running after the response. A retried event (`X-Slack-Retry-Num`) already handled here
+//! running after the response. [`HttpApp`] is a hyper service and a `tower::Service`, so it
+//! also mounts in an existing hyper or axum server. A retried event (`X-Slack-Retry-Num`) already handled here
 //! is answered 200 without running it again.
 
 use std::convert::Infallible;
@@ -186,6 +187,31 @@ where
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
 
     fn call(&self, req: Request<B>) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move { Ok(this.handle(req).await) })
+    }
+}
+
+/// The same as a `tower::Service`, so the receiver mounts in an axum `Router`
+/// (`.route_service("/slack/events", app.http(secret)?)`) or behind tower middleware.
+impl<B> tower_service::Service<Request<B>> for HttpApp
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
+    type Response = Response<Full<Bytes>>;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+
+    fn poll_ready(
+        &mut self,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Infallible>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request<B>) -> Self::Future {
         let this = self.clone();
         Box::pin(async move { Ok(this.handle(req).await) })
     }

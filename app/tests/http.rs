@@ -283,3 +283,31 @@ async fn over_a_real_socket() {
     assert!(answer.ends_with(r#"{"text":"pong"}"#), "{answer}");
     server.abort();
 }
+
+#[tokio::test]
+async fn usable_as_a_tower_service() {
+    use tower_service::Service;
+    let mut svc = app(|a| {
+        a.command("/ping", |req| async move {
+            req.ack_with(&json!({"text": "pong"})).await?;
+            Ok(())
+        })
+    });
+    std::future::poll_fn(|cx| Service::<http::Request<Full<Bytes>>>::poll_ready(&mut svc, cx))
+        .await
+        .unwrap();
+    let body = form(&[
+        ("command", "/ping"),
+        ("user_id", "U1"),
+        ("channel_id", "C1"),
+    ]);
+    let resp = Service::call(
+        &mut svc,
+        request("application/x-www-form-urlencoded", &body, SECRET, now()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), 200);
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&bytes[..], br#"{"text":"pong"}"#);
+}
