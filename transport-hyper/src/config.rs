@@ -58,8 +58,8 @@ impl HyperTransportBuilder {
     /// Default 30 s.
     ///
     /// When it passes before a connection was ready the error is
-    /// [`ConnectTimeout`](TransportErrorKind::ConnectTimeout) (nothing sent); after, it is
-    /// [`Timeout`](TransportErrorKind::Timeout) (maybe sent). Also bounds the websocket
+    /// [`ConnectTimeout`](slack_core::transport::TransportErrorKind::ConnectTimeout) (nothing sent); after, it is
+    /// [`Timeout`](slack_core::transport::TransportErrorKind::Timeout) (maybe sent). Also bounds the websocket
     /// handshake.
     ///
     /// ```no_run
@@ -110,7 +110,7 @@ impl HyperTransportBuilder {
     }
 
     /// Largest response body accepted, in bytes; larger ones fail with
-    /// [`BodyTooLarge`](TransportErrorKind::BodyTooLarge). Default 64 MiB (file downloads
+    /// [`BodyTooLarge`](slack_core::transport::TransportErrorKind::BodyTooLarge). Default 64 MiB (file downloads
     /// through the Web API can be large; JSON answers are far smaller).
     ///
     /// ```no_run
@@ -202,7 +202,7 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Build the transport. Fails (with [`TransportErrorKind::Tls`]) only when an added root
+    /// Build the transport. Fails (with [`TransportErrorKind::Tls`](slack_core::transport::TransportErrorKind::Tls)) only when an added root
     /// certificate cannot be used.
     ///
     /// ```no_run

@@ -80,7 +80,7 @@ const ALWAYS_IDEMPOTENT: &[&str] = &[
 ];
 
 /// Whether repeating the call is harmless: `GET` methods, reads by name, `search.*` and
-/// [`ALWAYS_IDEMPOTENT`].
+/// `ALWAYS_IDEMPOTENT`.
 pub fn idempotent(m: &Method) -> bool {
     if NEVER_IDEMPOTENT.contains(&m.name.as_str()) {
         return false;
@@ -158,7 +158,7 @@ const ITEMS_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// The response field holding a page's items: the OpenAPI success schema's only top-level
-/// array, else [`ITEMS_FIELDS`], else unknown.
+/// array, else `ITEMS_FIELDS`, else unknown.
 pub fn items_field(m: &Method) -> Option<String> {
     if let [only] = m.array_fields.as_slice() {
         return Some(only.clone());
@@ -215,7 +215,7 @@ impl Tier {
     }
 }
 
-/// The tier of `m`: `Tier1`..`Tier4`; `Special` with the text of [`SPECIAL_LIMITS`] or the
+/// The tier of `m`: `Tier1`..`Tier4`; `Special` with the text of `SPECIAL_LIMITS` or the
 /// data's own words; unknown when empty.
 pub fn tier(m: &Method) -> Tier {
     match m.tier.as_str() {
