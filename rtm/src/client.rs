@@ -372,6 +372,7 @@ impl RtmClient {
     /// [`start`](RtmClient::start), stopping gracefully on SIGINT, SIGTERM or SIGHUP
     /// (Ctrl-C on Windows).
     #[cfg(feature = "tokio")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tokio")))]
     pub async fn run_until_signal(&self) -> Result<(), RtmError> {
         self.run_until(crate::signal::shutdown_signal()).await
     }

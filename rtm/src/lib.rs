@@ -24,6 +24,12 @@
 //! | `tokio` | `RtmClient::run_until_signal` (SIGINT, SIGTERM, SIGHUP) |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod client;
 mod driver;
