@@ -33,6 +33,11 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The README's examples, compiled as doctests (they use the default `hyper` transport).
+#[cfg(all(doctest, feature = "hyper"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use slack_core as core;
 pub use slack_core::{
     api, blocks, error, files, limiter, method, responses, rtm as rtm_core, signature, types, Args,
@@ -56,6 +61,7 @@ pub mod transport {
 
     /// The default transport: tokio + hyper 1 + rustls, with pooling, timeouts and proxies.
     #[cfg(feature = "hyper")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hyper")))]
     pub mod hyper {
         pub use slack_transport_hyper::*;
     }
@@ -63,12 +69,14 @@ pub mod transport {
     /// The async-std (and smol) transport: hyper 1 over async-io, futures-rustls,
     /// async-tungstenite. `slack_sdk::core::WebClient::<AsyncStdTransport>::new(token)`.
     #[cfg(feature = "async-std")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "async-std")))]
     pub mod async_std {
         pub use slack_transport_async_std::*;
     }
 }
 
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 
 /// The RTM (real-time messaging) client: handlers or a `Stream` of events, reconnects
@@ -97,6 +105,7 @@ pub mod app {
 
 /// The scripted transport with virtual time, for unit tests of code that calls Slack.
 #[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock {
     pub use slack_transport_mock::*;
 }

@@ -34,6 +34,12 @@
 //! | `mockall` | `mockall` automocks of [`transport::HttpTransport`] and [`transport::Timer`] |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub mod api;
 pub mod blocks;

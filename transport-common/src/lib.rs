@@ -20,6 +20,12 @@
 //! | `futures-io` | no | futures-io's `AsyncRead`/`AsyncWrite` for [`MaybeTls`], and [`FuturesIo`] |
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub mod error;
 pub mod http;
@@ -30,6 +36,7 @@ pub mod ws;
 
 pub use error::ConnectError;
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 pub use stream::FuturesIo;
 pub use stream::MaybeTls;
 pub use target::Target;

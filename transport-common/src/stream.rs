@@ -212,4 +212,5 @@ mod futures_io_impl {
 }
 
 #[cfg(feature = "futures-io")]
+#[cfg_attr(docsrs, doc(cfg(feature = "futures-io")))]
 pub use futures_io_impl::FuturesIo;

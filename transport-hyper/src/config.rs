@@ -58,9 +58,9 @@ impl HyperTransportBuilder {
     /// Default 30 s.
     ///
     /// When it passes before a connection was ready the error is
-    /// [`ConnectTimeout`](TransportErrorKind::ConnectTimeout) (nothing sent); after, it is
-    /// [`Timeout`](TransportErrorKind::Timeout) (maybe sent). Also bounds the websocket
-    /// handshake.
+    /// [`ConnectTimeout`](slack_core::transport::TransportErrorKind::ConnectTimeout) (nothing
+    /// sent); after, it is [`Timeout`](slack_core::transport::TransportErrorKind::Timeout)
+    /// (maybe sent). Also bounds the websocket handshake.
     ///
     /// ```no_run
     /// # use std::time::Duration;
@@ -110,8 +110,8 @@ impl HyperTransportBuilder {
     }
 
     /// Largest response body accepted, in bytes; larger ones fail with
-    /// [`BodyTooLarge`](TransportErrorKind::BodyTooLarge). Default 64 MiB (file downloads
-    /// through the Web API can be large; JSON answers are far smaller).
+    /// [`BodyTooLarge`](slack_core::transport::TransportErrorKind::BodyTooLarge). Default 64 MiB
+    /// (file downloads through the Web API can be large; JSON answers are far smaller).
     ///
     /// ```no_run
     /// let b = slack_transport_hyper::HyperTransport::builder().max_response_body(1 << 20);
@@ -202,8 +202,9 @@ impl HyperTransportBuilder {
         self
     }
 
-    /// Build the transport. Fails (with [`TransportErrorKind::Tls`]) only when an added root
-    /// certificate cannot be used.
+    /// Build the transport. Fails (with
+    /// [`TransportErrorKind::Tls`](slack_core::transport::TransportErrorKind::Tls)) only when an
+    /// added root certificate cannot be used.
     ///
     /// ```no_run
     /// let transport = slack_transport_hyper::HyperTransport::builder().build()?;

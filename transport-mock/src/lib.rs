@@ -67,6 +67,12 @@
 //!   `slack-core`, for expectation-style tests.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 mod clock;
 mod reply;
@@ -85,4 +91,5 @@ pub use ws::{MockWsServerHandle, MockWsTransport, RecordedConnect};
 /// `mockall` automocks of [`HttpTransport`](slack_core::transport::HttpTransport) and
 /// [`Timer`](slack_core::transport::Timer) (feature `mockall`).
 #[cfg(feature = "mockall")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mockall")))]
 pub use slack_core::transport::{MockHttpTransport, MockTimer};

@@ -80,7 +80,7 @@ const ALWAYS_IDEMPOTENT: &[&str] = &[
 ];
 
 /// Whether repeating the call is harmless: `GET` methods, reads by name, `search.*` and
-/// [`ALWAYS_IDEMPOTENT`].
+/// `ALWAYS_IDEMPOTENT`.
 pub fn idempotent(m: &Method) -> bool {
     if NEVER_IDEMPOTENT.contains(&m.name.as_str()) {
         return false;
@@ -125,7 +125,7 @@ const ITEMS_FIELDS: &[(&str, &str)] = &[
 /// The response field holding a page's items: the sample's only top-level list (what Slack
 /// sends, which for some methods differs from the schema: `admin.conversations.search` sends
 /// `conversations` where the schema says `channels`), else the OpenAPI success schema's only
-/// top-level array, else [`ITEMS_FIELDS`], else unknown.
+/// top-level array, else `ITEMS_FIELDS`, else unknown.
 pub fn items_field(m: &Method) -> Option<String> {
     if let [only] = m.sample_lists.as_slice() {
         return Some(only.clone());
@@ -185,7 +185,7 @@ impl Tier {
     }
 }
 
-/// The tier of `m`: `Tier1`..`Tier4`; `Special` with the text of [`SPECIAL_LIMITS`] or the
+/// The tier of `m`: `Tier1`..`Tier4`; `Special` with the text of `SPECIAL_LIMITS` or the
 /// data's own words; unknown when empty.
 pub fn tier(m: &Method) -> Tier {
     match m.tier.as_str() {
