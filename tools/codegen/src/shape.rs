@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-/// Envelope fields: the answer's status, not its data ([`crate::data::Method::shape`] leaves
+/// Envelope fields: the answer's status, not its data ([`response`] leaves
 /// them out at the top level).
 pub const ENVELOPE: &[&str] = &[
     "ok",
