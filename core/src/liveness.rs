@@ -61,6 +61,11 @@ impl Liveness {
         }
     }
 
+    /// Whether the owner said it is not reading ([`pause`](Self::pause)).
+    pub(crate) fn is_paused(&self) -> bool {
+        self.paused
+    }
+
     /// A ping was sent at `now` outside the schedule: the next one is an interval later.
     pub(crate) fn pinged(&mut self, now: Instant) {
         if let Some(i) = self.ping_interval {

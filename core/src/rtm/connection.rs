@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use super::event::{Ack, Frame, FrameError, RtmEvent};
+use crate::liveness::Liveness;
 
 /// Settings of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,11 +130,8 @@ pub struct Connection {
     events: VecDeque<ConnEvent>,
     /// Messages awaiting an ack: id → deadline.
     pending: BTreeMap<u64, Instant>,
-    next_ping: Instant,
-    last_pong: Instant,
-    stale_reported: bool,
-    /// The driver is not reading frames: staleness is not judged.
-    reading_paused: bool,
+    /// The ping schedule and the staleness bound (paused while the driver does not read).
+    liveness: Liveness,
 }
 
 impl Connection {
@@ -146,10 +144,12 @@ impl Connection {
             transmit: VecDeque::new(),
             events: VecDeque::new(),
             pending: BTreeMap::new(),
-            next_ping: now + config.ping_interval,
-            last_pong: now,
-            stale_reported: false,
-            reading_paused: false,
+            // RTM always pings (the setter keeps the interval at 1 ms or more).
+            liveness: Liveness::new(
+                config.ping_interval.max(Duration::from_millis(1)),
+                config.stale_after(),
+                now,
+            ),
         }
     }
 
@@ -207,7 +207,7 @@ impl Connection {
         let mut m = Map::new();
         m.insert("type".into(), "ping".into());
         let id = self.send(m, now)?;
-        self.next_ping = now + self.config.ping_interval;
+        self.liveness.pinged(now);
         Ok(id)
     }
 
@@ -223,20 +223,17 @@ impl Connection {
     /// [`resume_reading`](Connection::resume_reading), no silence counts as staleness: the
     /// peer's pongs are waiting unread. Pings and ack timeouts go on.
     pub fn pause_reading(&mut self) {
-        self.reading_paused = true;
+        self.liveness.pause();
     }
 
     /// The driver reads frames again at `now`; the staleness bound counts from `now`.
     pub fn resume_reading(&mut self, now: Instant) {
-        if self.reading_paused {
-            self.reading_paused = false;
-            self.handle_alive(now);
-        }
+        self.liveness.resume(now);
     }
 
     /// Whether reading is paused ([`pause_reading`](Connection::pause_reading)).
     pub fn is_reading_paused(&self) -> bool {
-        self.reading_paused
+        self.liveness.is_paused()
     }
 
     // ===== input =====
@@ -272,8 +269,7 @@ impl Connection {
 
     /// A websocket-level pong (or any frame) arrived: the peer is alive.
     pub fn handle_alive(&mut self, now: Instant) {
-        self.last_pong = self.last_pong.max(now);
-        self.stale_reported = false;
+        self.liveness.seen(now);
     }
 
     /// The connection closed (by either side, or the transport failed). Every pending send
@@ -310,14 +306,11 @@ impl Connection {
                 error: SendError::Timeout,
             });
         }
-        if !self.stale_reported
-            && !self.reading_paused
-            && now.saturating_duration_since(self.last_pong) >= self.config.stale_after()
-        {
-            self.stale_reported = true;
+        let due = self.liveness.handle_timeout(now);
+        if due.stale {
             self.events.push_back(ConnEvent::Stale);
         }
-        if now >= self.next_ping {
+        if due.ping {
             // `ping` cannot fail while open.
             let _ = self.ping(now);
         }
@@ -341,10 +334,8 @@ impl Connection {
         if self.state != State::Open {
             return None;
         }
-        let mut t = self.next_ping;
-        if !self.stale_reported && !self.reading_paused {
-            t = t.min(self.last_pong + self.config.stale_after());
-        }
+        // RTM always pings, so the liveness has a deadline.
+        let mut t = self.liveness.poll_timeout()?;
         if let Some(d) = self.pending.values().min() {
             t = t.min(*d);
         }
