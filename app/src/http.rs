@@ -283,20 +283,11 @@ fn classify(
     Err("unsupported content type")
 }
 
-/// The key of an Events API delivery across Slack's retries: its `event_id`.
+/// The key of an Events API delivery across Slack's retries (the same key Socket Mode uses).
 fn event_key(incoming: &Incoming) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct E<'a> {
-        #[serde(borrow, default)]
-        event_id: Option<&'a str>,
-    }
-    if incoming.kind != IncomingKind::EventsApi {
-        return None;
-    }
-    let e: E<'_> = serde_json::from_str(&incoming.body).ok()?;
-    e.event_id
-        .filter(|id| !id.is_empty())
-        .map(|id| format!("event:{id}"))
+    (incoming.kind == IncomingKind::EventsApi)
+        .then(|| slack_core::socket_mode::event_key(&incoming.body))
+        .flatten()
 }
 
 fn header_u32(headers: &HeaderMap, name: &str) -> u32 {

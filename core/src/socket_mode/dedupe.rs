@@ -9,6 +9,28 @@ use std::time::{Duration, Instant};
 
 use crate::transport::BoxFuture;
 
+/// The key of an Events API delivery across Slack's re-deliveries, `event:<event_id>`, when
+/// the payload (an `event_callback`) has an `event_id`; the same key whether the event came
+/// over Socket Mode or HTTP.
+///
+/// ```
+/// use slack_core::socket_mode::event_key;
+/// assert_eq!(event_key(r#"{"type":"event_callback","event_id":"Ev1"}"#).as_deref(), Some("event:Ev1"));
+/// assert_eq!(event_key(r#"{"type":"event_callback","event_id":""}"#), None);
+/// assert_eq!(event_key("not json"), None);
+/// ```
+pub fn event_key(payload: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct EventId<'a> {
+        #[serde(borrow, default)]
+        event_id: Option<&'a str>,
+    }
+    let e: EventId<'_> = serde_json::from_str(payload).ok()?;
+    e.event_id
+        .filter(|id| !id.is_empty())
+        .map(|id| format!("event:{id}"))
+}
+
 /// Remembers delivery keys so a second delivery can be dropped before handlers run.
 ///
 /// Asynchronous, so a store shared by several processes (Redis, a database) can implement

@@ -79,15 +79,8 @@ impl Envelope {
     /// `event_id` when the payload has one (Slack keeps it on retries), else the
     /// `envelope_id`.
     pub fn dedupe_key(&self) -> String {
-        #[derive(Deserialize)]
-        struct EventId<'a> {
-            #[serde(borrow, default)]
-            event_id: Option<&'a str>,
-        }
-        match serde_json::from_str::<EventId<'_>>(self.payload.get()) {
-            Ok(EventId { event_id: Some(id) }) if !id.is_empty() => format!("event:{id}"),
-            _ => format!("envelope:{}", self.envelope_id),
-        }
+        super::dedupe::event_key(self.payload.get())
+            .unwrap_or_else(|| format!("envelope:{}", self.envelope_id))
     }
 }
 

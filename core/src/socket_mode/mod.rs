@@ -11,7 +11,7 @@ mod dedupe;
 mod frame;
 
 pub use connection::{AckError, AckSent, ConnEvent, Connection, ConnectionConfig, Transmit};
-pub use dedupe::{DedupeStore, InMemoryDedupe};
+pub use dedupe::{event_key, DedupeStore, InMemoryDedupe};
 pub use frame::{
     decode_frame, encode_ack, DisconnectReason, Envelope, EnvelopeKind, Frame, FrameError, Hello,
 };
