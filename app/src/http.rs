@@ -202,7 +202,7 @@ where
 {
     type Response = Response<Full<Bytes>>;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Infallible>> + Send>>;
+    type Future = <Self as hyper::service::Service<Request<B>>>::Future;
 
     fn poll_ready(
         &mut self,
@@ -212,8 +212,7 @@ where
     }
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
-        let this = self.clone();
-        Box::pin(async move { Ok(this.handle(req).await) })
+        hyper::service::Service::call(self, req)
     }
 }
 
