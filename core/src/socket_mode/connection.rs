@@ -173,6 +173,10 @@ pub struct Connection {
     pending: HashMap<String, Pending>,
     acked: HashSet<String>,
     acked_order: VecDeque<String>,
+    /// No pending deadline is earlier than this (it may be earlier than every one: a
+    /// timeout then finds nothing due and sets it right). Saves a scan of every pending
+    /// envelope per wait.
+    earliest: Option<Instant>,
 }
 
 impl Connection {
@@ -187,6 +191,7 @@ impl Connection {
             pending: HashMap::new(),
             acked: HashSet::new(),
             acked_order: VecDeque::new(),
+            earliest: None,
         }
     }
 
@@ -241,6 +246,7 @@ impl Connection {
         match self.pending.get_mut(envelope_id) {
             Some(p) => {
                 p.deadline = deadline;
+                self.lower_earliest(deadline);
                 true
             }
             None => false,
@@ -291,13 +297,15 @@ impl Connection {
                     self.events.push_back(ConnEvent::Duplicate(env));
                     return;
                 }
+                let deadline = now + self.config.ack_deadline;
                 self.pending.insert(
                     env.envelope_id.clone(),
                     Pending {
-                        deadline: Some(now + self.config.ack_deadline),
+                        deadline: Some(deadline),
                         accepts_payload: env.accepts_response_payload,
                     },
                 );
+                self.lower_earliest(Some(deadline));
                 self.events.push_back(ConnEvent::Envelope(env));
             }
             Err(err) => {
@@ -327,6 +335,7 @@ impl Connection {
             return;
         }
         self.state = State::Closed;
+        self.earliest = None;
         let unsent = self.transmit.drain(..).filter_map(|(id, _)| id);
         let mut unacked: Vec<String> = self
             .pending
@@ -345,13 +354,19 @@ impl Connection {
         if self.state == State::Closed {
             return;
         }
-        let mut due: Vec<String> = self
-            .pending
-            .iter()
-            .filter(|(_, p)| p.deadline.is_some_and(|d| d <= now))
-            .map(|(id, _)| id.clone())
-            .collect();
-        due.sort();
+        let mut due: Vec<String> = Vec::new();
+        if self.earliest.is_some_and(|e| e <= now) {
+            // One scan: what is due, and the earliest of what is not.
+            self.earliest = None;
+            for (id, p) in &self.pending {
+                match p.deadline {
+                    Some(d) if d <= now => due.push(id.clone()),
+                    Some(d) => self.earliest = Some(self.earliest.map_or(d, |e| e.min(d))),
+                    None => {}
+                }
+            }
+            due.sort();
+        }
         for envelope_id in due {
             self.pending.remove(&envelope_id);
             self.send_ack(&envelope_id, None);
@@ -384,10 +399,15 @@ impl Connection {
         if self.state == State::Closed {
             return None;
         }
-        let deadline = self.pending.values().filter_map(|p| p.deadline).min();
-        match (self.liveness.poll_timeout(), deadline) {
+        match (self.liveness.poll_timeout(), self.earliest) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
+        }
+    }
+
+    fn lower_earliest(&mut self, deadline: Option<Instant>) {
+        if let Some(d) = deadline {
+            self.earliest = Some(self.earliest.map_or(d, |e| e.min(d)));
         }
     }
 
