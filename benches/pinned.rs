@@ -52,7 +52,7 @@ use slack_sdk::transport::hyper::HyperTransport;
 use slack_sdk::WebClient;
 use tokio_tungstenite::tungstenite::Message;
 
-const ROWS: [&str; 5] = ["post1", "post64", "history16", "rtm", "socket"];
+const ROWS: [&str; 6] = ["post1", "post64", "history16", "rtm", "socket", "idle"];
 const TOKEN: &str = "xoxb-bench";
 const SM_WINDOW: usize = 256;
 
@@ -100,13 +100,15 @@ async fn serve_http(listener: tokio::net::TcpListener, ws_rtm: SocketAddr, ws_sm
         r#"{{"ok":true,"url":"ws://{ws_rtm}/rtm","self":{{"id":"U0BOT","name":"bench"}},"team":{{"id":"T01","name":"Bench","domain":"bench"}}}}"#
     ));
     let sm_open = Bytes::from(format!(r#"{{"ok":true,"url":"ws://{ws_sm}/link"}}"#));
+    let sm_idle = Bytes::from(format!(r#"{{"ok":true,"url":"ws://{ws_sm}/idle"}}"#));
     while let Ok((tcp, _)) = listener.accept().await {
         let _ = tcp.set_nodelay(true);
-        let (post, history, rtm_connect, sm_open) = (
+        let (post, history, rtm_connect, sm_open, sm_idle) = (
             post.clone(),
             history.clone(),
             rtm_connect.clone(),
             sm_open.clone(),
+            sm_idle.clone(),
         );
         tokio::spawn(async move {
             let svc = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
@@ -114,6 +116,15 @@ async fn serve_http(listener: tokio::net::TcpListener, ws_rtm: SocketAddr, ws_sm
                     "/api/chat.postMessage" => post.clone(),
                     "/api/conversations.history" => history.clone(),
                     "/api/rtm.connect" => rtm_connect.clone(),
+                    // The idle row's app token gets a connection that stays quiet.
+                    "/api/apps.connections.open"
+                        if req
+                            .headers()
+                            .get("authorization")
+                            .is_some_and(|v| v.as_bytes().ends_with(b"xapp-idle")) =>
+                    {
+                        sm_idle.clone()
+                    }
                     "/api/apps.connections.open" => sm_open.clone(),
                     _ => Bytes::from_static(br#"{"ok":false,"error":"unknown_method"}"#),
                 };
@@ -194,11 +205,21 @@ async fn serve_rtm(listener: tokio::net::TcpListener) {
     }
 }
 
-/// Socket Mode: `hello`, then envelopes with `SM_WINDOW` unacknowledged at most.
+/// Socket Mode: `hello`, then envelopes with `SM_WINDOW` unacknowledged at most (on
+/// `/idle`: `hello`, then nothing but pongs).
 async fn serve_socket_mode(listener: tokio::net::TcpListener) {
     while let Ok((tcp, _)) = listener.accept().await {
         tokio::spawn(async move {
-            let Ok(ws) = tokio_tungstenite::accept_async(tcp).await else {
+            let mut idle = false;
+            let Ok(ws) = tokio_tungstenite::accept_hdr_async(
+                tcp,
+                |req: &tokio_tungstenite::tungstenite::handshake::server::Request, resp| {
+                    idle = req.uri().path() == "/idle";
+                    Ok(resp)
+                },
+            )
+            .await
+            else {
                 return;
             };
             let (mut sink, mut stream) = ws.split();
@@ -210,14 +231,14 @@ async fn serve_socket_mode(listener: tokio::net::TcpListener) {
                 return;
             }
             let mut sent = 0usize;
-            while sent < SM_WINDOW {
+            while !idle && sent < SM_WINDOW {
                 let _ = sink.feed(Message::text(envelope(sent))).await;
                 sent += 1;
             }
             let _ = sink.flush().await;
             while let Some(Ok(msg)) = stream.next().await {
                 match msg {
-                    Message::Text(_) => {
+                    Message::Text(_) if !idle => {
                         if sink.send(Message::text(envelope(sent))).await.is_err() {
                             break;
                         }
@@ -428,6 +449,26 @@ async fn rtm_row(sdk: bool, base: &str, n: usize) {
     let _ = sink.send(Message::Close(None)).await;
 }
 
+/// `apps.connections.open` through a raw hyper client.
+async fn open_url(base: &str, app_token: &str) -> String {
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let req = http::Request::post(format!("{base}apps.connections.open"))
+        .header("authorization", format!("Bearer {app_token}"))
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let body = client
+        .request(req)
+        .await
+        .unwrap()
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    v["url"].as_str().unwrap().to_owned()
+}
+
 async fn socket_row(sdk: bool, base: &str, n: usize) {
     if sdk {
         let client = SocketModeClient::with_options(
@@ -450,22 +491,7 @@ async fn socket_row(sdk: bool, base: &str, n: usize) {
             .expect("socket mode");
         return;
     }
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let req = http::Request::post(format!("{base}apps.connections.open"))
-        .header("authorization", "Bearer xapp-bench")
-        .body(Full::new(Bytes::new()))
-        .unwrap();
-    let body = client
-        .request(req)
-        .await
-        .unwrap()
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes();
-    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    let url = v["url"].as_str().unwrap().to_owned();
+    let url = open_url(base, "xapp-bench").await;
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let (mut sink, mut stream) = ws.split();
     let mut acked = 0;
@@ -487,17 +513,23 @@ async fn socket_row(sdk: bool, base: &str, n: usize) {
     let _ = sink.send(Message::Close(None)).await;
 }
 
-/// User + system CPU of this process so far, from `/proc/self/stat` (clock ticks of 10 ms).
-fn cpu_secs() -> f64 {
+/// User and system CPU of this process so far, from `/proc/self/stat` (clock ticks of 10 ms).
+fn cpu_secs() -> (f64, f64) {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
     // Fields after the command name (which may hold spaces): state is the first.
     let rest = stat.rsplit_once(") ").map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = rest.split_whitespace().collect();
     let tick = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (tick(11) + tick(12)) / 100.0
+    (tick(11) / 100.0, tick(12) / 100.0)
 }
 
 fn peak_rss_kib() -> u64 {
+    if std::env::var_os("PINNED_RSS_DETAIL").is_some() {
+        let st = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        for l in st.lines().filter(|l| l.starts_with("Rss")) {
+            eprintln!("{l}");
+        }
+    }
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
@@ -507,8 +539,89 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// `n` idle Socket Mode connections: the client's RSS growth per connection.
+async fn idle_row(sdk: bool, base: &str, n: usize) -> f64 {
+    // Warm up: the first connection pays for one-time set-up (runtime, TLS roots, code).
+    let web = sdk_web(base);
+    let url = open_url(base, "xapp-idle").await;
+    let mut keep = Vec::new();
+    let open_raw = |url: String| async move {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let (sink, mut stream) = ws.split();
+        let reader = tokio::spawn(async move { while let Some(Ok(_)) = stream.next().await {} });
+        (sink, reader)
+    };
+    let mut clients = Vec::new();
+    let start_sdk = |clients: &mut Vec<Arc<SocketModeClient>>, keep: &mut Vec<_>| {
+        let c = Arc::new(SocketModeClient::new("xapp-idle", web.clone()));
+        let run = c.clone();
+        keep.push(tokio::spawn(async move {
+            let _ = run
+                .run(|req: Request| async move {
+                    let _ = req.ack().await;
+                })
+                .await;
+        }));
+        clients.push(c);
+    };
+    let mut raws = Vec::new();
+    let ready = |clients: &[Arc<SocketModeClient>]| {
+        clients
+            .iter()
+            .map(|c| c.handle().connections_ready())
+            .sum::<usize>()
+    };
+    if sdk {
+        start_sdk(&mut clients, &mut keep);
+        while ready(&clients) < 1 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    } else {
+        raws.push(open_raw(url.clone()).await);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let before = rss_kib();
+    if sdk {
+        for _ in 0..n {
+            start_sdk(&mut clients, &mut keep);
+        }
+        while ready(&clients) < n + 1 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    } else {
+        for _ in 0..n {
+            raws.push(open_raw(url.clone()).await);
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let after = rss_kib();
+    for c in &clients {
+        c.handle().stop();
+    }
+    (after.saturating_sub(before)) as f64 / n as f64
+}
+
 fn client_role(row: &str, sdk: bool, addr: &str, n: usize) {
     let base = format!("http://{addr}/api/");
+    if row == "idle" {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let kib = rt.block_on(idle_row(sdk, &base, n));
+        println!("kib_per_conn={kib:.1}");
+        return;
+    }
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -522,11 +635,14 @@ fn client_role(row: &str, sdk: bool, addr: &str, n: usize) {
         }
     });
     let secs = start.elapsed().as_secs_f64();
-    let cpu = cpu_secs() - cpu0;
+    let cpu = cpu_secs();
+    let (user, sys) = (cpu.0 - cpu0.0, cpu.1 - cpu0.1);
     println!(
-        "ops_per_sec={:.1} cpu_us_per_op={:.2} peak_rss_kib={}",
+        "ops_per_sec={:.1} cpu_us_per_op={:.2} user_us_per_op={:.2} sys_us_per_op={:.2} peak_rss_kib={}",
         n as f64 / secs,
-        cpu * 1e6 / n as f64,
+        (user + sys) * 1e6 / n as f64,
+        user * 1e6 / n as f64,
+        sys * 1e6 / n as f64,
         peak_rss_kib()
     );
 }
@@ -714,7 +830,7 @@ fn driver(args: &[String]) {
         "| row | raw ops/s | sdk ops/s | ratio | raw CPU µs/op | sdk CPU µs/op | raw peak RSS | sdk peak RSS |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    for row in &rows {
+    for row in rows.iter().filter(|r| *r != "idle") {
         let n = ((ops_for(row) as f64 * scale) as usize).max(100);
         let (mut raw, mut sdk) = (Vec::new(), Vec::new());
         for r in 0..runs {
@@ -738,11 +854,41 @@ fn driver(args: &[String]) {
             m(&sdk, |s| s.rss_kib) / 1024.0,
         );
     }
+    if rows.iter().any(|r| r == "idle") || args.iter().any(|a| a == "--idle") {
+        let k = 300;
+        let kib = |sdk| {
+            let out = command(
+                &p.client,
+                &[
+                    "--role".into(),
+                    "client".into(),
+                    "--row".into(),
+                    "idle".into(),
+                    "--impl".into(),
+                    (if sdk { "sdk" } else { "raw" }).into(),
+                    "--addr".into(),
+                    addr.clone(),
+                    "--n".into(),
+                    k.to_string(),
+                ],
+            )
+            .output()
+            .expect("client process");
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .strip_prefix("kib_per_conn=")
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let (raw, sdk) = (kib(false), kib(true));
+        println!();
+        println!("Idle Socket Mode connection, client RSS growth per connection ({k} connections): raw {raw:.1} KiB, sdk {sdk:.1} KiB");
+    }
     if callgrind {
         println!();
         println!("| row | raw instructions/op | sdk instructions/op | ratio |");
         println!("|---|---|---|---|");
-        for row in &rows {
+        for row in rows.iter().filter(|r| *r != "idle") {
             let n = (ops_for(row) / 20).max(100);
             let raw = callgrind_per_op(row, false, &addr, n);
             let sdk = callgrind_per_op(row, true, &addr, n);

@@ -57,6 +57,9 @@ pub(crate) struct Slot<'a> {
     /// Envelopes waiting for room in the dispatcher's buffer; reading pauses meanwhile.
     outbox: VecDeque<Request>,
     dedupe: Option<Arc<dyn DedupeStore>>,
+    /// The sleep of the last wait, kept while its due time stays the same (a fresh timer
+    /// per turn of the loop costs a timer-wheel registration each time).
+    sleep: Option<(Option<Instant>, BoxFuture<'static, ()>)>,
 }
 
 enum Input {
@@ -96,6 +99,7 @@ impl<'a> Slot<'a> {
             wait_until: None,
             outbox: VecDeque::new(),
             dedupe: options.dedupe_store().cloned(),
+            sleep: None,
         }
     }
 
@@ -118,6 +122,59 @@ impl<'a> Slot<'a> {
             }
             let input = self.next_input().await;
             self.handle(input).await;
+            self.drain_ready().await;
+        }
+    }
+
+    /// Everything that is ready now — queued acks and deadlines, frames already received —
+    /// handled in one go, so a busy connection does not pay a full turn of the loop (a wait
+    /// on every source) per frame and per acknowledgement.
+    async fn drain_ready(&mut self) {
+        const ROUNDS: usize = 64;
+        for _ in 0..ROUNDS {
+            let mut progressed = false;
+            let now = self.timer.now();
+            for live in self.lives.iter_mut().filter(|l| !l.closed) {
+                while let Ok(cmd) = live.commands.try_recv() {
+                    apply_command(live, cmd, now);
+                    progressed = true;
+                }
+            }
+            self.process_events().await;
+            self.flush().await;
+            if self.outbox.is_empty() && !self.shared.stop.is_raised() {
+                for i in 0..self.lives.len() {
+                    if self.lives[i].closed {
+                        continue;
+                    }
+                    let Some(frame) = self.lives[i].receiver.recv().now_or_never() else {
+                        continue;
+                    };
+                    progressed = true;
+                    self.handle(Input::Frame(i, frame)).await;
+                }
+            }
+            if !progressed {
+                return;
+            }
+        }
+    }
+
+    /// Hand waiting envelopes to the dispatcher while its buffer has room.
+    fn forward(&mut self) {
+        while let Some(req) = self.outbox.pop_front() {
+            match self.deliveries.try_send(req) {
+                Ok(()) => {}
+                Err(e) if e.is_full() => {
+                    self.outbox.push_front(e.into_inner());
+                    return;
+                }
+                Err(e) => {
+                    // The dispatcher is gone (stopping): the envelope stays unacknowledged
+                    // and Slack delivers it again.
+                    tracing::debug!(error = %e, "dispatcher gone");
+                }
+            }
         }
     }
 
@@ -235,6 +292,7 @@ impl<'a> Slot<'a> {
                 }
             }
         }
+        self.forward();
     }
 
     /// Connection `i` is going: a replacement opens now.
@@ -351,14 +409,19 @@ impl<'a> Slot<'a> {
                 .boxed(),
             );
         }
-        let timer = self.timer.clone();
-        branches.push(
-            async move {
-                timer.sleep(sleep_for).await;
-                Input::Timeout
-            }
-            .boxed(),
-        );
+        // Keyed by the due time (`None`: idle), so an unchanged wait keeps its timer.
+        if self.sleep.as_ref().is_none_or(|(at, _)| *at != due) {
+            self.sleep = Some((due, self.timer.sleep(sleep_for)));
+        }
+        if let Some((_, sleep)) = self.sleep.as_mut() {
+            branches.push(
+                async move {
+                    sleep.await;
+                    Input::Timeout
+                }
+                .boxed(),
+            );
+        }
         let shared = self.shared;
         if stopping {
             branches.push(
@@ -386,19 +449,12 @@ impl<'a> Slot<'a> {
         match input {
             Input::Wake => {}
             Input::Timeout => {
+                self.sleep = None;
                 for live in &mut self.lives {
                     live.conn.handle_timeout(now);
                 }
             }
-            Input::Room => {
-                if let Some(req) = self.outbox.pop_front() {
-                    if let Err(e) = self.deliveries.start_send(req) {
-                        // The dispatcher is gone (stopping): the envelope stays unacknowledged
-                        // and Slack delivers it again.
-                        tracing::debug!(error = %e, "dispatcher gone");
-                    }
-                }
-            }
+            Input::Room => self.forward(),
             Input::Opened(Ok(ws)) => {
                 self.opening = None;
                 let (commands_tx, commands) = mpsc::unbounded();
@@ -450,21 +506,26 @@ impl<'a> Slot<'a> {
                 let Some(live) = self.lives.get_mut(i) else {
                     return;
                 };
-                match cmd {
-                    Some(ConnCommand::Ack {
-                        envelope_id,
-                        payload,
-                        reply,
-                    }) => {
-                        let _ = reply.send(live.conn.ack(&envelope_id, payload.as_deref()));
-                    }
-                    Some(ConnCommand::SetDeadline { envelope_id, after }) => {
-                        live.conn.set_deadline(&envelope_id, after.map(|d| now + d));
-                    }
-                    // Every Acker is gone; keep going.
-                    None => {}
+                // `None`: every Acker is gone; keep going.
+                if let Some(cmd) = cmd {
+                    apply_command(live, cmd, now);
                 }
             }
+        }
+    }
+}
+
+fn apply_command(live: &mut Live, cmd: ConnCommand, now: Instant) {
+    match cmd {
+        ConnCommand::Ack {
+            envelope_id,
+            payload,
+            reply,
+        } => {
+            let _ = reply.send(live.conn.ack(&envelope_id, payload.as_deref()));
+        }
+        ConnCommand::SetDeadline { envelope_id, after } => {
+            live.conn.set_deadline(&envelope_id, after.map(|d| now + d));
         }
     }
 }

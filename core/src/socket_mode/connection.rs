@@ -25,10 +25,12 @@
 //! ```
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasher;
 use std::time::{Duration, Instant};
 
 use serde_json::value::RawValue;
 
+use super::dedupe::BuildNoHash;
 use super::frame::{
     decode_frame, encode_ack, DisconnectReason, Envelope, Frame, FrameError, Hello,
 };
@@ -171,8 +173,11 @@ pub struct Connection {
     transmit: VecDeque<(Option<String>, Transmit)>,
     events: VecDeque<ConnEvent>,
     pending: HashMap<String, Pending>,
-    acked: HashSet<String>,
-    acked_order: VecDeque<String>,
+    /// The last [`REMEMBERED`] acknowledged ids, as keyed 64-bit hashes (memory: 16 bytes
+    /// each); only used to tell "already acknowledged" from "unknown" in an error.
+    acked: HashSet<u64, BuildNoHash>,
+    acked_order: VecDeque<u64>,
+    hasher: std::hash::RandomState,
     /// No pending deadline is earlier than this (it may be earlier than every one: a
     /// timeout then finds nothing due and sets it right). Saves a scan of every pending
     /// envelope per wait.
@@ -189,8 +194,9 @@ impl Connection {
             transmit: VecDeque::new(),
             events: VecDeque::new(),
             pending: HashMap::new(),
-            acked: HashSet::new(),
+            acked: HashSet::default(),
             acked_order: VecDeque::new(),
+            hasher: std::hash::RandomState::new(),
             earliest: None,
         }
     }
@@ -222,7 +228,7 @@ impl Connection {
         payload: Option<&RawValue>,
     ) -> Result<AckSent, AckError> {
         let Some(pending) = self.pending.remove(envelope_id) else {
-            return Err(if self.acked.contains(envelope_id) {
+            return Err(if self.was_acked(envelope_id) {
                 AckError::AlreadyAcked(envelope_id.to_owned())
             } else if self.state == State::Closed {
                 AckError::Closed(envelope_id.to_owned())
@@ -310,7 +316,7 @@ impl Connection {
             }
             Err(err) => {
                 if let Some(id) = &err.envelope_id {
-                    if !self.acked.contains(id) {
+                    if !self.was_acked(id) {
                         self.pending.remove(id);
                         self.send_ack(id, None);
                     }
@@ -405,6 +411,10 @@ impl Connection {
         }
     }
 
+    fn was_acked(&self, envelope_id: &str) -> bool {
+        self.acked.contains(&self.hasher.hash_one(envelope_id))
+    }
+
     fn lower_earliest(&mut self, deadline: Option<Instant>) {
         if let Some(d) = deadline {
             self.earliest = Some(self.earliest.map_or(d, |e| e.min(d)));
@@ -416,8 +426,9 @@ impl Connection {
             Some(envelope_id.to_owned()),
             Transmit::Text(encode_ack(envelope_id, payload)),
         ));
-        if self.acked.insert(envelope_id.to_owned()) {
-            self.acked_order.push_back(envelope_id.to_owned());
+        let key = self.hasher.hash_one(envelope_id);
+        if self.acked.insert(key) {
+            self.acked_order.push_back(key);
             if self.acked_order.len() > REMEMBERED {
                 if let Some(old) = self.acked_order.pop_front() {
                     self.acked.remove(&old);

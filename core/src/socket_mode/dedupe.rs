@@ -59,13 +59,47 @@ pub trait DedupeStore: Send + Sync + fmt::Debug {
 pub struct InMemoryDedupe {
     ttl: Duration,
     capacity: usize,
+    hasher: std::hash::RandomState,
     inner: Mutex<Window>,
 }
 
+/// Keys are kept as 64-bit hashes under a per-store random key (SipHash): 16 bytes a key
+/// instead of two copies of the string, and two different keys collide with odds of about
+/// `capacity / 2⁶⁴` (a collision would drop one delivery as a repeat), which nobody outside
+/// the process can steer.
 #[derive(Debug, Default)]
 struct Window {
-    keys: HashSet<String>,
-    order: VecDeque<(Instant, String)>,
+    keys: HashSet<u64, BuildNoHash>,
+    order: VecDeque<(Instant, u64)>,
+}
+
+/// The keys are hashes already: the set uses them as they are.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct BuildNoHash;
+
+#[derive(Debug, Default)]
+pub(crate) struct NoHash(u64);
+
+impl std::hash::Hasher for NoHash {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in, for completeness.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+impl std::hash::BuildHasher for BuildNoHash {
+    type Hasher = NoHash;
+    fn build_hasher(&self) -> NoHash {
+        NoHash::default()
+    }
 }
 
 impl InMemoryDedupe {
@@ -74,6 +108,7 @@ impl InMemoryDedupe {
         InMemoryDedupe {
             ttl,
             capacity: capacity.max(1),
+            hasher: std::hash::RandomState::new(),
             inner: Mutex::new(Window::default()),
         }
     }
@@ -89,6 +124,8 @@ impl InMemoryDedupe {
     }
 
     fn check(&self, key: &str, now: Instant) -> bool {
+        use std::hash::BuildHasher;
+        let key = self.hasher.hash_one(key);
         let mut w = match self.inner.lock() {
             Ok(w) => w,
             // A panic elsewhere poisoned the lock; the window is still consistent.
@@ -103,11 +140,10 @@ impl InMemoryDedupe {
                 w.keys.remove(&old);
             }
         }
-        if w.keys.contains(key) {
+        if !w.keys.insert(key) {
             return false;
         }
-        w.keys.insert(key.to_owned());
-        w.order.push_back((now, key.to_owned()));
+        w.order.push_back((now, key));
         true
     }
 }
