@@ -163,18 +163,18 @@ pub struct MessageEvent {
     /// Whether the message is hidden (changes and deletions).
     #[serde(default)]
     pub hidden: bool,
-    /// Block Kit blocks, as JSON.
+    /// Block Kit blocks, as JSON text: decoded only if you ask ([`RawJson::parse`](crate::types::RawJson::parse)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocks: Option<Value>,
+    pub blocks: Option<crate::types::RawJson>,
     /// Legacy attachments, as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Value>,
+    pub attachments: Option<crate::types::RawJson>,
     /// Shared files, as JSON (`file_share`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub files: Option<Value>,
+    pub files: Option<crate::types::RawJson>,
     /// The edit marker (`{"user":…,"ts":…}`) of an edited message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edited: Option<Value>,
+    pub edited: Option<crate::types::RawJson>,
     /// The client's id for the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_msg_id: Option<String>,
@@ -469,14 +469,20 @@ pub struct FrameError {
 /// Invalid JSON (or JSON that is not an object) is a [`FrameError`]; a valid object always
 /// decodes, at worst to [`RtmEvent::Unknown`].
 pub fn decode_event(frame: &str) -> Result<RtmEvent, FrameError> {
-    let head: Head<'_> = serde_json::from_str(frame).map_err(|e| FrameError {
-        reason: e.to_string(),
-    })?;
-    let kind = head.kind.as_deref().unwrap_or("");
-    let typed = match kind {
-        "" if head.reply_to.is_some() && head.ok.is_some() => {
-            typed::<Ack>(frame).map(RtmEvent::Ack)
+    // Most frames open with their type: read it there and parse the frame once, into its
+    // typed event. Otherwise a first pass finds the type (and tells an ack by its fields).
+    let (kind, is_ack) = match leading_type(frame) {
+        Some(kind) => (std::borrow::Cow::Borrowed(kind), false),
+        None => {
+            let head: Head<'_> = serde_json::from_str(frame).map_err(|e| FrameError {
+                reason: e.to_string(),
+            })?;
+            let is_ack = head.reply_to.is_some() && head.ok.is_some();
+            (head.kind.unwrap_or_default(), is_ack)
         }
+    };
+    let typed = match &*kind {
+        "" if is_ack => typed::<Ack>(frame).map(RtmEvent::Ack),
         "hello" => Some(RtmEvent::Hello),
         "goodbye" => Some(RtmEvent::Goodbye),
         "message" => typed::<MessageEvent>(frame).map(|m| RtmEvent::Message(Arc::new(m))),
@@ -522,11 +528,27 @@ pub fn decode_event(frame: &str) -> Result<RtmEvent, FrameError> {
                 });
             }
             Ok(RtmEvent::Unknown {
-                kind: kind.to_owned(),
+                kind: kind.into_owned(),
                 raw,
             })
         }
     }
+}
+
+/// The `type` of a frame that starts `{"type":"…"`, when it is a plain (unescaped) string.
+/// The typed parse that follows checks the rest of the frame.
+fn leading_type(frame: &str) -> Option<&str> {
+    let rest = frame
+        .trim_start()
+        .strip_prefix('{')?
+        .trim_start()
+        .strip_prefix("\"type\"")?
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    let kind = &rest[..rest.find('"')?];
+    (!kind.is_empty() && !kind.contains('\\')).then_some(kind)
 }
 
 fn typed<T: serde::de::DeserializeOwned>(frame: &str) -> Option<T> {

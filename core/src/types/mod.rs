@@ -7,9 +7,11 @@ mod conversation;
 pub mod de;
 mod file;
 mod message;
+mod raw;
 mod user;
 
 pub use conversation::{Conversation, Purpose};
 pub use file::File;
 pub use message::{Message, Reaction};
+pub use raw::RawJson;
 pub use user::{Profile, User};
