@@ -1289,6 +1289,187 @@ mod tests {
         assert_ne!(pick_boundary(&Map::new(), std::iter::once(&data)), first);
     }
 
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+                return v;
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let args = Args::new()
+            .set("client_id", "123.456")
+            .set("client_secret", "shh-secret")
+            .set("code", "one-time-code")
+            .set("refresh_token", "xoxe-1-refresh")
+            .set("bot_token", "xoxb-bot");
+        let shown = format!("{args:?}");
+        for secret in ["shh-secret", "one-time-code", "xoxe-1-refresh", "xoxb-bot"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("123.456"), "{shown}");
+        // The generated requests too.
+        let access = crate::api::oauth::v2::Access::new()
+            .client_id("123.456")
+            .client_secret("shh-secret")
+            .code("one-time-code")
+            .refresh_token("xoxe-1-refresh");
+        let shown = format!("{access:?}");
+        for secret in ["shh-secret", "one-time-code", "xoxe-1-refresh"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("123.456") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+        // Redaction never changes what is sent.
+        let sent = access.to_args_for_test();
+        assert_eq!(sent.get("client_secret"), Some(&json!("shh-secret")));
+    }
+
+    trait ToArgsForTest {
+        fn to_args_for_test(&self) -> Args;
+    }
+    impl<T: crate::api::SlackMethod> ToArgsForTest for T {
+        fn to_args_for_test(&self) -> Args {
+            self.to_args().unwrap()
+        }
+    }
+
+    #[test]
+    fn stringified_json_stays_a_string() {
+        let users = json!([{"slack_id": "U1"}, {"external_id": "e2", "display_name": "Ext"}]);
+        // Typed: a string in a form and inside a JSON body.
+        let add = crate::api::calls::Add::new("c-1", "https://x/join").users(&users);
+        let args = add.to_args_for_test();
+        let text = args.get("users").and_then(Value::as_str).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(text).unwrap(), users);
+        let req = encode_request(
+            &cfg(),
+            "calls.add",
+            &args,
+            &CallOptions::default().encoding(Encoding::Json),
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(req.body.as_bytes().unwrap()).unwrap();
+        assert!(body["users"].is_string(), "{body}");
+        // Untyped: an object given to api_call is stringified for the method.
+        let prefs = json!({"who_can_post": "type:admin"});
+        let args = Args::new()
+            .set("channel_id", "C1")
+            .set("prefs", prefs.clone());
+        let req = encode_request(
+            &cfg(),
+            "admin.conversations.setConversationPrefs",
+            &args,
+            &CallOptions::default().encoding(Encoding::Json),
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(req.body.as_bytes().unwrap()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(body["prefs"].as_str().unwrap()).unwrap(),
+            prefs
+        );
+        // Elsewhere a nested value stays nested.
+        let blocks = json!([{"type": "divider"}]);
+        let req = encode_request(
+            &cfg(),
+            "chat.postMessage",
+            &Args::new()
+                .set("channel", "C1")
+                .set("blocks", blocks.clone()),
+            &CallOptions::default(),
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(req.body.as_bytes().unwrap()).unwrap();
+        assert_eq!(body["blocks"], blocks);
+    }
+
+    #[test]
+    fn numbers_and_times() {
+        let at = crate::api::reminders::Add::new("stand-up", 1_767_225_600).to_args_for_test();
+        assert_eq!(at.get("time"), Some(&json!(1_767_225_600)));
+        let words = crate::api::reminders::Add::new("stand-up", "in 5 minutes").to_args_for_test();
+        assert_eq!(words.get("time"), Some(&json!("in 5 minutes")));
+        let scheduled =
+            crate::api::chat::ScheduleMessage::new("C1", 1_767_225_600).to_args_for_test();
+        assert_eq!(scheduled.get("post_at"), Some(&json!(1_767_225_600)));
+        let req = encode_request(&cfg(), "reminders.add", &at, &CallOptions::default()).unwrap();
+        assert!(form_pairs(req.body.as_bytes().unwrap())
+            .contains(&("time".to_owned(), "1767225600".to_owned())));
+    }
+
+    #[test]
+    fn file_arguments_are_file_parts() {
+        let add = crate::api::files::remote::Add::new("ext-1", "Doc", "https://x/doc")
+            .preview_image(FileArg::bytes("p.png", &b"\x89PNG"[..]).content_type("image/png"))
+            .indexable_file_contents(FileArg::reader("terms.txt", &b"alpha beta"[..]));
+        let mut args = add.to_args_for_test();
+        assert!(!args.contains("preview_image") && !args.contains("indexable_file_contents"));
+        // An unread reader cannot be encoded; read_files reads it once.
+        assert!(
+            encode_request(&cfg(), "files.remote.add", &args, &CallOptions::default()).is_err()
+        );
+        block_on(args.read_files()).unwrap();
+        let req =
+            encode_request(&cfg(), "files.remote.add", &args, &CallOptions::default()).unwrap();
+        let body = String::from_utf8_lossy(req.body.as_bytes().unwrap()).into_owned();
+        assert!(body.contains(
+            "name=\"indexable_file_contents\"; filename=\"terms.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nalpha beta\r\n"
+        ), "{body}");
+        assert!(
+            body.contains("name=\"preview_image\"; filename=\"p.png\"\r\nContent-Type: image/png")
+        );
+        // The reader was shared by the request's clones: a second send says so.
+        let mut again = add.to_args_for_test();
+        let e = block_on(again.read_files()).unwrap_err();
+        assert!(e.to_string().contains("already read"), "{e}");
+        // A path is read when the call is made.
+        let dir = std::env::temp_dir().join(format!("slack-core-file-arg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("preview.png");
+        std::fs::write(&path, b"PNGDATA").unwrap();
+        let mut args = Args::new()
+            .set("external_id", "e")
+            .set_file("preview_image", FileArg::path(&path));
+        block_on(args.read_files()).unwrap();
+        let req = encode_request(
+            &cfg(),
+            "files.remote.update",
+            &args,
+            &CallOptions::default(),
+        )
+        .unwrap();
+        let body = String::from_utf8_lossy(req.body.as_bytes().unwrap()).into_owned();
+        assert!(
+            body.contains("filename=\"preview.png\"") && body.contains("PNGDATA"),
+            "{body}"
+        );
+        let missing = Args::new().set_file("image", FileArg::path(dir.join("nope.png")));
+        let e = block_on(missing.clone().read_files()).unwrap_err();
+        assert!(
+            matches!(&e, Error::Validation { field, .. } if field == "image"),
+            "{e:?}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+        // A file argument given as text is refused instead of going out as text.
+        let e = encode_request(
+            &cfg(),
+            "files.remote.add",
+            &Args::new().set("preview_image", "/tmp/preview.png"),
+            &CallOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::Validation { field, .. } if field == "preview_image"),
+            "{e:?}"
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn form_round_trip(map in proptest::collection::btree_map("[a-z_]{1,12}", "\\PC*", 0..8)) {
