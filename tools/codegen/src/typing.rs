@@ -648,6 +648,87 @@ mod tests {
         );
     }
 
+    /// The rule tables against the vendored data: no rule names an argument the data lacks,
+    /// and every argument the data describes as a file, as stringified JSON or as a secret
+    /// gets that wire form.
+    #[test]
+    fn rule_tables_match_the_data() {
+        let methods = crate::data::load(&crate::default_data_dir()).expect("data");
+        let takes = |pattern: &str, arg: &str| {
+            methods
+                .iter()
+                .any(|m| matches_method(pattern, &m.name) && m.takes(arg))
+        };
+        for (pattern, arg) in FILE_ARGS.iter().chain(JSON_STRINGS) {
+            assert!(takes(pattern, arg), "stale rule: {pattern} {arg}");
+        }
+        for (pattern, arg, _) in OVERRIDES {
+            assert!(takes(pattern, arg), "stale override: {pattern} {arg}");
+        }
+        let mut files = Vec::new();
+        let mut json_strings = Vec::new();
+        for m in &methods {
+            for arg in m.required.iter().chain(&m.optional) {
+                let ty = arg_type(m, arg);
+                let description = m
+                    .params
+                    .get(arg)
+                    .map(|p| p.description.to_ascii_lowercase())
+                    .unwrap_or_default();
+                if description.contains("multipart/form-data") {
+                    assert_eq!(ty, ArgType::File, "{} {arg}", m.name);
+                }
+                if description.contains("stringified") {
+                    assert_eq!(ty, ArgType::JsonString, "{} {arg}", m.name);
+                }
+                let secret_like = arg.contains("secret")
+                    || arg == "code"
+                    || arg.starts_with("code_")
+                    || (arg.ends_with("token") && !arg.ends_with("_token_id"));
+                assert_eq!(is_secret(arg), secret_like, "{} {arg}: secret?", m.name);
+                match ty {
+                    ArgType::File => files.push(format!("{} {arg}", m.name)),
+                    ArgType::JsonString => json_strings.push(format!("{} {arg}", m.name)),
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(
+            files,
+            [
+                "files.remote.add indexable_file_contents",
+                "files.remote.add preview_image",
+                "files.remote.update indexable_file_contents",
+                "files.remote.update preview_image",
+                "files.upload file",
+                "users.setPhoto image",
+            ]
+        );
+        assert_eq!(
+            json_strings,
+            [
+                "admin.conversations.setConversationPrefs prefs",
+                "calls.add users",
+                "calls.participants.add users",
+                "calls.participants.remove users",
+            ]
+        );
+        // Core redacts the same names in `Args`' `Debug`.
+        let request = std::fs::read_to_string(crate::workspace_root().join("core/src/request.rs"))
+            .expect("core/src/request.rs");
+        let core_list = request
+            .split("pub const SECRET_ARGS: &[&str] = &[")
+            .nth(1)
+            .and_then(|rest| rest.split("];").next())
+            .expect("SECRET_ARGS in core/src/request.rs");
+        let core_names: Vec<&str> = core_list
+            .split(',')
+            .map(|n| n.trim().trim_matches('"'))
+            .filter(|n| !n.is_empty())
+            .collect();
+        assert_eq!(core_names, SECRET_ARGS);
+    }
+
     #[test]
     fn field_types() {
         assert_eq!(ArgType::List.field_type(), "Vec<String>");
