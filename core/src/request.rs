@@ -1374,6 +1374,10 @@ mod tests {
             serde_json::from_str::<Value>(body["prefs"].as_str().unwrap()).unwrap(),
             prefs
         );
+        // Already stringified by the caller: sent as it is, not quoted twice.
+        let text = r#"{"who_can_post":"type:admin"}"#;
+        let typed = crate::api::admin::conversations::SetConversationPrefs::new("C1", text);
+        assert_eq!(typed.to_args_for_test().get("prefs"), Some(&json!(text)));
         // Elsewhere a nested value stays nested.
         let blocks = json!([{"type": "divider"}]);
         let req = encode_request(

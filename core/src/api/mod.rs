@@ -136,9 +136,11 @@ pub mod ser {
     use serde::Serializer;
 
     /// Serialise a JSON argument as its JSON text (Slack's "stringified JSON"), so it stays a
-    /// string in a form and inside a JSON body.
+    /// string in a form and inside a JSON body. A string is taken as JSON text already
+    /// stringified by the caller and sent as it is (never quoted twice).
     pub fn json_string<S: Serializer>(v: &super::JsonArg, s: S) -> Result<S::Ok, S::Error> {
         match v.value() {
+            Ok(serde_json::Value::String(text)) => s.serialize_str(text),
             Ok(value) => s.serialize_str(&value.to_string()),
             Err(e) => Err(serde::ser::Error::custom(e)),
         }

@@ -2886,7 +2886,7 @@ pub mod admin {
             /// A request for `admin.conversations.setConversationPrefs`.
             ///
             /// - `channel_id`: The channel to set the prefs for. (Sent as text.)
-            /// - `prefs`: The prefs for this channel in a stringified JSON format. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body.)
+            /// - `prefs`: The prefs for this channel in a stringified JSON format. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is).)
             pub fn new(channel_id: impl Into<String>, prefs: impl serde::Serialize) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -8676,7 +8676,7 @@ pub mod calls {
 
         /// The list of users to register as participants in the Call. Read more on how to specify users here.
         ///
-        /// Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body.
+        /// Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is).
         pub fn users(mut self, users: impl serde::Serialize) -> Self {
             self.users = Some(crate::api::JsonArg::from_serialize(&users));
             self
@@ -8837,7 +8837,7 @@ pub mod calls {
             /// A request for `calls.participants.add`.
             ///
             /// - `id`: `id` returned by the `calls.add` method. (Sent as text.)
-            /// - `users`: The list of users to add as participants in the Call. Read more on how to specify users here. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body.)
+            /// - `users`: The list of users to add as participants in the Call. Read more on how to specify users here. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is).)
             pub fn new(id: impl Into<String>, users: impl serde::Serialize) -> Self {
                 Self {
                     id: id.into(),
@@ -8869,7 +8869,7 @@ pub mod calls {
             /// A request for `calls.participants.remove`.
             ///
             /// - `id`: `id` returned by the `calls.add` method. (Sent as text.)
-            /// - `users`: The list of users to remove as participants in the Call. Read more on how to specify users here. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body.)
+            /// - `users`: The list of users to remove as participants in the Call. Read more on how to specify users here. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is).)
             pub fn new(id: impl Into<String>, users: impl serde::Serialize) -> Self {
                 Self {
                     id: id.into(),

@@ -108,7 +108,7 @@ impl ArgType {
             ArgType::JsonList => "a JSON array of strings",
             ArgType::File => "a `multipart/form-data` file part (bytes, a path or an `AsyncRead`)",
             ArgType::JsonString => {
-                "stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body"
+                "stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is)"
             }
             ArgType::Time => "an integer (a Unix time) or Slack's textual form (`\"in 5 minutes\"`)",
         }
