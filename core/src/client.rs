@@ -123,6 +123,8 @@ impl WebClient {
         args: Args,
         options: CallOptions,
     ) -> Result<SlackResponse> {
+        let mut args = args;
+        args.read_files().await?;
         let request = encode_request(&self.inner.config, method, &args, &options)?;
         let info = crate::method::lookup(method);
         let key = info.map(|i| LimitKey::for_call(i, &args));
@@ -150,7 +152,8 @@ impl WebClient {
         options: CallOptions,
     ) -> Result<Response<R::Response>> {
         let info = request.info();
-        let args = request.to_args()?;
+        let mut args = request.to_args()?;
+        args.read_files().await?;
         let raw = self.call_args(info, &args, &options).await?;
         let data = raw.decode::<R::Response>()?;
         Ok(Response::new(data, raw))

@@ -1,7 +1,9 @@
 //! Building the wire request for one call: URL, headers, and a form, JSON or multipart body.
 
 use std::fmt;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
@@ -26,16 +28,72 @@ pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Arguments of one call: named JSON values plus, for multipart methods, file parts.
 ///
 /// `null` values are dropped when encoding, so optional arguments can be passed as `Option`.
+/// `Debug` shows secret arguments (`client_secret`, `code`, `refresh_token`, `token`, … see
+/// [`is_secret_arg`]) as `<redacted>`.
 ///
 /// ```
 /// use slack_core::Args;
 /// let args = Args::new().set("channel", "C123").set("text", "hi").set("thread_ts", None::<String>);
 /// assert_eq!(args.get("channel").and_then(|v| v.as_str()), Some("C123"));
+/// let secret = Args::new().set("client_secret", "s3cr3t");
+/// assert!(!format!("{secret:?}").contains("s3cr3t"));
 /// ```
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Args {
     fields: Map<String, Value>,
     files: Vec<FilePart>,
+}
+
+impl fmt::Debug for Args {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Fields<'a>(&'a Map<String, Value>);
+        impl fmt::Debug for Fields<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let mut m = f.debug_map();
+                for (k, v) in self.0 {
+                    if is_secret_arg(k) && !v.is_null() {
+                        m.entry(k, &format_args!("<redacted>"));
+                    } else {
+                        m.entry(k, v);
+                    }
+                }
+                m.finish()
+            }
+        }
+        f.debug_struct("Args")
+            .field("fields", &Fields(&self.fields))
+            .field("files", &self.files)
+            .finish()
+    }
+}
+
+/// Argument names whose values are secrets, redacted in every `Debug` (of [`Args`] and of
+/// the generated requests): OAuth client secrets, codes and verifiers, and tokens.
+pub const SECRET_ARGS: &[&str] = &[
+    "action_token",
+    "client_secret",
+    "code",
+    "code_verifier",
+    "refresh_token",
+    "token",
+];
+
+/// Whether an argument's value is a secret: a name of [`SECRET_ARGS`], or any name that
+/// contains `secret`, `password` or ends in `token` (`xoxp_token`, `bot_token`).
+///
+/// ```
+/// use slack_core::request::is_secret_arg;
+/// assert!(is_secret_arg("client_secret"));
+/// assert!(is_secret_arg("refresh_token"));
+/// assert!(!is_secret_arg("external_token_id"));
+/// assert!(!is_secret_arg("channel"));
+/// ```
+pub fn is_secret_arg(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SECRET_ARGS.contains(&lower.as_str())
+        || lower.contains("secret")
+        || lower.contains("password")
+        || lower.ends_with("token")
 }
 
 impl Args {
@@ -71,9 +129,29 @@ impl Args {
     }
 
     /// Add a file part (sent as `multipart/form-data`).
+    ///
+    /// ```
+    /// use slack_core::{Args, FilePart};
+    /// let args = Args::new()
+    ///     .set("external_id", "doc-1")
+    ///     .file(FilePart::new("preview_image", "preview.png", &b"\x89PNG"[..]).content_type("image/png"));
+    /// assert_eq!(args.files()[0].field, "preview_image");
+    /// ```
     pub fn file(mut self, part: FilePart) -> Self {
         self.files.push(part);
         self
+    }
+
+    /// Add the file argument `name` (sent as a `multipart/form-data` file part).
+    ///
+    /// ```
+    /// use slack_core::{Args, request::FileArg};
+    /// let args = Args::new().set_file("image", FileArg::bytes("me.png", &b"\x89PNG"[..]));
+    /// assert_eq!(args.files()[0].field, "image");
+    /// assert_eq!(args.files()[0].filename, "me.png");
+    /// ```
+    pub fn set_file(self, name: impl Into<String>, file: impl Into<FileArg>) -> Self {
+        self.file(file.into().part(name))
     }
 
     /// The file parts.
@@ -103,6 +181,36 @@ impl Args {
             )),
             Err(e) => Err(Error::validation("args", e.to_string())),
         }
+    }
+
+    /// Read every file part whose content is not in memory yet: an `AsyncRead` is read to its
+    /// end (without blocking), a path is read from disk (a blocking read: file arguments of
+    /// the Web API are small, like a preview image; stream big files with
+    /// `files_upload_v2`). `WebClient` calls this before encoding; call it yourself before
+    /// [`encode_request`] when you encode by hand.
+    ///
+    /// Fails when a file cannot be read, is larger than [`MAX_FILE_PART`], or is an
+    /// `AsyncRead` already read by an earlier call.
+    ///
+    /// ```
+    /// # async fn run() -> slack_core::Result<()> {
+    /// use slack_core::{Args, request::FileArg};
+    /// let reader: &'static [u8] = b"terms"; // any futures-io AsyncRead
+    /// let mut args = Args::new().set_file("indexable_file_contents", FileArg::reader("terms.txt", reader));
+    /// args.read_files().await?;
+    /// assert!(matches!(&args.files()[0].data, slack_core::request::FileData::Bytes(b) if &b[..] == b"terms"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn read_files(&mut self) -> Result<()> {
+        for part in &mut self.files {
+            let bytes = match &part.data {
+                FileData::Bytes(_) => continue,
+                FileData::Path(path) => read_path(&part.field, path)?,
+                FileData::Reader(reader) => reader.read_all(&part.field).await?,
+            };
+            part.data = FileData::Bytes(bytes);
+        }
+        Ok(())
     }
 
     fn has_nested(&self) -> bool {
@@ -142,6 +250,189 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
+// ===== File parts =====
+
+/// The largest file part read into memory for a call (64 MiB). Slack's file arguments are
+/// small (a preview image, a profile photo); upload files with `files_upload_v2`.
+pub const MAX_FILE_PART: u64 = 64 * 1024 * 1024;
+
+fn too_big(field: &str) -> Error {
+    Error::validation(
+        field,
+        format!(
+            "the file is larger than {MAX_FILE_PART} bytes (use files_upload_v2 for big files)"
+        ),
+    )
+}
+
+fn read_path(field: &str, path: &Path) -> Result<Bytes> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::validation(field, format!("{}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(Error::validation(
+            field,
+            format!("{} is not a file", path.display()),
+        ));
+    }
+    if meta.len() > MAX_FILE_PART {
+        return Err(too_big(field));
+    }
+    std::fs::read(path)
+        .map(Bytes::from)
+        .map_err(|e| Error::validation(field, format!("{}: {e}", path.display())))
+}
+
+type BoxReader = Pin<Box<dyn futures_io::AsyncRead + Send>>;
+
+/// An `AsyncRead` (futures-io) given as a file's content. Clones share the reader: it is
+/// read once, by the first call that sends it.
+#[derive(Clone)]
+pub struct SharedReader(Arc<Mutex<Option<BoxReader>>>);
+
+impl SharedReader {
+    /// Wrap a reader.
+    pub fn new<R: futures_io::AsyncRead + Send + 'static>(reader: R) -> Self {
+        SharedReader(Arc::new(Mutex::new(Some(Box::pin(reader)))))
+    }
+
+    /// Read to the end (at most [`MAX_FILE_PART`] bytes), once.
+    async fn read_all(&self, field: &str) -> Result<Bytes> {
+        let taken = match self.0.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        let Some(mut reader) = taken else {
+            return Err(Error::validation(
+                field,
+                "the file's reader was already read by an earlier call; give a fresh one",
+            ));
+        };
+        let mut out = BytesMut::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = std::future::poll_fn(|cx| reader.as_mut().poll_read(cx, &mut buf))
+                .await
+                .map_err(|e| Error::validation(field, format!("reading the file: {e}")))?;
+            if n == 0 {
+                return Ok(out.freeze());
+            }
+            out.extend_from_slice(buf.get(..n).unwrap_or_default());
+            if out.len() as u64 > MAX_FILE_PART {
+                return Err(too_big(field));
+            }
+        }
+    }
+}
+
+impl PartialEq for SharedReader {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for SharedReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SharedReader")
+    }
+}
+
+/// Where a file part's content comes from.
+#[derive(Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FileData {
+    /// In memory.
+    Bytes(Bytes),
+    /// A file on disk, read when the call is made ([`Args::read_files`]).
+    Path(PathBuf),
+    /// An `AsyncRead`, read to its end when the call is made; it can be sent once.
+    Reader(SharedReader),
+}
+
+impl fmt::Debug for FileData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileData::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            FileData::Path(p) => write!(f, "Path({})", p.display()),
+            FileData::Reader(_) => f.write_str("Reader"),
+        }
+    }
+}
+
+/// A file given as an argument (`preview_image`, `indexable_file_contents`, `image`, `file`):
+/// a name, an optional content type, and the content from memory, a path or an `AsyncRead`.
+/// It goes out as a `multipart/form-data` file part named after the argument.
+///
+/// ```
+/// use slack_core::request::FileArg;
+/// let png = FileArg::bytes("preview.png", &b"\x89PNG"[..]).content_type("image/png");
+/// let doc = FileArg::path("/tmp/terms.txt"); // read when the call is made
+/// assert_eq!(doc.filename, "terms.txt");
+/// # let _ = png;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileArg {
+    /// The file name sent in `Content-Disposition`.
+    pub filename: String,
+    /// The part's content type (default `application/octet-stream`).
+    pub content_type: Option<String>,
+    /// The content.
+    pub data: FileData,
+}
+
+impl FileArg {
+    /// A file from memory.
+    pub fn bytes(filename: impl Into<String>, data: impl Into<Bytes>) -> Self {
+        FileArg {
+            filename: filename.into(),
+            content_type: None,
+            data: FileData::Bytes(data.into()),
+        }
+    }
+
+    /// A file on disk, named after the path's last component; read when the call is made.
+    pub fn path(path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        let filename = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "file".to_owned());
+        FileArg {
+            filename,
+            content_type: None,
+            data: FileData::Path(path),
+        }
+    }
+
+    /// A file from an `AsyncRead` (futures-io; with tokio, wrap the reader with
+    /// `tokio_util::compat`), read to its end when the call is made. It can be sent once.
+    pub fn reader<R: futures_io::AsyncRead + Send + 'static>(
+        filename: impl Into<String>,
+        reader: R,
+    ) -> Self {
+        FileArg {
+            filename: filename.into(),
+            content_type: None,
+            data: FileData::Reader(SharedReader::new(reader)),
+        }
+    }
+
+    /// Set the content type.
+    pub fn content_type(mut self, ct: impl Into<String>) -> Self {
+        self.content_type = Some(ct.into());
+        self
+    }
+
+    /// The multipart part for argument `field`.
+    pub fn part(self, field: impl Into<String>) -> FilePart {
+        FilePart {
+            field: field.into(),
+            filename: self.filename,
+            content_type: self.content_type,
+            data: self.data,
+        }
+    }
+}
+
 /// One file in a multipart body.
 #[derive(Clone, PartialEq)]
 pub struct FilePart {
@@ -152,22 +443,31 @@ pub struct FilePart {
     /// The part's content type (default `application/octet-stream`).
     pub content_type: Option<String>,
     /// The content.
-    pub data: Bytes,
+    pub data: FileData,
 }
 
 impl FilePart {
-    /// A part named `field` with `filename` and `data`.
+    /// A part named `field` with `filename` and `data` in memory.
     pub fn new(
         field: impl Into<String>,
         filename: impl Into<String>,
         data: impl Into<Bytes>,
     ) -> Self {
-        FilePart {
-            field: field.into(),
-            filename: filename.into(),
-            content_type: None,
-            data: data.into(),
-        }
+        FileArg::bytes(filename, data).part(field)
+    }
+
+    /// A part named `field` read from `path` when the call is made.
+    pub fn path(field: impl Into<String>, path: impl Into<PathBuf>) -> Self {
+        FileArg::path(path).part(field)
+    }
+
+    /// A part named `field` read from an `AsyncRead` when the call is made.
+    pub fn reader<R: futures_io::AsyncRead + Send + 'static>(
+        field: impl Into<String>,
+        filename: impl Into<String>,
+        reader: R,
+    ) -> Self {
+        FileArg::reader(filename, reader).part(field)
     }
 
     /// Set the content type.
@@ -183,9 +483,81 @@ impl fmt::Debug for FilePart {
             .field("field", &self.field)
             .field("filename", &self.filename)
             .field("content_type", &self.content_type)
-            .field("len", &self.data.len())
+            .field("data", &self.data)
             .finish()
     }
+}
+
+// ===== Wire forms =====
+
+/// How an argument travels, as Slack reads it (generated from the reference data and the
+/// rule table of `tools/codegen`; see [`wire_form`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WireForm {
+    /// Text.
+    Text,
+    /// `true`/`false` (a form value, or a JSON boolean).
+    Bool,
+    /// An integer (printed in a form, a JSON number in a JSON body).
+    Integer,
+    /// An integer, or one of the textual forms Slack also accepts (`reminders.add`'s `time`:
+    /// a Unix time, seconds from now, or `"in 5 minutes"`).
+    IntegerOrText,
+    /// A list as one comma-separated string.
+    CommaList,
+    /// JSON: nested in a JSON body, a JSON string in a form.
+    Json,
+    /// Stringified JSON: always a string holding JSON, in a form and inside a JSON body.
+    JsonString,
+    /// A JSON array of strings.
+    JsonList,
+    /// A `multipart/form-data` file part.
+    File,
+}
+
+/// How argument `arg` of `method` travels, when the method table knows it.
+///
+/// ```
+/// use slack_core::request::{wire_form, WireForm};
+/// assert_eq!(wire_form("files.remote.add", "preview_image"), Some(WireForm::File));
+/// assert_eq!(wire_form("admin.conversations.setConversationPrefs", "prefs"), Some(WireForm::JsonString));
+/// assert_eq!(wire_form("chat.postMessage", "blocks"), Some(WireForm::Json));
+/// assert_eq!(wire_form("chat.postMessage", "nonsense"), None);
+/// ```
+pub fn wire_form(method: &str, arg: &str) -> Option<WireForm> {
+    let table = crate::generated::methods::WIRE_FORMS;
+    let i = table.binary_search_by(|(m, _)| (*m).cmp(method)).ok()?;
+    let (_, args) = table.get(i)?;
+    args.iter().find(|(a, _)| *a == arg).map(|(_, f)| *f)
+}
+
+/// Arguments put in the form Slack reads for `method`: a stringified-JSON argument given as
+/// an object or array becomes its JSON text; a file argument given as a value instead of a
+/// file part is refused (it would go out as text).
+fn to_wire_forms<'a>(method: &str, args: &'a Args) -> Result<std::borrow::Cow<'a, Args>> {
+    use std::borrow::Cow;
+    let mut out = Cow::Borrowed(args);
+    for (name, value) in &args.fields {
+        match wire_form(method, name) {
+            Some(WireForm::File) if !value.is_null() => {
+                return Err(Error::validation(
+                    name,
+                    format!(
+                        "`{name}` of {method} is a file: pass it as a file part \
+                         (Args::set_file / Args::file), not as a value"
+                    ),
+                ));
+            }
+            Some(WireForm::JsonString) if matches!(value, Value::Array(_) | Value::Object(_)) => {
+                out.to_mut()
+                    .fields
+                    .insert(name.clone(), Value::String(value.to_string()));
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }
 
 // ===== Encoding choice =====
@@ -494,14 +866,15 @@ pub fn encode_request(
         }
         _ => args,
     };
-    let args = args_with_team;
+    let args = to_wire_forms(method, args_with_team)?;
+    let args = args.as_ref();
 
     let mut url = String::with_capacity(config.base_url.len() + info.name.len() + 64);
     url.push_str(&config.base_url);
     url.push_str(method);
 
     let (method, body) = if !args.files.is_empty() {
-        let (ct, body) = encode_multipart(args);
+        let (ct, body) = encode_multipart(args)?;
         headers.insert(CONTENT_TYPE, ct);
         (Method::POST, body)
     } else {
@@ -610,8 +983,22 @@ fn encode_json(args: &Args) -> Result<Bytes> {
     Ok(w.into_inner().freeze())
 }
 
-fn encode_multipart(args: &Args) -> (HeaderValue, Bytes) {
-    let boundary = pick_boundary(args);
+fn encode_multipart(args: &Args) -> Result<(HeaderValue, Bytes)> {
+    let mut files = Vec::with_capacity(args.files.len());
+    for f in &args.files {
+        let data = match &f.data {
+            FileData::Bytes(data) => data.clone(),
+            FileData::Path(path) => read_path(&f.field, path)?,
+            FileData::Reader(_) => {
+                return Err(Error::validation(
+                    &f.field,
+                    "an AsyncRead file part must be read first (Args::read_files)",
+                ))
+            }
+        };
+        files.push((f, data));
+    }
+    let boundary = pick_boundary(&args.fields, files.iter().map(|(_, d)| d));
     let mut out = BytesMut::new();
     for (k, v) in &args.fields {
         let Some(v) = form_value(v) else { continue };
@@ -623,7 +1010,7 @@ fn encode_multipart(args: &Args) -> (HeaderValue, Bytes) {
         out.put_slice(v.as_bytes());
         out.put_slice(b"\r\n");
     }
-    for f in &args.files {
+    for (f, data) in &files {
         out.put_slice(b"--");
         out.put_slice(boundary.as_bytes());
         out.put_slice(b"\r\nContent-Disposition: form-data; name=\"");
@@ -638,7 +1025,7 @@ fn encode_multipart(args: &Args) -> (HeaderValue, Bytes) {
             .unwrap_or("application/octet-stream");
         out.put_slice(ct.as_bytes());
         out.put_slice(b"\r\n\r\n");
-        out.put_slice(&f.data);
+        out.put_slice(data);
         out.put_slice(b"\r\n");
     }
     out.put_slice(b"--");
@@ -646,7 +1033,7 @@ fn encode_multipart(args: &Args) -> (HeaderValue, Bytes) {
     out.put_slice(b"--\r\n");
     let ct = HeaderValue::try_from(format!("multipart/form-data; boundary={boundary}"))
         .unwrap_or_else(|_| HeaderValue::from_static("multipart/form-data"));
-    (ct, out.freeze())
+    Ok((ct, out.freeze()))
 }
 
 /// Escape a multipart parameter value: quotes, backslashes and line breaks cannot appear raw.
@@ -662,13 +1049,15 @@ fn quote_param(s: &str) -> String {
 }
 
 /// A boundary that occurs in none of the parts.
-fn pick_boundary(args: &Args) -> String {
+fn pick_boundary<'a>(
+    fields: &Map<String, Value>,
+    files: impl Iterator<Item = &'a Bytes> + Clone,
+) -> String {
     let mut n: u64 = 0x05ee_d5ac_c0de;
     loop {
         let b = format!("slack-sdk-rust-{n:016x}");
-        let clashes = args.files.iter().any(|f| contains(&f.data, b.as_bytes()))
-            || args
-                .fields
+        let clashes = files.clone().any(|d| contains(d, b.as_bytes()))
+            || fields
                 .values()
                 .any(|v| form_value(v).is_some_and(|s| s.contains(&b)));
         if !clashes {
@@ -895,13 +1284,194 @@ mod tests {
 
     #[test]
     fn multipart_boundary_avoids_content() {
-        let first = pick_boundary(&Args::new());
-        let args = Args::new().file(FilePart::new(
-            "file",
-            "a",
-            Bytes::from(first.clone().into_bytes()),
-        ));
-        assert_ne!(pick_boundary(&args), first);
+        let first = pick_boundary(&Map::new(), std::iter::empty());
+        let data = Bytes::from(first.clone().into_bytes());
+        assert_ne!(pick_boundary(&Map::new(), std::iter::once(&data)), first);
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        let mut f = std::pin::pin!(f);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+                return v;
+            }
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let args = Args::new()
+            .set("client_id", "123.456")
+            .set("client_secret", "shh-secret")
+            .set("code", "one-time-code")
+            .set("refresh_token", "xoxe-1-refresh")
+            .set("bot_token", "xoxb-bot");
+        let shown = format!("{args:?}");
+        for secret in ["shh-secret", "one-time-code", "xoxe-1-refresh", "xoxb-bot"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("123.456"), "{shown}");
+        // The generated requests too.
+        let access = crate::api::oauth::v2::Access::new()
+            .client_id("123.456")
+            .client_secret("shh-secret")
+            .code("one-time-code")
+            .refresh_token("xoxe-1-refresh");
+        let shown = format!("{access:?}");
+        for secret in ["shh-secret", "one-time-code", "xoxe-1-refresh"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(
+            shown.contains("123.456") && shown.contains("<redacted>"),
+            "{shown}"
+        );
+        // Redaction never changes what is sent.
+        let sent = access.to_args_for_test();
+        assert_eq!(sent.get("client_secret"), Some(&json!("shh-secret")));
+    }
+
+    trait ToArgsForTest {
+        fn to_args_for_test(&self) -> Args;
+    }
+    impl<T: crate::api::SlackMethod> ToArgsForTest for T {
+        fn to_args_for_test(&self) -> Args {
+            self.to_args().unwrap()
+        }
+    }
+
+    #[test]
+    fn stringified_json_stays_a_string() {
+        let users = json!([{"slack_id": "U1"}, {"external_id": "e2", "display_name": "Ext"}]);
+        // Typed: a string in a form and inside a JSON body.
+        let add = crate::api::calls::Add::new("c-1", "https://x/join").users(&users);
+        let args = add.to_args_for_test();
+        let text = args.get("users").and_then(Value::as_str).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(text).unwrap(), users);
+        let req = encode_request(
+            &cfg(),
+            "calls.add",
+            &args,
+            &CallOptions::default().encoding(Encoding::Json),
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(req.body.as_bytes().unwrap()).unwrap();
+        assert!(body["users"].is_string(), "{body}");
+        // Untyped: an object given to api_call is stringified for the method.
+        let prefs = json!({"who_can_post": "type:admin"});
+        let args = Args::new()
+            .set("channel_id", "C1")
+            .set("prefs", prefs.clone());
+        let req = encode_request(
+            &cfg(),
+            "admin.conversations.setConversationPrefs",
+            &args,
+            &CallOptions::default().encoding(Encoding::Json),
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(req.body.as_bytes().unwrap()).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(body["prefs"].as_str().unwrap()).unwrap(),
+            prefs
+        );
+        // Already stringified by the caller: sent as it is, not quoted twice.
+        let text = r#"{"who_can_post":"type:admin"}"#;
+        let typed = crate::api::admin::conversations::SetConversationPrefs::new("C1", text);
+        assert_eq!(typed.to_args_for_test().get("prefs"), Some(&json!(text)));
+        // Elsewhere a nested value stays nested.
+        let blocks = json!([{"type": "divider"}]);
+        let req = encode_request(
+            &cfg(),
+            "chat.postMessage",
+            &Args::new()
+                .set("channel", "C1")
+                .set("blocks", blocks.clone()),
+            &CallOptions::default(),
+        )
+        .unwrap();
+        let body: Value = serde_json::from_slice(req.body.as_bytes().unwrap()).unwrap();
+        assert_eq!(body["blocks"], blocks);
+    }
+
+    #[test]
+    fn numbers_and_times() {
+        let at = crate::api::reminders::Add::new("stand-up", 1_767_225_600).to_args_for_test();
+        assert_eq!(at.get("time"), Some(&json!(1_767_225_600)));
+        let words = crate::api::reminders::Add::new("stand-up", "in 5 minutes").to_args_for_test();
+        assert_eq!(words.get("time"), Some(&json!("in 5 minutes")));
+        let scheduled =
+            crate::api::chat::ScheduleMessage::new("C1", 1_767_225_600).to_args_for_test();
+        assert_eq!(scheduled.get("post_at"), Some(&json!(1_767_225_600)));
+        let req = encode_request(&cfg(), "reminders.add", &at, &CallOptions::default()).unwrap();
+        assert!(form_pairs(req.body.as_bytes().unwrap())
+            .contains(&("time".to_owned(), "1767225600".to_owned())));
+    }
+
+    #[test]
+    fn file_arguments_are_file_parts() {
+        let add = crate::api::files::remote::Add::new("ext-1", "Doc", "https://x/doc")
+            .preview_image(FileArg::bytes("p.png", &b"\x89PNG"[..]).content_type("image/png"))
+            .indexable_file_contents(FileArg::reader("terms.txt", &b"alpha beta"[..]));
+        let mut args = add.to_args_for_test();
+        assert!(!args.contains("preview_image") && !args.contains("indexable_file_contents"));
+        // An unread reader cannot be encoded; read_files reads it once.
+        assert!(
+            encode_request(&cfg(), "files.remote.add", &args, &CallOptions::default()).is_err()
+        );
+        block_on(args.read_files()).unwrap();
+        let req =
+            encode_request(&cfg(), "files.remote.add", &args, &CallOptions::default()).unwrap();
+        let body = String::from_utf8_lossy(req.body.as_bytes().unwrap()).into_owned();
+        assert!(body.contains(
+            "name=\"indexable_file_contents\"; filename=\"terms.txt\"\r\nContent-Type: application/octet-stream\r\n\r\nalpha beta\r\n"
+        ), "{body}");
+        assert!(
+            body.contains("name=\"preview_image\"; filename=\"p.png\"\r\nContent-Type: image/png")
+        );
+        // The reader was shared by the request's clones: a second send says so.
+        let mut again = add.to_args_for_test();
+        let e = block_on(again.read_files()).unwrap_err();
+        assert!(e.to_string().contains("already read"), "{e}");
+        // A path is read when the call is made.
+        let dir = std::env::temp_dir().join(format!("slack-core-file-arg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("preview.png");
+        std::fs::write(&path, b"PNGDATA").unwrap();
+        let mut args = Args::new()
+            .set("external_id", "e")
+            .set_file("preview_image", FileArg::path(&path));
+        block_on(args.read_files()).unwrap();
+        let req = encode_request(
+            &cfg(),
+            "files.remote.update",
+            &args,
+            &CallOptions::default(),
+        )
+        .unwrap();
+        let body = String::from_utf8_lossy(req.body.as_bytes().unwrap()).into_owned();
+        assert!(
+            body.contains("filename=\"preview.png\"") && body.contains("PNGDATA"),
+            "{body}"
+        );
+        let missing = Args::new().set_file("image", FileArg::path(dir.join("nope.png")));
+        let e = block_on(missing.clone().read_files()).unwrap_err();
+        assert!(
+            matches!(&e, Error::Validation { field, .. } if field == "image"),
+            "{e:?}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+        // A file argument given as text is refused instead of going out as text.
+        let e = encode_request(
+            &cfg(),
+            "files.remote.add",
+            &Args::new().set("preview_image", "/tmp/preview.png"),
+            &CallOptions::default(),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&e, Error::Validation { field, .. } if field == "preview_image"),
+            "{e:?}"
+        );
     }
 
     proptest::proptest! {

@@ -447,7 +447,7 @@ async fn oversized_bodies_get_413() {
     assert!(emu.messages(&general).is_empty());
     // Just under the limit is fine.
     let fits = format!(
-        "channel={general}&text={}&pad={}",
+        "channel={general}&text={}&username={}",
         "a".repeat(30_000),
         "b".repeat(30 * 1024)
     );
@@ -515,4 +515,66 @@ async fn keep_alive_connections_serve_many_calls() {
     }
     assert_eq!(emu.request_count() - before, 50);
     assert_eq!(common::messages_len(&emu, "general"), 50);
+}
+
+#[tokio::test]
+async fn argument_names_and_wire_forms_are_slacks() {
+    let emu = emulator().await;
+    let general = emu.channel_id("general").unwrap();
+    let token = emu.bot_token();
+    let form = |method: &'static str, pairs: Vec<(&'static str, String)>| {
+        let mut pairs = pairs;
+        pairs.push(("token", token.clone()));
+        let emu = &emu;
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            form(emu, method, &pairs).await
+        }
+    };
+    let invalid = |r: &common::Reply, want: &str| {
+        let v = r.json();
+        assert_eq!(v["error"], "invalid_arguments", "{v}");
+        let messages = v["response_metadata"]["messages"].to_string();
+        assert!(messages.contains(want), "{messages}");
+    };
+    // A name the method does not take (a misspelt `thread_ts`) is refused, not ignored.
+    let r = form(
+        "chat.postMessage",
+        vec![
+            ("channel", general.clone()),
+            ("text", "hi".into()),
+            ("thread_tss", "1.2".into()),
+        ],
+    )
+    .await;
+    invalid(&r, "unknown field: thread_tss");
+    assert!(emu.messages(&general).is_empty());
+    // A file argument sent as text would be misread by Slack.
+    let r = form(
+        "files.remote.add",
+        vec![
+            ("external_id", "e1".into()),
+            ("title", "Doc".into()),
+            ("external_url", "https://x/doc".into()),
+            ("preview_image", "/tmp/preview.png".into()),
+        ],
+    )
+    .await;
+    invalid(&r, "preview_image, expected a file");
+    // An integer that is not one.
+    let r = form("conversations.list", vec![("limit", "ten".into())]).await;
+    invalid(&r, "limit, expected an integer");
+    // The right forms pass.
+    let r = form(
+        "files.remote.add",
+        vec![
+            ("external_id", "e1".into()),
+            ("title", "Doc".into()),
+            ("external_url", "https://x/doc".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.json()["ok"], true, "{}", r.text());
+    let r = form("conversations.list", vec![("limit", "10".into())]).await;
+    assert_eq!(r.json()["ok"], true, "{}", r.text());
 }

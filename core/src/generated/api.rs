@@ -27,7 +27,7 @@ pub mod admin {
         impl GetFile {
             /// A request for `admin.analytics.getFile`.
             ///
-            /// - `type`
+            /// - `type`: sent as text.
             pub fn new(r#type: impl Into<String>) -> Self {
                 Self {
                     r#type: r#type.into(),
@@ -37,12 +37,16 @@ pub mod admin {
             }
 
             /// Set `date`.
+            ///
+            /// Sent as text.
             pub fn date(mut self, date: impl Into<String>) -> Self {
                 self.date = Some(date.into());
                 self
             }
 
             /// Set `metadata_only`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn metadata_only(mut self, metadata_only: bool) -> Self {
                 self.metadata_only = Some(metadata_only);
                 self
@@ -82,7 +86,7 @@ pub mod admin {
             impl Activity {
                 /// A request for `admin.analytics.messages.activity`.
                 ///
-                /// - `channel`
+                /// - `channel`: sent as text.
                 pub fn new(channel: impl Into<String>) -> Self {
                     Self {
                         channel: channel.into(),
@@ -94,24 +98,32 @@ pub mod admin {
                 }
 
                 /// Set `oldest_ts`.
+                ///
+                /// Sent as text.
                 pub fn oldest_ts(mut self, oldest_ts: impl Into<String>) -> Self {
                     self.oldest_ts = Some(oldest_ts.into());
                     self
                 }
 
                 /// Set `latest_ts`.
+                ///
+                /// Sent as text.
                 pub fn latest_ts(mut self, latest_ts: impl Into<String>) -> Self {
                     self.latest_ts = Some(latest_ts.into());
                     self
                 }
 
                 /// Set `cursor`.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
                 }
 
                 /// Set `limit`.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
@@ -144,7 +156,7 @@ pub mod admin {
             impl Metadata {
                 /// A request for `admin.analytics.messages.metadata`.
                 ///
-                /// - `channel`
+                /// - `channel`: sent as text.
                 pub fn new(channel: impl Into<String>) -> Self {
                     Self {
                         channel: channel.into(),
@@ -155,18 +167,24 @@ pub mod admin {
                 }
 
                 /// Set `oldest_ts`.
+                ///
+                /// Sent as text.
                 pub fn oldest_ts(mut self, oldest_ts: impl Into<String>) -> Self {
                     self.oldest_ts = Some(oldest_ts.into());
                     self
                 }
 
                 /// Set `latest_ts`.
+                ///
+                /// Sent as text.
                 pub fn latest_ts(mut self, latest_ts: impl Into<String>) -> Self {
                     self.latest_ts = Some(latest_ts.into());
                     self
                 }
 
                 /// Set `cursor`.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
@@ -225,36 +243,48 @@ pub mod admin {
             }
 
             /// Set `allow_child_auto_install`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn allow_child_auto_install(mut self, allow_child_auto_install: bool) -> Self {
                 self.allow_child_auto_install = Some(allow_child_auto_install);
                 self
             }
 
             /// The id of the app to approve.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
             }
 
             /// The id of the request to approve.
+            ///
+            /// Sent as text.
             pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
                 self.request_id = Some(request_id.into());
                 self
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Set `enterprise_id`.
+            ///
+            /// Sent as text.
             pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
                 self.enterprise_id = Some(enterprise_id.into());
                 self
             }
 
             /// Set `user_scopes`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn user_scopes<I, S>(mut self, user_scopes: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -265,6 +295,8 @@ pub mod admin {
             }
 
             /// Set `bot_scopes`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn bot_scopes<I, S>(mut self, bot_scopes: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -299,7 +331,7 @@ pub mod admin {
         impl ClearResolution {
             /// A request for `admin.apps.clearResolution`.
             ///
-            /// - `app_id`
+            /// - `app_id`: sent as text.
             pub fn new(app_id: impl Into<String>) -> Self {
                 Self {
                     app_id: app_id.into(),
@@ -309,12 +341,16 @@ pub mod admin {
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Set `enterprise_id`.
+            ///
+            /// Sent as text.
             pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
                 self.enterprise_id = Some(enterprise_id.into());
                 self
@@ -352,24 +388,32 @@ pub mod admin {
             }
 
             /// The id of the app to restrict.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
             }
 
             /// The id of the request to restrict.
+            ///
+            /// Sent as text.
             pub fn request_id(mut self, request_id: impl Into<String>) -> Self {
                 self.request_id = Some(request_id.into());
                 self
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Set `enterprise_id`.
+            ///
+            /// Sent as text.
             pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
                 self.enterprise_id = Some(enterprise_id.into());
                 self
@@ -403,7 +447,7 @@ pub mod admin {
         impl Uninstall {
             /// A request for `admin.apps.uninstall`.
             ///
-            /// - `app_id`
+            /// - `app_id`: sent as text.
             pub fn new(app_id: impl Into<String>) -> Self {
                 Self {
                     app_id: app_id.into(),
@@ -413,6 +457,8 @@ pub mod admin {
             }
 
             /// Set `team_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn team_ids<I, S>(mut self, team_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -423,6 +469,8 @@ pub mod admin {
             }
 
             /// Set `enterprise_id`.
+            ///
+            /// Sent as text.
             pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
                 self.enterprise_id = Some(enterprise_id.into());
                 self
@@ -482,78 +530,104 @@ pub mod admin {
                 }
 
                 /// Set `app_id`.
+                ///
+                /// Sent as text.
                 pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                     self.app_id = Some(app_id.into());
                     self
                 }
 
                 /// Set `team_id`.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
                 }
 
                 /// Set `cursor`.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
                 }
 
                 /// Set `limit`.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `min_log_level`.
+                ///
+                /// Sent as text.
                 pub fn min_log_level(mut self, min_log_level: impl Into<String>) -> Self {
                     self.min_log_level = Some(min_log_level.into());
                     self
                 }
 
                 /// Set `log_event_type`.
+                ///
+                /// Sent as text.
                 pub fn log_event_type(mut self, log_event_type: impl Into<String>) -> Self {
                     self.log_event_type = Some(log_event_type.into());
                     self
                 }
 
                 /// Set `source`.
+                ///
+                /// Sent as text.
                 pub fn source(mut self, source: impl Into<String>) -> Self {
                     self.source = Some(source.into());
                     self
                 }
 
                 /// Set `component_type`.
+                ///
+                /// Sent as text.
                 pub fn component_type(mut self, component_type: impl Into<String>) -> Self {
                     self.component_type = Some(component_type.into());
                     self
                 }
 
                 /// Set `component_id`.
+                ///
+                /// Sent as text.
                 pub fn component_id(mut self, component_id: impl Into<String>) -> Self {
                     self.component_id = Some(component_id.into());
                     self
                 }
 
                 /// Set `trace_id`.
+                ///
+                /// Sent as text.
                 pub fn trace_id(mut self, trace_id: impl Into<String>) -> Self {
                     self.trace_id = Some(trace_id.into());
                     self
                 }
 
                 /// Set `min_date_created`.
+                ///
+                /// Sent as an integer.
                 pub fn min_date_created(mut self, min_date_created: i64) -> Self {
                     self.min_date_created = Some(min_date_created);
                     self
                 }
 
                 /// Set `max_date_created`.
+                ///
+                /// Sent as an integer.
                 pub fn max_date_created(mut self, max_date_created: i64) -> Self {
                     self.max_date_created = Some(max_date_created);
                     self
                 }
 
                 /// Set `sort_direction`.
+                ///
+                /// Sent as text.
                 pub fn sort_direction(mut self, sort_direction: impl Into<String>) -> Self {
                     self.sort_direction = Some(sort_direction.into());
                     self
@@ -608,30 +682,40 @@ pub mod admin {
                 }
 
                 /// The maximum number of items to return. Must be between 1 - 1000 both inclusive.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
                 }
 
                 /// Set `team_id`.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
                 }
 
                 /// Set `enterprise_id`.
+                ///
+                /// Sent as text.
                 pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
                     self.enterprise_id = Some(enterprise_id.into());
                     self
                 }
 
                 /// Set `certified`.
+                ///
+                /// Sent as `true` or `false`.
                 pub fn certified(mut self, certified: bool) -> Self {
                     self.certified = Some(certified);
                     self
@@ -684,6 +768,8 @@ pub mod admin {
                 }
 
                 /// Set `app_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn app_ids<I, S>(mut self, app_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -694,6 +780,8 @@ pub mod admin {
                 }
 
                 /// Set `rich_link_preview_types`.
+                ///
+                /// Sent as text.
                 pub fn rich_link_preview_types(
                     mut self,
                     rich_link_preview_types: impl Into<String>,
@@ -729,7 +817,7 @@ pub mod admin {
             impl Set {
                 /// A request for `admin.apps.config.set`.
                 ///
-                /// - `app_id`
+                /// - `app_id`: sent as text.
                 pub fn new(app_id: impl Into<String>) -> Self {
                     Self {
                         app_id: app_id.into(),
@@ -740,6 +828,8 @@ pub mod admin {
                 }
 
                 /// Set `workflow_auth_strategy`.
+                ///
+                /// Sent as text.
                 pub fn workflow_auth_strategy(
                     mut self,
                     workflow_auth_strategy: impl Into<String>,
@@ -749,6 +839,8 @@ pub mod admin {
                 }
 
                 /// Set `rich_link_preview_type`.
+                ///
+                /// Sent as text.
                 pub fn rich_link_preview_type(
                     mut self,
                     rich_link_preview_type: impl Into<String>,
@@ -758,6 +850,8 @@ pub mod admin {
                 }
 
                 /// Set `domain_restrictions`.
+                ///
+                /// Sent as JSON (nested in a JSON body, a JSON string in a form).
                 pub fn domain_restrictions(
                     mut self,
                     domain_restrictions: impl serde::Serialize,
@@ -802,12 +896,16 @@ pub mod admin {
                     }
 
                     /// Set `limit`.
+                    ///
+                    /// Sent as an integer.
                     pub fn limit(mut self, limit: u32) -> Self {
                         self.limit = Some(limit);
                         self
                     }
 
                     /// Set `cursor`.
+                    ///
+                    /// Sent as text.
                     pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                         self.cursor = Some(cursor.into());
                         self
@@ -839,7 +937,7 @@ pub mod admin {
                     impl List {
                         /// A request for `admin.apps.mcp.servers.permissions.list`.
                         ///
-                        /// - `app_id`
+                        /// - `app_id`: sent as text.
                         pub fn new(app_id: impl Into<String>) -> Self {
                             Self {
                                 app_id: app_id.into(),
@@ -880,9 +978,9 @@ pub mod admin {
                     impl Set {
                         /// A request for `admin.apps.mcp.servers.permissions.set`.
                         ///
-                        /// - `app_id`
-                        /// - `server_id`
-                        /// - `permission_type`
+                        /// - `app_id`: sent as text.
+                        /// - `server_id`: sent as text.
+                        /// - `permission_type`: sent as text.
                         pub fn new(
                             app_id: impl Into<String>,
                             server_id: impl Into<String>,
@@ -898,6 +996,8 @@ pub mod admin {
                         }
 
                         /// Set `user_ids`.
+                        ///
+                        /// Sent as one comma-separated string.
                         pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                         where
                             I: IntoIterator<Item = S>,
@@ -908,6 +1008,8 @@ pub mod admin {
                         }
 
                         /// Set `usergroup_ids`.
+                        ///
+                        /// Sent as one comma-separated string.
                         pub fn usergroup_ids<I, S>(mut self, usergroup_ids: I) -> Self
                         where
                             I: IntoIterator<Item = S>,
@@ -960,7 +1062,7 @@ pub mod admin {
             impl Add {
                 /// A request for `admin.apps.permissions.add`.
                 ///
-                /// - `app_id`
+                /// - `app_id`: sent as text.
                 pub fn new(app_id: impl Into<String>) -> Self {
                     Self {
                         app_id: app_id.into(),
@@ -970,6 +1072,8 @@ pub mod admin {
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -980,6 +1084,8 @@ pub mod admin {
                 }
 
                 /// Set `usergroup_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn usergroup_ids<I, S>(mut self, usergroup_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -1010,7 +1116,7 @@ pub mod admin {
             impl List {
                 /// A request for `admin.apps.permissions.list`.
                 ///
-                /// - `app_id`
+                /// - `app_id`: sent as text.
                 pub fn new(app_id: impl Into<String>) -> Self {
                     Self {
                         app_id: app_id.into(),
@@ -1048,7 +1154,7 @@ pub mod admin {
             impl Remove {
                 /// A request for `admin.apps.permissions.remove`.
                 ///
-                /// - `app_id`
+                /// - `app_id`: sent as text.
                 pub fn new(app_id: impl Into<String>) -> Self {
                     Self {
                         app_id: app_id.into(),
@@ -1058,6 +1164,8 @@ pub mod admin {
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -1068,6 +1176,8 @@ pub mod admin {
                 }
 
                 /// Set `usergroup_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn usergroup_ids<I, S>(mut self, usergroup_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -1109,8 +1219,8 @@ pub mod admin {
             impl Set {
                 /// A request for `admin.apps.permissions.set`.
                 ///
-                /// - `app_id`
-                /// - `permission_type`
+                /// - `app_id`: sent as text.
+                /// - `permission_type`: sent as text.
                 pub fn new(app_id: impl Into<String>, permission_type: impl Into<String>) -> Self {
                     Self {
                         app_id: app_id.into(),
@@ -1121,6 +1231,8 @@ pub mod admin {
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -1131,6 +1243,8 @@ pub mod admin {
                 }
 
                 /// Set `usergroup_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn usergroup_ids<I, S>(mut self, usergroup_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -1171,7 +1285,7 @@ pub mod admin {
             impl Cancel {
                 /// A request for `admin.apps.requests.cancel`.
                 ///
-                /// - `request_id`
+                /// - `request_id`: sent as text.
                 pub fn new(request_id: impl Into<String>) -> Self {
                     Self {
                         request_id: request_id.into(),
@@ -1181,12 +1295,16 @@ pub mod admin {
                 }
 
                 /// Set `team_id`.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
                 }
 
                 /// Set `enterprise_id`.
+                ///
+                /// Sent as text.
                 pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
                     self.enterprise_id = Some(enterprise_id.into());
                     self
@@ -1226,30 +1344,40 @@ pub mod admin {
                 }
 
                 /// The maximum number of items to return. Must be between 1 - 1000 both inclusive.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
                 }
 
                 /// Set `team_id`.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
                 }
 
                 /// Set `enterprise_id`.
+                ///
+                /// Sent as text.
                 pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
                     self.enterprise_id = Some(enterprise_id.into());
                     self
                 }
 
                 /// Set `certified`.
+                ///
+                /// Sent as `true` or `false`.
                 pub fn certified(mut self, certified: bool) -> Self {
                     self.certified = Some(certified);
                     self
@@ -1304,30 +1432,40 @@ pub mod admin {
                 }
 
                 /// The maximum number of items to return. Must be between 1 - 1000 both inclusive.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
                 }
 
                 /// Set `team_id`.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
                 }
 
                 /// Set `enterprise_id`.
+                ///
+                /// Sent as text.
                 pub fn enterprise_id(mut self, enterprise_id: impl Into<String>) -> Self {
                     self.enterprise_id = Some(enterprise_id.into());
                     self
                 }
 
                 /// Set `certified`.
+                ///
+                /// Sent as `true` or `false`.
                 pub fn certified(mut self, certified: bool) -> Self {
                     self.certified = Some(certified);
                     self
@@ -1404,12 +1542,16 @@ pub mod admin {
                     }
 
                     /// Set `trusted_cidr`.
+                    ///
+                    /// Sent as text.
                     pub fn trusted_cidr(mut self, trusted_cidr: impl Into<String>) -> Self {
                         self.trusted_cidr = Some(trusted_cidr.into());
                         self
                     }
 
                     /// Set `trusted_asns`.
+                    ///
+                    /// Sent as text.
                     pub fn trusted_asns(mut self, trusted_asns: impl Into<String>) -> Self {
                         self.trusted_asns = Some(trusted_asns.into());
                         self
@@ -1451,9 +1593,9 @@ pub mod admin {
             impl AssignEntities {
                 /// A request for `admin.auth.policy.assignEntities`.
                 ///
-                /// - `entity_type`
-                /// - `entity_ids`
-                /// - `policy_name`
+                /// - `entity_type`: sent as text.
+                /// - `entity_ids`: sent as one comma-separated string.
+                /// - `policy_name`: sent as text.
                 pub fn new<I1, S1>(
                     entity_type: impl Into<String>,
                     entity_ids: I1,
@@ -1497,7 +1639,7 @@ pub mod admin {
             impl GetEntities {
                 /// A request for `admin.auth.policy.getEntities`.
                 ///
-                /// - `policy_name`
+                /// - `policy_name`: sent as text.
                 pub fn new(policy_name: impl Into<String>) -> Self {
                     Self {
                         policy_name: policy_name.into(),
@@ -1508,18 +1650,24 @@ pub mod admin {
                 }
 
                 /// Set `entity_type`.
+                ///
+                /// Sent as text.
                 pub fn entity_type(mut self, entity_type: impl Into<String>) -> Self {
                     self.entity_type = Some(entity_type.into());
                     self
                 }
 
                 /// Set `limit`.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `cursor`.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
@@ -1558,9 +1706,9 @@ pub mod admin {
             impl RemoveEntities {
                 /// A request for `admin.auth.policy.removeEntities`.
                 ///
-                /// - `policy_name`
-                /// - `entity_ids`
-                /// - `entity_type`
+                /// - `policy_name`: sent as text.
+                /// - `entity_ids`: sent as one comma-separated string.
+                /// - `entity_type`: sent as text.
                 pub fn new<I1, S1>(
                     policy_name: impl Into<String>,
                     entity_ids: I1,
@@ -1611,9 +1759,9 @@ pub mod admin {
         impl Create {
             /// A request for `admin.barriers.create`.
             ///
-            /// - `primary_usergroup_id`
-            /// - `barriered_from_usergroup_ids`
-            /// - `restricted_subjects`
+            /// - `primary_usergroup_id`: sent as text.
+            /// - `barriered_from_usergroup_ids`: sent as one comma-separated string.
+            /// - `restricted_subjects`: sent as one comma-separated string.
             pub fn new<I1, S1, I2, S2>(
                 primary_usergroup_id: impl Into<String>,
                 barriered_from_usergroup_ids: I1,
@@ -1656,7 +1804,7 @@ pub mod admin {
         impl Delete {
             /// A request for `admin.barriers.delete`.
             ///
-            /// - `barrier_id`
+            /// - `barrier_id`: sent as text.
             pub fn new(barrier_id: impl Into<String>) -> Self {
                 Self {
                     barrier_id: barrier_id.into(),
@@ -1691,12 +1839,16 @@ pub mod admin {
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
@@ -1737,10 +1889,10 @@ pub mod admin {
         impl Update {
             /// A request for `admin.barriers.update`.
             ///
-            /// - `barrier_id`
-            /// - `primary_usergroup_id`
-            /// - `barriered_from_usergroup_ids`
-            /// - `restricted_subjects`
+            /// - `barrier_id`: sent as text.
+            /// - `primary_usergroup_id`: sent as text.
+            /// - `barriered_from_usergroup_ids`: sent as one comma-separated string.
+            /// - `restricted_subjects`: sent as one comma-separated string.
             pub fn new<I2, S2, I3, S3>(
                 barrier_id: impl Into<String>,
                 primary_usergroup_id: impl Into<String>,
@@ -1815,7 +1967,7 @@ pub mod admin {
         impl Archive {
             /// A request for `admin.conversations.archive`.
             ///
-            /// - `channel_id`: The channel to archive.
+            /// - `channel_id`: The channel to archive. (Sent as text.)
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -1844,7 +1996,7 @@ pub mod admin {
         impl BulkArchive {
             /// A request for `admin.conversations.bulkArchive`.
             ///
-            /// - `channel_ids`
+            /// - `channel_ids`: sent as one comma-separated string.
             pub fn new<I0, S0>(channel_ids: I0) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -1877,7 +2029,7 @@ pub mod admin {
         impl BulkDelete {
             /// A request for `admin.conversations.bulkDelete`.
             ///
-            /// - `channel_ids`
+            /// - `channel_ids`: sent as one comma-separated string.
             pub fn new<I0, S0>(channel_ids: I0) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -1911,8 +2063,8 @@ pub mod admin {
         impl BulkMove {
             /// A request for `admin.conversations.bulkMove`.
             ///
-            /// - `target_team_id`
-            /// - `channel_ids`
+            /// - `target_team_id`: sent as text.
+            /// - `channel_ids`: sent as one comma-separated string.
             pub fn new<I1, S1>(target_team_id: impl Into<String>, channel_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -1947,8 +2099,8 @@ pub mod admin {
         impl BulkSetExcludeFromSlackAi {
             /// A request for `admin.conversations.bulkSetExcludeFromSlackAi`.
             ///
-            /// - `channel_ids`
-            /// - `exclude`
+            /// - `channel_ids`: sent as one comma-separated string.
+            /// - `exclude`: sent as `true` or `false`.
             pub fn new<I0, S0>(channel_ids: I0, exclude: bool) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -1984,8 +2136,8 @@ pub mod admin {
         impl BulkSetProperties {
             /// A request for `admin.conversations.bulkSetProperties`.
             ///
-            /// - `channel_ids`
-            /// - `property`
+            /// - `channel_ids`: sent as one comma-separated string.
+            /// - `property`: sent as text.
             pub fn new<I0, S0>(channel_ids: I0, property: impl Into<String>) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -2020,7 +2172,7 @@ pub mod admin {
         impl ConvertToPrivate {
             /// A request for `admin.conversations.convertToPrivate`.
             ///
-            /// - `channel_id`: The channel to convert to private.
+            /// - `channel_id`: The channel to convert to private. (Sent as text.)
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2029,6 +2181,8 @@ pub mod admin {
             }
 
             /// Set `name`.
+            ///
+            /// Sent as text.
             pub fn name(mut self, name: impl Into<String>) -> Self {
                 self.name = Some(name.into());
                 self
@@ -2055,7 +2209,7 @@ pub mod admin {
         impl ConvertToPublic {
             /// A request for `admin.conversations.convertToPublic`.
             ///
-            /// - `channel_id`
+            /// - `channel_id`: sent as text.
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2090,8 +2244,8 @@ pub mod admin {
         impl Create {
             /// A request for `admin.conversations.create`.
             ///
-            /// - `name`: Name of the public or private channel to create.
-            /// - `is_private`: When `true`, creates a private channel instead of a public channel.
+            /// - `name`: Name of the public or private channel to create. (Sent as text.)
+            /// - `is_private`: When `true`, creates a private channel instead of a public channel. (Sent as `true` or `false`.)
             pub fn new(name: impl Into<String>, is_private: bool) -> Self {
                 Self {
                     name: name.into(),
@@ -2103,18 +2257,24 @@ pub mod admin {
             }
 
             /// Description of the public or private channel to create.
+            ///
+            /// Sent as text.
             pub fn description(mut self, description: impl Into<String>) -> Self {
                 self.description = Some(description.into());
                 self
             }
 
             /// When `true`, the channel will be available org-wide. Note: if the channel is not `org_wide=true`, you must specify a `team_id` for this channel.
+            ///
+            /// Sent as `true` or `false`.
             pub fn org_wide(mut self, org_wide: bool) -> Self {
                 self.org_wide = Some(org_wide);
                 self
             }
 
             /// The workspace to create the channel in. Note: this argument is required unless you set `org_wide=true`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
@@ -2144,8 +2304,8 @@ pub mod admin {
         impl CreateForObjects {
             /// A request for `admin.conversations.createForObjects`.
             ///
-            /// - `object_id`
-            /// - `salesforce_org_id`
+            /// - `object_id`: sent as text.
+            /// - `salesforce_org_id`: sent as text.
             pub fn new(object_id: impl Into<String>, salesforce_org_id: impl Into<String>) -> Self {
                 Self {
                     object_id: object_id.into(),
@@ -2155,6 +2315,8 @@ pub mod admin {
             }
 
             /// Set `invite_object_team`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn invite_object_team(mut self, invite_object_team: bool) -> Self {
                 self.invite_object_team = Some(invite_object_team);
                 self
@@ -2181,7 +2343,7 @@ pub mod admin {
         impl Delete {
             /// A request for `admin.conversations.delete`.
             ///
-            /// - `channel_id`: The channel to delete.
+            /// - `channel_id`: The channel to delete. (Sent as text.)
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2214,7 +2376,7 @@ pub mod admin {
         impl DisconnectShared {
             /// A request for `admin.conversations.disconnectShared`.
             ///
-            /// - `channel_id`: The channel to be disconnected from some workspaces.
+            /// - `channel_id`: The channel to be disconnected from some workspaces. (Sent as text.)
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2223,6 +2385,8 @@ pub mod admin {
             }
 
             /// The team to be removed from the channel. Currently only a single team id can be specified.
+            ///
+            /// Sent as one comma-separated string.
             pub fn leaving_team_ids<I, S>(mut self, leaving_team_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -2254,7 +2418,7 @@ pub mod admin {
         impl GetConversationPrefs {
             /// A request for `admin.conversations.getConversationPrefs`.
             ///
-            /// - `channel_id`: The channel to get preferences for.
+            /// - `channel_id`: The channel to get preferences for. (Sent as text.)
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2282,7 +2446,7 @@ pub mod admin {
         impl GetCustomRetention {
             /// A request for `admin.conversations.getCustomRetention`.
             ///
-            /// - `channel_id`
+            /// - `channel_id`: sent as text.
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2314,7 +2478,7 @@ pub mod admin {
         impl GetTeams {
             /// A request for `admin.conversations.getTeams`.
             ///
-            /// - `channel_id`: The channel to determine connected workspaces within the organization for.
+            /// - `channel_id`: The channel to determine connected workspaces within the organization for. (Sent as text.)
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2324,12 +2488,16 @@ pub mod admin {
             }
 
             /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// The maximum number of items to return. Must be between 1 - 1000 both inclusive.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
@@ -2365,8 +2533,8 @@ pub mod admin {
         impl Invite {
             /// A request for `admin.conversations.invite`.
             ///
-            /// - `channel_id`: The channel that the users will be invited to.
-            /// - `user_ids`: The users to invite.
+            /// - `channel_id`: The channel that the users will be invited to. (Sent as text.)
+            /// - `user_ids`: The users to invite. (Sent as one comma-separated string.)
             pub fn new<I1, S1>(channel_id: impl Into<String>, user_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -2401,9 +2569,9 @@ pub mod admin {
         impl LinkObjects {
             /// A request for `admin.conversations.linkObjects`.
             ///
-            /// - `channel`
-            /// - `record_id`
-            /// - `salesforce_org_id`
+            /// - `channel`: sent as text.
+            /// - `record_id`: sent as text.
+            /// - `salesforce_org_id`: sent as text.
             pub fn new(
                 channel: impl Into<String>,
                 record_id: impl Into<String>,
@@ -2445,8 +2613,8 @@ pub mod admin {
         impl Lookup {
             /// A request for `admin.conversations.lookup`.
             ///
-            /// - `team_ids`
-            /// - `last_message_activity_before`
+            /// - `team_ids`: sent as one comma-separated string.
+            /// - `last_message_activity_before`: sent as an integer.
             pub fn new<I0, S0>(team_ids: I0, last_message_activity_before: i64) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -2462,18 +2630,24 @@ pub mod admin {
             }
 
             /// Set `max_member_count`.
+            ///
+            /// Sent as an integer.
             pub fn max_member_count(mut self, max_member_count: u32) -> Self {
                 self.max_member_count = Some(max_member_count);
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
@@ -2507,7 +2681,7 @@ pub mod admin {
         impl RemoveCustomRetention {
             /// A request for `admin.conversations.removeCustomRetention`.
             ///
-            /// - `channel_id`
+            /// - `channel_id`: sent as text.
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2536,8 +2710,8 @@ pub mod admin {
         impl Rename {
             /// A request for `admin.conversations.rename`.
             ///
-            /// - `channel_id`: The channel to rename.
-            /// - `name`
+            /// - `channel_id`: The channel to rename. (Sent as text.)
+            /// - `name`: sent as text.
             pub fn new(channel_id: impl Into<String>, name: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2596,6 +2770,8 @@ pub mod admin {
             }
 
             /// Comma separated string of team IDs, signifying the workspaces to search through.
+            ///
+            /// Sent as one comma-separated string.
             pub fn team_ids<I, S>(mut self, team_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -2606,6 +2782,8 @@ pub mod admin {
             }
 
             /// Set `connected_team_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn connected_team_ids<I, S>(mut self, connected_team_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -2617,24 +2795,32 @@ pub mod admin {
             }
 
             /// Name of the the channel to query by.
+            ///
+            /// Sent as text.
             pub fn query(mut self, query: impl Into<String>) -> Self {
                 self.query = Some(query.into());
                 self
             }
 
             /// Maximum number of items to be returned. Must be between 1 - 20 both inclusive. Default is 10.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// The type of channel to include or exclude in the search. For example `private` will search private channels, while `private_exclude` will exclude them. For a full list of types, check the Types section.
+            ///
+            /// Sent as one comma-separated string.
             pub fn search_channel_types<I, S>(mut self, search_channel_types: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -2646,18 +2832,24 @@ pub mod admin {
             }
 
             /// Possible values are `relevant` (search ranking based on what we think is closest), `name` (alphabetical), `member_count` (number of users in the channel), and `created` (date channel was created). You can optionally pair this with the `sort_dir` arg to change how it is sorted.
+            ///
+            /// Sent as text.
             pub fn sort(mut self, sort: impl Into<String>) -> Self {
                 self.sort = Some(sort.into());
                 self
             }
 
             /// Sort direction. Possible values are `asc` for ascending order like (1, 2, 3) or (a, b, c), and `desc` for descending order like (3, 2, 1) or (c, b, a).
+            ///
+            /// Sent as text.
             pub fn sort_dir(mut self, sort_dir: impl Into<String>) -> Self {
                 self.sort_dir = Some(sort_dir.into());
                 self
             }
 
             /// Set `total_count_only`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn total_count_only(mut self, total_count_only: bool) -> Self {
                 self.total_count_only = Some(total_count_only);
                 self
@@ -2686,14 +2878,15 @@ pub mod admin {
         #[must_use]
         pub struct SetConversationPrefs {
             channel_id: String,
+            #[serde(serialize_with = "crate::api::ser::json_string")]
             prefs: crate::api::JsonArg,
         }
 
         impl SetConversationPrefs {
             /// A request for `admin.conversations.setConversationPrefs`.
             ///
-            /// - `channel_id`: The channel to set the prefs for.
-            /// - `prefs`: The prefs for this channel in a stringified JSON format.
+            /// - `channel_id`: The channel to set the prefs for. (Sent as text.)
+            /// - `prefs`: The prefs for this channel in a stringified JSON format. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is).)
             pub fn new(channel_id: impl Into<String>, prefs: impl serde::Serialize) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2723,8 +2916,8 @@ pub mod admin {
         impl SetCustomRetention {
             /// A request for `admin.conversations.setCustomRetention`.
             ///
-            /// - `channel_id`
-            /// - `duration_days`
+            /// - `channel_id`: sent as text.
+            /// - `duration_days`: sent as an integer.
             pub fn new(channel_id: impl Into<String>, duration_days: i64) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2762,7 +2955,7 @@ pub mod admin {
         impl SetTeams {
             /// A request for `admin.conversations.setTeams`.
             ///
-            /// - `channel_id`: The encoded `channel_id` to add or remove to workspaces.
+            /// - `channel_id`: The encoded `channel_id` to add or remove to workspaces. (Sent as text.)
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2773,12 +2966,16 @@ pub mod admin {
             }
 
             /// The workspace to which the channel belongs. Omit this argument if the channel is a cross-workspace shared channel.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// A comma-separated list of workspaces to which the channel should be shared. Not required if the channel is being shared org-wide.
+            ///
+            /// Sent as one comma-separated string.
             pub fn target_team_ids<I, S>(mut self, target_team_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -2789,6 +2986,8 @@ pub mod admin {
             }
 
             /// True if channel has to be converted to an org channel.
+            ///
+            /// Sent as `true` or `false`.
             pub fn org_channel(mut self, org_channel: bool) -> Self {
                 self.org_channel = Some(org_channel);
                 self
@@ -2815,7 +3014,7 @@ pub mod admin {
         impl Unarchive {
             /// A request for `admin.conversations.unarchive`.
             ///
-            /// - `channel_id`: The channel to unarchive.
+            /// - `channel_id`: The channel to unarchive. (Sent as text.)
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -2844,8 +3043,8 @@ pub mod admin {
         impl UnlinkObjects {
             /// A request for `admin.conversations.unlinkObjects`.
             ///
-            /// - `channel`
-            /// - `new_name`
+            /// - `channel`: sent as text.
+            /// - `new_name`: sent as text.
             pub fn new(channel: impl Into<String>, new_name: impl Into<String>) -> Self {
                 Self {
                     channel: channel.into(),
@@ -2895,6 +3094,8 @@ pub mod admin {
                 }
 
                 /// A comma-separated list of channels to filter to.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -2905,6 +3106,8 @@ pub mod admin {
                 }
 
                 /// A comma-separated list of the workspaces to which the channels you would like returned belong.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn team_ids<I, S>(mut self, team_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -2915,12 +3118,16 @@ pub mod admin {
                 }
 
                 /// The maximum number of items to return. Must be between 1 - 1000 both inclusive.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
@@ -2957,8 +3164,8 @@ pub mod admin {
             impl AddGroup {
                 /// A request for `admin.conversations.restrictAccess.addGroup`.
                 ///
-                /// - `channel_id`: The channel to link this group to.
-                /// - `group_id`: The IDP Group (<https://slack.com/help/articles/115001435788-Connect-identity-provider-groups-to-your-Enterprise-Grid-org>) ID to be an allowlist for the private channel.
+                /// - `channel_id`: The channel to link this group to. (Sent as text.)
+                /// - `group_id`: The IDP Group (<https://slack.com/help/articles/115001435788-Connect-identity-provider-groups-to-your-Enterprise-Grid-org>) ID to be an allowlist for the private channel. (Sent as text.)
                 pub fn new(channel_id: impl Into<String>, group_id: impl Into<String>) -> Self {
                     Self {
                         channel_id: channel_id.into(),
@@ -2968,6 +3175,8 @@ pub mod admin {
                 }
 
                 /// The workspace where the channel exists. This argument is required for channels only tied to one workspace, and optional for channels that are shared across an organization.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
@@ -2997,7 +3206,7 @@ pub mod admin {
             impl ListGroups {
                 /// A request for `admin.conversations.restrictAccess.listGroups`.
                 ///
-                /// - `channel_id`
+                /// - `channel_id`: sent as text.
                 pub fn new(channel_id: impl Into<String>) -> Self {
                     Self {
                         channel_id: channel_id.into(),
@@ -3006,6 +3215,8 @@ pub mod admin {
                 }
 
                 /// The workspace where the channel exists. This argument is required for channels only tied to one workspace, and optional for channels that are shared across an organization.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
@@ -3035,9 +3246,9 @@ pub mod admin {
             impl RemoveGroup {
                 /// A request for `admin.conversations.restrictAccess.removeGroup`.
                 ///
-                /// - `channel_id`: The channel to remove the linked group from.
-                /// - `team_id`: The workspace where the channel exists. This argument is required for channels only tied to one workspace, and optional for channels that are shared across an organization.
-                /// - `group_id`: The IDP Group (<https://slack.com/help/articles/115001435788-Connect-identity-provider-groups-to-your-Enterprise-Grid-org>) ID to remove from the private channel.
+                /// - `channel_id`: The channel to remove the linked group from. (Sent as text.)
+                /// - `team_id`: The workspace where the channel exists. This argument is required for channels only tied to one workspace, and optional for channels that are shared across an organization. (Sent as text.)
+                /// - `group_id`: The IDP Group (<https://slack.com/help/articles/115001435788-Connect-identity-provider-groups-to-your-Enterprise-Grid-org>) ID to remove from the private channel. (Sent as text.)
                 pub fn new(
                     channel_id: impl Into<String>,
                     team_id: impl Into<String>,
@@ -3084,7 +3295,7 @@ pub mod admin {
         impl Add {
             /// A request for `admin.emoji.add`.
             ///
-            /// - `name`: The name of the emoji to be removed. Colons (`:myemoji:`) around the value are not required, although they may be included.
+            /// - `name`: The name of the emoji to be removed. Colons (`:myemoji:`) around the value are not required, although they may be included. (Sent as text.)
             pub fn new(name: impl Into<String>) -> Self {
                 Self {
                     name: name.into(),
@@ -3093,6 +3304,8 @@ pub mod admin {
             }
 
             /// The URL of a file to use as an image for the emoji. Square images under 128KB and with transparent backgrounds work best.
+            ///
+            /// Sent as text.
             pub fn url(mut self, url: impl Into<String>) -> Self {
                 self.url = Some(url.into());
                 self
@@ -3120,8 +3333,8 @@ pub mod admin {
         impl AddAlias {
             /// A request for `admin.emoji.addAlias`.
             ///
-            /// - `name`: The name of the emoji to be aliased. Colons (`:myemoji:`) around the value are not required, although they may be included.
-            /// - `alias_for`: The alias of the emoji.
+            /// - `name`: The name of the emoji to be aliased. Colons (`:myemoji:`) around the value are not required, although they may be included. (Sent as text.)
+            /// - `alias_for`: The alias of the emoji. (Sent as text.)
             pub fn new(name: impl Into<String>, alias_for: impl Into<String>) -> Self {
                 Self {
                     name: name.into(),
@@ -3157,12 +3370,16 @@ pub mod admin {
             }
 
             /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// The maximum number of items to return. Must be between 1 - 1000 both inclusive.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
@@ -3189,7 +3406,7 @@ pub mod admin {
         impl Remove {
             /// A request for `admin.emoji.remove`.
             ///
-            /// - `name`: The name of the emoji to be removed. Colons (`:myemoji:`) around the value are not required, although they may be included.
+            /// - `name`: The name of the emoji to be removed. Colons (`:myemoji:`) around the value are not required, although they may be included. (Sent as text.)
             pub fn new(name: impl Into<String>) -> Self {
                 Self { name: name.into() }
             }
@@ -3216,8 +3433,8 @@ pub mod admin {
         impl Rename {
             /// A request for `admin.emoji.rename`.
             ///
-            /// - `name`: The name of the emoji to be renamed. Colons (`:myemoji:`) around the value are not required, although they may be included.
-            /// - `new_name`: The new name of the emoji.
+            /// - `name`: The name of the emoji to be renamed. Colons (`:myemoji:`) around the value are not required, although they may be included. (Sent as text.)
+            /// - `new_name`: The new name of the emoji. (Sent as text.)
             pub fn new(name: impl Into<String>, new_name: impl Into<String>) -> Self {
                 Self {
                     name: name.into(),
@@ -3260,7 +3477,7 @@ pub mod admin {
         impl List {
             /// A request for `admin.functions.list`.
             ///
-            /// - `app_ids`
+            /// - `app_ids`: sent as one comma-separated string.
             pub fn new<I0, S0>(app_ids: I0) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -3276,12 +3493,16 @@ pub mod admin {
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Set `include_non_distributed_functions`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_non_distributed_functions(
                 mut self,
                 include_non_distributed_functions: bool,
@@ -3291,12 +3512,16 @@ pub mod admin {
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
@@ -3338,7 +3563,7 @@ pub mod admin {
             impl Lookup {
                 /// A request for `admin.functions.permissions.lookup`.
                 ///
-                /// - `function_ids`
+                /// - `function_ids`: sent as one comma-separated string.
                 pub fn new<I0, S0>(function_ids: I0) -> Self
                 where
                     I0: IntoIterator<Item = S0>,
@@ -3379,7 +3604,7 @@ pub mod admin {
             impl Set {
                 /// A request for `admin.functions.permissions.set`.
                 ///
-                /// - `function_id`
+                /// - `function_id`: sent as text.
                 pub fn new(function_id: impl Into<String>) -> Self {
                     Self {
                         function_id: function_id.into(),
@@ -3390,12 +3615,16 @@ pub mod admin {
                 }
 
                 /// Set `visibility`.
+                ///
+                /// Sent as text.
                 pub fn visibility(mut self, visibility: impl Into<String>) -> Self {
                     self.visibility = Some(visibility.into());
                     self
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -3406,6 +3635,8 @@ pub mod admin {
                 }
 
                 /// Set `permissions`.
+                ///
+                /// Sent as text.
                 pub fn permissions(mut self, permissions: impl Into<String>) -> Self {
                     self.permissions = Some(permissions.into());
                     self
@@ -3442,7 +3673,7 @@ pub mod admin {
         impl Approve {
             /// A request for `admin.inviteRequests.approve`.
             ///
-            /// - `invite_request_id`: ID of the request to invite.
+            /// - `invite_request_id`: ID of the request to invite. (Sent as text.)
             pub fn new(invite_request_id: impl Into<String>) -> Self {
                 Self {
                     invite_request_id: invite_request_id.into(),
@@ -3451,6 +3682,8 @@ pub mod admin {
             }
 
             /// ID for the workspace where the invite request was made.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
@@ -3479,7 +3712,7 @@ pub mod admin {
         impl Deny {
             /// A request for `admin.inviteRequests.deny`.
             ///
-            /// - `invite_request_id`: ID of the request to invite.
+            /// - `invite_request_id`: ID of the request to invite. (Sent as text.)
             pub fn new(invite_request_id: impl Into<String>) -> Self {
                 Self {
                     invite_request_id: invite_request_id.into(),
@@ -3488,6 +3721,8 @@ pub mod admin {
             }
 
             /// ID for the workspace where the invite request was made.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
@@ -3523,18 +3758,24 @@ pub mod admin {
             }
 
             /// ID for the workspace where the invite requests were made.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Value of the `next_cursor` field sent as part of the previous API response.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// The number of results that will be returned by the API on each invocation. Must be between 1 - 1000, both inclusive.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
@@ -3584,18 +3825,24 @@ pub mod admin {
                 }
 
                 /// ID for the workspace where the invite requests were made.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
                 }
 
                 /// Value of the `next_cursor` field sent as part of the previous API response.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
                 }
 
                 /// The number of results that will be returned by the API on each invocation. Must be between 1 - 1000, both inclusive.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
@@ -3648,18 +3895,24 @@ pub mod admin {
                 }
 
                 /// ID for the workspace where the invite requests were made.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
                 }
 
                 /// Value of the `next_cursor` field sent as part of the previous api response.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
                 }
 
                 /// The number of results that will be returned by the API on each invocation. Must be between 1 - 1000 both inclusive.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
@@ -3709,9 +3962,9 @@ pub mod admin {
         impl AddAssignments {
             /// A request for `admin.roles.addAssignments`.
             ///
-            /// - `role_id`
-            /// - `entity_ids`
-            /// - `user_ids`
+            /// - `role_id`: sent as text.
+            /// - `entity_ids`: sent as one comma-separated string.
+            /// - `user_ids`: sent as one comma-separated string.
             pub fn new<I1, S1, I2, S2>(
                 role_id: impl Into<String>,
                 entity_ids: I1,
@@ -3770,18 +4023,24 @@ pub mod admin {
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `role_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn role_ids<I, S>(mut self, role_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -3792,6 +4051,8 @@ pub mod admin {
             }
 
             /// Set `entity_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn entity_ids<I, S>(mut self, entity_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -3802,6 +4063,8 @@ pub mod admin {
             }
 
             /// Set `sort_dir`.
+            ///
+            /// Sent as text.
             pub fn sort_dir(mut self, sort_dir: impl Into<String>) -> Self {
                 self.sort_dir = Some(sort_dir.into());
                 self
@@ -3841,9 +4104,9 @@ pub mod admin {
         impl RemoveAssignments {
             /// A request for `admin.roles.removeAssignments`.
             ///
-            /// - `role_id`
-            /// - `entity_ids`
-            /// - `user_ids`
+            /// - `role_id`: sent as text.
+            /// - `entity_ids`: sent as one comma-separated string.
+            /// - `user_ids`: sent as one comma-separated string.
             pub fn new<I1, S1, I2, S2>(
                 role_id: impl Into<String>,
                 entity_ids: I1,
@@ -3894,8 +4157,8 @@ pub mod admin {
         impl Create {
             /// A request for `admin.teams.create`.
             ///
-            /// - `team_domain`: Team domain (for example, slacksoftballteam).
-            /// - `team_name`: Team name (for example, Slack Softball Team).
+            /// - `team_domain`: Team domain (for example, slacksoftballteam). (Sent as text.)
+            /// - `team_name`: Team name (for example, Slack Softball Team). (Sent as text.)
             pub fn new(team_domain: impl Into<String>, team_name: impl Into<String>) -> Self {
                 Self {
                     team_domain: team_domain.into(),
@@ -3906,12 +4169,16 @@ pub mod admin {
             }
 
             /// Description for the team.
+            ///
+            /// Sent as text.
             pub fn team_description(mut self, team_description: impl Into<String>) -> Self {
                 self.team_description = Some(team_description.into());
                 self
             }
 
             /// Who can join the team. A team's discoverability can be `open`, `closed`, `invite_only`, or `unlisted`.
+            ///
+            /// Sent as text.
             pub fn team_discoverability(mut self, team_discoverability: impl Into<String>) -> Self {
                 self.team_discoverability = Some(team_discoverability.into());
                 self
@@ -3945,12 +4212,16 @@ pub mod admin {
             }
 
             /// The maximum number of items to return. Must be between 1 - 100 both inclusive.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
@@ -3994,7 +4265,7 @@ pub mod admin {
             impl List {
                 /// A request for `admin.teams.admins.list`.
                 ///
-                /// - `team_id`
+                /// - `team_id`: sent as text.
                 pub fn new(team_id: impl Into<String>) -> Self {
                     Self {
                         team_id: team_id.into(),
@@ -4004,12 +4275,16 @@ pub mod admin {
                 }
 
                 /// The maximum number of items to return.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
@@ -4052,7 +4327,7 @@ pub mod admin {
             impl List {
                 /// A request for `admin.teams.owners.list`.
                 ///
-                /// - `team_id`
+                /// - `team_id`: sent as text.
                 pub fn new(team_id: impl Into<String>) -> Self {
                     Self {
                         team_id: team_id.into(),
@@ -4062,12 +4337,16 @@ pub mod admin {
                 }
 
                 /// The maximum number of items to return. Must be between 1 - 1000 both inclusive.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
@@ -4111,7 +4390,7 @@ pub mod admin {
             impl Info {
                 /// A request for `admin.teams.settings.info`.
                 ///
-                /// - `team_id`
+                /// - `team_id`: sent as text.
                 pub fn new(team_id: impl Into<String>) -> Self {
                     Self {
                         team_id: team_id.into(),
@@ -4141,8 +4420,8 @@ pub mod admin {
             impl SetDefaultChannels {
                 /// A request for `admin.teams.settings.setDefaultChannels`.
                 ///
-                /// - `team_id`: ID for the workspace to set the default channel for.
-                /// - `channel_ids`: An array of channel IDs.
+                /// - `team_id`: ID for the workspace to set the default channel for. (Sent as text.)
+                /// - `channel_ids`: An array of channel IDs. (Sent as one comma-separated string.)
                 pub fn new<I1, S1>(team_id: impl Into<String>, channel_ids: I1) -> Self
                 where
                     I1: IntoIterator<Item = S1>,
@@ -4177,8 +4456,8 @@ pub mod admin {
             impl SetDescription {
                 /// A request for `admin.teams.settings.setDescription`.
                 ///
-                /// - `team_id`: ID for the workspace to set the description for.
-                /// - `description`: The new description for the workspace.
+                /// - `team_id`: ID for the workspace to set the description for. (Sent as text.)
+                /// - `description`: The new description for the workspace. (Sent as text.)
                 pub fn new(team_id: impl Into<String>, description: impl Into<String>) -> Self {
                     Self {
                         team_id: team_id.into(),
@@ -4208,8 +4487,8 @@ pub mod admin {
             impl SetDiscoverability {
                 /// A request for `admin.teams.settings.setDiscoverability`.
                 ///
-                /// - `team_id`: The ID of the workspace to set discoverability on.
-                /// - `discoverability`: This workspace's discovery setting. It must be set to one of `open`, `invite_only`, `closed`, or `unlisted`.
+                /// - `team_id`: The ID of the workspace to set discoverability on. (Sent as text.)
+                /// - `discoverability`: This workspace's discovery setting. It must be set to one of `open`, `invite_only`, `closed`, or `unlisted`. (Sent as text.)
                 pub fn new(team_id: impl Into<String>, discoverability: impl Into<String>) -> Self {
                     Self {
                         team_id: team_id.into(),
@@ -4240,8 +4519,8 @@ pub mod admin {
             impl SetIcon {
                 /// A request for `admin.teams.settings.setIcon`.
                 ///
-                /// - `team_id`: ID for the workspace to set the icon for.
-                /// - `image_url`: Image URL for the icon.
+                /// - `team_id`: ID for the workspace to set the icon for. (Sent as text.)
+                /// - `image_url`: Image URL for the icon. (Sent as text.)
                 pub fn new(team_id: impl Into<String>, image_url: impl Into<String>) -> Self {
                     Self {
                         team_id: team_id.into(),
@@ -4271,8 +4550,8 @@ pub mod admin {
             impl SetName {
                 /// A request for `admin.teams.settings.setName`.
                 ///
-                /// - `team_id`: ID for the workspace to set the name for.
-                /// - `name`: The new name of the workspace.
+                /// - `team_id`: ID for the workspace to set the name for. (Sent as text.)
+                /// - `name`: The new name of the workspace. (Sent as text.)
                 pub fn new(team_id: impl Into<String>, name: impl Into<String>) -> Self {
                     Self {
                         team_id: team_id.into(),
@@ -4315,8 +4594,8 @@ pub mod admin {
         impl AddChannels {
             /// A request for `admin.usergroups.addChannels`.
             ///
-            /// - `usergroup_id`: ID of the IDP group to add default channels for.
-            /// - `channel_ids`: Comma separated string of channel IDs.
+            /// - `usergroup_id`: ID of the IDP group to add default channels for. (Sent as text.)
+            /// - `channel_ids`: Comma separated string of channel IDs. (Sent as one comma-separated string.)
             pub fn new<I1, S1>(usergroup_id: impl Into<String>, channel_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -4330,6 +4609,8 @@ pub mod admin {
             }
 
             /// The workspace to add default channels in.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
@@ -4360,8 +4641,8 @@ pub mod admin {
         impl AddTeams {
             /// A request for `admin.usergroups.addTeams`.
             ///
-            /// - `usergroup_id`: An encoded usergroup (IDP Group) ID.
-            /// - `team_ids`: A comma separated list of encoded team (workspace) IDs. Each workspace *MUST* belong to the organization associated with the token.
+            /// - `usergroup_id`: An encoded usergroup (IDP Group) ID. (Sent as text.)
+            /// - `team_ids`: A comma separated list of encoded team (workspace) IDs. Each workspace *MUST* belong to the organization associated with the token. (Sent as one comma-separated string.)
             pub fn new<I1, S1>(usergroup_id: impl Into<String>, team_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -4375,6 +4656,8 @@ pub mod admin {
             }
 
             /// When `true`, this method automatically creates new workspace accounts for the IDP group members.
+            ///
+            /// Sent as `true` or `false`.
             pub fn auto_provision(mut self, auto_provision: bool) -> Self {
                 self.auto_provision = Some(auto_provision);
                 self
@@ -4405,7 +4688,7 @@ pub mod admin {
         impl ListChannels {
             /// A request for `admin.usergroups.listChannels`.
             ///
-            /// - `usergroup_id`: ID of the IDP group to list default channels for.
+            /// - `usergroup_id`: ID of the IDP group to list default channels for. (Sent as text.)
             pub fn new(usergroup_id: impl Into<String>) -> Self {
                 Self {
                     usergroup_id: usergroup_id.into(),
@@ -4415,12 +4698,16 @@ pub mod admin {
             }
 
             /// ID of the the workspace.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Flag to include or exclude the count of members per channel.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_num_members(mut self, include_num_members: bool) -> Self {
                 self.include_num_members = Some(include_num_members);
                 self
@@ -4449,8 +4736,8 @@ pub mod admin {
         impl RemoveChannels {
             /// A request for `admin.usergroups.removeChannels`.
             ///
-            /// - `usergroup_id`: ID of the IDP Group.
-            /// - `channel_ids`: Comma-separated string of channel IDs.
+            /// - `usergroup_id`: ID of the IDP Group. (Sent as text.)
+            /// - `channel_ids`: Comma-separated string of channel IDs. (Sent as one comma-separated string.)
             pub fn new<I1, S1>(usergroup_id: impl Into<String>, channel_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -4485,8 +4772,8 @@ pub mod admin {
         impl RemoveTeams {
             /// A request for `admin.usergroups.removeTeams`.
             ///
-            /// - `usergroup_id`
-            /// - `team_ids`
+            /// - `usergroup_id`: sent as text.
+            /// - `team_ids`: sent as one comma-separated string.
             pub fn new<I1, S1>(usergroup_id: impl Into<String>, team_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -4542,8 +4829,8 @@ pub mod admin {
         impl Assign {
             /// A request for `admin.users.assign`.
             ///
-            /// - `team_id`: The ID (`T1234`) of the workspace.
-            /// - `user_id`: The ID of the user to add to the workspace.
+            /// - `team_id`: The ID (`T1234`) of the workspace. (Sent as text.)
+            /// - `user_id`: The ID of the user to add to the workspace. (Sent as text.)
             pub fn new(team_id: impl Into<String>, user_id: impl Into<String>) -> Self {
                 Self {
                     team_id: team_id.into(),
@@ -4555,18 +4842,24 @@ pub mod admin {
             }
 
             /// True if user should be added to the workspace as a guest.
+            ///
+            /// Sent as `true` or `false`.
             pub fn is_restricted(mut self, is_restricted: bool) -> Self {
                 self.is_restricted = Some(is_restricted);
                 self
             }
 
             /// True if user should be added to the workspace as a single-channel guest.
+            ///
+            /// Sent as `true` or `false`.
             pub fn is_ultra_restricted(mut self, is_ultra_restricted: bool) -> Self {
                 self.is_ultra_restricted = Some(is_ultra_restricted);
                 self
             }
 
             /// Comma separated values of channel IDs to add user in the new workspace.
+            ///
+            /// Sent as one comma-separated string.
             pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -4601,7 +4894,7 @@ pub mod admin {
         impl GetExpiration {
             /// A request for `admin.users.getExpiration`.
             ///
-            /// - `user`
+            /// - `user`: sent as text.
             pub fn new(user: impl Into<String>) -> Self {
                 Self {
                     user: user.into(),
@@ -4611,12 +4904,16 @@ pub mod admin {
             }
 
             /// Set `user_id`.
+            ///
+            /// Sent as text.
             pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
                 self.user_id = Some(user_id.into());
                 self
             }
 
             /// Set `target_team`.
+            ///
+            /// Sent as text.
             pub fn target_team(mut self, target_team: impl Into<String>) -> Self {
                 self.target_team = Some(target_team.into());
                 self
@@ -4660,9 +4957,9 @@ pub mod admin {
         impl Invite {
             /// A request for `admin.users.invite`.
             ///
-            /// - `email`: The email address of the person to invite.
-            /// - `team_id`: The ID (`T1234`) of the workspace.
-            /// - `channel_ids`: A comma-separated list of `channel_id`s for this user to join. At least one channel is required.
+            /// - `email`: The email address of the person to invite. (Sent as text.)
+            /// - `team_id`: The ID (`T1234`) of the workspace. (Sent as text.)
+            /// - `channel_ids`: A comma-separated list of `channel_id`s for this user to join. At least one channel is required. (Sent as one comma-separated string.)
             pub fn new<I2, S2>(
                 email: impl Into<String>,
                 team_id: impl Into<String>,
@@ -4687,42 +4984,56 @@ pub mod admin {
             }
 
             /// An optional message to send to the user in the invite email.
+            ///
+            /// Sent as text.
             pub fn custom_message(mut self, custom_message: impl Into<String>) -> Self {
                 self.custom_message = Some(custom_message.into());
                 self
             }
 
             /// Full name of the user.
+            ///
+            /// Sent as text.
             pub fn real_name(mut self, real_name: impl Into<String>) -> Self {
                 self.real_name = Some(real_name.into());
                 self
             }
 
             /// Allow this invite to be resent in the future if a user has not signed up yet. (default: false).
+            ///
+            /// Sent as `true` or `false`.
             pub fn resend(mut self, resend: bool) -> Self {
                 self.resend = Some(resend);
                 self
             }
 
             /// Is this user a multi-channel guest user? (default: false).
+            ///
+            /// Sent as `true` or `false`.
             pub fn is_restricted(mut self, is_restricted: bool) -> Self {
                 self.is_restricted = Some(is_restricted);
                 self
             }
 
             /// Is this user a single channel guest user? (default: false).
+            ///
+            /// Sent as `true` or `false`.
             pub fn is_ultra_restricted(mut self, is_ultra_restricted: bool) -> Self {
                 self.is_ultra_restricted = Some(is_ultra_restricted);
                 self
             }
 
             /// Timestamp when guest account should be disabled. Only include this timestamp if you are inviting a guest user and you want their account to expire on a certain date.
+            ///
+            /// Sent as text.
             pub fn guest_expiration_ts(mut self, guest_expiration_ts: impl Into<String>) -> Self {
                 self.guest_expiration_ts = Some(guest_expiration_ts.into());
                 self
             }
 
             /// Set `email_password_policy_enabled`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn email_password_policy_enabled(
                 mut self,
                 email_password_policy_enabled: bool,
@@ -4771,24 +5082,32 @@ pub mod admin {
             }
 
             /// The ID (`T1234`) of the workspace.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Set `cursor` to `next_cursor` returned by the previous call to list items in the next page.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `is_active`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn is_active(mut self, is_active: bool) -> Self {
                 self.is_active = Some(is_active);
                 self
             }
 
             /// Set `include_deactivated_user_workspaces`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_deactivated_user_workspaces(
                 mut self,
                 include_deactivated_user_workspaces: bool,
@@ -4799,24 +5118,32 @@ pub mod admin {
             }
 
             /// Set `only_guests`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn only_guests(mut self, only_guests: bool) -> Self {
                 self.only_guests = Some(only_guests);
                 self
             }
 
             /// Set `include_admins`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_admins(mut self, include_admins: bool) -> Self {
                 self.include_admins = Some(include_admins);
                 self
             }
 
             /// Set `include_owners`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_owners(mut self, include_owners: bool) -> Self {
                 self.include_owners = Some(include_owners);
                 self
             }
 
             /// Limit for how many users to be retrieved per page.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
@@ -4851,8 +5178,8 @@ pub mod admin {
         impl Remove {
             /// A request for `admin.users.remove`.
             ///
-            /// - `team_id`: The ID (`T1234`) of the workspace.
-            /// - `user_id`: The ID of the user to remove.
+            /// - `team_id`: The ID (`T1234`) of the workspace. (Sent as text.)
+            /// - `user_id`: The ID of the user to remove. (Sent as text.)
             pub fn new(team_id: impl Into<String>, user_id: impl Into<String>) -> Self {
                 Self {
                     team_id: team_id.into(),
@@ -4882,8 +5209,8 @@ pub mod admin {
         impl SetAdmin {
             /// A request for `admin.users.setAdmin`.
             ///
-            /// - `team_id`: The ID (`T1234`) of the workspace.
-            /// - `user_id`: The ID of the user to designate as an admin.
+            /// - `team_id`: The ID (`T1234`) of the workspace. (Sent as text.)
+            /// - `user_id`: The ID of the user to designate as an admin. (Sent as text.)
             pub fn new(team_id: impl Into<String>, user_id: impl Into<String>) -> Self {
                 Self {
                     team_id: team_id.into(),
@@ -4915,8 +5242,8 @@ pub mod admin {
         impl SetExpiration {
             /// A request for `admin.users.setExpiration`.
             ///
-            /// - `user_id`: The ID of the user to set an expiration for.
-            /// - `expiration_ts`: Timestamp when guest account should be disabled.
+            /// - `user_id`: The ID of the user to set an expiration for. (Sent as text.)
+            /// - `expiration_ts`: Timestamp when guest account should be disabled. (Sent as an integer.)
             pub fn new(user_id: impl Into<String>, expiration_ts: i64) -> Self {
                 Self {
                     user_id: user_id.into(),
@@ -4926,6 +5253,8 @@ pub mod admin {
             }
 
             /// The ID (`T1234`) of the workspace.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
@@ -4953,8 +5282,8 @@ pub mod admin {
         impl SetOwner {
             /// A request for `admin.users.setOwner`.
             ///
-            /// - `team_id`: The ID (`T1234`) of the workspace.
-            /// - `user_id`: Id of the user to promote to owner.
+            /// - `team_id`: The ID (`T1234`) of the workspace. (Sent as text.)
+            /// - `user_id`: Id of the user to promote to owner. (Sent as text.)
             pub fn new(team_id: impl Into<String>, user_id: impl Into<String>) -> Self {
                 Self {
                     team_id: team_id.into(),
@@ -4984,8 +5313,8 @@ pub mod admin {
         impl SetRegular {
             /// A request for `admin.users.setRegular`.
             ///
-            /// - `team_id`: The ID (`T1234`) of the workspace.
-            /// - `user_id`: The ID of the user to designate as a regular user.
+            /// - `team_id`: The ID (`T1234`) of the workspace. (Sent as text.)
+            /// - `user_id`: The ID of the user to designate as a regular user. (Sent as text.)
             pub fn new(team_id: impl Into<String>, user_id: impl Into<String>) -> Self {
                 Self {
                     team_id: team_id.into(),
@@ -5025,7 +5354,7 @@ pub mod admin {
             impl ClearSettings {
                 /// A request for `admin.users.session.clearSettings`.
                 ///
-                /// - `user_ids`
+                /// - `user_ids`: sent as one comma-separated string.
                 pub fn new<I0, S0>(user_ids: I0) -> Self
                 where
                     I0: IntoIterator<Item = S0>,
@@ -5058,7 +5387,7 @@ pub mod admin {
             impl GetSettings {
                 /// A request for `admin.users.session.getSettings`.
                 ///
-                /// - `user_ids`
+                /// - `user_ids`: sent as one comma-separated string.
                 pub fn new<I0, S0>(user_ids: I0) -> Self
                 where
                     I0: IntoIterator<Item = S0>,
@@ -5093,8 +5422,8 @@ pub mod admin {
             impl Invalidate {
                 /// A request for `admin.users.session.invalidate`.
                 ///
-                /// - `user_id`
-                /// - `session_id`
+                /// - `user_id`: sent as text.
+                /// - `session_id`: sent as an integer.
                 pub fn new(user_id: impl Into<String>, session_id: i64) -> Self {
                     Self {
                         user_id: user_id.into(),
@@ -5104,6 +5433,8 @@ pub mod admin {
                 }
 
                 /// ID of the team that the session belongs to.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
@@ -5141,24 +5472,32 @@ pub mod admin {
                 }
 
                 /// Set `team_id`.
+                ///
+                /// Sent as text.
                 pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                     self.team_id = Some(team_id.into());
                     self
                 }
 
                 /// Set `user_id`.
+                ///
+                /// Sent as text.
                 pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
                     self.user_id = Some(user_id.into());
                     self
                 }
 
                 /// Set `limit`.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
                 }
 
                 /// Set `cursor`.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
@@ -5199,7 +5538,7 @@ pub mod admin {
             impl Reset {
                 /// A request for `admin.users.session.reset`.
                 ///
-                /// - `user_id`: The ID of the user to wipe sessions for.
+                /// - `user_id`: The ID of the user to wipe sessions for. (Sent as text.)
                 pub fn new(user_id: impl Into<String>) -> Self {
                     Self {
                         user_id: user_id.into(),
@@ -5209,12 +5548,16 @@ pub mod admin {
                 }
 
                 /// Only expire mobile sessions (default: false).
+                ///
+                /// Sent as `true` or `false`.
                 pub fn mobile_only(mut self, mobile_only: bool) -> Self {
                     self.mobile_only = Some(mobile_only);
                     self
                 }
 
                 /// Only expire web sessions (default: false).
+                ///
+                /// Sent as `true` or `false`.
                 pub fn web_only(mut self, web_only: bool) -> Self {
                     self.web_only = Some(web_only);
                     self
@@ -5246,7 +5589,7 @@ pub mod admin {
             impl ResetBulk {
                 /// A request for `admin.users.session.resetBulk`.
                 ///
-                /// - `user_ids`
+                /// - `user_ids`: sent as one comma-separated string.
                 pub fn new<I0, S0>(user_ids: I0) -> Self
                 where
                     I0: IntoIterator<Item = S0>,
@@ -5260,12 +5603,16 @@ pub mod admin {
                 }
 
                 /// Set `mobile_only`.
+                ///
+                /// Sent as `true` or `false`.
                 pub fn mobile_only(mut self, mobile_only: bool) -> Self {
                     self.mobile_only = Some(mobile_only);
                     self
                 }
 
                 /// Set `web_only`.
+                ///
+                /// Sent as `true` or `false`.
                 pub fn web_only(mut self, web_only: bool) -> Self {
                     self.web_only = Some(web_only);
                     self
@@ -5297,7 +5644,7 @@ pub mod admin {
             impl SetSettings {
                 /// A request for `admin.users.session.setSettings`.
                 ///
-                /// - `user_ids`
+                /// - `user_ids`: sent as one comma-separated string.
                 pub fn new<I0, S0>(user_ids: I0) -> Self
                 where
                     I0: IntoIterator<Item = S0>,
@@ -5311,12 +5658,16 @@ pub mod admin {
                 }
 
                 /// Set `duration`.
+                ///
+                /// Sent as an integer.
                 pub fn duration(mut self, duration: i64) -> Self {
                     self.duration = Some(duration);
                     self
                 }
 
                 /// Set `desktop_app_browser_quit`.
+                ///
+                /// Sent as `true` or `false`.
                 pub fn desktop_app_browser_quit(mut self, desktop_app_browser_quit: bool) -> Self {
                     self.desktop_app_browser_quit = Some(desktop_app_browser_quit);
                     self
@@ -5355,12 +5706,16 @@ pub mod admin {
                 }
 
                 /// Set `date_sessions_started`.
+                ///
+                /// Sent as an integer.
                 pub fn date_sessions_started(mut self, date_sessions_started: i64) -> Self {
                     self.date_sessions_started = Some(date_sessions_started);
                     self
                 }
 
                 /// Set `date_end_of_support`.
+                ///
+                /// Sent as an integer.
                 pub fn date_end_of_support(mut self, date_end_of_support: i64) -> Self {
                     self.date_end_of_support = Some(date_end_of_support);
                     self
@@ -5432,36 +5787,48 @@ pub mod admin {
             }
 
             /// Set `query`.
+            ///
+            /// Sent as text.
             pub fn query(mut self, query: impl Into<String>) -> Self {
                 self.query = Some(query.into());
                 self
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `no_collaborators`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn no_collaborators(mut self, no_collaborators: bool) -> Self {
                 self.no_collaborators = Some(no_collaborators);
                 self
             }
 
             /// Set `collaborator_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn collaborator_ids<I, S>(mut self, collaborator_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -5473,48 +5840,64 @@ pub mod admin {
             }
 
             /// Set `num_trigger_ids`.
+            ///
+            /// Sent as an integer.
             pub fn num_trigger_ids(mut self, num_trigger_ids: u32) -> Self {
                 self.num_trigger_ids = Some(num_trigger_ids);
                 self
             }
 
             /// Set `is_sales_elevate`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn is_sales_elevate(mut self, is_sales_elevate: bool) -> Self {
                 self.is_sales_elevate = Some(is_sales_elevate);
                 self
             }
 
             /// Set `source`.
+            ///
+            /// Sent as text.
             pub fn source(mut self, source: impl Into<String>) -> Self {
                 self.source = Some(source.into());
                 self
             }
 
             /// Set `sort`.
+            ///
+            /// Sent as text.
             pub fn sort(mut self, sort: impl Into<String>) -> Self {
                 self.sort = Some(sort.into());
                 self
             }
 
             /// Set `sort_dir`.
+            ///
+            /// Sent as text.
             pub fn sort_dir(mut self, sort_dir: impl Into<String>) -> Self {
                 self.sort_dir = Some(sort_dir.into());
                 self
             }
 
             /// Set `trigger_type_id`.
+            ///
+            /// Sent as text.
             pub fn trigger_type_id(mut self, trigger_type_id: impl Into<String>) -> Self {
                 self.trigger_type_id = Some(trigger_type_id.into());
                 self
             }
 
             /// Set `publish_status`.
+            ///
+            /// Sent as text.
             pub fn publish_status(mut self, publish_status: impl Into<String>) -> Self {
                 self.publish_status = Some(publish_status.into());
                 self
             }
 
             /// Set `step_function_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn step_function_ids<I, S>(mut self, step_function_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -5556,7 +5939,7 @@ pub mod admin {
         impl Unpublish {
             /// A request for `admin.workflows.unpublish`.
             ///
-            /// - `workflow_ids`
+            /// - `workflow_ids`: sent as one comma-separated string.
             pub fn new<I0, S0>(workflow_ids: I0) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -5596,8 +5979,8 @@ pub mod admin {
             impl Add {
                 /// A request for `admin.workflows.collaborators.add`.
                 ///
-                /// - `workflow_ids`
-                /// - `collaborator_ids`
+                /// - `workflow_ids`: sent as one comma-separated string.
+                /// - `collaborator_ids`: sent as one comma-separated string.
                 pub fn new<I0, S0, I1, S1>(workflow_ids: I0, collaborator_ids: I1) -> Self
                 where
                     I0: IntoIterator<Item = S0>,
@@ -5635,8 +6018,8 @@ pub mod admin {
             impl Remove {
                 /// A request for `admin.workflows.collaborators.remove`.
                 ///
-                /// - `workflow_ids`
-                /// - `collaborator_ids`
+                /// - `workflow_ids`: sent as one comma-separated string.
+                /// - `collaborator_ids`: sent as one comma-separated string.
                 pub fn new<I0, S0, I1, S1>(workflow_ids: I0, collaborator_ids: I1) -> Self
                 where
                     I0: IntoIterator<Item = S0>,
@@ -5679,7 +6062,7 @@ pub mod admin {
             impl Lookup {
                 /// A request for `admin.workflows.permissions.lookup`.
                 ///
-                /// - `workflow_ids`
+                /// - `workflow_ids`: sent as one comma-separated string.
                 pub fn new<I0, S0>(workflow_ids: I0) -> Self
                 where
                     I0: IntoIterator<Item = S0>,
@@ -5692,6 +6075,8 @@ pub mod admin {
                 }
 
                 /// Set `max_workflow_triggers`.
+                ///
+                /// Sent as an integer.
                 pub fn max_workflow_triggers(mut self, max_workflow_triggers: u32) -> Self {
                     self.max_workflow_triggers = Some(max_workflow_triggers);
                     self
@@ -5729,7 +6114,7 @@ pub mod admin {
                     impl Lookup {
                         /// A request for `admin.workflows.triggers.types.permissions.lookup`.
                         ///
-                        /// - `trigger_type_ids`
+                        /// - `trigger_type_ids`: sent as one comma-separated string.
                         pub fn new<I0, S0>(trigger_type_ids: I0) -> Self
                         where
                             I0: IntoIterator<Item = S0>,
@@ -5773,7 +6158,7 @@ pub mod admin {
                     impl Set {
                         /// A request for `admin.workflows.triggers.types.permissions.set`.
                         ///
-                        /// - `id`
+                        /// - `id`: sent as text.
                         pub fn new(id: impl Into<String>) -> Self {
                             Self {
                                 id: id.into(),
@@ -5784,12 +6169,16 @@ pub mod admin {
                         }
 
                         /// Set `visibility`.
+                        ///
+                        /// Sent as text.
                         pub fn visibility(mut self, visibility: impl Into<String>) -> Self {
                             self.visibility = Some(visibility.into());
                             self
                         }
 
                         /// Set `user_ids`.
+                        ///
+                        /// Sent as one comma-separated string.
                         pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                         where
                             I: IntoIterator<Item = S>,
@@ -5800,6 +6189,8 @@ pub mod admin {
                         }
 
                         /// Set `permissions`.
+                        ///
+                        /// Sent as text.
                         pub fn permissions(mut self, permissions: impl Into<String>) -> Self {
                             self.permissions = Some(permissions.into());
                             self
@@ -5840,8 +6231,8 @@ pub mod agents {
         impl Rename {
             /// A request for `agents.sessions.rename`.
             ///
-            /// - `channel_id`
-            /// - `title`
+            /// - `channel_id`: sent as text.
+            /// - `title`: sent as text.
             pub fn new(channel_id: impl Into<String>, title: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -5851,6 +6242,8 @@ pub mod agents {
             }
 
             /// Set `thread_ts`.
+            ///
+            /// Sent as text.
             pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
                 self.thread_ts = Some(thread_ts.into());
                 self
@@ -5890,8 +6283,8 @@ pub mod agents {
         impl SetStatus {
             /// A request for `agents.sessions.setStatus`.
             ///
-            /// - `channel_id`
-            /// - `status`
+            /// - `channel_id`: sent as text.
+            /// - `status`: sent as text.
             pub fn new(channel_id: impl Into<String>, status: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -5906,36 +6299,48 @@ pub mod agents {
             }
 
             /// Set `thread_ts`.
+            ///
+            /// Sent as text.
             pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
                 self.thread_ts = Some(thread_ts.into());
                 self
             }
 
             /// Set `title`.
+            ///
+            /// Sent as text.
             pub fn title(mut self, title: impl Into<String>) -> Self {
                 self.title = Some(title.into());
                 self
             }
 
             /// Set `initiator_user_id`.
+            ///
+            /// Sent as text.
             pub fn initiator_user_id(mut self, initiator_user_id: impl Into<String>) -> Self {
                 self.initiator_user_id = Some(initiator_user_id.into());
                 self
             }
 
             /// Set `icon_emoji`.
+            ///
+            /// Sent as text.
             pub fn icon_emoji(mut self, icon_emoji: impl Into<String>) -> Self {
                 self.icon_emoji = Some(icon_emoji.into());
                 self
             }
 
             /// Set `icon_url`.
+            ///
+            /// Sent as text.
             pub fn icon_url(mut self, icon_url: impl Into<String>) -> Self {
                 self.icon_url = Some(icon_url.into());
                 self
             }
 
             /// Set `username`.
+            ///
+            /// Sent as text.
             pub fn username(mut self, username: impl Into<String>) -> Self {
                 self.username = Some(username.into());
                 self
@@ -5972,6 +6377,8 @@ pub mod api {
         }
 
         /// Error response to return.
+        ///
+        /// Sent as text.
         pub fn error(mut self, error: impl Into<String>) -> Self {
             self.error = Some(error.into());
             self
@@ -5993,7 +6400,7 @@ pub mod apps {
     ///
     /// Rate limit: Tier 1 (1+ per minute).
     /// See <https://docs.slack.dev/reference/methods/apps.uninstall>.
-    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    #[derive(Clone, PartialEq, serde::Serialize)]
     #[must_use]
     pub struct Uninstall {
         client_id: String,
@@ -6003,13 +6410,22 @@ pub mod apps {
     impl Uninstall {
         /// A request for `apps.uninstall`.
         ///
-        /// - `client_id`: Issued when you created your application.
-        /// - `client_secret`: Issued when you created your application.
+        /// - `client_id`: Issued when you created your application. (Sent as text.)
+        /// - `client_secret`: Issued when you created your application. (Sent as text.)
         pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
             Self {
                 client_id: client_id.into(),
                 client_secret: client_secret.into(),
             }
+        }
+    }
+
+    impl std::fmt::Debug for Uninstall {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Uninstall")
+                .field("client_id", &self.client_id)
+                .field("client_secret", &"<redacted>")
+                .finish()
         }
     }
 
@@ -6061,7 +6477,7 @@ pub mod apps {
         impl List {
             /// A request for `apps.activities.list`.
             ///
-            /// - `app_id`
+            /// - `app_id`: sent as text.
             pub fn new(app_id: impl Into<String>) -> Self {
                 Self {
                     app_id: app_id.into(),
@@ -6081,72 +6497,96 @@ pub mod apps {
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `min_log_level`.
+            ///
+            /// Sent as text.
             pub fn min_log_level(mut self, min_log_level: impl Into<String>) -> Self {
                 self.min_log_level = Some(min_log_level.into());
                 self
             }
 
             /// Set `log_event_type`.
+            ///
+            /// Sent as text.
             pub fn log_event_type(mut self, log_event_type: impl Into<String>) -> Self {
                 self.log_event_type = Some(log_event_type.into());
                 self
             }
 
             /// Set `source`.
+            ///
+            /// Sent as text.
             pub fn source(mut self, source: impl Into<String>) -> Self {
                 self.source = Some(source.into());
                 self
             }
 
             /// Set `component_type`.
+            ///
+            /// Sent as text.
             pub fn component_type(mut self, component_type: impl Into<String>) -> Self {
                 self.component_type = Some(component_type.into());
                 self
             }
 
             /// Set `component_id`.
+            ///
+            /// Sent as text.
             pub fn component_id(mut self, component_id: impl Into<String>) -> Self {
                 self.component_id = Some(component_id.into());
                 self
             }
 
             /// Set `trace_id`.
+            ///
+            /// Sent as text.
             pub fn trace_id(mut self, trace_id: impl Into<String>) -> Self {
                 self.trace_id = Some(trace_id.into());
                 self
             }
 
             /// Set `min_date_created`.
+            ///
+            /// Sent as an integer.
             pub fn min_date_created(mut self, min_date_created: i64) -> Self {
                 self.min_date_created = Some(min_date_created);
                 self
             }
 
             /// Set `max_date_created`.
+            ///
+            /// Sent as an integer.
             pub fn max_date_created(mut self, max_date_created: i64) -> Self {
                 self.max_date_created = Some(max_date_created);
                 self
             }
 
             /// Set `sort_direction`.
+            ///
+            /// Sent as text.
             pub fn sort_direction(mut self, sort_direction: impl Into<String>) -> Self {
                 self.sort_direction = Some(sort_direction.into());
                 self
@@ -6190,18 +6630,24 @@ pub mod apps {
                 }
 
                 /// Set `app_id`.
+                ///
+                /// Sent as text.
                 pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                     self.app_id = Some(app_id.into());
                     self
                 }
 
                 /// Set `provider_key`.
+                ///
+                /// Sent as text.
                 pub fn provider_key(mut self, provider_key: impl Into<String>) -> Self {
                     self.provider_key = Some(provider_key.into());
                     self
                 }
 
                 /// Set `external_token_id`.
+                ///
+                /// Sent as text.
                 pub fn external_token_id(mut self, external_token_id: impl Into<String>) -> Self {
                     self.external_token_id = Some(external_token_id.into());
                     self
@@ -6230,7 +6676,7 @@ pub mod apps {
             impl Get {
                 /// A request for `apps.auth.external.get`.
                 ///
-                /// - `external_token_id`
+                /// - `external_token_id`: sent as text.
                 pub fn new(external_token_id: impl Into<String>) -> Self {
                     Self {
                         external_token_id: external_token_id.into(),
@@ -6239,6 +6685,8 @@ pub mod apps {
                 }
 
                 /// Set `force_refresh`.
+                ///
+                /// Sent as `true` or `false`.
                 pub fn force_refresh(mut self, force_refresh: bool) -> Self {
                     self.force_refresh = Some(force_refresh);
                     self
@@ -6309,8 +6757,8 @@ pub mod apps {
         impl BulkDelete {
             /// A request for `apps.datastore.bulkDelete`.
             ///
-            /// - `datastore`
-            /// - `ids`
+            /// - `datastore`: sent as text.
+            /// - `ids`: sent as a JSON array of strings.
             pub fn new<I1, S1>(datastore: impl Into<String>, ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -6324,6 +6772,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -6353,8 +6803,8 @@ pub mod apps {
         impl BulkGet {
             /// A request for `apps.datastore.bulkGet`.
             ///
-            /// - `datastore`
-            /// - `ids`
+            /// - `datastore`: sent as text.
+            /// - `ids`: sent as a JSON array of strings.
             pub fn new<I1, S1>(datastore: impl Into<String>, ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -6368,6 +6818,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -6397,8 +6849,8 @@ pub mod apps {
         impl BulkPut {
             /// A request for `apps.datastore.bulkPut`.
             ///
-            /// - `datastore`
-            /// - `items`
+            /// - `datastore`: sent as text.
+            /// - `items`: sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn new(datastore: impl Into<String>, items: impl serde::Serialize) -> Self {
                 Self {
                     datastore: datastore.into(),
@@ -6408,6 +6860,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -6442,7 +6896,7 @@ pub mod apps {
         impl Count {
             /// A request for `apps.datastore.count`.
             ///
-            /// - `datastore`
+            /// - `datastore`: sent as text.
             pub fn new(datastore: impl Into<String>) -> Self {
                 Self {
                     datastore: datastore.into(),
@@ -6454,12 +6908,16 @@ pub mod apps {
             }
 
             /// Set `expression`.
+            ///
+            /// Sent as text.
             pub fn expression(mut self, expression: impl Into<String>) -> Self {
                 self.expression = Some(expression.into());
                 self
             }
 
             /// Set `expression_attributes`.
+            ///
+            /// Sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn expression_attributes(
                 mut self,
                 expression_attributes: impl serde::Serialize,
@@ -6470,6 +6928,8 @@ pub mod apps {
             }
 
             /// Set `expression_values`.
+            ///
+            /// Sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn expression_values(mut self, expression_values: impl serde::Serialize) -> Self {
                 self.expression_values =
                     Some(crate::api::JsonArg::from_serialize(&expression_values));
@@ -6477,6 +6937,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -6506,8 +6968,8 @@ pub mod apps {
         impl Delete {
             /// A request for `apps.datastore.delete`.
             ///
-            /// - `datastore`
-            /// - `id`
+            /// - `datastore`: sent as text.
+            /// - `id`: sent as text.
             pub fn new(datastore: impl Into<String>, id: impl Into<String>) -> Self {
                 Self {
                     datastore: datastore.into(),
@@ -6517,6 +6979,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -6546,8 +7010,8 @@ pub mod apps {
         impl Get {
             /// A request for `apps.datastore.get`.
             ///
-            /// - `datastore`
-            /// - `id`
+            /// - `datastore`: sent as text.
+            /// - `id`: sent as text.
             pub fn new(datastore: impl Into<String>, id: impl Into<String>) -> Self {
                 Self {
                     datastore: datastore.into(),
@@ -6557,6 +7021,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -6586,8 +7052,8 @@ pub mod apps {
         impl Put {
             /// A request for `apps.datastore.put`.
             ///
-            /// - `datastore`
-            /// - `item`
+            /// - `datastore`: sent as text.
+            /// - `item`: sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn new(datastore: impl Into<String>, item: impl serde::Serialize) -> Self {
                 Self {
                     datastore: datastore.into(),
@@ -6597,6 +7063,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -6635,7 +7103,7 @@ pub mod apps {
         impl Query {
             /// A request for `apps.datastore.query`.
             ///
-            /// - `datastore`
+            /// - `datastore`: sent as text.
             pub fn new(datastore: impl Into<String>) -> Self {
                 Self {
                     datastore: datastore.into(),
@@ -6649,12 +7117,16 @@ pub mod apps {
             }
 
             /// Set `expression`.
+            ///
+            /// Sent as text.
             pub fn expression(mut self, expression: impl Into<String>) -> Self {
                 self.expression = Some(expression.into());
                 self
             }
 
             /// Set `expression_attributes`.
+            ///
+            /// Sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn expression_attributes(
                 mut self,
                 expression_attributes: impl serde::Serialize,
@@ -6665,6 +7137,8 @@ pub mod apps {
             }
 
             /// Set `expression_values`.
+            ///
+            /// Sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn expression_values(mut self, expression_values: impl serde::Serialize) -> Self {
                 self.expression_values =
                     Some(crate::api::JsonArg::from_serialize(&expression_values));
@@ -6672,18 +7146,24 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
@@ -6713,8 +7193,8 @@ pub mod apps {
         impl Update {
             /// A request for `apps.datastore.update`.
             ///
-            /// - `datastore`
-            /// - `item`
+            /// - `datastore`: sent as text.
+            /// - `item`: sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn new(datastore: impl Into<String>, item: impl serde::Serialize) -> Self {
                 Self {
                     datastore: datastore.into(),
@@ -6724,6 +7204,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -6761,7 +7243,7 @@ pub mod apps {
             impl List {
                 /// A request for `apps.event.authorizations.list`.
                 ///
-                /// - `event_context`
+                /// - `event_context`: sent as text.
                 pub fn new(event_context: impl Into<String>) -> Self {
                     Self {
                         event_context: event_context.into(),
@@ -6771,12 +7253,16 @@ pub mod apps {
                 }
 
                 /// Set `cursor`.
+                ///
+                /// Sent as text.
                 pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                     self.cursor = Some(cursor.into());
                     self
                 }
 
                 /// Set `limit`.
+                ///
+                /// Sent as an integer.
                 pub fn limit(mut self, limit: u32) -> Self {
                     self.limit = Some(limit);
                     self
@@ -6823,7 +7309,7 @@ pub mod apps {
         impl Set {
             /// A request for `apps.icon.set`.
             ///
-            /// - `app_id`
+            /// - `app_id`: sent as text.
             pub fn new(app_id: impl Into<String>) -> Self {
                 Self {
                     app_id: app_id.into(),
@@ -6833,12 +7319,16 @@ pub mod apps {
             }
 
             /// Set `file`.
+            ///
+            /// Sent as text.
             pub fn file(mut self, file: impl Into<String>) -> Self {
                 self.file = Some(file.into());
                 self
             }
 
             /// Set `url`.
+            ///
+            /// Sent as text.
             pub fn url(mut self, url: impl Into<String>) -> Self {
                 self.url = Some(url.into());
                 self
@@ -6873,8 +7363,8 @@ pub mod apps {
             impl Set {
                 /// A request for `apps.managed.permissions.set`.
                 ///
-                /// - `app_id`
-                /// - `permissions`
+                /// - `app_id`: sent as text.
+                /// - `permissions`: sent as text.
                 pub fn new(app_id: impl Into<String>, permissions: impl Into<String>) -> Self {
                     Self {
                         app_id: app_id.into(),
@@ -6915,7 +7405,7 @@ pub mod apps {
         impl Create {
             /// A request for `apps.manifest.create`.
             ///
-            /// - `manifest`
+            /// - `manifest`: sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn new(manifest: impl serde::Serialize) -> Self {
                 Self {
                     manifest: crate::api::JsonArg::from_serialize(&manifest),
@@ -6924,6 +7414,8 @@ pub mod apps {
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
@@ -6950,7 +7442,7 @@ pub mod apps {
         impl Delete {
             /// A request for `apps.manifest.delete`.
             ///
-            /// - `app_id`
+            /// - `app_id`: sent as text.
             pub fn new(app_id: impl Into<String>) -> Self {
                 Self {
                     app_id: app_id.into(),
@@ -6978,7 +7470,7 @@ pub mod apps {
         impl Export {
             /// A request for `apps.manifest.export`.
             ///
-            /// - `app_id`
+            /// - `app_id`: sent as text.
             pub fn new(app_id: impl Into<String>) -> Self {
                 Self {
                     app_id: app_id.into(),
@@ -7007,8 +7499,8 @@ pub mod apps {
         impl Update {
             /// A request for `apps.manifest.update`.
             ///
-            /// - `manifest`
-            /// - `app_id`
+            /// - `manifest`: sent as JSON (nested in a JSON body, a JSON string in a form).
+            /// - `app_id`: sent as text.
             pub fn new(manifest: impl serde::Serialize, app_id: impl Into<String>) -> Self {
                 Self {
                     manifest: crate::api::JsonArg::from_serialize(&manifest),
@@ -7039,7 +7531,7 @@ pub mod apps {
         impl Validate {
             /// A request for `apps.manifest.validate`.
             ///
-            /// - `manifest`
+            /// - `manifest`: sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn new(manifest: impl serde::Serialize) -> Self {
                 Self {
                     manifest: crate::api::JsonArg::from_serialize(&manifest),
@@ -7048,6 +7540,8 @@ pub mod apps {
             }
 
             /// Set `app_id`.
+            ///
+            /// Sent as text.
             pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
                 self.app_id = Some(app_id.into());
                 self
@@ -7082,8 +7576,8 @@ pub mod apps {
             impl Update {
                 /// A request for `apps.user.connection.update`.
                 ///
-                /// - `user_id`
-                /// - `status`
+                /// - `user_id`: sent as text.
+                /// - `status`: sent as text.
                 pub fn new(user_id: impl Into<String>, status: impl Into<String>) -> Self {
                     Self {
                         user_id: user_id.into(),
@@ -7112,7 +7606,7 @@ pub mod assistant {
         ///
         /// Rate limit: special (see the documentation). Bot scopes: `search:read.public`, `search:read.files`, `search:read.users`. User scopes: `search:read.public`, `search:read.private`, `search:read.im`, `search:read.mpim`, `search:read.files`, `search:read.users`.
         /// See <https://docs.slack.dev/reference/methods/assistant.search.context>.
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[derive(Clone, PartialEq, serde::Serialize)]
         #[must_use]
         pub struct Context {
             query: String,
@@ -7165,7 +7659,7 @@ pub mod assistant {
         impl Context {
             /// A request for `assistant.search.context`.
             ///
-            /// - `query`
+            /// - `query`: sent as text.
             pub fn new(query: impl Into<String>) -> Self {
                 Self {
                     query: query.into(),
@@ -7192,12 +7686,16 @@ pub mod assistant {
             }
 
             /// Set `action_token`.
+            ///
+            /// Sent as text.
             pub fn action_token(mut self, action_token: impl Into<String>) -> Self {
                 self.action_token = Some(action_token.into());
                 self
             }
 
             /// Set `channel_types`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn channel_types<I, S>(mut self, channel_types: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -7208,6 +7706,8 @@ pub mod assistant {
             }
 
             /// Set `content_types`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn content_types<I, S>(mut self, content_types: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -7218,99 +7718,161 @@ pub mod assistant {
             }
 
             /// Set `include_bots`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_bots(mut self, include_bots: bool) -> Self {
                 self.include_bots = Some(include_bots);
                 self
             }
 
             /// Set `include_deleted_users`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_deleted_users(mut self, include_deleted_users: bool) -> Self {
                 self.include_deleted_users = Some(include_deleted_users);
                 self
             }
 
             /// Set `before`.
+            ///
+            /// Sent as an integer.
             pub fn before(mut self, before: i64) -> Self {
                 self.before = Some(before);
                 self
             }
 
             /// Set `after`.
+            ///
+            /// Sent as an integer.
             pub fn after(mut self, after: i64) -> Self {
                 self.after = Some(after);
                 self
             }
 
             /// Set `include_context_messages`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_context_messages(mut self, include_context_messages: bool) -> Self {
                 self.include_context_messages = Some(include_context_messages);
                 self
             }
 
             /// Set `context_channel_id`.
+            ///
+            /// Sent as text.
             pub fn context_channel_id(mut self, context_channel_id: impl Into<String>) -> Self {
                 self.context_channel_id = Some(context_channel_id.into());
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `sort`.
+            ///
+            /// Sent as text.
             pub fn sort(mut self, sort: impl Into<String>) -> Self {
                 self.sort = Some(sort.into());
                 self
             }
 
             /// Set `sort_dir`.
+            ///
+            /// Sent as text.
             pub fn sort_dir(mut self, sort_dir: impl Into<String>) -> Self {
                 self.sort_dir = Some(sort_dir.into());
                 self
             }
 
             /// Set `include_message_blocks`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_message_blocks(mut self, include_message_blocks: bool) -> Self {
                 self.include_message_blocks = Some(include_message_blocks);
                 self
             }
 
             /// Set `highlight`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn highlight(mut self, highlight: bool) -> Self {
                 self.highlight = Some(highlight);
                 self
             }
 
             /// Set `term_clauses`.
+            ///
+            /// Sent as text.
             pub fn term_clauses(mut self, term_clauses: impl Into<String>) -> Self {
                 self.term_clauses = Some(term_clauses.into());
                 self
             }
 
             /// Set `modifiers`.
+            ///
+            /// Sent as text.
             pub fn modifiers(mut self, modifiers: impl Into<String>) -> Self {
                 self.modifiers = Some(modifiers.into());
                 self
             }
 
             /// Set `include_archived_channels`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_archived_channels(mut self, include_archived_channels: bool) -> Self {
                 self.include_archived_channels = Some(include_archived_channels);
                 self
             }
 
             /// Set `disable_semantic_search`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn disable_semantic_search(mut self, disable_semantic_search: bool) -> Self {
                 self.disable_semantic_search = Some(disable_semantic_search);
                 self
+            }
+        }
+
+        impl std::fmt::Debug for Context {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Context")
+                    .field("query", &self.query)
+                    .field(
+                        "action_token",
+                        &self.action_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("channel_types", &self.channel_types)
+                    .field("content_types", &self.content_types)
+                    .field("include_bots", &self.include_bots)
+                    .field("include_deleted_users", &self.include_deleted_users)
+                    .field("before", &self.before)
+                    .field("after", &self.after)
+                    .field("include_context_messages", &self.include_context_messages)
+                    .field("context_channel_id", &self.context_channel_id)
+                    .field("cursor", &self.cursor)
+                    .field("limit", &self.limit)
+                    .field("sort", &self.sort)
+                    .field("sort_dir", &self.sort_dir)
+                    .field("include_message_blocks", &self.include_message_blocks)
+                    .field("highlight", &self.highlight)
+                    .field("term_clauses", &self.term_clauses)
+                    .field("modifiers", &self.modifiers)
+                    .field("include_archived_channels", &self.include_archived_channels)
+                    .field("disable_semantic_search", &self.disable_semantic_search)
+                    .finish()
             }
         }
 
@@ -7373,9 +7935,9 @@ pub mod assistant {
         impl SetStatus {
             /// A request for `assistant.threads.setStatus`.
             ///
-            /// - `channel_id`
-            /// - `thread_ts`
-            /// - `status`
+            /// - `channel_id`: sent as text.
+            /// - `thread_ts`: sent as text.
+            /// - `status`: sent as text.
             pub fn new(
                 channel_id: impl Into<String>,
                 thread_ts: impl Into<String>,
@@ -7393,6 +7955,8 @@ pub mod assistant {
             }
 
             /// Set `loading_messages`.
+            ///
+            /// Sent as a JSON array of strings.
             pub fn loading_messages<I, S>(mut self, loading_messages: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -7404,18 +7968,24 @@ pub mod assistant {
             }
 
             /// Set `icon_emoji`.
+            ///
+            /// Sent as text.
             pub fn icon_emoji(mut self, icon_emoji: impl Into<String>) -> Self {
                 self.icon_emoji = Some(icon_emoji.into());
                 self
             }
 
             /// Set `icon_url`.
+            ///
+            /// Sent as text.
             pub fn icon_url(mut self, icon_url: impl Into<String>) -> Self {
                 self.icon_url = Some(icon_url.into());
                 self
             }
 
             /// Set `username`.
+            ///
+            /// Sent as text.
             pub fn username(mut self, username: impl Into<String>) -> Self {
                 self.username = Some(username.into());
                 self
@@ -7447,8 +8017,8 @@ pub mod assistant {
         impl SetSuggestedPrompts {
             /// A request for `assistant.threads.setSuggestedPrompts`.
             ///
-            /// - `channel_id`
-            /// - `prompts`
+            /// - `channel_id`: sent as text.
+            /// - `prompts`: sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn new(channel_id: impl Into<String>, prompts: impl serde::Serialize) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -7459,12 +8029,16 @@ pub mod assistant {
             }
 
             /// Set `thread_ts`.
+            ///
+            /// Sent as text.
             pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
                 self.thread_ts = Some(thread_ts.into());
                 self
             }
 
             /// Set `title`.
+            ///
+            /// Sent as text.
             pub fn title(mut self, title: impl Into<String>) -> Self {
                 self.title = Some(title.into());
                 self
@@ -7493,9 +8067,9 @@ pub mod assistant {
         impl SetTitle {
             /// A request for `assistant.threads.setTitle`.
             ///
-            /// - `channel_id`
-            /// - `thread_ts`
-            /// - `title`
+            /// - `channel_id`: sent as text.
+            /// - `thread_ts`: sent as text.
+            /// - `title`: sent as text.
             pub fn new(
                 channel_id: impl Into<String>,
                 thread_ts: impl Into<String>,
@@ -7540,6 +8114,8 @@ pub mod auth {
         }
 
         /// Setting this parameter to `1` triggers a _testing mode_ where the specified token will not actually be revoked.
+        ///
+        /// Sent as `true` or `false`.
         pub fn test(mut self, test: bool) -> Self {
             self.test = Some(test);
             self
@@ -7601,18 +8177,24 @@ pub mod auth {
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `include_icon`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_icon(mut self, include_icon: bool) -> Self {
                 self.include_icon = Some(include_icon);
                 self
@@ -7662,18 +8244,24 @@ pub mod blocks {
         }
 
         /// Set `blocks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn blocks(mut self, blocks: impl serde::Serialize) -> Self {
             self.blocks = Some(crate::api::JsonArg::from_serialize(&blocks));
             self
         }
 
         /// Set `message`.
+        ///
+        /// Sent as text.
         pub fn message(mut self, message: impl Into<String>) -> Self {
             self.message = Some(message.into());
             self
         }
 
         /// Set `view`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn view(mut self, view: impl serde::Serialize) -> Self {
             self.view = Some(crate::api::JsonArg::from_serialize(&view));
             self
@@ -7718,8 +8306,8 @@ pub mod bookmarks {
     impl Add {
         /// A request for `bookmarks.add`.
         ///
-        /// - `title`
-        /// - `type`
+        /// - `title`: sent as text.
+        /// - `type`: sent as text.
         pub fn new(title: impl Into<String>, r#type: impl Into<String>) -> Self {
             Self {
                 title: title.into(),
@@ -7734,36 +8322,48 @@ pub mod bookmarks {
         }
 
         /// Set `channel_id`.
+        ///
+        /// Sent as text.
         pub fn channel_id(mut self, channel_id: impl Into<String>) -> Self {
             self.channel_id = Some(channel_id.into());
             self
         }
 
         /// Set `link`.
+        ///
+        /// Sent as text.
         pub fn link(mut self, link: impl Into<String>) -> Self {
             self.link = Some(link.into());
             self
         }
 
         /// Set `emoji`.
+        ///
+        /// Sent as text.
         pub fn emoji(mut self, emoji: impl Into<String>) -> Self {
             self.emoji = Some(emoji.into());
             self
         }
 
         /// Set `entity_id`.
+        ///
+        /// Sent as text.
         pub fn entity_id(mut self, entity_id: impl Into<String>) -> Self {
             self.entity_id = Some(entity_id.into());
             self
         }
 
         /// Set `access_level`.
+        ///
+        /// Sent as text.
         pub fn access_level(mut self, access_level: impl Into<String>) -> Self {
             self.access_level = Some(access_level.into());
             self
         }
 
         /// Set `parent_id`.
+        ///
+        /// Sent as text.
         pub fn parent_id(mut self, parent_id: impl Into<String>) -> Self {
             self.parent_id = Some(parent_id.into());
             self
@@ -7803,30 +8403,40 @@ pub mod bookmarks {
         }
 
         /// Set `channel_id`.
+        ///
+        /// Sent as text.
         pub fn channel_id(mut self, channel_id: impl Into<String>) -> Self {
             self.channel_id = Some(channel_id.into());
             self
         }
 
         /// Set `bookmark_id`.
+        ///
+        /// Sent as text.
         pub fn bookmark_id(mut self, bookmark_id: impl Into<String>) -> Self {
             self.bookmark_id = Some(bookmark_id.into());
             self
         }
 
         /// Set `title`.
+        ///
+        /// Sent as text.
         pub fn title(mut self, title: impl Into<String>) -> Self {
             self.title = Some(title.into());
             self
         }
 
         /// Set `link`.
+        ///
+        /// Sent as text.
         pub fn link(mut self, link: impl Into<String>) -> Self {
             self.link = Some(link.into());
             self
         }
 
         /// Set `emoji`.
+        ///
+        /// Sent as text.
         pub fn emoji(mut self, emoji: impl Into<String>) -> Self {
             self.emoji = Some(emoji.into());
             self
@@ -7858,6 +8468,8 @@ pub mod bookmarks {
         }
 
         /// Set `channel_id`.
+        ///
+        /// Sent as text.
         pub fn channel_id(mut self, channel_id: impl Into<String>) -> Self {
             self.channel_id = Some(channel_id.into());
             self
@@ -7893,18 +8505,24 @@ pub mod bookmarks {
         }
 
         /// Set `channel_id`.
+        ///
+        /// Sent as text.
         pub fn channel_id(mut self, channel_id: impl Into<String>) -> Self {
             self.channel_id = Some(channel_id.into());
             self
         }
 
         /// Set `bookmark_id`.
+        ///
+        /// Sent as text.
         pub fn bookmark_id(mut self, bookmark_id: impl Into<String>) -> Self {
             self.bookmark_id = Some(bookmark_id.into());
             self
         }
 
         /// Set `quip_section_id`.
+        ///
+        /// Sent as text.
         pub fn quip_section_id(mut self, quip_section_id: impl Into<String>) -> Self {
             self.quip_section_id = Some(quip_section_id.into());
             self
@@ -7942,12 +8560,16 @@ pub mod bots {
         }
 
         /// Bot user to get info on.
+        ///
+        /// Sent as text.
         pub fn bot(mut self, bot: impl Into<String>) -> Self {
             self.bot = Some(bot.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -7987,15 +8609,18 @@ pub mod calls {
         title: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         created_by: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(
+            skip_serializing_if = "Option::is_none",
+            serialize_with = "crate::api::ser::json_string_opt"
+        )]
         users: Option<crate::api::JsonArg>,
     }
 
     impl Add {
         /// A request for `calls.add`.
         ///
-        /// - `external_unique_id`: An ID supplied by the 3rd-party Call provider. It must be unique across all Calls from that service.
-        /// - `join_url`: The URL required for a client to join the Call.
+        /// - `external_unique_id`: An ID supplied by the 3rd-party Call provider. It must be unique across all Calls from that service. (Sent as text.)
+        /// - `join_url`: The URL required for a client to join the Call. (Sent as text.)
         pub fn new(external_unique_id: impl Into<String>, join_url: impl Into<String>) -> Self {
             Self {
                 external_unique_id: external_unique_id.into(),
@@ -8010,36 +8635,48 @@ pub mod calls {
         }
 
         /// An optional, human-readable ID supplied by the 3rd-party Call provider. If supplied, this ID will be displayed in the Call object.
+        ///
+        /// Sent as text.
         pub fn external_display_id(mut self, external_display_id: impl Into<String>) -> Self {
             self.external_display_id = Some(external_display_id.into());
             self
         }
 
         /// When supplied, available Slack clients will attempt to directly launch the 3rd-party Call with this URL.
+        ///
+        /// Sent as text.
         pub fn desktop_app_join_url(mut self, desktop_app_join_url: impl Into<String>) -> Self {
             self.desktop_app_join_url = Some(desktop_app_join_url.into());
             self
         }
 
         /// Call start time in UTC UNIX timestamp format.
+        ///
+        /// Sent as an integer.
         pub fn date_start(mut self, date_start: i64) -> Self {
             self.date_start = Some(date_start);
             self
         }
 
         /// The name of the Call.
+        ///
+        /// Sent as text.
         pub fn title(mut self, title: impl Into<String>) -> Self {
             self.title = Some(title.into());
             self
         }
 
         /// The valid Slack user ID of the user who created this Call. When this method is called with a user token, the `created_by` field is optional and defaults to the authed user of the token. Otherwise, the field is required.
+        ///
+        /// Sent as text.
         pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
             self.created_by = Some(created_by.into());
             self
         }
 
         /// The list of users to register as participants in the Call. Read more on how to specify users here.
+        ///
+        /// Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is).
         pub fn users(mut self, users: impl serde::Serialize) -> Self {
             self.users = Some(crate::api::JsonArg::from_serialize(&users));
             self
@@ -8068,7 +8705,7 @@ pub mod calls {
     impl End {
         /// A request for `calls.end`.
         ///
-        /// - `id`: `id` returned when registering the call using the `calls.add` method.
+        /// - `id`: `id` returned when registering the call using the `calls.add` method. (Sent as text.)
         pub fn new(id: impl Into<String>) -> Self {
             Self {
                 id: id.into(),
@@ -8077,6 +8714,8 @@ pub mod calls {
         }
 
         /// Call duration in seconds.
+        ///
+        /// Sent as an integer.
         pub fn duration(mut self, duration: i64) -> Self {
             self.duration = Some(duration);
             self
@@ -8103,7 +8742,7 @@ pub mod calls {
     impl Info {
         /// A request for `calls.info`.
         ///
-        /// - `id`: `id` of the Call returned by the `calls.add` method.
+        /// - `id`: `id` of the Call returned by the `calls.add` method. (Sent as text.)
         pub fn new(id: impl Into<String>) -> Self {
             Self { id: id.into() }
         }
@@ -8135,7 +8774,7 @@ pub mod calls {
     impl Update {
         /// A request for `calls.update`.
         ///
-        /// - `id`: `id` returned by the `calls.add` method.
+        /// - `id`: `id` returned by the `calls.add` method. (Sent as text.)
         pub fn new(id: impl Into<String>) -> Self {
             Self {
                 id: id.into(),
@@ -8146,18 +8785,24 @@ pub mod calls {
         }
 
         /// The name of the Call.
+        ///
+        /// Sent as text.
         pub fn title(mut self, title: impl Into<String>) -> Self {
             self.title = Some(title.into());
             self
         }
 
         /// The URL required for a client to join the Call.
+        ///
+        /// Sent as text.
         pub fn join_url(mut self, join_url: impl Into<String>) -> Self {
             self.join_url = Some(join_url.into());
             self
         }
 
         /// When supplied, available Slack clients will attempt to directly launch the 3rd-party Call with this URL.
+        ///
+        /// Sent as text.
         pub fn desktop_app_join_url(mut self, desktop_app_join_url: impl Into<String>) -> Self {
             self.desktop_app_join_url = Some(desktop_app_join_url.into());
             self
@@ -8184,14 +8829,15 @@ pub mod calls {
         #[must_use]
         pub struct Add {
             id: String,
+            #[serde(serialize_with = "crate::api::ser::json_string")]
             users: crate::api::JsonArg,
         }
 
         impl Add {
             /// A request for `calls.participants.add`.
             ///
-            /// - `id`: `id` returned by the `calls.add` method.
-            /// - `users`: The list of users to add as participants in the Call. Read more on how to specify users here.
+            /// - `id`: `id` returned by the `calls.add` method. (Sent as text.)
+            /// - `users`: The list of users to add as participants in the Call. Read more on how to specify users here. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is).)
             pub fn new(id: impl Into<String>, users: impl serde::Serialize) -> Self {
                 Self {
                     id: id.into(),
@@ -8215,14 +8861,15 @@ pub mod calls {
         #[must_use]
         pub struct Remove {
             id: String,
+            #[serde(serialize_with = "crate::api::ser::json_string")]
             users: crate::api::JsonArg,
         }
 
         impl Remove {
             /// A request for `calls.participants.remove`.
             ///
-            /// - `id`: `id` returned by the `calls.add` method.
-            /// - `users`: The list of users to remove as participants in the Call. Read more on how to specify users here.
+            /// - `id`: `id` returned by the `calls.add` method. (Sent as text.)
+            /// - `users`: The list of users to remove as participants in the Call. Read more on how to specify users here. (Sent as stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is).)
             pub fn new(id: impl Into<String>, users: impl serde::Serialize) -> Self {
                 Self {
                     id: id.into(),
@@ -8267,18 +8914,24 @@ pub mod canvases {
         }
 
         /// Set `title`.
+        ///
+        /// Sent as text.
         pub fn title(mut self, title: impl Into<String>) -> Self {
             self.title = Some(title.into());
             self
         }
 
         /// Set `document_content`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn document_content(mut self, document_content: impl serde::Serialize) -> Self {
             self.document_content = Some(crate::api::JsonArg::from_serialize(&document_content));
             self
         }
 
         /// Set `channel_id`.
+        ///
+        /// Sent as text.
         pub fn channel_id(mut self, channel_id: impl Into<String>) -> Self {
             self.channel_id = Some(channel_id.into());
             self
@@ -8305,7 +8958,7 @@ pub mod canvases {
     impl Delete {
         /// A request for `canvases.delete`.
         ///
-        /// - `canvas_id`
+        /// - `canvas_id`: sent as text.
         pub fn new(canvas_id: impl Into<String>) -> Self {
             Self {
                 canvas_id: canvas_id.into(),
@@ -8334,8 +8987,8 @@ pub mod canvases {
     impl Edit {
         /// A request for `canvases.edit`.
         ///
-        /// - `canvas_id`
-        /// - `changes`
+        /// - `canvas_id`: sent as text.
+        /// - `changes`: sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn new(canvas_id: impl Into<String>, changes: impl serde::Serialize) -> Self {
             Self {
                 canvas_id: canvas_id.into(),
@@ -8379,7 +9032,7 @@ pub mod canvases {
         impl Delete {
             /// A request for `canvases.access.delete`.
             ///
-            /// - `canvas_id`
+            /// - `canvas_id`: sent as text.
             pub fn new(canvas_id: impl Into<String>) -> Self {
                 Self {
                     canvas_id: canvas_id.into(),
@@ -8389,6 +9042,8 @@ pub mod canvases {
             }
 
             /// Set `channel_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -8399,6 +9054,8 @@ pub mod canvases {
             }
 
             /// Set `user_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -8440,8 +9097,8 @@ pub mod canvases {
         impl Set {
             /// A request for `canvases.access.set`.
             ///
-            /// - `canvas_id`
-            /// - `access_level`
+            /// - `canvas_id`: sent as text.
+            /// - `access_level`: sent as text.
             pub fn new(canvas_id: impl Into<String>, access_level: impl Into<String>) -> Self {
                 Self {
                     canvas_id: canvas_id.into(),
@@ -8452,6 +9109,8 @@ pub mod canvases {
             }
 
             /// Set `channel_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -8462,6 +9121,8 @@ pub mod canvases {
             }
 
             /// Set `user_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -8498,8 +9159,8 @@ pub mod canvases {
         impl Lookup {
             /// A request for `canvases.sections.lookup`.
             ///
-            /// - `canvas_id`
-            /// - `criteria`
+            /// - `canvas_id`: sent as text.
+            /// - `criteria`: sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn new(canvas_id: impl Into<String>, criteria: impl serde::Serialize) -> Self {
                 Self {
                     canvas_id: canvas_id.into(),
@@ -8549,7 +9210,7 @@ pub mod channels {
     impl Archive {
         /// A request for `channels.archive`.
         ///
-        /// - `channel`: ID of conversation to archive.
+        /// - `channel`: ID of conversation to archive. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -8584,7 +9245,7 @@ pub mod channels {
     impl Create {
         /// A request for `channels.create`.
         ///
-        /// - `name`: Name of the public or private channel to create.
+        /// - `name`: Name of the public or private channel to create. (Sent as text.)
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),
@@ -8594,12 +9255,16 @@ pub mod channels {
         }
 
         /// Create a private channel instead of a public one.
+        ///
+        /// Sent as `true` or `false`.
         pub fn is_private(mut self, is_private: bool) -> Self {
             self.is_private = Some(is_private);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -8641,7 +9306,7 @@ pub mod channels {
     impl History {
         /// A request for `channels.history`.
         ///
-        /// - `channel`: Conversation ID to fetch history for.
+        /// - `channel`: Conversation ID to fetch history for. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -8655,36 +9320,48 @@ pub mod channels {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -8726,7 +9403,7 @@ pub mod channels {
     impl Info {
         /// A request for `channels.info`.
         ///
-        /// - `channel`: Conversation ID to learn more about.
+        /// - `channel`: Conversation ID to learn more about. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -8736,12 +9413,16 @@ pub mod channels {
         }
 
         /// Set this to `true` to receive the locale for this conversation. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_locale(mut self, include_locale: bool) -> Self {
             self.include_locale = Some(include_locale);
             self
         }
 
         /// Set to `true` to include the member count for the specified conversation. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_num_members(mut self, include_num_members: bool) -> Self {
             self.include_num_members = Some(include_num_members);
             self
@@ -8775,8 +9456,8 @@ pub mod channels {
     impl Invite {
         /// A request for `channels.invite`.
         ///
-        /// - `channel`: The ID of the public or private channel to invite user(s) to.
-        /// - `users`: A comma separated list of user IDs. Up to 1000 users may be listed.
+        /// - `channel`: The ID of the public or private channel to invite user(s) to. (Sent as text.)
+        /// - `users`: A comma separated list of user IDs. Up to 1000 users may be listed. (Sent as one comma-separated string.)
         pub fn new<I1, S1>(channel: impl Into<String>, users: I1) -> Self
         where
             I1: IntoIterator<Item = S1>,
@@ -8790,6 +9471,8 @@ pub mod channels {
         }
 
         /// Set `force`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
@@ -8819,7 +9502,7 @@ pub mod channels {
     impl Join {
         /// A request for `channels.join`.
         ///
-        /// - `channel`: ID of conversation to join.
+        /// - `channel`: ID of conversation to join. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -8852,7 +9535,7 @@ pub mod channels {
     impl Kick {
         /// A request for `channels.kick`.
         ///
-        /// - `channel`: ID of conversation to remove user from.
+        /// - `channel`: ID of conversation to remove user from. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -8861,6 +9544,8 @@ pub mod channels {
         }
 
         /// User ID to be removed.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
@@ -8890,7 +9575,7 @@ pub mod channels {
     impl Leave {
         /// A request for `channels.leave`.
         ///
-        /// - `channel`: Conversation to leave.
+        /// - `channel`: Conversation to leave. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -8937,30 +9622,40 @@ pub mod channels {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set to `true` to exclude archived channels from the list.
+        ///
+        /// Sent as `true` or `false`.
         pub fn exclude_archived(mut self, exclude_archived: bool) -> Self {
             self.exclude_archived = Some(exclude_archived);
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn types<I, S>(mut self, types: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -9003,8 +9698,8 @@ pub mod channels {
     impl Mark {
         /// A request for `channels.mark`.
         ///
-        /// - `channel`: Channel or conversation to set the read cursor for.
-        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation.
+        /// - `channel`: Channel or conversation to set the read cursor for. (Sent as text.)
+        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9037,8 +9732,8 @@ pub mod channels {
     impl Rename {
         /// A request for `channels.rename`.
         ///
-        /// - `channel`: ID of conversation to rename.
-        /// - `name`: New name for conversation.
+        /// - `channel`: ID of conversation to rename. (Sent as text.)
+        /// - `name`: New name for conversation. (Sent as text.)
         pub fn new(channel: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9083,8 +9778,8 @@ pub mod channels {
     impl Replies {
         /// A request for `channels.replies`.
         ///
-        /// - `channel`: Conversation ID to fetch thread from.
-        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message.
+        /// - `channel`: Conversation ID to fetch thread from. (Sent as text.)
+        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9099,36 +9794,48 @@ pub mod channels {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -9169,8 +9876,8 @@ pub mod channels {
     impl SetPurpose {
         /// A request for `channels.setPurpose`.
         ///
-        /// - `channel`: Conversation to set the purpose of.
-        /// - `purpose`: A new, specialer purpose.
+        /// - `channel`: Conversation to set the purpose of. (Sent as text.)
+        /// - `purpose`: A new, specialer purpose. (Sent as text.)
         pub fn new(channel: impl Into<String>, purpose: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9203,8 +9910,8 @@ pub mod channels {
     impl SetTopic {
         /// A request for `channels.setTopic`.
         ///
-        /// - `channel`: Conversation to set the topic of.
-        /// - `topic`: The new topic string. Does not support formatting or linkification.
+        /// - `channel`: Conversation to set the topic of. (Sent as text.)
+        /// - `topic`: The new topic string. Does not support formatting or linkification. (Sent as text.)
         pub fn new(channel: impl Into<String>, topic: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9236,7 +9943,7 @@ pub mod channels {
     impl Unarchive {
         /// A request for `channels.unarchive`.
         ///
-        /// - `channel`: ID of conversation to unarchive.
+        /// - `channel`: ID of conversation to unarchive. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9283,9 +9990,9 @@ pub mod chat {
     impl AppendStream {
         /// A request for `chat.appendStream`.
         ///
-        /// - `channel`
-        /// - `ts`
-        /// - `markdown_text`
+        /// - `channel`: sent as text.
+        /// - `ts`: sent as text.
+        /// - `markdown_text`: sent as text.
         pub fn new(
             channel: impl Into<String>,
             ts: impl Into<String>,
@@ -9300,6 +10007,8 @@ pub mod chat {
         }
 
         /// Set `chunks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn chunks(mut self, chunks: impl serde::Serialize) -> Self {
             self.chunks = Some(crate::api::JsonArg::from_serialize(&chunks));
             self
@@ -9329,8 +10038,8 @@ pub mod chat {
     impl Delete {
         /// A request for `chat.delete`.
         ///
-        /// - `channel`: Channel containing the message to be deleted.
-        /// - `ts`: Timestamp of the message to be deleted.
+        /// - `channel`: Channel containing the message to be deleted. (Sent as text.)
+        /// - `ts`: Timestamp of the message to be deleted. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9340,6 +10049,8 @@ pub mod chat {
         }
 
         /// Pass true to delete the message as the authed user with `chat:write:user` scope. Bot users in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
+        ///
+        /// Sent as `true` or `false`.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
@@ -9369,8 +10080,8 @@ pub mod chat {
     impl DeleteScheduledMessage {
         /// A request for `chat.deleteScheduledMessage`.
         ///
-        /// - `channel`: The channel the scheduled_message is posting to.
-        /// - `scheduled_message_id`: `scheduled_message_id` returned from call to chat.scheduleMessage.
+        /// - `channel`: The channel the scheduled_message is posting to. (Sent as text.)
+        /// - `scheduled_message_id`: `scheduled_message_id` returned from call to chat.scheduleMessage. (Sent as text.)
         pub fn new(channel: impl Into<String>, scheduled_message_id: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9380,6 +10091,8 @@ pub mod chat {
         }
 
         /// Pass true to delete the message as the authed user with `chat:write:user` scope. Bot users in this context are considered authed users. If unused or false, the message will be deleted with `chat:write:bot` scope.
+        ///
+        /// Sent as `true` or `false`.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
@@ -9407,8 +10120,8 @@ pub mod chat {
     impl GetPermalink {
         /// A request for `chat.getPermalink`.
         ///
-        /// - `channel`: The ID of the conversation or channel containing the message.
-        /// - `message_ts`: A message's `ts` value, uniquely identifying it within a channel.
+        /// - `channel`: The ID of the conversation or channel containing the message. (Sent as text.)
+        /// - `message_ts`: A message's `ts` value, uniquely identifying it within a channel. (Sent as text.)
         pub fn new(channel: impl Into<String>, message_ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9438,8 +10151,8 @@ pub mod chat {
     impl MeMessage {
         /// A request for `chat.meMessage`.
         ///
-        /// - `channel`: Channel to send message to. Can be a public channel, private group or IM channel. Can be an encoded ID, or a name.
-        /// - `text`: Text of the message to send.
+        /// - `channel`: Channel to send message to. Can be a public channel, private group or IM channel. Can be an encoded ID, or a name. (Sent as text.)
+        /// - `text`: Text of the message to send. (Sent as text.)
         pub fn new(channel: impl Into<String>, text: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9493,8 +10206,8 @@ pub mod chat {
     impl PostEphemeral {
         /// A request for `chat.postEphemeral`.
         ///
-        /// - `channel`: Channel, private group, or IM channel to send message to. Can be an encoded ID, or a name.
-        /// - `user`: `id` of the user who will receive the ephemeral message. The user should be in the channel specified by the `channel` argument.
+        /// - `channel`: Channel, private group, or IM channel to send message to. Can be an encoded ID, or a name. (Sent as text.)
+        /// - `user`: `id` of the user who will receive the ephemeral message. The user should be in the channel specified by the `channel` argument. (Sent as text.)
         pub fn new(channel: impl Into<String>, user: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9515,72 +10228,96 @@ pub mod chat {
         }
 
         /// Pass true to post the message as the authed user. Defaults to true if the chat:write:bot scope is not included. Otherwise, defaults to false.
+        ///
+        /// Sent as `true` or `false`.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
         }
 
         /// A JSON-based array of structured attachments.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn attachments(mut self, attachments: impl serde::Serialize) -> Self {
             self.attachments = Some(crate::api::JsonArg::from_serialize(&attachments));
             self
         }
 
         /// A JSON-based array of structured blocks.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn blocks(mut self, blocks: impl serde::Serialize) -> Self {
             self.blocks = Some(crate::api::JsonArg::from_serialize(&blocks));
             self
         }
 
         /// Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in conjunction with `as_user` set to `false`, otherwise ignored.
+        ///
+        /// Sent as text.
         pub fn icon_emoji(mut self, icon_emoji: impl Into<String>) -> Self {
             self.icon_emoji = Some(icon_emoji.into());
             self
         }
 
         /// URL to an image to use as the icon for this message. Must be used in conjunction with `as_user` set to false, otherwise ignored.
+        ///
+        /// Sent as text.
         pub fn icon_url(mut self, icon_url: impl Into<String>) -> Self {
             self.icon_url = Some(icon_url.into());
             self
         }
 
         /// Find and link channel names and usernames.
+        ///
+        /// Sent as `true` or `false`.
         pub fn link_names(mut self, link_names: bool) -> Self {
             self.link_names = Some(link_names);
             self
         }
 
         /// Set `markdown_text`.
+        ///
+        /// Sent as text.
         pub fn markdown_text(mut self, markdown_text: impl Into<String>) -> Self {
             self.markdown_text = Some(markdown_text.into());
             self
         }
 
         /// Set `metadata`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn metadata(mut self, metadata: impl serde::Serialize) -> Self {
             self.metadata = Some(crate::api::JsonArg::from_serialize(&metadata));
             self
         }
 
         /// Change how messages are treated. Defaults to `none`.
+        ///
+        /// Sent as text.
         pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
 
         /// How this field works and whether it is required depends on other fields you use in your API call.
+        ///
+        /// Sent as text.
         pub fn text(mut self, text: impl Into<String>) -> Self {
             self.text = Some(text.into());
             self
         }
 
         /// Provide another message's `ts` value to post this message in a thread. Avoid using a reply's `ts` value; use its parent's value instead. Ephemeral messages in threads are only shown if there is already an active thread.
+        ///
+        /// Sent as text.
         pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
             self.thread_ts = Some(thread_ts.into());
             self
         }
 
         /// Set your bot's user name. Must be used in conjunction with `as_user` set to false, otherwise ignored.
+        ///
+        /// Sent as text.
         pub fn username(mut self, username: impl Into<String>) -> Self {
             self.username = Some(username.into());
             self
@@ -9641,7 +10378,7 @@ pub mod chat {
     impl PostMessage {
         /// A request for `chat.postMessage`.
         ///
-        /// - `channel`: Channel, private group, or IM channel to send message to. Can be an encoded ID, or a name.
+        /// - `channel`: Channel, private group, or IM channel to send message to. Can be an encoded ID, or a name. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9666,24 +10403,32 @@ pub mod chat {
         }
 
         /// Pass true to post the message as the authed user, instead of as a bot. Defaults to false.
+        ///
+        /// Sent as `true` or `false`.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
         }
 
         /// A JSON-based array of structured attachments.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn attachments(mut self, attachments: impl serde::Serialize) -> Self {
             self.attachments = Some(crate::api::JsonArg::from_serialize(&attachments));
             self
         }
 
         /// A JSON-based array of structured blocks.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn blocks(mut self, blocks: impl serde::Serialize) -> Self {
             self.blocks = Some(crate::api::JsonArg::from_serialize(&blocks));
             self
         }
 
         /// Set `current_draft_last_updated_ts`.
+        ///
+        /// Sent as text.
         pub fn current_draft_last_updated_ts(
             mut self,
             current_draft_last_updated_ts: impl Into<String>,
@@ -9693,78 +10438,104 @@ pub mod chat {
         }
 
         /// Emoji to use as the icon for this message. Overrides `icon_url`. Must be used in conjunction with `as_user` set to `false`, otherwise ignored.
+        ///
+        /// Sent as text.
         pub fn icon_emoji(mut self, icon_emoji: impl Into<String>) -> Self {
             self.icon_emoji = Some(icon_emoji.into());
             self
         }
 
         /// URL to an image to use as the icon for this message. Must be used in conjunction with `as_user` set to false, otherwise ignored.
+        ///
+        /// Sent as text.
         pub fn icon_url(mut self, icon_url: impl Into<String>) -> Self {
             self.icon_url = Some(icon_url.into());
             self
         }
 
         /// Find and link channel names and usernames.
+        ///
+        /// Sent as `true` or `false`.
         pub fn link_names(mut self, link_names: bool) -> Self {
             self.link_names = Some(link_names);
             self
         }
 
         /// Set `markdown_text`.
+        ///
+        /// Sent as text.
         pub fn markdown_text(mut self, markdown_text: impl Into<String>) -> Self {
             self.markdown_text = Some(markdown_text.into());
             self
         }
 
         /// Set `metadata`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn metadata(mut self, metadata: impl serde::Serialize) -> Self {
             self.metadata = Some(crate::api::JsonArg::from_serialize(&metadata));
             self
         }
 
         /// Disable Slack markup parsing by setting to `false`. Enabled by default.
+        ///
+        /// Sent as `true` or `false`.
         pub fn mrkdwn(mut self, mrkdwn: bool) -> Self {
             self.mrkdwn = Some(mrkdwn);
             self
         }
 
         /// Change how messages are treated. Defaults to `none`.
+        ///
+        /// Sent as text.
         pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
 
         /// Used in conjunction with `thread_ts` and indicates whether reply should be made visible to everyone in the channel or conversation. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn reply_broadcast(mut self, reply_broadcast: bool) -> Self {
             self.reply_broadcast = Some(reply_broadcast);
             self
         }
 
         /// How this field works and whether it is required depends on other fields you use in your API call.
+        ///
+        /// Sent as text.
         pub fn text(mut self, text: impl Into<String>) -> Self {
             self.text = Some(text.into());
             self
         }
 
         /// Provide another message's `ts` value to make this message a reply. Avoid using a reply's `ts` value; use its parent instead.
+        ///
+        /// Sent as text.
         pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
             self.thread_ts = Some(thread_ts.into());
             self
         }
 
         /// Pass true to enable unfurling of primarily text-based content.
+        ///
+        /// Sent as `true` or `false`.
         pub fn unfurl_links(mut self, unfurl_links: bool) -> Self {
             self.unfurl_links = Some(unfurl_links);
             self
         }
 
         /// Pass false to disable unfurling of media content.
+        ///
+        /// Sent as `true` or `false`.
         pub fn unfurl_media(mut self, unfurl_media: bool) -> Self {
             self.unfurl_media = Some(unfurl_media);
             self
         }
 
         /// Set your bot's user name. Must be used in conjunction with `as_user` set to false, otherwise ignored.
+        ///
+        /// Sent as text.
         pub fn username(mut self, username: impl Into<String>) -> Self {
             self.username = Some(username.into());
             self
@@ -9816,8 +10587,8 @@ pub mod chat {
     impl ScheduleMessage {
         /// A request for `chat.scheduleMessage`.
         ///
-        /// - `channel`: Channel, private group, or DM channel to send message to. Can be an encoded ID, or a name.
-        /// - `post_at`: Unix EPOCH timestamp of time in future to send the message.
+        /// - `channel`: Channel, private group, or DM channel to send message to. Can be an encoded ID, or a name. (Sent as text.)
+        /// - `post_at`: Unix EPOCH timestamp of time in future to send the message. (Sent as an integer.)
         pub fn new(channel: impl Into<String>, post_at: i64) -> Self {
             Self {
                 channel: channel.into(),
@@ -9838,72 +10609,96 @@ pub mod chat {
         }
 
         /// Pass true to post the message as the authed user, instead of as a bot. Defaults to false. See chat.postMessage.
+        ///
+        /// Sent as `true` or `false`.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
         }
 
         /// A JSON-based array of structured attachments.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn attachments(mut self, attachments: impl serde::Serialize) -> Self {
             self.attachments = Some(crate::api::JsonArg::from_serialize(&attachments));
             self
         }
 
         /// A JSON-based array of structured blocks.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn blocks(mut self, blocks: impl serde::Serialize) -> Self {
             self.blocks = Some(crate::api::JsonArg::from_serialize(&blocks));
             self
         }
 
         /// Find and link channel names and usernames.
+        ///
+        /// Sent as `true` or `false`.
         pub fn link_names(mut self, link_names: bool) -> Self {
             self.link_names = Some(link_names);
             self
         }
 
         /// Set `markdown_text`.
+        ///
+        /// Sent as text.
         pub fn markdown_text(mut self, markdown_text: impl Into<String>) -> Self {
             self.markdown_text = Some(markdown_text.into());
             self
         }
 
         /// Change how messages are treated. Defaults to `none`. See chat.postMessage.
+        ///
+        /// Sent as text.
         pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
 
         /// Used in conjunction with `thread_ts` and indicates whether reply should be made visible to everyone in the channel or conversation. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn reply_broadcast(mut self, reply_broadcast: bool) -> Self {
             self.reply_broadcast = Some(reply_broadcast);
             self
         }
 
         /// How this field works and whether it is required depends on other fields you use in your API call.
+        ///
+        /// Sent as text.
         pub fn text(mut self, text: impl Into<String>) -> Self {
             self.text = Some(text.into());
             self
         }
 
         /// Provide another message's `ts` value to make this message a reply. Avoid using a reply's `ts` value; use its parent instead.
+        ///
+        /// Sent as text.
         pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
             self.thread_ts = Some(thread_ts.into());
             self
         }
 
         /// Pass true to enable unfurling of primarily text-based content.
+        ///
+        /// Sent as `true` or `false`.
         pub fn unfurl_links(mut self, unfurl_links: bool) -> Self {
             self.unfurl_links = Some(unfurl_links);
             self
         }
 
         /// Pass false to disable unfurling of media content.
+        ///
+        /// Sent as `true` or `false`.
         pub fn unfurl_media(mut self, unfurl_media: bool) -> Self {
             self.unfurl_media = Some(unfurl_media);
             self
         }
 
         /// Set `metadata`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn metadata(mut self, metadata: impl serde::Serialize) -> Self {
             self.metadata = Some(crate::api::JsonArg::from_serialize(&metadata));
             self
@@ -9948,7 +10743,7 @@ pub mod chat {
     impl StartStream {
         /// A request for `chat.startStream`.
         ///
-        /// - `channel`
+        /// - `channel`: sent as text.
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -9965,54 +10760,72 @@ pub mod chat {
         }
 
         /// Set `chunks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn chunks(mut self, chunks: impl serde::Serialize) -> Self {
             self.chunks = Some(crate::api::JsonArg::from_serialize(&chunks));
             self
         }
 
         /// Set `markdown_text`.
+        ///
+        /// Sent as text.
         pub fn markdown_text(mut self, markdown_text: impl Into<String>) -> Self {
             self.markdown_text = Some(markdown_text.into());
             self
         }
 
         /// Set `thread_ts`.
+        ///
+        /// Sent as text.
         pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
             self.thread_ts = Some(thread_ts.into());
             self
         }
 
         /// Set `recipient_user_id`.
+        ///
+        /// Sent as text.
         pub fn recipient_user_id(mut self, recipient_user_id: impl Into<String>) -> Self {
             self.recipient_user_id = Some(recipient_user_id.into());
             self
         }
 
         /// Set `recipient_team_id`.
+        ///
+        /// Sent as text.
         pub fn recipient_team_id(mut self, recipient_team_id: impl Into<String>) -> Self {
             self.recipient_team_id = Some(recipient_team_id.into());
             self
         }
 
         /// Set `task_display_mode`.
+        ///
+        /// Sent as text.
         pub fn task_display_mode(mut self, task_display_mode: impl Into<String>) -> Self {
             self.task_display_mode = Some(task_display_mode.into());
             self
         }
 
         /// Set `icon_emoji`.
+        ///
+        /// Sent as text.
         pub fn icon_emoji(mut self, icon_emoji: impl Into<String>) -> Self {
             self.icon_emoji = Some(icon_emoji.into());
             self
         }
 
         /// Set `icon_url`.
+        ///
+        /// Sent as text.
         pub fn icon_url(mut self, icon_url: impl Into<String>) -> Self {
             self.icon_url = Some(icon_url.into());
             self
         }
 
         /// Set `username`.
+        ///
+        /// Sent as text.
         pub fn username(mut self, username: impl Into<String>) -> Self {
             self.username = Some(username.into());
             self
@@ -10048,8 +10861,8 @@ pub mod chat {
     impl StopStream {
         /// A request for `chat.stopStream`.
         ///
-        /// - `channel`
-        /// - `ts`
+        /// - `channel`: sent as text.
+        /// - `ts`: sent as text.
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10062,24 +10875,32 @@ pub mod chat {
         }
 
         /// Set `chunks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn chunks(mut self, chunks: impl serde::Serialize) -> Self {
             self.chunks = Some(crate::api::JsonArg::from_serialize(&chunks));
             self
         }
 
         /// Set `markdown_text`.
+        ///
+        /// Sent as text.
         pub fn markdown_text(mut self, markdown_text: impl Into<String>) -> Self {
             self.markdown_text = Some(markdown_text.into());
             self
         }
 
         /// Set `blocks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn blocks(mut self, blocks: impl serde::Serialize) -> Self {
             self.blocks = Some(crate::api::JsonArg::from_serialize(&blocks));
             self
         }
 
         /// Set `metadata`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn metadata(mut self, metadata: impl serde::Serialize) -> Self {
             self.metadata = Some(crate::api::JsonArg::from_serialize(&metadata));
             self
@@ -10127,54 +10948,72 @@ pub mod chat {
         }
 
         /// Channel ID of the message.
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// Timestamp of the message to add unfurl behavior to.
+        ///
+        /// Sent as text.
         pub fn ts(mut self, ts: impl Into<String>) -> Self {
             self.ts = Some(ts.into());
             self
         }
 
         /// URL-encoded JSON map with keys set to URLs featured in the the message, pointing to their unfurl blocks or message attachments.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn unfurls(mut self, unfurls: impl serde::Serialize) -> Self {
             self.unfurls = Some(crate::api::JsonArg::from_serialize(&unfurls));
             self
         }
 
         /// Provide a simply-formatted string to send as an ephemeral message to the user as invitation to authenticate further and enable full unfurling behavior.
+        ///
+        /// Sent as text.
         pub fn user_auth_message(mut self, user_auth_message: impl Into<String>) -> Self {
             self.user_auth_message = Some(user_auth_message.into());
             self
         }
 
         /// Set to `true` or `1` to indicate the user must install your Slack app to trigger unfurls for this domain.
+        ///
+        /// Sent as `true` or `false`.
         pub fn user_auth_required(mut self, user_auth_required: bool) -> Self {
             self.user_auth_required = Some(user_auth_required);
             self
         }
 
         /// Send users to this custom URL where they will complete authentication in your app to fully trigger unfurling. Value should be properly URL-encoded.
+        ///
+        /// Sent as text.
         pub fn user_auth_url(mut self, user_auth_url: impl Into<String>) -> Self {
             self.user_auth_url = Some(user_auth_url.into());
             self
         }
 
         /// Set `user_auth_blocks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn user_auth_blocks(mut self, user_auth_blocks: impl serde::Serialize) -> Self {
             self.user_auth_blocks = Some(crate::api::JsonArg::from_serialize(&user_auth_blocks));
             self
         }
 
         /// Set `unfurl_id`.
+        ///
+        /// Sent as text.
         pub fn unfurl_id(mut self, unfurl_id: impl Into<String>) -> Self {
             self.unfurl_id = Some(unfurl_id.into());
             self
         }
 
         /// Set `source`.
+        ///
+        /// Sent as text.
         pub fn source(mut self, source: impl Into<String>) -> Self {
             self.source = Some(source.into());
             self
@@ -10227,8 +11066,8 @@ pub mod chat {
     impl Update {
         /// A request for `chat.update`.
         ///
-        /// - `channel`: Channel containing the message to be updated.
-        /// - `ts`: Timestamp of the message to be updated.
+        /// - `channel`: Channel containing the message to be updated. (Sent as text.)
+        /// - `ts`: Timestamp of the message to be updated. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10248,18 +11087,24 @@ pub mod chat {
         }
 
         /// Pass true to update the message as the authed user. Bot users in this context are considered authed users.
+        ///
+        /// Sent as `true` or `false`.
         pub fn as_user(mut self, as_user: bool) -> Self {
             self.as_user = Some(as_user);
             self
         }
 
         /// A JSON-based array of structured attachments. This field is required when not presenting `text`. If you don't include this field, the message's previous `attachments` will be retained. To remove previous `attachments`, include an empty array for this field.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn attachments(mut self, attachments: impl serde::Serialize) -> Self {
             self.attachments = Some(crate::api::JsonArg::from_serialize(&attachments));
             self
         }
 
         /// Set `unfurled_attachments`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn unfurled_attachments(mut self, unfurled_attachments: impl serde::Serialize) -> Self {
             self.unfurled_attachments =
                 Some(crate::api::JsonArg::from_serialize(&unfurled_attachments));
@@ -10267,48 +11112,64 @@ pub mod chat {
         }
 
         /// A JSON-based array of structured blocks. If you don't include this field, the message's previous `blocks` will be retained. To remove previous `blocks`, include an empty array for this field.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn blocks(mut self, blocks: impl serde::Serialize) -> Self {
             self.blocks = Some(crate::api::JsonArg::from_serialize(&blocks));
             self
         }
 
         /// Set `markdown_text`.
+        ///
+        /// Sent as text.
         pub fn markdown_text(mut self, markdown_text: impl Into<String>) -> Self {
             self.markdown_text = Some(markdown_text.into());
             self
         }
 
         /// Set `metadata`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn metadata(mut self, metadata: impl serde::Serialize) -> Self {
             self.metadata = Some(crate::api::JsonArg::from_serialize(&metadata));
             self
         }
 
         /// Find and link channel names and usernames. Defaults to `none`. If you do not specify a value for this field, the original value set for the message will be overwritten with the default, `none`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn link_names(mut self, link_names: bool) -> Self {
             self.link_names = Some(link_names);
             self
         }
 
         /// Change how messages are treated. Defaults to `client`, unlike `chat.postMessage`. Accepts either `none` or `full`. If you do not specify a value for this field, the original value set for the message will be overwritten with the default, `client`.
+        ///
+        /// Sent as text.
         pub fn parse(mut self, parse: impl Into<crate::api::enums::ParseMode>) -> Self {
             self.parse = Some(parse.into());
             self
         }
 
         /// New text for the message, using the default formatting rules. It's not required when presenting `blocks` or `attachments`.
+        ///
+        /// Sent as text.
         pub fn text(mut self, text: impl Into<String>) -> Self {
             self.text = Some(text.into());
             self
         }
 
         /// Set `reply_broadcast`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn reply_broadcast(mut self, reply_broadcast: bool) -> Self {
             self.reply_broadcast = Some(reply_broadcast);
             self
         }
 
         /// Set `file_ids`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn file_ids<I, S>(mut self, file_ids: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -10342,11 +11203,11 @@ pub mod chat {
             #[serde(skip_serializing_if = "Option::is_none")]
             cursor: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            latest: Option<String>,
+            latest: Option<i64>,
             #[serde(skip_serializing_if = "Option::is_none")]
             limit: Option<u32>,
             #[serde(skip_serializing_if = "Option::is_none")]
-            oldest: Option<String>,
+            oldest: Option<i64>,
             #[serde(skip_serializing_if = "Option::is_none")]
             team_id: Option<String>,
         }
@@ -10358,36 +11219,48 @@ pub mod chat {
             }
 
             /// The channel of the scheduled messages.
+            ///
+            /// Sent as text.
             pub fn channel(mut self, channel: impl Into<String>) -> Self {
                 self.channel = Some(channel.into());
                 self
             }
 
             /// For pagination purposes, this is the `cursor` value returned from a previous call to `chat.scheduledmessages.list` indicating where you want to start this call from.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// A UNIX timestamp of the latest value in the time range.
-            pub fn latest(mut self, latest: impl Into<String>) -> Self {
-                self.latest = Some(latest.into());
+            ///
+            /// Sent as an integer.
+            pub fn latest(mut self, latest: i64) -> Self {
+                self.latest = Some(latest);
                 self
             }
 
             /// Maximum number of original entries to return.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// A UNIX timestamp of the oldest value in the time range.
-            pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
-                self.oldest = Some(oldest.into());
+            ///
+            /// Sent as an integer.
+            pub fn oldest(mut self, oldest: i64) -> Self {
+                self.oldest = Some(oldest);
                 self
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
@@ -10453,7 +11326,7 @@ pub mod conversations {
     impl AcceptSharedInvite {
         /// A request for `conversations.acceptSharedInvite`.
         ///
-        /// - `channel_name`
+        /// - `channel_name`: sent as text.
         pub fn new(channel_name: impl Into<String>) -> Self {
             Self {
                 channel_name: channel_name.into(),
@@ -10466,30 +11339,40 @@ pub mod conversations {
         }
 
         /// Set `is_private`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn is_private(mut self, is_private: bool) -> Self {
             self.is_private = Some(is_private);
             self
         }
 
         /// Set `free_trial_accepted`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn free_trial_accepted(mut self, free_trial_accepted: bool) -> Self {
             self.free_trial_accepted = Some(free_trial_accepted);
             self
         }
 
         /// Set `invite_id`.
+        ///
+        /// Sent as text.
         pub fn invite_id(mut self, invite_id: impl Into<String>) -> Self {
             self.invite_id = Some(invite_id.into());
             self
         }
 
         /// Set `channel_id`.
+        ///
+        /// Sent as text.
         pub fn channel_id(mut self, channel_id: impl Into<String>) -> Self {
             self.channel_id = Some(channel_id.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -10518,7 +11401,7 @@ pub mod conversations {
     impl ApproveSharedInvite {
         /// A request for `conversations.approveSharedInvite`.
         ///
-        /// - `invite_id`
+        /// - `invite_id`: sent as text.
         pub fn new(invite_id: impl Into<String>) -> Self {
             Self {
                 invite_id: invite_id.into(),
@@ -10527,6 +11410,8 @@ pub mod conversations {
         }
 
         /// Set `target_team`.
+        ///
+        /// Sent as text.
         pub fn target_team(mut self, target_team: impl Into<String>) -> Self {
             self.target_team = Some(target_team.into());
             self
@@ -10553,7 +11438,7 @@ pub mod conversations {
     impl Archive {
         /// A request for `conversations.archive`.
         ///
-        /// - `channel`: ID of conversation to archive.
+        /// - `channel`: ID of conversation to archive. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10581,7 +11466,7 @@ pub mod conversations {
     impl Close {
         /// A request for `conversations.close`.
         ///
-        /// - `channel`: Conversation to close.
+        /// - `channel`: Conversation to close. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10613,7 +11498,7 @@ pub mod conversations {
     impl Create {
         /// A request for `conversations.create`.
         ///
-        /// - `name`: Name of the public or private channel to create.
+        /// - `name`: Name of the public or private channel to create. (Sent as text.)
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),
@@ -10623,12 +11508,16 @@ pub mod conversations {
         }
 
         /// Create a private channel instead of a public one.
+        ///
+        /// Sent as `true` or `false`.
         pub fn is_private(mut self, is_private: bool) -> Self {
             self.is_private = Some(is_private);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -10657,7 +11546,7 @@ pub mod conversations {
     impl DeclineSharedInvite {
         /// A request for `conversations.declineSharedInvite`.
         ///
-        /// - `invite_id`
+        /// - `invite_id`: sent as text.
         pub fn new(invite_id: impl Into<String>) -> Self {
             Self {
                 invite_id: invite_id.into(),
@@ -10666,6 +11555,8 @@ pub mod conversations {
         }
 
         /// Set `target_team`.
+        ///
+        /// Sent as text.
         pub fn target_team(mut self, target_team: impl Into<String>) -> Self {
             self.target_team = Some(target_team.into());
             self
@@ -10704,7 +11595,7 @@ pub mod conversations {
     impl History {
         /// A request for `conversations.history`.
         ///
-        /// - `channel`: Conversation ID to fetch history for.
+        /// - `channel`: Conversation ID to fetch history for. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10718,36 +11609,48 @@ pub mod conversations {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -10785,7 +11688,7 @@ pub mod conversations {
     impl Info {
         /// A request for `conversations.info`.
         ///
-        /// - `channel`: Conversation ID to learn more about.
+        /// - `channel`: Conversation ID to learn more about. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10795,12 +11698,16 @@ pub mod conversations {
         }
 
         /// Set this to `true` to receive the locale for this conversation. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_locale(mut self, include_locale: bool) -> Self {
             self.include_locale = Some(include_locale);
             self
         }
 
         /// Set to `true` to include the member count for the specified conversation. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_num_members(mut self, include_num_members: bool) -> Self {
             self.include_num_members = Some(include_num_members);
             self
@@ -10831,8 +11738,8 @@ pub mod conversations {
     impl Invite {
         /// A request for `conversations.invite`.
         ///
-        /// - `channel`: The ID of the public or private channel to invite user(s) to.
-        /// - `users`: A comma separated list of user IDs. Up to 1000 users may be listed.
+        /// - `channel`: The ID of the public or private channel to invite user(s) to. (Sent as text.)
+        /// - `users`: A comma separated list of user IDs. Up to 1000 users may be listed. (Sent as one comma-separated string.)
         pub fn new<I1, S1>(channel: impl Into<String>, users: I1) -> Self
         where
             I1: IntoIterator<Item = S1>,
@@ -10846,6 +11753,8 @@ pub mod conversations {
         }
 
         /// Set `force`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
@@ -10884,7 +11793,7 @@ pub mod conversations {
     impl InviteShared {
         /// A request for `conversations.inviteShared`.
         ///
-        /// - `channel`
+        /// - `channel`: sent as text.
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10895,6 +11804,8 @@ pub mod conversations {
         }
 
         /// Set `emails`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn emails<I, S>(mut self, emails: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -10905,6 +11816,8 @@ pub mod conversations {
         }
 
         /// Set `user_ids`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -10915,6 +11828,8 @@ pub mod conversations {
         }
 
         /// Set `external_limited`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn external_limited(mut self, external_limited: bool) -> Self {
             self.external_limited = Some(external_limited);
             self
@@ -10941,7 +11856,7 @@ pub mod conversations {
     impl Join {
         /// A request for `conversations.join`.
         ///
-        /// - `channel`: ID of conversation to join.
+        /// - `channel`: ID of conversation to join. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10971,7 +11886,7 @@ pub mod conversations {
     impl Kick {
         /// A request for `conversations.kick`.
         ///
-        /// - `channel`: ID of conversation to remove user from.
+        /// - `channel`: ID of conversation to remove user from. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -10980,6 +11895,8 @@ pub mod conversations {
         }
 
         /// User ID to be removed.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
@@ -11006,7 +11923,7 @@ pub mod conversations {
     impl Leave {
         /// A request for `conversations.leave`.
         ///
-        /// - `channel`: Conversation to leave.
+        /// - `channel`: Conversation to leave. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -11050,30 +11967,40 @@ pub mod conversations {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set to `true` to exclude archived channels from the list.
+        ///
+        /// Sent as `true` or `false`.
         pub fn exclude_archived(mut self, exclude_archived: bool) -> Self {
             self.exclude_archived = Some(exclude_archived);
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn types<I, S>(mut self, types: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -11120,18 +12047,24 @@ pub mod conversations {
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Set `cursor`.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
@@ -11168,8 +12101,8 @@ pub mod conversations {
     impl Mark {
         /// A request for `conversations.mark`.
         ///
-        /// - `channel`: Channel or conversation to set the read cursor for.
-        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation.
+        /// - `channel`: Channel or conversation to set the read cursor for. (Sent as text.)
+        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -11202,7 +12135,7 @@ pub mod conversations {
     impl Members {
         /// A request for `conversations.members`.
         ///
-        /// - `channel`: ID of the conversation to retrieve members for.
+        /// - `channel`: ID of the conversation to retrieve members for. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -11212,12 +12145,16 @@ pub mod conversations {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
@@ -11265,18 +12202,24 @@ pub mod conversations {
         }
 
         /// Resume a conversation by supplying an `im` or `mpim`'s ID. Or provide the `users` field instead.
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// Boolean, indicates you want the full IM channel definition in the response.
+        ///
+        /// Sent as `true` or `false`.
         pub fn return_im(mut self, return_im: bool) -> Self {
             self.return_im = Some(return_im);
             self
         }
 
         /// Comma separated lists of users. If only one user is included, this creates a 1:1 DM. The ordering of the users is preserved whenever a multi-person direct message is returned. Supply a `channel` when not supplying `users`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn users<I, S>(mut self, users: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -11287,6 +12230,8 @@ pub mod conversations {
         }
 
         /// Set `prevent_creation`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn prevent_creation(mut self, prevent_creation: bool) -> Self {
             self.prevent_creation = Some(prevent_creation);
             self
@@ -11314,8 +12259,8 @@ pub mod conversations {
     impl Rename {
         /// A request for `conversations.rename`.
         ///
-        /// - `channel`: ID of conversation to rename.
-        /// - `name`: New name for conversation.
+        /// - `channel`: ID of conversation to rename. (Sent as text.)
+        /// - `name`: New name for conversation. (Sent as text.)
         pub fn new(channel: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -11357,8 +12302,8 @@ pub mod conversations {
     impl Replies {
         /// A request for `conversations.replies`.
         ///
-        /// - `channel`: Conversation ID to fetch thread from.
-        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message.
+        /// - `channel`: Conversation ID to fetch thread from. (Sent as text.)
+        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -11373,36 +12318,48 @@ pub mod conversations {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -11437,8 +12394,8 @@ pub mod conversations {
     impl SetPurpose {
         /// A request for `conversations.setPurpose`.
         ///
-        /// - `channel`: Conversation to set the purpose of.
-        /// - `purpose`: A new, specialer purpose.
+        /// - `channel`: Conversation to set the purpose of. (Sent as text.)
+        /// - `purpose`: A new, specialer purpose. (Sent as text.)
         pub fn new(channel: impl Into<String>, purpose: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -11468,8 +12425,8 @@ pub mod conversations {
     impl SetTopic {
         /// A request for `conversations.setTopic`.
         ///
-        /// - `channel`: Conversation to set the topic of.
-        /// - `topic`: The new topic string. Does not support formatting or linkification.
+        /// - `channel`: Conversation to set the topic of. (Sent as text.)
+        /// - `topic`: The new topic string. Does not support formatting or linkification. (Sent as text.)
         pub fn new(channel: impl Into<String>, topic: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -11498,7 +12455,7 @@ pub mod conversations {
     impl Unarchive {
         /// A request for `conversations.unarchive`.
         ///
-        /// - `channel`: ID of conversation to unarchive.
+        /// - `channel`: ID of conversation to unarchive. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -11534,7 +12491,7 @@ pub mod conversations {
         impl Create {
             /// A request for `conversations.canvases.create`.
             ///
-            /// - `channel_id`
+            /// - `channel_id`: sent as text.
             pub fn new(channel_id: impl Into<String>) -> Self {
                 Self {
                     channel_id: channel_id.into(),
@@ -11544,6 +12501,8 @@ pub mod conversations {
             }
 
             /// Set `document_content`.
+            ///
+            /// Sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn document_content(mut self, document_content: impl serde::Serialize) -> Self {
                 self.document_content =
                     Some(crate::api::JsonArg::from_serialize(&document_content));
@@ -11551,6 +12510,8 @@ pub mod conversations {
             }
 
             /// Set `title`.
+            ///
+            /// Sent as text.
             pub fn title(mut self, title: impl Into<String>) -> Self {
                 self.title = Some(title.into());
                 self
@@ -11584,9 +12545,9 @@ pub mod conversations {
         impl Set {
             /// A request for `conversations.externalInvitePermissions.set`.
             ///
-            /// - `channel`
-            /// - `target_team`
-            /// - `action`
+            /// - `channel`: sent as text.
+            /// - `target_team`: sent as text.
+            /// - `action`: sent as text.
             pub fn new(
                 channel: impl Into<String>,
                 target_team: impl Into<String>,
@@ -11634,7 +12595,7 @@ pub mod conversations {
         impl Approve {
             /// A request for `conversations.requestSharedInvite.approve`.
             ///
-            /// - `invite_id`
+            /// - `invite_id`: sent as text.
             pub fn new(invite_id: impl Into<String>) -> Self {
                 Self {
                     invite_id: invite_id.into(),
@@ -11645,18 +12606,24 @@ pub mod conversations {
             }
 
             /// Set `is_external_limited`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn is_external_limited(mut self, is_external_limited: bool) -> Self {
                 self.is_external_limited = Some(is_external_limited);
                 self
             }
 
             /// Set `channel_id`.
+            ///
+            /// Sent as text.
             pub fn channel_id(mut self, channel_id: impl Into<String>) -> Self {
                 self.channel_id = Some(channel_id.into());
                 self
             }
 
             /// Set `message`.
+            ///
+            /// Sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn message(mut self, message: impl serde::Serialize) -> Self {
                 self.message = Some(crate::api::JsonArg::from_serialize(&message));
                 self
@@ -11685,7 +12652,7 @@ pub mod conversations {
         impl Deny {
             /// A request for `conversations.requestSharedInvite.deny`.
             ///
-            /// - `invite_id`
+            /// - `invite_id`: sent as text.
             pub fn new(invite_id: impl Into<String>) -> Self {
                 Self {
                     invite_id: invite_id.into(),
@@ -11694,6 +12661,8 @@ pub mod conversations {
             }
 
             /// Set `message`.
+            ///
+            /// Sent as text.
             pub fn message(mut self, message: impl Into<String>) -> Self {
                 self.message = Some(message.into());
                 self
@@ -11740,30 +12709,40 @@ pub mod conversations {
             }
 
             /// Set `user_id`.
+            ///
+            /// Sent as text.
             pub fn user_id(mut self, user_id: impl Into<String>) -> Self {
                 self.user_id = Some(user_id.into());
                 self
             }
 
             /// Set `include_expired`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_expired(mut self, include_expired: bool) -> Self {
                 self.include_expired = Some(include_expired);
                 self
             }
 
             /// Set `include_approved`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_approved(mut self, include_approved: bool) -> Self {
                 self.include_approved = Some(include_approved);
                 self
             }
 
             /// Set `include_denied`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_denied(mut self, include_denied: bool) -> Self {
                 self.include_denied = Some(include_denied);
                 self
             }
 
             /// Set `invite_ids`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn invite_ids<I, S>(mut self, invite_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -11774,12 +12753,16 @@ pub mod conversations {
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
@@ -11823,8 +12806,8 @@ pub mod dialog {
     impl Open {
         /// A request for `dialog.open`.
         ///
-        /// - `trigger_id`: Exchange a trigger to post to the user.
-        /// - `dialog`: The dialog definition. This must be a JSON-encoded string.
+        /// - `trigger_id`: Exchange a trigger to post to the user. (Sent as text.)
+        /// - `dialog`: The dialog definition. This must be a JSON-encoded string. (Sent as JSON (nested in a JSON body, a JSON string in a form).)
         pub fn new(trigger_id: impl Into<String>, dialog: impl serde::Serialize) -> Self {
             Self {
                 trigger_id: trigger_id.into(),
@@ -11910,12 +12893,16 @@ pub mod dnd {
         }
 
         /// User to fetch status for (defaults to current user).
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -11942,7 +12929,7 @@ pub mod dnd {
     impl SetSnooze {
         /// A request for `dnd.setSnooze`.
         ///
-        /// - `num_minutes`: Number of minutes, from now, to snooze until.
+        /// - `num_minutes`: Number of minutes, from now, to snooze until. (Sent as an integer.)
         pub fn new(num_minutes: u32) -> Self {
             Self { num_minutes }
         }
@@ -11971,7 +12958,7 @@ pub mod dnd {
     impl TeamInfo {
         /// A request for `dnd.teamInfo`.
         ///
-        /// - `users`: Comma-separated list of users to fetch Do Not Disturb status for.
+        /// - `users`: Comma-separated list of users to fetch Do Not Disturb status for. (Sent as one comma-separated string.)
         pub fn new<I0, S0>(users: I0) -> Self
         where
             I0: IntoIterator<Item = S0>,
@@ -11984,6 +12971,8 @@ pub mod dnd {
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -12019,6 +13008,8 @@ pub mod emoji {
         }
 
         /// Set `include_categories`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_categories(mut self, include_categories: bool) -> Self {
             self.include_categories = Some(include_categories);
             self
@@ -12055,7 +13046,7 @@ pub mod entity {
     impl AcknowledgeCommentAction {
         /// A request for `entity.acknowledgeCommentAction`.
         ///
-        /// - `trigger_id`
+        /// - `trigger_id`: sent as text.
         pub fn new(trigger_id: impl Into<String>) -> Self {
             Self {
                 trigger_id: trigger_id.into(),
@@ -12065,12 +13056,16 @@ pub mod entity {
         }
 
         /// Set `comment`.
+        ///
+        /// Sent as text.
         pub fn comment(mut self, comment: impl Into<String>) -> Self {
             self.comment = Some(comment.into());
             self
         }
 
         /// Set `error`.
+        ///
+        /// Sent as text.
         pub fn error(mut self, error: impl Into<String>) -> Self {
             self.error = Some(error.into());
             self
@@ -12110,8 +13105,8 @@ pub mod entity {
     impl PresentComments {
         /// A request for `entity.presentComments`.
         ///
-        /// - `trigger_id`
-        /// - `comments`
+        /// - `trigger_id`: sent as text.
+        /// - `comments`: sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn new(trigger_id: impl Into<String>, comments: impl serde::Serialize) -> Self {
             Self {
                 trigger_id: trigger_id.into(),
@@ -12126,36 +13121,48 @@ pub mod entity {
         }
 
         /// Set `cursor`.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `can_post_comment`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn can_post_comment(mut self, can_post_comment: bool) -> Self {
             self.can_post_comment = Some(can_post_comment);
             self
         }
 
         /// Set `delete_action_id`.
+        ///
+        /// Sent as text.
         pub fn delete_action_id(mut self, delete_action_id: impl Into<String>) -> Self {
             self.delete_action_id = Some(delete_action_id.into());
             self
         }
 
         /// Set `user_auth_required`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn user_auth_required(mut self, user_auth_required: bool) -> Self {
             self.user_auth_required = Some(user_auth_required);
             self
         }
 
         /// Set `user_auth_url`.
+        ///
+        /// Sent as text.
         pub fn user_auth_url(mut self, user_auth_url: impl Into<String>) -> Self {
             self.user_auth_url = Some(user_auth_url.into());
             self
         }
 
         /// Set `error`.
+        ///
+        /// Sent as text.
         pub fn error(mut self, error: impl Into<String>) -> Self {
             self.error = Some(error.into());
             self
@@ -12190,7 +13197,7 @@ pub mod entity {
     impl PresentDetails {
         /// A request for `entity.presentDetails`.
         ///
-        /// - `trigger_id`
+        /// - `trigger_id`: sent as text.
         pub fn new(trigger_id: impl Into<String>) -> Self {
             Self {
                 trigger_id: trigger_id.into(),
@@ -12202,24 +13209,32 @@ pub mod entity {
         }
 
         /// Set `metadata`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn metadata(mut self, metadata: impl serde::Serialize) -> Self {
             self.metadata = Some(crate::api::JsonArg::from_serialize(&metadata));
             self
         }
 
         /// Set `user_auth_required`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn user_auth_required(mut self, user_auth_required: bool) -> Self {
             self.user_auth_required = Some(user_auth_required);
             self
         }
 
         /// Set `user_auth_url`.
+        ///
+        /// Sent as text.
         pub fn user_auth_url(mut self, user_auth_url: impl Into<String>) -> Self {
             self.user_auth_url = Some(user_auth_url.into());
             self
         }
 
         /// Set `error`.
+        ///
+        /// Sent as text.
         pub fn error(mut self, error: impl Into<String>) -> Self {
             self.error = Some(error.into());
             self
@@ -12275,7 +13290,7 @@ pub mod files {
     impl CompleteUploadExternal {
         /// A request for `files.completeUploadExternal`.
         ///
-        /// - `files`
+        /// - `files`: sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn new(files: impl serde::Serialize) -> Self {
             Self {
                 files: crate::api::JsonArg::from_serialize(&files),
@@ -12291,18 +13306,24 @@ pub mod files {
         }
 
         /// Set `channel_id`.
+        ///
+        /// Sent as text.
         pub fn channel_id(mut self, channel_id: impl Into<String>) -> Self {
             self.channel_id = Some(channel_id.into());
             self
         }
 
         /// Set `thread_ts`.
+        ///
+        /// Sent as text.
         pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
             self.thread_ts = Some(thread_ts.into());
             self
         }
 
         /// Set `channels`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn channels<I, S>(mut self, channels: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -12313,30 +13334,40 @@ pub mod files {
         }
 
         /// Set `initial_comment`.
+        ///
+        /// Sent as text.
         pub fn initial_comment(mut self, initial_comment: impl Into<String>) -> Self {
             self.initial_comment = Some(initial_comment.into());
             self
         }
 
         /// Set `blocks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn blocks(mut self, blocks: impl serde::Serialize) -> Self {
             self.blocks = Some(crate::api::JsonArg::from_serialize(&blocks));
             self
         }
 
         /// Set `username`.
+        ///
+        /// Sent as text.
         pub fn username(mut self, username: impl Into<String>) -> Self {
             self.username = Some(username.into());
             self
         }
 
         /// Set `icon_url`.
+        ///
+        /// Sent as text.
         pub fn icon_url(mut self, icon_url: impl Into<String>) -> Self {
             self.icon_url = Some(icon_url.into());
             self
         }
 
         /// Set `icon_emoji`.
+        ///
+        /// Sent as text.
         pub fn icon_emoji(mut self, icon_emoji: impl Into<String>) -> Self {
             self.icon_emoji = Some(icon_emoji.into());
             self
@@ -12363,7 +13394,7 @@ pub mod files {
     impl Delete {
         /// A request for `files.delete`.
         ///
-        /// - `file`: ID of file to delete.
+        /// - `file`: ID of file to delete. (Sent as text.)
         pub fn new(file: impl Into<String>) -> Self {
             Self { file: file.into() }
         }
@@ -12394,8 +13425,8 @@ pub mod files {
     impl GetUploadURLExternal {
         /// A request for `files.getUploadURLExternal`.
         ///
-        /// - `length`
-        /// - `filename`
+        /// - `length`: sent as an integer.
+        /// - `filename`: sent as text.
         pub fn new(length: u64, filename: impl Into<String>) -> Self {
             Self {
                 length,
@@ -12406,12 +13437,16 @@ pub mod files {
         }
 
         /// Set `snippet_type`.
+        ///
+        /// Sent as text.
         pub fn snippet_type(mut self, snippet_type: impl Into<String>) -> Self {
             self.snippet_type = Some(snippet_type.into());
             self
         }
 
         /// Set `alt_txt`.
+        ///
+        /// Sent as text.
         pub fn alt_txt(mut self, alt_txt: impl Into<String>) -> Self {
             self.alt_txt = Some(alt_txt.into());
             self
@@ -12446,7 +13481,7 @@ pub mod files {
     impl Info {
         /// A request for `files.info`.
         ///
-        /// - `file`: Specify a file by providing its ID.
+        /// - `file`: Specify a file by providing its ID. (Sent as text.)
         pub fn new(file: impl Into<String>) -> Self {
             Self {
                 file: file.into(),
@@ -12458,24 +13493,32 @@ pub mod files {
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Parameter for pagination. File comments are paginated for a single file. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection of comments. See pagination for more details.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
@@ -12526,48 +13569,64 @@ pub mod files {
         }
 
         /// Filter files appearing in a specific channel, indicated by its ID.
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
         }
 
         /// Show truncated file info for files hidden due to being too old, and the team who owns the file being over the file limit.
+        ///
+        /// Sent as `true` or `false`.
         pub fn show_files_hidden_by_limit(mut self, show_files_hidden_by_limit: bool) -> Self {
             self.show_files_hidden_by_limit = Some(show_files_hidden_by_limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Filter files created after this timestamp (inclusive).
+        ///
+        /// Sent as text.
         pub fn ts_from(mut self, ts_from: impl Into<String>) -> Self {
             self.ts_from = Some(ts_from.into());
             self
         }
 
         /// Filter files created before this timestamp (inclusive).
+        ///
+        /// Sent as text.
         pub fn ts_to(mut self, ts_to: impl Into<String>) -> Self {
             self.ts_to = Some(ts_to.into());
             self
         }
 
         /// Filter files by type (see the method's documentation). You can pass multiple values in the types argument, like `types=spaces,snippets`.The default value is `all`, which does not filter the list.
+        ///
+        /// Sent as one comma-separated string.
         pub fn types<I, S>(mut self, types: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -12578,6 +13637,8 @@ pub mod files {
         }
 
         /// Filter files created by a single user.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
@@ -12604,7 +13665,7 @@ pub mod files {
     impl RevokePublicURL {
         /// A request for `files.revokePublicURL`.
         ///
-        /// - `file`: File to revoke.
+        /// - `file`: File to revoke. (Sent as text.)
         pub fn new(file: impl Into<String>) -> Self {
             Self { file: file.into() }
         }
@@ -12630,7 +13691,7 @@ pub mod files {
     impl SharedPublicURL {
         /// A request for `files.sharedPublicURL`.
         ///
-        /// - `file`: File to share.
+        /// - `file`: File to share. (Sent as text.)
         pub fn new(file: impl Into<String>) -> Self {
             Self { file: file.into() }
         }
@@ -12660,8 +13721,8 @@ pub mod files {
         channels: Option<Vec<String>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         content: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        file: Option<String>,
+        #[serde(skip)]
+        file: Option<crate::request::FileArg>,
         #[serde(skip_serializing_if = "Option::is_none")]
         filename: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -12682,6 +13743,8 @@ pub mod files {
         }
 
         /// Comma-separated list of channel names or IDs where the file will be shared.
+        ///
+        /// Sent as one comma-separated string.
         pub fn channels<I, S>(mut self, channels: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -12692,42 +13755,56 @@ pub mod files {
         }
 
         /// File contents via a POST variable. If omitting this parameter, you must provide a `file`.
+        ///
+        /// Sent as text.
         pub fn content(mut self, content: impl Into<String>) -> Self {
             self.content = Some(content.into());
             self
         }
 
         /// File contents via `multipart/form-data`. If omitting this parameter, you must submit `content`.
-        pub fn file(mut self, file: impl Into<String>) -> Self {
+        ///
+        /// Sent as a `multipart/form-data` file part (bytes, a path or an `AsyncRead`).
+        pub fn file(mut self, file: impl Into<crate::request::FileArg>) -> Self {
             self.file = Some(file.into());
             self
         }
 
         /// Filename of file.
+        ///
+        /// Sent as text.
         pub fn filename(mut self, filename: impl Into<String>) -> Self {
             self.filename = Some(filename.into());
             self
         }
 
         /// A file type identifier.
+        ///
+        /// Sent as text.
         pub fn filetype(mut self, filetype: impl Into<String>) -> Self {
             self.filetype = Some(filetype.into());
             self
         }
 
         /// The message text introducing the file in specified `channels`.
+        ///
+        /// Sent as text.
         pub fn initial_comment(mut self, initial_comment: impl Into<String>) -> Self {
             self.initial_comment = Some(initial_comment.into());
             self
         }
 
         /// Provide another message's `ts` value to upload this file as a reply. Never use a reply's `ts` value; use its parent instead.
+        ///
+        /// Sent as text.
         pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
             self.thread_ts = Some(thread_ts.into());
             self
         }
 
         /// Title of file.
+        ///
+        /// Sent as text.
         pub fn title(mut self, title: impl Into<String>) -> Self {
             self.title = Some(title.into());
             self
@@ -12739,6 +13816,13 @@ pub mod files {
         type Response = crate::responses::files::UploadResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[247]
+        }
+        fn to_args(&self) -> crate::Result<crate::request::Args> {
+            let mut args = crate::request::Args::from_serialize(self)?;
+            if let Some(file) = &self.file {
+                args = args.set_file("file", file.clone());
+            }
+            Ok(args)
         }
     }
 
@@ -12760,8 +13844,8 @@ pub mod files {
         impl Delete {
             /// A request for `files.comments.delete`.
             ///
-            /// - `file`: File to delete a comment from.
-            /// - `id`: The comment to delete.
+            /// - `file`: File to delete a comment from. (Sent as text.)
+            /// - `id`: The comment to delete. (Sent as text.)
             pub fn new(file: impl Into<String>, id: impl Into<String>) -> Self {
                 Self {
                     file: file.into(),
@@ -12795,18 +13879,18 @@ pub mod files {
             external_url: String,
             #[serde(skip_serializing_if = "Option::is_none")]
             filetype: Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            indexable_file_contents: Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            preview_image: Option<String>,
+            #[serde(skip)]
+            indexable_file_contents: Option<crate::request::FileArg>,
+            #[serde(skip)]
+            preview_image: Option<crate::request::FileArg>,
         }
 
         impl Add {
             /// A request for `files.remote.add`.
             ///
-            /// - `external_id`: Creator defined GUID for the file.
-            /// - `title`: Title of the file being shared.
-            /// - `external_url`: URL of the remote file.
+            /// - `external_id`: Creator defined GUID for the file. (Sent as text.)
+            /// - `title`: Title of the file being shared. (Sent as text.)
+            /// - `external_url`: URL of the remote file. (Sent as text.)
             pub fn new(
                 external_id: impl Into<String>,
                 title: impl Into<String>,
@@ -12823,22 +13907,31 @@ pub mod files {
             }
 
             /// type of file.
+            ///
+            /// Sent as text.
             pub fn filetype(mut self, filetype: impl Into<String>) -> Self {
                 self.filetype = Some(filetype.into());
                 self
             }
 
             /// A text file (txt, pdf, doc, etc.) containing textual search terms that are used to improve discovery of the remote file.
+            ///
+            /// Sent as a `multipart/form-data` file part (bytes, a path or an `AsyncRead`).
             pub fn indexable_file_contents(
                 mut self,
-                indexable_file_contents: impl Into<String>,
+                indexable_file_contents: impl Into<crate::request::FileArg>,
             ) -> Self {
                 self.indexable_file_contents = Some(indexable_file_contents.into());
                 self
             }
 
             /// Preview of the document via `multipart/form-data`.
-            pub fn preview_image(mut self, preview_image: impl Into<String>) -> Self {
+            ///
+            /// Sent as a `multipart/form-data` file part (bytes, a path or an `AsyncRead`).
+            pub fn preview_image(
+                mut self,
+                preview_image: impl Into<crate::request::FileArg>,
+            ) -> Self {
                 self.preview_image = Some(preview_image.into());
                 self
             }
@@ -12848,6 +13941,16 @@ pub mod files {
             type Response = crate::responses::files::FileResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[239]
+            }
+            fn to_args(&self) -> crate::Result<crate::request::Args> {
+                let mut args = crate::request::Args::from_serialize(self)?;
+                if let Some(file) = &self.indexable_file_contents {
+                    args = args.set_file("indexable_file_contents", file.clone());
+                }
+                if let Some(file) = &self.preview_image {
+                    args = args.set_file("preview_image", file.clone());
+                }
+                Ok(args)
             }
         }
 
@@ -12871,12 +13974,16 @@ pub mod files {
             }
 
             /// Creator defined GUID for the file.
+            ///
+            /// Sent as text.
             pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
                 self.external_id = Some(external_id.into());
                 self
             }
 
             /// Specify a file by providing its ID.
+            ///
+            /// Sent as text.
             pub fn file(mut self, file: impl Into<String>) -> Self {
                 self.file = Some(file.into());
                 self
@@ -12916,30 +14023,40 @@ pub mod files {
             }
 
             /// Filter files appearing in a specific channel, indicated by its ID.
+            ///
+            /// Sent as text.
             pub fn channel(mut self, channel: impl Into<String>) -> Self {
                 self.channel = Some(channel.into());
                 self
             }
 
             /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// The maximum number of items to return.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Filter files created after this timestamp (inclusive).
+            ///
+            /// Sent as text.
             pub fn ts_from(mut self, ts_from: impl Into<String>) -> Self {
                 self.ts_from = Some(ts_from.into());
                 self
             }
 
             /// Filter files created before this timestamp (inclusive).
+            ///
+            /// Sent as text.
             pub fn ts_to(mut self, ts_to: impl Into<String>) -> Self {
                 self.ts_to = Some(ts_to.into());
                 self
@@ -12980,12 +14097,16 @@ pub mod files {
             }
 
             /// Creator defined GUID for the file.
+            ///
+            /// Sent as text.
             pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
                 self.external_id = Some(external_id.into());
                 self
             }
 
             /// Specify a file by providing its ID.
+            ///
+            /// Sent as text.
             pub fn file(mut self, file: impl Into<String>) -> Self {
                 self.file = Some(file.into());
                 self
@@ -13017,7 +14138,7 @@ pub mod files {
         impl Share {
             /// A request for `files.remote.share`.
             ///
-            /// - `channels`: Comma-separated list of channel IDs where the file will be shared.
+            /// - `channels`: Comma-separated list of channel IDs where the file will be shared. (Sent as one comma-separated string.)
             pub fn new<I0, S0>(channels: I0) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -13031,12 +14152,16 @@ pub mod files {
             }
 
             /// The globally unique identifier (GUID) for the file, as set by the app registering the file with Slack. Either this field or `file` or both are required.
+            ///
+            /// Sent as text.
             pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
                 self.external_id = Some(external_id.into());
                 self
             }
 
             /// Specify a file registered with Slack by providing its ID. Either this field or `external_id` or both are required.
+            ///
+            /// Sent as text.
             pub fn file(mut self, file: impl Into<String>) -> Self {
                 self.file = Some(file.into());
                 self
@@ -13065,10 +14190,10 @@ pub mod files {
             file: Option<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
             filetype: Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            indexable_file_contents: Option<String>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            preview_image: Option<String>,
+            #[serde(skip)]
+            indexable_file_contents: Option<crate::request::FileArg>,
+            #[serde(skip)]
+            preview_image: Option<crate::request::FileArg>,
             #[serde(skip_serializing_if = "Option::is_none")]
             title: Option<String>,
         }
@@ -13080,45 +14205,62 @@ pub mod files {
             }
 
             /// Creator defined GUID for the file.
+            ///
+            /// Sent as text.
             pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
                 self.external_id = Some(external_id.into());
                 self
             }
 
             /// URL of the remote file.
+            ///
+            /// Sent as text.
             pub fn external_url(mut self, external_url: impl Into<String>) -> Self {
                 self.external_url = Some(external_url.into());
                 self
             }
 
             /// Specify a file by providing its ID.
+            ///
+            /// Sent as text.
             pub fn file(mut self, file: impl Into<String>) -> Self {
                 self.file = Some(file.into());
                 self
             }
 
             /// type of file.
+            ///
+            /// Sent as text.
             pub fn filetype(mut self, filetype: impl Into<String>) -> Self {
                 self.filetype = Some(filetype.into());
                 self
             }
 
             /// File containing contents that can be used to improve searchability for the remote file.
+            ///
+            /// Sent as a `multipart/form-data` file part (bytes, a path or an `AsyncRead`).
             pub fn indexable_file_contents(
                 mut self,
-                indexable_file_contents: impl Into<String>,
+                indexable_file_contents: impl Into<crate::request::FileArg>,
             ) -> Self {
                 self.indexable_file_contents = Some(indexable_file_contents.into());
                 self
             }
 
             /// Preview of the document via `multipart/form-data`.
-            pub fn preview_image(mut self, preview_image: impl Into<String>) -> Self {
+            ///
+            /// Sent as a `multipart/form-data` file part (bytes, a path or an `AsyncRead`).
+            pub fn preview_image(
+                mut self,
+                preview_image: impl Into<crate::request::FileArg>,
+            ) -> Self {
                 self.preview_image = Some(preview_image.into());
                 self
             }
 
             /// Title of the file being shared.
+            ///
+            /// Sent as text.
             pub fn title(mut self, title: impl Into<String>) -> Self {
                 self.title = Some(title.into());
                 self
@@ -13129,6 +14271,16 @@ pub mod files {
             type Response = crate::responses::files::FileResponse;
             fn info(&self) -> &'static crate::method::MethodInfo {
                 &crate::generated::methods::METHODS[244]
+            }
+            fn to_args(&self) -> crate::Result<crate::request::Args> {
+                let mut args = crate::request::Args::from_serialize(self)?;
+                if let Some(file) = &self.indexable_file_contents {
+                    args = args.set_file("indexable_file_contents", file.clone());
+                }
+                if let Some(file) = &self.preview_image {
+                    args = args.set_file("preview_image", file.clone());
+                }
+                Ok(args)
             }
         }
     }
@@ -13152,8 +14304,8 @@ pub mod functions {
     impl CompleteError {
         /// A request for `functions.completeError`.
         ///
-        /// - `function_execution_id`
-        /// - `error`
+        /// - `function_execution_id`: sent as text.
+        /// - `error`: sent as text.
         pub fn new(function_execution_id: impl Into<String>, error: impl Into<String>) -> Self {
             Self {
                 function_execution_id: function_execution_id.into(),
@@ -13183,8 +14335,8 @@ pub mod functions {
     impl CompleteSuccess {
         /// A request for `functions.completeSuccess`.
         ///
-        /// - `function_execution_id`
-        /// - `outputs`
+        /// - `function_execution_id`: sent as text.
+        /// - `outputs`: sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn new(
             function_execution_id: impl Into<String>,
             outputs: impl serde::Serialize,
@@ -13239,12 +14391,16 @@ pub mod functions {
                 }
 
                 /// Set `function_id`.
+                ///
+                /// Sent as text.
                 pub fn function_id(mut self, function_id: impl Into<String>) -> Self {
                     self.function_id = Some(function_id.into());
                     self
                 }
 
                 /// Set `function_callback_id`.
+                ///
+                /// Sent as text.
                 pub fn function_callback_id(
                     mut self,
                     function_callback_id: impl Into<String>,
@@ -13254,12 +14410,16 @@ pub mod functions {
                 }
 
                 /// Set `function_app_id`.
+                ///
+                /// Sent as text.
                 pub fn function_app_id(mut self, function_app_id: impl Into<String>) -> Self {
                     self.function_app_id = Some(function_app_id.into());
                     self
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -13300,12 +14460,16 @@ pub mod functions {
                 }
 
                 /// Set `function_id`.
+                ///
+                /// Sent as text.
                 pub fn function_id(mut self, function_id: impl Into<String>) -> Self {
                     self.function_id = Some(function_id.into());
                     self
                 }
 
                 /// Set `function_callback_id`.
+                ///
+                /// Sent as text.
                 pub fn function_callback_id(
                     mut self,
                     function_callback_id: impl Into<String>,
@@ -13315,6 +14479,8 @@ pub mod functions {
                 }
 
                 /// Set `function_app_id`.
+                ///
+                /// Sent as text.
                 pub fn function_app_id(mut self, function_app_id: impl Into<String>) -> Self {
                     self.function_app_id = Some(function_app_id.into());
                     self
@@ -13356,12 +14522,16 @@ pub mod functions {
                 }
 
                 /// Set `function_id`.
+                ///
+                /// Sent as text.
                 pub fn function_id(mut self, function_id: impl Into<String>) -> Self {
                     self.function_id = Some(function_id.into());
                     self
                 }
 
                 /// Set `function_callback_id`.
+                ///
+                /// Sent as text.
                 pub fn function_callback_id(
                     mut self,
                     function_callback_id: impl Into<String>,
@@ -13371,12 +14541,16 @@ pub mod functions {
                 }
 
                 /// Set `function_app_id`.
+                ///
+                /// Sent as text.
                 pub fn function_app_id(mut self, function_app_id: impl Into<String>) -> Self {
                     self.function_app_id = Some(function_app_id.into());
                     self
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -13434,12 +14608,16 @@ pub mod functions {
                 }
 
                 /// Set `function_id`.
+                ///
+                /// Sent as text.
                 pub fn function_id(mut self, function_id: impl Into<String>) -> Self {
                     self.function_id = Some(function_id.into());
                     self
                 }
 
                 /// Set `function_callback_id`.
+                ///
+                /// Sent as text.
                 pub fn function_callback_id(
                     mut self,
                     function_callback_id: impl Into<String>,
@@ -13449,18 +14627,24 @@ pub mod functions {
                 }
 
                 /// Set `function_app_id`.
+                ///
+                /// Sent as text.
                 pub fn function_app_id(mut self, function_app_id: impl Into<String>) -> Self {
                     self.function_app_id = Some(function_app_id.into());
                     self
                 }
 
                 /// Set `permission_type`.
+                ///
+                /// Sent as text.
                 pub fn permission_type(mut self, permission_type: impl Into<String>) -> Self {
                     self.permission_type = Some(permission_type.into());
                     self
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -13471,6 +14655,8 @@ pub mod functions {
                 }
 
                 /// Set `team_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn team_ids<I, S>(mut self, team_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -13481,6 +14667,8 @@ pub mod functions {
                 }
 
                 /// Set `org_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn org_ids<I, S>(mut self, org_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -13526,7 +14714,7 @@ pub mod functions {
             impl List {
                 /// A request for `functions.workflows.steps.list`.
                 ///
-                /// - `function_id`
+                /// - `function_id`: sent as text.
                 pub fn new(function_id: impl Into<String>) -> Self {
                     Self {
                         function_id: function_id.into(),
@@ -13537,18 +14725,24 @@ pub mod functions {
                 }
 
                 /// Set `workflow_id`.
+                ///
+                /// Sent as text.
                 pub fn workflow_id(mut self, workflow_id: impl Into<String>) -> Self {
                     self.workflow_id = Some(workflow_id.into());
                     self
                 }
 
                 /// Set `workflow`.
+                ///
+                /// Sent as text.
                 pub fn workflow(mut self, workflow: impl Into<String>) -> Self {
                     self.workflow = Some(workflow.into());
                     self
                 }
 
                 /// Set `workflow_app_id`.
+                ///
+                /// Sent as text.
                 pub fn workflow_app_id(mut self, workflow_app_id: impl Into<String>) -> Self {
                     self.workflow_app_id = Some(workflow_app_id.into());
                     self
@@ -13585,7 +14779,7 @@ pub mod functions {
                 impl Export {
                     /// A request for `functions.workflows.steps.responses.export`.
                     ///
-                    /// - `step_id`
+                    /// - `step_id`: sent as text.
                     pub fn new(step_id: impl Into<String>) -> Self {
                         Self {
                             step_id: step_id.into(),
@@ -13596,18 +14790,24 @@ pub mod functions {
                     }
 
                     /// Set `workflow_id`.
+                    ///
+                    /// Sent as text.
                     pub fn workflow_id(mut self, workflow_id: impl Into<String>) -> Self {
                         self.workflow_id = Some(workflow_id.into());
                         self
                     }
 
                     /// Set `workflow`.
+                    ///
+                    /// Sent as text.
                     pub fn workflow(mut self, workflow: impl Into<String>) -> Self {
                         self.workflow = Some(workflow.into());
                         self
                     }
 
                     /// Set `workflow_app_id`.
+                    ///
+                    /// Sent as text.
                     pub fn workflow_app_id(mut self, workflow_app_id: impl Into<String>) -> Self {
                         self.workflow_app_id = Some(workflow_app_id.into());
                         self
@@ -13659,7 +14859,7 @@ pub mod groups {
     impl Archive {
         /// A request for `groups.archive`.
         ///
-        /// - `channel`: ID of conversation to archive.
+        /// - `channel`: ID of conversation to archive. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -13694,7 +14894,7 @@ pub mod groups {
     impl Create {
         /// A request for `groups.create`.
         ///
-        /// - `name`: Name of the public or private channel to create.
+        /// - `name`: Name of the public or private channel to create. (Sent as text.)
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),
@@ -13704,12 +14904,16 @@ pub mod groups {
         }
 
         /// Create a private channel instead of a public one.
+        ///
+        /// Sent as `true` or `false`.
         pub fn is_private(mut self, is_private: bool) -> Self {
             self.is_private = Some(is_private);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -13743,7 +14947,7 @@ pub mod groups {
     impl CreateChild {
         /// A request for `groups.createChild`.
         ///
-        /// - `name`: Name of the public or private channel to create.
+        /// - `name`: Name of the public or private channel to create. (Sent as text.)
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),
@@ -13753,12 +14957,16 @@ pub mod groups {
         }
 
         /// Create a private channel instead of a public one.
+        ///
+        /// Sent as `true` or `false`.
         pub fn is_private(mut self, is_private: bool) -> Self {
             self.is_private = Some(is_private);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -13800,7 +15008,7 @@ pub mod groups {
     impl History {
         /// A request for `groups.history`.
         ///
-        /// - `channel`: Conversation ID to fetch history for.
+        /// - `channel`: Conversation ID to fetch history for. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -13814,36 +15022,48 @@ pub mod groups {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -13885,7 +15105,7 @@ pub mod groups {
     impl Info {
         /// A request for `groups.info`.
         ///
-        /// - `channel`: Conversation ID to learn more about.
+        /// - `channel`: Conversation ID to learn more about. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -13895,12 +15115,16 @@ pub mod groups {
         }
 
         /// Set this to `true` to receive the locale for this conversation. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_locale(mut self, include_locale: bool) -> Self {
             self.include_locale = Some(include_locale);
             self
         }
 
         /// Set to `true` to include the member count for the specified conversation. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_num_members(mut self, include_num_members: bool) -> Self {
             self.include_num_members = Some(include_num_members);
             self
@@ -13934,8 +15158,8 @@ pub mod groups {
     impl Invite {
         /// A request for `groups.invite`.
         ///
-        /// - `channel`: The ID of the public or private channel to invite user(s) to.
-        /// - `users`: A comma separated list of user IDs. Up to 1000 users may be listed.
+        /// - `channel`: The ID of the public or private channel to invite user(s) to. (Sent as text.)
+        /// - `users`: A comma separated list of user IDs. Up to 1000 users may be listed. (Sent as one comma-separated string.)
         pub fn new<I1, S1>(channel: impl Into<String>, users: I1) -> Self
         where
             I1: IntoIterator<Item = S1>,
@@ -13949,6 +15173,8 @@ pub mod groups {
         }
 
         /// Set `force`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn force(mut self, force: bool) -> Self {
             self.force = Some(force);
             self
@@ -13980,7 +15206,7 @@ pub mod groups {
     impl Kick {
         /// A request for `groups.kick`.
         ///
-        /// - `channel`: ID of conversation to remove user from.
+        /// - `channel`: ID of conversation to remove user from. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -13989,6 +15215,8 @@ pub mod groups {
         }
 
         /// User ID to be removed.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
@@ -14018,7 +15246,7 @@ pub mod groups {
     impl Leave {
         /// A request for `groups.leave`.
         ///
-        /// - `channel`: Conversation to leave.
+        /// - `channel`: Conversation to leave. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14065,30 +15293,40 @@ pub mod groups {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set to `true` to exclude archived channels from the list.
+        ///
+        /// Sent as `true` or `false`.
         pub fn exclude_archived(mut self, exclude_archived: bool) -> Self {
             self.exclude_archived = Some(exclude_archived);
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn types<I, S>(mut self, types: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -14131,8 +15369,8 @@ pub mod groups {
     impl Mark {
         /// A request for `groups.mark`.
         ///
-        /// - `channel`: Channel or conversation to set the read cursor for.
-        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation.
+        /// - `channel`: Channel or conversation to set the read cursor for. (Sent as text.)
+        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14178,18 +15416,24 @@ pub mod groups {
         }
 
         /// Resume a conversation by supplying an `im` or `mpim`'s ID. Or provide the `users` field instead.
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// Boolean, indicates you want the full IM channel definition in the response.
+        ///
+        /// Sent as `true` or `false`.
         pub fn return_im(mut self, return_im: bool) -> Self {
             self.return_im = Some(return_im);
             self
         }
 
         /// Comma separated lists of users. If only one user is included, this creates a 1:1 DM. The ordering of the users is preserved whenever a multi-person direct message is returned. Supply a `channel` when not supplying `users`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn users<I, S>(mut self, users: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -14200,6 +15444,8 @@ pub mod groups {
         }
 
         /// Set `prevent_creation`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn prevent_creation(mut self, prevent_creation: bool) -> Self {
             self.prevent_creation = Some(prevent_creation);
             self
@@ -14230,8 +15476,8 @@ pub mod groups {
     impl Rename {
         /// A request for `groups.rename`.
         ///
-        /// - `channel`: ID of conversation to rename.
-        /// - `name`: New name for conversation.
+        /// - `channel`: ID of conversation to rename. (Sent as text.)
+        /// - `name`: New name for conversation. (Sent as text.)
         pub fn new(channel: impl Into<String>, name: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14276,8 +15522,8 @@ pub mod groups {
     impl Replies {
         /// A request for `groups.replies`.
         ///
-        /// - `channel`: Conversation ID to fetch thread from.
-        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message.
+        /// - `channel`: Conversation ID to fetch thread from. (Sent as text.)
+        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14292,36 +15538,48 @@ pub mod groups {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -14362,8 +15620,8 @@ pub mod groups {
     impl SetPurpose {
         /// A request for `groups.setPurpose`.
         ///
-        /// - `channel`: Conversation to set the purpose of.
-        /// - `purpose`: A new, specialer purpose.
+        /// - `channel`: Conversation to set the purpose of. (Sent as text.)
+        /// - `purpose`: A new, specialer purpose. (Sent as text.)
         pub fn new(channel: impl Into<String>, purpose: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14396,8 +15654,8 @@ pub mod groups {
     impl SetTopic {
         /// A request for `groups.setTopic`.
         ///
-        /// - `channel`: Conversation to set the topic of.
-        /// - `topic`: The new topic string. Does not support formatting or linkification.
+        /// - `channel`: Conversation to set the topic of. (Sent as text.)
+        /// - `topic`: The new topic string. Does not support formatting or linkification. (Sent as text.)
         pub fn new(channel: impl Into<String>, topic: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14429,7 +15687,7 @@ pub mod groups {
     impl Unarchive {
         /// A request for `groups.unarchive`.
         ///
-        /// - `channel`: ID of conversation to unarchive.
+        /// - `channel`: ID of conversation to unarchive. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14469,7 +15727,7 @@ pub mod im {
     impl Close {
         /// A request for `im.close`.
         ///
-        /// - `channel`: Conversation to close.
+        /// - `channel`: Conversation to close. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14512,7 +15770,7 @@ pub mod im {
     impl History {
         /// A request for `im.history`.
         ///
-        /// - `channel`: Conversation ID to fetch history for.
+        /// - `channel`: Conversation ID to fetch history for. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14526,36 +15784,48 @@ pub mod im {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -14609,30 +15879,40 @@ pub mod im {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set to `true` to exclude archived channels from the list.
+        ///
+        /// Sent as `true` or `false`.
         pub fn exclude_archived(mut self, exclude_archived: bool) -> Self {
             self.exclude_archived = Some(exclude_archived);
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn types<I, S>(mut self, types: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -14675,8 +15955,8 @@ pub mod im {
     impl Mark {
         /// A request for `im.mark`.
         ///
-        /// - `channel`: Channel or conversation to set the read cursor for.
-        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation.
+        /// - `channel`: Channel or conversation to set the read cursor for. (Sent as text.)
+        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14722,18 +16002,24 @@ pub mod im {
         }
 
         /// Resume a conversation by supplying an `im` or `mpim`'s ID. Or provide the `users` field instead.
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// Boolean, indicates you want the full IM channel definition in the response.
+        ///
+        /// Sent as `true` or `false`.
         pub fn return_im(mut self, return_im: bool) -> Self {
             self.return_im = Some(return_im);
             self
         }
 
         /// Comma separated lists of users. If only one user is included, this creates a 1:1 DM. The ordering of the users is preserved whenever a multi-person direct message is returned. Supply a `channel` when not supplying `users`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn users<I, S>(mut self, users: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -14744,6 +16030,8 @@ pub mod im {
         }
 
         /// Set `prevent_creation`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn prevent_creation(mut self, prevent_creation: bool) -> Self {
             self.prevent_creation = Some(prevent_creation);
             self
@@ -14786,8 +16074,8 @@ pub mod im {
     impl Replies {
         /// A request for `im.replies`.
         ///
-        /// - `channel`: Conversation ID to fetch thread from.
-        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message.
+        /// - `channel`: Conversation ID to fetch thread from. (Sent as text.)
+        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14802,36 +16090,48 @@ pub mod im {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -14876,7 +16176,7 @@ pub mod migration {
     impl Exchange {
         /// A request for `migration.exchange`.
         ///
-        /// - `users`: A comma-separated list of user ids, up to 400 per request.
+        /// - `users`: A comma-separated list of user ids, up to 400 per request. (Sent as one comma-separated string.)
         pub fn new<I0, S0>(users: I0) -> Self
         where
             I0: IntoIterator<Item = S0>,
@@ -14890,12 +16190,16 @@ pub mod migration {
         }
 
         /// Specify team_id starts with `T` in case of Org Token.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Specify `true` to convert `W` global user IDs to workspace-specific `U` IDs. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn to_old(mut self, to_old: bool) -> Self {
             self.to_old = Some(to_old);
             self
@@ -14933,7 +16237,7 @@ pub mod mpim {
     impl Close {
         /// A request for `mpim.close`.
         ///
-        /// - `channel`: Conversation to close.
+        /// - `channel`: Conversation to close. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14976,7 +16280,7 @@ pub mod mpim {
     impl History {
         /// A request for `mpim.history`.
         ///
-        /// - `channel`: Conversation ID to fetch history for.
+        /// - `channel`: Conversation ID to fetch history for. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -14990,36 +16294,48 @@ pub mod mpim {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -15073,30 +16389,40 @@ pub mod mpim {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set to `true` to exclude archived channels from the list.
+        ///
+        /// Sent as `true` or `false`.
         pub fn exclude_archived(mut self, exclude_archived: bool) -> Self {
             self.exclude_archived = Some(exclude_archived);
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn types<I, S>(mut self, types: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -15139,8 +16465,8 @@ pub mod mpim {
     impl Mark {
         /// A request for `mpim.mark`.
         ///
-        /// - `channel`: Channel or conversation to set the read cursor for.
-        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation.
+        /// - `channel`: Channel or conversation to set the read cursor for. (Sent as text.)
+        /// - `ts`: Unique identifier of message you want marked as most recently seen in this conversation. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -15186,18 +16512,24 @@ pub mod mpim {
         }
 
         /// Resume a conversation by supplying an `im` or `mpim`'s ID. Or provide the `users` field instead.
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// Boolean, indicates you want the full IM channel definition in the response.
+        ///
+        /// Sent as `true` or `false`.
         pub fn return_im(mut self, return_im: bool) -> Self {
             self.return_im = Some(return_im);
             self
         }
 
         /// Comma separated lists of users. If only one user is included, this creates a 1:1 DM. The ordering of the users is preserved whenever a multi-person direct message is returned. Supply a `channel` when not supplying `users`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn users<I, S>(mut self, users: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -15208,6 +16540,8 @@ pub mod mpim {
         }
 
         /// Set `prevent_creation`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn prevent_creation(mut self, prevent_creation: bool) -> Self {
             self.prevent_creation = Some(prevent_creation);
             self
@@ -15250,8 +16584,8 @@ pub mod mpim {
     impl Replies {
         /// A request for `mpim.replies`.
         ///
-        /// - `channel`: Conversation ID to fetch thread from.
-        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message.
+        /// - `channel`: Conversation ID to fetch thread from. (Sent as text.)
+        /// - `ts`: Unique identifier of a thread's parent message. `ts` must be the timestamp of an existing message with 0 or more replies. If there are no replies then just the single message referenced by `ts` will return - it is just an ordinary, unthreaded message. (Sent as text.)
         pub fn new(channel: impl Into<String>, ts: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -15266,36 +16600,48 @@ pub mod mpim {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `include_all_metadata`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_all_metadata(mut self, include_all_metadata: bool) -> Self {
             self.include_all_metadata = Some(include_all_metadata);
             self
         }
 
         /// Include messages with latest or oldest timestamp in results only when either timestamp is specified.
+        ///
+        /// Sent as `true` or `false`.
         pub fn inclusive(mut self, inclusive: bool) -> Self {
             self.inclusive = Some(inclusive);
             self
         }
 
         /// End of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn latest(mut self, latest: impl Into<String>) -> Self {
             self.latest = Some(latest.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Start of time range of messages to include in results.
+        ///
+        /// Sent as text.
         pub fn oldest(mut self, oldest: impl Into<String>) -> Self {
             self.oldest = Some(oldest.into());
             self
@@ -15326,7 +16672,7 @@ pub mod oauth {
     ///
     /// Rate limit: Tier 4 (100+ per minute).
     /// See <https://docs.slack.dev/reference/methods/oauth.access>.
-    #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+    #[derive(Clone, PartialEq, Default, serde::Serialize)]
     #[must_use]
     pub struct Access {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -15348,33 +16694,58 @@ pub mod oauth {
         }
 
         /// Issued when you created your application.
+        ///
+        /// Sent as text.
         pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
             self.client_id = Some(client_id.into());
             self
         }
 
         /// Issued when you created your application.
+        ///
+        /// Sent as text.
         pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
             self.client_secret = Some(client_secret.into());
             self
         }
 
         /// The `code` param returned via the OAuth callback.
+        ///
+        /// Sent as text.
         pub fn code(mut self, code: impl Into<String>) -> Self {
             self.code = Some(code.into());
             self
         }
 
         /// This must match the originally submitted URI (if one was sent).
+        ///
+        /// Sent as text.
         pub fn redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
             self.redirect_uri = Some(redirect_uri.into());
             self
         }
 
         /// Request the user to add your app only to a single channel. Only valid with a legacy workspace app (<https://api.slack.com/legacy-workspace-apps>).
+        ///
+        /// Sent as `true` or `false`.
         pub fn single_channel(mut self, single_channel: bool) -> Self {
             self.single_channel = Some(single_channel);
             self
+        }
+    }
+
+    impl std::fmt::Debug for Access {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Access")
+                .field("client_id", &self.client_id)
+                .field(
+                    "client_secret",
+                    &self.client_secret.as_ref().map(|_| "<redacted>"),
+                )
+                .field("code", &self.code.as_ref().map(|_| "<redacted>"))
+                .field("redirect_uri", &self.redirect_uri)
+                .field("single_channel", &self.single_channel)
+                .finish()
         }
     }
 
@@ -15394,7 +16765,7 @@ pub mod oauth {
         ///
         /// Rate limit: special (see the documentation).
         /// See <https://docs.slack.dev/reference/methods/oauth.v2.access>.
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+        #[derive(Clone, PartialEq, Default, serde::Serialize)]
         #[must_use]
         pub struct Access {
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -15422,51 +16793,91 @@ pub mod oauth {
             }
 
             /// Issued when you created your application.
+            ///
+            /// Sent as text.
             pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
                 self.client_id = Some(client_id.into());
                 self
             }
 
             /// Issued when you created your application.
+            ///
+            /// Sent as text.
             pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
                 self.client_secret = Some(client_secret.into());
                 self
             }
 
             /// The `code` param returned via the OAuth callback.
+            ///
+            /// Sent as text.
             pub fn code(mut self, code: impl Into<String>) -> Self {
                 self.code = Some(code.into());
                 self
             }
 
             /// Set `code_verifier`.
+            ///
+            /// Sent as text.
             pub fn code_verifier(mut self, code_verifier: impl Into<String>) -> Self {
                 self.code_verifier = Some(code_verifier.into());
                 self
             }
 
             /// This must match the originally submitted URI (if one was sent).
+            ///
+            /// Sent as text.
             pub fn redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
                 self.redirect_uri = Some(redirect_uri.into());
                 self
             }
 
             /// Set `grant_type`.
+            ///
+            /// Sent as text.
             pub fn grant_type(mut self, grant_type: impl Into<String>) -> Self {
                 self.grant_type = Some(grant_type.into());
                 self
             }
 
             /// Set `refresh_token`.
+            ///
+            /// Sent as text.
             pub fn refresh_token(mut self, refresh_token: impl Into<String>) -> Self {
                 self.refresh_token = Some(refresh_token.into());
                 self
             }
 
             /// Set `assertion`.
+            ///
+            /// Sent as text.
             pub fn assertion(mut self, assertion: impl Into<String>) -> Self {
                 self.assertion = Some(assertion.into());
                 self
+            }
+        }
+
+        impl std::fmt::Debug for Access {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Access")
+                    .field("client_id", &self.client_id)
+                    .field(
+                        "client_secret",
+                        &self.client_secret.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("code", &self.code.as_ref().map(|_| "<redacted>"))
+                    .field(
+                        "code_verifier",
+                        &self.code_verifier.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("redirect_uri", &self.redirect_uri)
+                    .field("grant_type", &self.grant_type)
+                    .field(
+                        "refresh_token",
+                        &self.refresh_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("assertion", &self.assertion)
+                    .finish()
             }
         }
 
@@ -15481,7 +16892,7 @@ pub mod oauth {
         ///
         /// Rate limit: Tier 3 (50+ per minute).
         /// See <https://docs.slack.dev/reference/methods/oauth.v2.exchange>.
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[derive(Clone, PartialEq, serde::Serialize)]
         #[must_use]
         pub struct Exchange {
             client_id: String,
@@ -15491,13 +16902,22 @@ pub mod oauth {
         impl Exchange {
             /// A request for `oauth.v2.exchange`.
             ///
-            /// - `client_id`
-            /// - `client_secret`
+            /// - `client_id`: sent as text.
+            /// - `client_secret`: sent as text.
             pub fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
                 Self {
                     client_id: client_id.into(),
                     client_secret: client_secret.into(),
                 }
+            }
+        }
+
+        impl std::fmt::Debug for Exchange {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Exchange")
+                    .field("client_id", &self.client_id)
+                    .field("client_secret", &"<redacted>")
+                    .finish()
             }
         }
 
@@ -15516,7 +16936,7 @@ pub mod oauth {
             ///
             /// Rate limit: special (see the documentation).
             /// See <https://docs.slack.dev/reference/methods/oauth.v2.user.access>.
-            #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+            #[derive(Clone, PartialEq, Default, serde::Serialize)]
             #[must_use]
             pub struct Access {
                 #[serde(skip_serializing_if = "Option::is_none")]
@@ -15544,51 +16964,91 @@ pub mod oauth {
                 }
 
                 /// Set `client_id`.
+                ///
+                /// Sent as text.
                 pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
                     self.client_id = Some(client_id.into());
                     self
                 }
 
                 /// Set `client_secret`.
+                ///
+                /// Sent as text.
                 pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
                     self.client_secret = Some(client_secret.into());
                     self
                 }
 
                 /// Set `code`.
+                ///
+                /// Sent as text.
                 pub fn code(mut self, code: impl Into<String>) -> Self {
                     self.code = Some(code.into());
                     self
                 }
 
                 /// Set `code_verifier`.
+                ///
+                /// Sent as text.
                 pub fn code_verifier(mut self, code_verifier: impl Into<String>) -> Self {
                     self.code_verifier = Some(code_verifier.into());
                     self
                 }
 
                 /// Set `redirect_uri`.
+                ///
+                /// Sent as text.
                 pub fn redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
                     self.redirect_uri = Some(redirect_uri.into());
                     self
                 }
 
                 /// Set `grant_type`.
+                ///
+                /// Sent as text.
                 pub fn grant_type(mut self, grant_type: impl Into<String>) -> Self {
                     self.grant_type = Some(grant_type.into());
                     self
                 }
 
                 /// Set `refresh_token`.
+                ///
+                /// Sent as text.
                 pub fn refresh_token(mut self, refresh_token: impl Into<String>) -> Self {
                     self.refresh_token = Some(refresh_token.into());
                     self
                 }
 
                 /// Set `assertion`.
+                ///
+                /// Sent as text.
                 pub fn assertion(mut self, assertion: impl Into<String>) -> Self {
                     self.assertion = Some(assertion.into());
                     self
+                }
+            }
+
+            impl std::fmt::Debug for Access {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct("Access")
+                        .field("client_id", &self.client_id)
+                        .field(
+                            "client_secret",
+                            &self.client_secret.as_ref().map(|_| "<redacted>"),
+                        )
+                        .field("code", &self.code.as_ref().map(|_| "<redacted>"))
+                        .field(
+                            "code_verifier",
+                            &self.code_verifier.as_ref().map(|_| "<redacted>"),
+                        )
+                        .field("redirect_uri", &self.redirect_uri)
+                        .field("grant_type", &self.grant_type)
+                        .field(
+                            "refresh_token",
+                            &self.refresh_token.as_ref().map(|_| "<redacted>"),
+                        )
+                        .field("assertion", &self.assertion)
+                        .finish()
                 }
             }
 
@@ -15612,7 +17072,7 @@ pub mod openid {
         ///
         /// Rate limit: Tier 4 (100+ per minute).
         /// See <https://docs.slack.dev/reference/methods/openid.connect.token>.
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+        #[derive(Clone, PartialEq, Default, serde::Serialize)]
         #[must_use]
         pub struct Token {
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -15638,45 +17098,82 @@ pub mod openid {
             }
 
             /// Set `client_id`.
+            ///
+            /// Sent as text.
             pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
                 self.client_id = Some(client_id.into());
                 self
             }
 
             /// Set `client_secret`.
+            ///
+            /// Sent as text.
             pub fn client_secret(mut self, client_secret: impl Into<String>) -> Self {
                 self.client_secret = Some(client_secret.into());
                 self
             }
 
             /// Set `code`.
+            ///
+            /// Sent as text.
             pub fn code(mut self, code: impl Into<String>) -> Self {
                 self.code = Some(code.into());
                 self
             }
 
             /// Set `redirect_uri`.
+            ///
+            /// Sent as text.
             pub fn redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
                 self.redirect_uri = Some(redirect_uri.into());
                 self
             }
 
             /// Set `grant_type`.
+            ///
+            /// Sent as text.
             pub fn grant_type(mut self, grant_type: impl Into<String>) -> Self {
                 self.grant_type = Some(grant_type.into());
                 self
             }
 
             /// Set `refresh_token`.
+            ///
+            /// Sent as text.
             pub fn refresh_token(mut self, refresh_token: impl Into<String>) -> Self {
                 self.refresh_token = Some(refresh_token.into());
                 self
             }
 
             /// Set `code_verifier`.
+            ///
+            /// Sent as text.
             pub fn code_verifier(mut self, code_verifier: impl Into<String>) -> Self {
                 self.code_verifier = Some(code_verifier.into());
                 self
+            }
+        }
+
+        impl std::fmt::Debug for Token {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Token")
+                    .field("client_id", &self.client_id)
+                    .field(
+                        "client_secret",
+                        &self.client_secret.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("code", &self.code.as_ref().map(|_| "<redacted>"))
+                    .field("redirect_uri", &self.redirect_uri)
+                    .field("grant_type", &self.grant_type)
+                    .field(
+                        "refresh_token",
+                        &self.refresh_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field(
+                        "code_verifier",
+                        &self.code_verifier.as_ref().map(|_| "<redacted>"),
+                    )
+                    .finish()
             }
         }
 
@@ -15729,7 +17226,7 @@ pub mod pins {
     impl Add {
         /// A request for `pins.add`.
         ///
-        /// - `channel`: Channel to pin the item in.
+        /// - `channel`: Channel to pin the item in. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -15738,6 +17235,8 @@ pub mod pins {
         }
 
         /// Timestamp of the message to pin.
+        ///
+        /// Sent as text.
         pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
             self.timestamp = Some(timestamp.into());
             self
@@ -15764,7 +17263,7 @@ pub mod pins {
     impl List {
         /// A request for `pins.list`.
         ///
-        /// - `channel`: Channel to get pinned items for.
+        /// - `channel`: Channel to get pinned items for. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -15794,7 +17293,7 @@ pub mod pins {
     impl Remove {
         /// A request for `pins.remove`.
         ///
-        /// - `channel`: Channel where the item is pinned to.
+        /// - `channel`: Channel where the item is pinned to. (Sent as text.)
         pub fn new(channel: impl Into<String>) -> Self {
             Self {
                 channel: channel.into(),
@@ -15803,6 +17302,8 @@ pub mod pins {
         }
 
         /// Timestamp of the message to un-pin.
+        ///
+        /// Sent as text.
         pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
             self.timestamp = Some(timestamp.into());
             self
@@ -15836,9 +17337,9 @@ pub mod reactions {
     impl Add {
         /// A request for `reactions.add`.
         ///
-        /// - `channel`: Channel where the message to add reaction to was posted.
-        /// - `timestamp`: Timestamp of the message to add reaction to.
-        /// - `name`: Reaction (emoji) name.
+        /// - `channel`: Channel where the message to add reaction to was posted. (Sent as text.)
+        /// - `timestamp`: Timestamp of the message to add reaction to. (Sent as text.)
+        /// - `name`: Reaction (emoji) name. (Sent as text.)
         pub fn new(
             channel: impl Into<String>,
             timestamp: impl Into<String>,
@@ -15885,30 +17386,40 @@ pub mod reactions {
         }
 
         /// Channel where the message to get reactions for was posted.
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// File to get reactions for.
+        ///
+        /// Sent as text.
         pub fn file(mut self, file: impl Into<String>) -> Self {
             self.file = Some(file.into());
             self
         }
 
         /// File comment to get reactions for.
+        ///
+        /// Sent as text.
         pub fn file_comment(mut self, file_comment: impl Into<String>) -> Self {
             self.file_comment = Some(file_comment.into());
             self
         }
 
         /// If true always return the complete reaction list.
+        ///
+        /// Sent as `true` or `false`.
         pub fn full(mut self, full: bool) -> Self {
             self.full = Some(full);
             self
         }
 
         /// Timestamp of the message to get reactions for.
+        ///
+        /// Sent as text.
         pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
             self.timestamp = Some(timestamp.into());
             self
@@ -15952,42 +17463,56 @@ pub mod reactions {
         }
 
         /// Show reactions made by this user. Defaults to the authed user.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
         }
 
         /// If true always return the complete reaction list.
+        ///
+        /// Sent as `true` or `false`.
         pub fn full(mut self, full: bool) -> Self {
             self.full = Some(full);
             self
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
         }
 
         /// Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See pagination for more details.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -16031,7 +17556,7 @@ pub mod reactions {
     impl Remove {
         /// A request for `reactions.remove`.
         ///
-        /// - `name`: Reaction (emoji) name.
+        /// - `name`: Reaction (emoji) name. (Sent as text.)
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),
@@ -16043,24 +17568,32 @@ pub mod reactions {
         }
 
         /// File to remove reaction from.
+        ///
+        /// Sent as text.
         pub fn file(mut self, file: impl Into<String>) -> Self {
             self.file = Some(file.into());
             self
         }
 
         /// File comment to remove reaction from.
+        ///
+        /// Sent as text.
         pub fn file_comment(mut self, file_comment: impl Into<String>) -> Self {
             self.file_comment = Some(file_comment.into());
             self
         }
 
         /// Channel where the message to remove reaction from was posted.
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// Timestamp of the message to remove reaction from.
+        ///
+        /// Sent as text.
         pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
             self.timestamp = Some(timestamp.into());
             self
@@ -16087,7 +17620,7 @@ pub mod reminders {
     #[must_use]
     pub struct Add {
         text: String,
-        time: String,
+        time: crate::api::TimeArg,
         #[serde(skip_serializing_if = "Option::is_none")]
         user: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -16099,9 +17632,9 @@ pub mod reminders {
     impl Add {
         /// A request for `reminders.add`.
         ///
-        /// - `text`: The content of the reminder.
-        /// - `time`: When this reminder should happen: the Unix timestamp (up to five years from now), the number of seconds until the reminder (if within 24 hours), or a natural language description (Ex. "in 15 minutes," or "every Thursday").
-        pub fn new(text: impl Into<String>, time: impl Into<String>) -> Self {
+        /// - `text`: The content of the reminder. (Sent as text.)
+        /// - `time`: When this reminder should happen: the Unix timestamp (up to five years from now), the number of seconds until the reminder (if within 24 hours), or a natural language description (Ex. "in 15 minutes," or "every Thursday"). (Sent as an integer (a Unix time) or Slack's textual form (`"in 5 minutes"`).)
+        pub fn new(text: impl Into<String>, time: impl Into<crate::api::TimeArg>) -> Self {
             Self {
                 text: text.into(),
                 time: time.into(),
@@ -16112,18 +17645,24 @@ pub mod reminders {
         }
 
         /// The user who will receive the reminder. If no user is specified, the reminder will go to user who created it.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Set `recurrence`.
+        ///
+        /// Sent as text.
         pub fn recurrence(mut self, recurrence: impl Into<String>) -> Self {
             self.recurrence = Some(recurrence.into());
             self
@@ -16152,7 +17691,7 @@ pub mod reminders {
     impl Complete {
         /// A request for `reminders.complete`.
         ///
-        /// - `reminder`: The ID of the reminder to be marked as complete.
+        /// - `reminder`: The ID of the reminder to be marked as complete. (Sent as text.)
         pub fn new(reminder: impl Into<String>) -> Self {
             Self {
                 reminder: reminder.into(),
@@ -16161,6 +17700,8 @@ pub mod reminders {
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -16189,7 +17730,7 @@ pub mod reminders {
     impl Delete {
         /// A request for `reminders.delete`.
         ///
-        /// - `reminder`: The ID of the reminder.
+        /// - `reminder`: The ID of the reminder. (Sent as text.)
         pub fn new(reminder: impl Into<String>) -> Self {
             Self {
                 reminder: reminder.into(),
@@ -16198,6 +17739,8 @@ pub mod reminders {
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -16226,7 +17769,7 @@ pub mod reminders {
     impl Info {
         /// A request for `reminders.info`.
         ///
-        /// - `reminder`: The ID of the reminder.
+        /// - `reminder`: The ID of the reminder. (Sent as text.)
         pub fn new(reminder: impl Into<String>) -> Self {
             Self {
                 reminder: reminder.into(),
@@ -16235,6 +17778,8 @@ pub mod reminders {
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -16266,6 +17811,8 @@ pub mod reminders {
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -16304,12 +17851,16 @@ pub mod rtm {
         }
 
         /// Batch presence deliveries via subscription. Enabling changes the shape of `presence_change` events. See batch presence.
+        ///
+        /// Sent as `true` or `false`.
         pub fn batch_presence_aware(mut self, batch_presence_aware: bool) -> Self {
             self.batch_presence_aware = Some(batch_presence_aware);
             self
         }
 
         /// Only deliver presence events when requested by subscription. See presence subscriptions.
+        ///
+        /// Sent as `true` or `false`.
         pub fn presence_sub(mut self, presence_sub: bool) -> Self {
             self.presence_sub = Some(presence_sub);
             self
@@ -16355,42 +17906,56 @@ pub mod rtm {
         }
 
         /// Set `simple_latest`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn simple_latest(mut self, simple_latest: bool) -> Self {
             self.simple_latest = Some(simple_latest);
             self
         }
 
         /// Set `no_unreads`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn no_unreads(mut self, no_unreads: bool) -> Self {
             self.no_unreads = Some(no_unreads);
             self
         }
 
         /// Set `mpim_aware`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn mpim_aware(mut self, mpim_aware: bool) -> Self {
             self.mpim_aware = Some(mpim_aware);
             self
         }
 
         /// Set `presence_sub`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn presence_sub(mut self, presence_sub: bool) -> Self {
             self.presence_sub = Some(presence_sub);
             self
         }
 
         /// Set `batch_presence_aware`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn batch_presence_aware(mut self, batch_presence_aware: bool) -> Self {
             self.batch_presence_aware = Some(batch_presence_aware);
             self
         }
 
         /// Set `no_latest`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn no_latest(mut self, no_latest: bool) -> Self {
             self.no_latest = Some(no_latest);
             self
         }
 
         /// Set `include_locale`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_locale(mut self, include_locale: bool) -> Self {
             self.include_locale = Some(include_locale);
             self
@@ -16436,7 +18001,7 @@ pub mod search {
     impl All {
         /// A request for `search.all`.
         ///
-        /// - `query`
+        /// - `query`: sent as text.
         pub fn new(query: impl Into<String>) -> Self {
             Self {
                 query: query.into(),
@@ -16450,36 +18015,48 @@ pub mod search {
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Set `highlight`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn highlight(mut self, highlight: bool) -> Self {
             self.highlight = Some(highlight);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
         }
 
         /// Set `sort`.
+        ///
+        /// Sent as text.
         pub fn sort(mut self, sort: impl Into<crate::api::enums::SearchSort>) -> Self {
             self.sort = Some(sort.into());
             self
         }
 
         /// Set `sort_dir`.
+        ///
+        /// Sent as text.
         pub fn sort_dir(mut self, sort_dir: impl Into<crate::api::enums::SortDirection>) -> Self {
             self.sort_dir = Some(sort_dir.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -16518,7 +18095,7 @@ pub mod search {
     impl Files {
         /// A request for `search.files`.
         ///
-        /// - `query`
+        /// - `query`: sent as text.
         pub fn new(query: impl Into<String>) -> Self {
             Self {
                 query: query.into(),
@@ -16532,36 +18109,48 @@ pub mod search {
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Set `highlight`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn highlight(mut self, highlight: bool) -> Self {
             self.highlight = Some(highlight);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
         }
 
         /// Set `sort`.
+        ///
+        /// Sent as text.
         pub fn sort(mut self, sort: impl Into<crate::api::enums::SearchSort>) -> Self {
             self.sort = Some(sort.into());
             self
         }
 
         /// Set `sort_dir`.
+        ///
+        /// Sent as text.
         pub fn sort_dir(mut self, sort_dir: impl Into<crate::api::enums::SortDirection>) -> Self {
             self.sort_dir = Some(sort_dir.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -16602,7 +18191,7 @@ pub mod search {
     impl Messages {
         /// A request for `search.messages`.
         ///
-        /// - `query`: Search query.
+        /// - `query`: Search query. (Sent as text.)
         pub fn new(query: impl Into<String>) -> Self {
             Self {
                 query: query.into(),
@@ -16617,42 +18206,56 @@ pub mod search {
         }
 
         /// Pass the number of results you want per "page". Maximum of `100`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Pass a value of `true` to enable query highlight markers (see the method's documentation).
+        ///
+        /// Sent as `true` or `false`.
         pub fn highlight(mut self, highlight: bool) -> Self {
             self.highlight = Some(highlight);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
         }
 
         /// Set `cursor`.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Return matches sorted by either `score` or `timestamp`.
+        ///
+        /// Sent as text.
         pub fn sort(mut self, sort: impl Into<crate::api::enums::SearchSort>) -> Self {
             self.sort = Some(sort.into());
             self
         }
 
         /// Change sort direction to ascending (`asc`) or descending (`desc`).
+        ///
+        /// Sent as text.
         pub fn sort_dir(mut self, sort_dir: impl Into<crate::api::enums::SortDirection>) -> Self {
             self.sort_dir = Some(sort_dir.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -16694,7 +18297,7 @@ pub mod slack_lists {
     impl Create {
         /// A request for `slackLists.create`.
         ///
-        /// - `name`
+        /// - `name`: sent as text.
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),
@@ -16707,6 +18310,8 @@ pub mod slack_lists {
         }
 
         /// Set `description_blocks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn description_blocks(mut self, description_blocks: impl serde::Serialize) -> Self {
             self.description_blocks =
                 Some(crate::api::JsonArg::from_serialize(&description_blocks));
@@ -16714,24 +18319,32 @@ pub mod slack_lists {
         }
 
         /// Set `schema`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn schema(mut self, schema: impl serde::Serialize) -> Self {
             self.schema = Some(crate::api::JsonArg::from_serialize(&schema));
             self
         }
 
         /// Set `copy_from_list_id`.
+        ///
+        /// Sent as text.
         pub fn copy_from_list_id(mut self, copy_from_list_id: impl Into<String>) -> Self {
             self.copy_from_list_id = Some(copy_from_list_id.into());
             self
         }
 
         /// Set `include_copied_list_records`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_copied_list_records(mut self, include_copied_list_records: bool) -> Self {
             self.include_copied_list_records = Some(include_copied_list_records);
             self
         }
 
         /// Set `todo_mode`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn todo_mode(mut self, todo_mode: bool) -> Self {
             self.todo_mode = Some(todo_mode);
             self
@@ -16764,7 +18377,7 @@ pub mod slack_lists {
     impl Update {
         /// A request for `slackLists.update`.
         ///
-        /// - `id`
+        /// - `id`: sent as text.
         pub fn new(id: impl Into<String>) -> Self {
             Self {
                 id: id.into(),
@@ -16775,12 +18388,16 @@ pub mod slack_lists {
         }
 
         /// Set `name`.
+        ///
+        /// Sent as text.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
 
         /// Set `description_blocks`.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn description_blocks(mut self, description_blocks: impl serde::Serialize) -> Self {
             self.description_blocks =
                 Some(crate::api::JsonArg::from_serialize(&description_blocks));
@@ -16788,6 +18405,8 @@ pub mod slack_lists {
         }
 
         /// Set `todo_mode`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn todo_mode(mut self, todo_mode: bool) -> Self {
             self.todo_mode = Some(todo_mode);
             self
@@ -16823,7 +18442,7 @@ pub mod slack_lists {
         impl Delete {
             /// A request for `slackLists.access.delete`.
             ///
-            /// - `list_id`
+            /// - `list_id`: sent as text.
             pub fn new(list_id: impl Into<String>) -> Self {
                 Self {
                     list_id: list_id.into(),
@@ -16833,6 +18452,8 @@ pub mod slack_lists {
             }
 
             /// Set `channel_ids`.
+            ///
+            /// Sent as a JSON array of strings.
             pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -16843,6 +18464,8 @@ pub mod slack_lists {
             }
 
             /// Set `user_ids`.
+            ///
+            /// Sent as a JSON array of strings.
             pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -16878,8 +18501,8 @@ pub mod slack_lists {
         impl Set {
             /// A request for `slackLists.access.set`.
             ///
-            /// - `list_id`
-            /// - `access_level`
+            /// - `list_id`: sent as text.
+            /// - `access_level`: sent as text.
             pub fn new(list_id: impl Into<String>, access_level: impl Into<String>) -> Self {
                 Self {
                     list_id: list_id.into(),
@@ -16890,6 +18513,8 @@ pub mod slack_lists {
             }
 
             /// Set `channel_ids`.
+            ///
+            /// Sent as a JSON array of strings.
             pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -16900,6 +18525,8 @@ pub mod slack_lists {
             }
 
             /// Set `user_ids`.
+            ///
+            /// Sent as a JSON array of strings.
             pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -16943,8 +18570,8 @@ pub mod slack_lists {
         impl Get {
             /// A request for `slackLists.download.get`.
             ///
-            /// - `job_id`
-            /// - `list_id`
+            /// - `job_id`: sent as text.
+            /// - `list_id`: sent as text.
             pub fn new(job_id: impl Into<String>, list_id: impl Into<String>) -> Self {
                 Self {
                     job_id: job_id.into(),
@@ -16956,18 +18583,24 @@ pub mod slack_lists {
             }
 
             /// Set `format`.
+            ///
+            /// Sent as text.
             pub fn format(mut self, format: impl Into<String>) -> Self {
                 self.format = Some(format.into());
                 self
             }
 
             /// Set `include_threads`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_threads(mut self, include_threads: bool) -> Self {
                 self.include_threads = Some(include_threads);
                 self
             }
 
             /// Set `include_attachments`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_attachments(mut self, include_attachments: bool) -> Self {
                 self.include_attachments = Some(include_attachments);
                 self
@@ -17002,7 +18635,7 @@ pub mod slack_lists {
         impl Start {
             /// A request for `slackLists.download.start`.
             ///
-            /// - `list_id`
+            /// - `list_id`: sent as text.
             pub fn new(list_id: impl Into<String>) -> Self {
                 Self {
                     list_id: list_id.into(),
@@ -17014,24 +18647,32 @@ pub mod slack_lists {
             }
 
             /// Set `include_archived`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_archived(mut self, include_archived: bool) -> Self {
                 self.include_archived = Some(include_archived);
                 self
             }
 
             /// Set `format`.
+            ///
+            /// Sent as text.
             pub fn format(mut self, format: impl Into<String>) -> Self {
                 self.format = Some(format.into());
                 self
             }
 
             /// Set `include_threads`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_threads(mut self, include_threads: bool) -> Self {
                 self.include_threads = Some(include_threads);
                 self
             }
 
             /// Set `include_attachments`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_attachments(mut self, include_attachments: bool) -> Self {
                 self.include_attachments = Some(include_attachments);
                 self
@@ -17074,7 +18715,7 @@ pub mod slack_lists {
         impl Create {
             /// A request for `slackLists.items.create`.
             ///
-            /// - `list_id`
+            /// - `list_id`: sent as text.
             pub fn new(list_id: impl Into<String>) -> Self {
                 Self {
                     list_id: list_id.into(),
@@ -17085,18 +18726,24 @@ pub mod slack_lists {
             }
 
             /// Set `duplicated_item_id`.
+            ///
+            /// Sent as text.
             pub fn duplicated_item_id(mut self, duplicated_item_id: impl Into<String>) -> Self {
                 self.duplicated_item_id = Some(duplicated_item_id.into());
                 self
             }
 
             /// Set `parent_item_id`.
+            ///
+            /// Sent as text.
             pub fn parent_item_id(mut self, parent_item_id: impl Into<String>) -> Self {
                 self.parent_item_id = Some(parent_item_id.into());
                 self
             }
 
             /// Set `initial_fields`.
+            ///
+            /// Sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn initial_fields(mut self, initial_fields: impl serde::Serialize) -> Self {
                 self.initial_fields = Some(crate::api::JsonArg::from_serialize(&initial_fields));
                 self
@@ -17124,8 +18771,8 @@ pub mod slack_lists {
         impl Delete {
             /// A request for `slackLists.items.delete`.
             ///
-            /// - `list_id`
-            /// - `id`
+            /// - `list_id`: sent as text.
+            /// - `id`: sent as text.
             pub fn new(list_id: impl Into<String>, id: impl Into<String>) -> Self {
                 Self {
                     list_id: list_id.into(),
@@ -17155,8 +18802,8 @@ pub mod slack_lists {
         impl DeleteMultiple {
             /// A request for `slackLists.items.deleteMultiple`.
             ///
-            /// - `list_id`
-            /// - `ids`
+            /// - `list_id`: sent as text.
+            /// - `ids`: sent as a JSON array of strings.
             pub fn new<I1, S1>(list_id: impl Into<String>, ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -17192,8 +18839,8 @@ pub mod slack_lists {
         impl Info {
             /// A request for `slackLists.items.info`.
             ///
-            /// - `list_id`
-            /// - `id`
+            /// - `list_id`: sent as text.
+            /// - `id`: sent as text.
             pub fn new(list_id: impl Into<String>, id: impl Into<String>) -> Self {
                 Self {
                     list_id: list_id.into(),
@@ -17203,6 +18850,8 @@ pub mod slack_lists {
             }
 
             /// Set `include_is_subscribed`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_is_subscribed(mut self, include_is_subscribed: bool) -> Self {
                 self.include_is_subscribed = Some(include_is_subscribed);
                 self
@@ -17235,7 +18884,7 @@ pub mod slack_lists {
         impl List {
             /// A request for `slackLists.items.list`.
             ///
-            /// - `list_id`
+            /// - `list_id`: sent as text.
             pub fn new(list_id: impl Into<String>) -> Self {
                 Self {
                     list_id: list_id.into(),
@@ -17246,18 +18895,24 @@ pub mod slack_lists {
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `archived`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn archived(mut self, archived: bool) -> Self {
                 self.archived = Some(archived);
                 self
@@ -17294,8 +18949,8 @@ pub mod slack_lists {
         impl Update {
             /// A request for `slackLists.items.update`.
             ///
-            /// - `list_id`
-            /// - `cells`
+            /// - `list_id`: sent as text.
+            /// - `cells`: sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn new(list_id: impl Into<String>, cells: impl serde::Serialize) -> Self {
                 Self {
                     list_id: list_id.into(),
@@ -17340,24 +18995,32 @@ pub mod stars {
         }
 
         /// Channel to add star to, or channel where the message to add star to was posted (used with `timestamp`).
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// File to add star to.
+        ///
+        /// Sent as text.
         pub fn file(mut self, file: impl Into<String>) -> Self {
             self.file = Some(file.into());
             self
         }
 
         /// File comment to add star to.
+        ///
+        /// Sent as text.
         pub fn file_comment(mut self, file_comment: impl Into<String>) -> Self {
             self.file_comment = Some(file_comment.into());
             self
         }
 
         /// Timestamp of the message to add star to.
+        ///
+        /// Sent as text.
         pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
             self.timestamp = Some(timestamp.into());
             self
@@ -17399,30 +19062,40 @@ pub mod stars {
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Parameter for pagination. Set `cursor` equal to the `next_cursor` attribute returned by the previous request's `response_metadata`. This parameter is optional, but pagination is mandatory: the default value simply fetches the first "page" of the collection. See pagination for more details.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -17469,24 +19142,32 @@ pub mod stars {
         }
 
         /// Channel to remove star from, or channel where the message to remove star from was posted (used with `timestamp`).
+        ///
+        /// Sent as text.
         pub fn channel(mut self, channel: impl Into<String>) -> Self {
             self.channel = Some(channel.into());
             self
         }
 
         /// File to remove star from.
+        ///
+        /// Sent as text.
         pub fn file(mut self, file: impl Into<String>) -> Self {
             self.file = Some(file.into());
             self
         }
 
         /// File comment to remove star from.
+        ///
+        /// Sent as text.
         pub fn file_comment(mut self, file_comment: impl Into<String>) -> Self {
             self.file_comment = Some(file_comment.into());
             self
         }
 
         /// Timestamp of the message to remove star from.
+        ///
+        /// Sent as text.
         pub fn timestamp(mut self, timestamp: impl Into<String>) -> Self {
             self.timestamp = Some(timestamp.into());
             self
@@ -17535,36 +19216,48 @@ pub mod team {
         }
 
         /// End of time range of logs to include in results (inclusive).
+        ///
+        /// Sent as an integer.
         pub fn before(mut self, before: i64) -> Self {
             self.before = Some(before);
             self
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
         }
 
         /// Set `cursor`.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `limit`.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -17609,24 +19302,32 @@ pub mod team {
         }
 
         /// Set `cursor`.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set `limit`.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// A user to retrieve the billable information for. Defaults to all users.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -17660,12 +19361,16 @@ pub mod team {
         }
 
         /// Set `domain`.
+        ///
+        /// Sent as text.
         pub fn domain(mut self, domain: impl Into<String>) -> Self {
             self.domain = Some(domain.into());
             self
         }
 
         /// Team to get info on, if omitted, will return information about the current team. Will only return team that the authenticated token is allowed to see through external shared channels.
+        ///
+        /// Sent as text.
         pub fn team(mut self, team: impl Into<String>) -> Self {
             self.team = Some(team.into());
             self
@@ -17709,42 +19414,56 @@ pub mod team {
         }
 
         /// Filter logs to this Slack app. Defaults to all logs.
+        ///
+        /// Sent as text.
         pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
             self.app_id = Some(app_id.into());
             self
         }
 
         /// Filter logs with this change type. Defaults to all logs.
+        ///
+        /// Sent as text.
         pub fn change_type(mut self, change_type: impl Into<String>) -> Self {
             self.change_type = Some(change_type.into());
             self
         }
 
         /// Set `count`.
+        ///
+        /// Sent as an integer.
         pub fn count(mut self, count: u32) -> Self {
             self.count = Some(count);
             self
         }
 
         /// Set `page`.
+        ///
+        /// Sent as an integer.
         pub fn page(mut self, page: u32) -> Self {
             self.page = Some(page);
             self
         }
 
         /// Filter logs to this service. Defaults to all logs.
+        ///
+        /// Sent as text.
         pub fn service_id(mut self, service_id: impl Into<String>) -> Self {
             self.service_id = Some(service_id.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Filter logs generated by this user’s actions. Defaults to all logs.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
@@ -17803,7 +19522,7 @@ pub mod team {
         impl Disconnect {
             /// A request for `team.externalTeams.disconnect`.
             ///
-            /// - `target_team`
+            /// - `target_team`: sent as text.
             pub fn new(target_team: impl Into<String>) -> Self {
                 Self {
                     target_team: target_team.into(),
@@ -17854,30 +19573,40 @@ pub mod team {
             }
 
             /// Set `limit`.
+            ///
+            /// Sent as an integer.
             pub fn limit(mut self, limit: u32) -> Self {
                 self.limit = Some(limit);
                 self
             }
 
             /// Set `cursor`.
+            ///
+            /// Sent as text.
             pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
                 self.cursor = Some(cursor.into());
                 self
             }
 
             /// Set `sort_field`.
+            ///
+            /// Sent as text.
             pub fn sort_field(mut self, sort_field: impl Into<String>) -> Self {
                 self.sort_field = Some(sort_field.into());
                 self
             }
 
             /// Set `sort_direction`.
+            ///
+            /// Sent as text.
             pub fn sort_direction(mut self, sort_direction: impl Into<String>) -> Self {
                 self.sort_direction = Some(sort_direction.into());
                 self
             }
 
             /// Set `slack_connect_pref_filter`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn slack_connect_pref_filter<I, S>(mut self, slack_connect_pref_filter: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -17893,6 +19622,8 @@ pub mod team {
             }
 
             /// Set `workspace_filter`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn workspace_filter<I, S>(mut self, workspace_filter: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -17904,6 +19635,8 @@ pub mod team {
             }
 
             /// Set `connection_status_filter`.
+            ///
+            /// Sent as text.
             pub fn connection_status_filter(
                 mut self,
                 connection_status_filter: impl Into<String>,
@@ -17979,6 +19712,8 @@ pub mod team {
             }
 
             /// Filter by visibility.
+            ///
+            /// Sent as text.
             pub fn visibility(mut self, visibility: impl Into<String>) -> Self {
                 self.visibility = Some(visibility.into());
                 self
@@ -18003,7 +19738,7 @@ pub mod tooling {
         ///
         /// Rate limit: special (see the documentation).
         /// See <https://docs.slack.dev/reference/methods/tooling.tokens.rotate>.
-        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[derive(Clone, PartialEq, serde::Serialize)]
         #[must_use]
         pub struct Rotate {
             refresh_token: String,
@@ -18012,11 +19747,19 @@ pub mod tooling {
         impl Rotate {
             /// A request for `tooling.tokens.rotate`.
             ///
-            /// - `refresh_token`
+            /// - `refresh_token`: sent as text.
             pub fn new(refresh_token: impl Into<String>) -> Self {
                 Self {
                     refresh_token: refresh_token.into(),
                 }
+            }
+        }
+
+        impl std::fmt::Debug for Rotate {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Rotate")
+                    .field("refresh_token", &"<redacted>")
+                    .finish()
             }
         }
 
@@ -18066,7 +19809,7 @@ pub mod usergroups {
     impl Create {
         /// A request for `usergroups.create`.
         ///
-        /// - `name`: A name for the User Group. Must be unique among User Groups.
+        /// - `name`: A name for the User Group. Must be unique among User Groups. (Sent as text.)
         pub fn new(name: impl Into<String>) -> Self {
             Self {
                 name: name.into(),
@@ -18081,6 +19824,8 @@ pub mod usergroups {
         }
 
         /// A comma separated string of encoded channel IDs for which the User Group uses as a default.
+        ///
+        /// Sent as one comma-separated string.
         pub fn channels<I, S>(mut self, channels: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -18091,6 +19836,8 @@ pub mod usergroups {
         }
 
         /// Set `additional_channels`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn additional_channels<I, S>(mut self, additional_channels: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -18102,30 +19849,40 @@ pub mod usergroups {
         }
 
         /// A short description of the User Group.
+        ///
+        /// Sent as text.
         pub fn description(mut self, description: impl Into<String>) -> Self {
             self.description = Some(description.into());
             self
         }
 
         /// A mention handle. Must be unique among channels, users and User Groups.
+        ///
+        /// Sent as text.
         pub fn handle(mut self, handle: impl Into<String>) -> Self {
             self.handle = Some(handle.into());
             self
         }
 
         /// Include the number of users in each User Group.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_count(mut self, include_count: bool) -> Self {
             self.include_count = Some(include_count);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Set `enable_section`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn enable_section(mut self, enable_section: bool) -> Self {
             self.enable_section = Some(enable_section);
             self
@@ -18156,7 +19913,7 @@ pub mod usergroups {
     impl Disable {
         /// A request for `usergroups.disable`.
         ///
-        /// - `usergroup`: The encoded ID of the User Group to disable.
+        /// - `usergroup`: The encoded ID of the User Group to disable. (Sent as text.)
         pub fn new(usergroup: impl Into<String>) -> Self {
             Self {
                 usergroup: usergroup.into(),
@@ -18166,12 +19923,16 @@ pub mod usergroups {
         }
 
         /// Include the number of users in the User Group.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_count(mut self, include_count: bool) -> Self {
             self.include_count = Some(include_count);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -18202,7 +19963,7 @@ pub mod usergroups {
     impl Enable {
         /// A request for `usergroups.enable`.
         ///
-        /// - `usergroup`: The encoded ID of the User Group to enable.
+        /// - `usergroup`: The encoded ID of the User Group to enable. (Sent as text.)
         pub fn new(usergroup: impl Into<String>) -> Self {
             Self {
                 usergroup: usergroup.into(),
@@ -18212,12 +19973,16 @@ pub mod usergroups {
         }
 
         /// Include the number of users in the User Group.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_count(mut self, include_count: bool) -> Self {
             self.include_count = Some(include_count);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -18255,24 +20020,32 @@ pub mod usergroups {
         }
 
         /// Include the number of users in each User Group.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_count(mut self, include_count: bool) -> Self {
             self.include_count = Some(include_count);
             self
         }
 
         /// Include disabled User Groups.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_disabled(mut self, include_disabled: bool) -> Self {
             self.include_disabled = Some(include_disabled);
             self
         }
 
         /// Include the list of users for each User Group.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_users(mut self, include_users: bool) -> Self {
             self.include_users = Some(include_users);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -18321,7 +20094,7 @@ pub mod usergroups {
     impl Update {
         /// A request for `usergroups.update`.
         ///
-        /// - `usergroup`: The encoded ID of the User Group to update.
+        /// - `usergroup`: The encoded ID of the User Group to update. (Sent as text.)
         pub fn new(usergroup: impl Into<String>) -> Self {
             Self {
                 usergroup: usergroup.into(),
@@ -18337,6 +20110,8 @@ pub mod usergroups {
         }
 
         /// A comma separated string of encoded channel IDs for which the User Group uses as a default.
+        ///
+        /// Sent as one comma-separated string.
         pub fn channels<I, S>(mut self, channels: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -18347,6 +20122,8 @@ pub mod usergroups {
         }
 
         /// Set `additional_channels`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn additional_channels<I, S>(mut self, additional_channels: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -18358,36 +20135,48 @@ pub mod usergroups {
         }
 
         /// A short description of the User Group.
+        ///
+        /// Sent as text.
         pub fn description(mut self, description: impl Into<String>) -> Self {
             self.description = Some(description.into());
             self
         }
 
         /// A mention handle. Must be unique among channels, users and User Groups.
+        ///
+        /// Sent as text.
         pub fn handle(mut self, handle: impl Into<String>) -> Self {
             self.handle = Some(handle.into());
             self
         }
 
         /// Include the number of users in the User Group.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_count(mut self, include_count: bool) -> Self {
             self.include_count = Some(include_count);
             self
         }
 
         /// A name for the User Group. Must be unique among User Groups.
+        ///
+        /// Sent as text.
         pub fn name(mut self, name: impl Into<String>) -> Self {
             self.name = Some(name.into());
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Set `enable_section`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn enable_section(mut self, enable_section: bool) -> Self {
             self.enable_section = Some(enable_section);
             self
@@ -18423,7 +20212,7 @@ pub mod usergroups {
         impl List {
             /// A request for `usergroups.users.list`.
             ///
-            /// - `usergroup`: The encoded ID of the User Group to update.
+            /// - `usergroup`: The encoded ID of the User Group to update. (Sent as text.)
             pub fn new(usergroup: impl Into<String>) -> Self {
                 Self {
                     usergroup: usergroup.into(),
@@ -18433,12 +20222,16 @@ pub mod usergroups {
             }
 
             /// Allow results that involve disabled User Groups.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_disabled(mut self, include_disabled: bool) -> Self {
                 self.include_disabled = Some(include_disabled);
                 self
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
@@ -18478,8 +20271,8 @@ pub mod usergroups {
         impl Update {
             /// A request for `usergroups.users.update`.
             ///
-            /// - `usergroup`: The encoded ID of the User Group to update.
-            /// - `users`: A comma separated string of encoded user IDs that represent the entire list of users for the User Group.
+            /// - `usergroup`: The encoded ID of the User Group to update. (Sent as text.)
+            /// - `users`: A comma separated string of encoded user IDs that represent the entire list of users for the User Group. (Sent as one comma-separated string.)
             pub fn new<I1, S1>(usergroup: impl Into<String>, users: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -18496,18 +20289,24 @@ pub mod usergroups {
             }
 
             /// Include the number of users in the User Group.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_count(mut self, include_count: bool) -> Self {
                 self.include_count = Some(include_count);
                 self
             }
 
             /// Set `team_id`.
+            ///
+            /// Sent as text.
             pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
                 self.team_id = Some(team_id.into());
                 self
             }
 
             /// Set `additional_channels`.
+            ///
+            /// Sent as one comma-separated string.
             pub fn additional_channels<I, S>(mut self, additional_channels: I) -> Self
             where
                 I: IntoIterator<Item = S>,
@@ -18519,6 +20318,8 @@ pub mod usergroups {
             }
 
             /// Set `is_shared`.
+            ///
+            /// Sent as `true` or `false`.
             pub fn is_shared(mut self, is_shared: bool) -> Self {
                 self.is_shared = Some(is_shared);
                 self
@@ -18578,36 +20379,48 @@ pub mod users {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set to `true` to exclude archived channels from the list.
+        ///
+        /// Sent as `true` or `false`.
         pub fn exclude_archived(mut self, exclude_archived: bool) -> Self {
             self.exclude_archived = Some(exclude_archived);
             self
         }
 
         /// Set `exclude_muted`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn exclude_muted(mut self, exclude_muted: bool) -> Self {
             self.exclude_muted = Some(exclude_muted);
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the list hasn't been reached. Must be an integer no larger than 1000.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
         }
 
         /// Mix and match channel types by providing a comma-separated list of any combination of `public_channel`, `private_channel`, `mpim`, `im`.
+        ///
+        /// Sent as one comma-separated string.
         pub fn types<I, S>(mut self, types: I) -> Self
         where
             I: IntoIterator<Item = S>,
@@ -18618,6 +20431,8 @@ pub mod users {
         }
 
         /// Browse conversations by a specific user ID's membership. Non-public channels are restricted to those where the calling user shares membership.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
@@ -18678,6 +20493,8 @@ pub mod users {
         }
 
         /// User to get presence info on. Defaults to the authed user.
+        ///
+        /// Sent as text.
         pub fn user(mut self, user: impl Into<String>) -> Self {
             self.user = Some(user.into());
             self
@@ -18728,7 +20545,7 @@ pub mod users {
     impl Info {
         /// A request for `users.info`.
         ///
-        /// - `user`: User to get info on.
+        /// - `user`: User to get info on. (Sent as text.)
         pub fn new(user: impl Into<String>) -> Self {
             Self {
                 user: user.into(),
@@ -18737,6 +20554,8 @@ pub mod users {
         }
 
         /// Set this to `true` to receive the locale for this user. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_locale(mut self, include_locale: bool) -> Self {
             self.include_locale = Some(include_locale);
             self
@@ -18774,24 +20593,32 @@ pub mod users {
         }
 
         /// Paginate through collections of data by setting the `cursor` parameter to a `next_cursor` attribute returned by a previous request's `response_metadata`. Default value fetches the first "page" of the collection. See pagination for more detail.
+        ///
+        /// Sent as text.
         pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
             self.cursor = Some(cursor.into());
             self
         }
 
         /// Set this to `true` to receive the locale for users. Defaults to `false`.
+        ///
+        /// Sent as `true` or `false`.
         pub fn include_locale(mut self, include_locale: bool) -> Self {
             self.include_locale = Some(include_locale);
             self
         }
 
         /// The maximum number of items to return. Fewer than the requested number of items may be returned, even if the end of the users list hasn't been reached. Providing no `limit` value will result in Slack attempting to deliver you the entire result set. If the collection is too large you may experience `limit_required` or HTTP 500 errors.
+        ///
+        /// Sent as an integer.
         pub fn limit(mut self, limit: u32) -> Self {
             self.limit = Some(limit);
             self
         }
 
         /// Set `team_id`.
+        ///
+        /// Sent as text.
         pub fn team_id(mut self, team_id: impl Into<String>) -> Self {
             self.team_id = Some(team_id.into());
             self
@@ -18825,7 +20652,7 @@ pub mod users {
     impl LookupByEmail {
         /// A request for `users.lookupByEmail`.
         ///
-        /// - `email`: An email address belonging to a user in the workspace.
+        /// - `email`: An email address belonging to a user in the workspace. (Sent as text.)
         pub fn new(email: impl Into<String>) -> Self {
             Self {
                 email: email.into(),
@@ -18875,8 +20702,8 @@ pub mod users {
         crop_x: Option<u32>,
         #[serde(skip_serializing_if = "Option::is_none")]
         crop_y: Option<u32>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        image: Option<String>,
+        #[serde(skip)]
+        image: Option<crate::request::FileArg>,
     }
 
     impl SetPhoto {
@@ -18886,25 +20713,33 @@ pub mod users {
         }
 
         /// Width/height of crop box (always square).
+        ///
+        /// Sent as an integer.
         pub fn crop_w(mut self, crop_w: u32) -> Self {
             self.crop_w = Some(crop_w);
             self
         }
 
         /// X coordinate of top-left corner of crop box.
+        ///
+        /// Sent as an integer.
         pub fn crop_x(mut self, crop_x: u32) -> Self {
             self.crop_x = Some(crop_x);
             self
         }
 
         /// Y coordinate of top-left corner of crop box.
+        ///
+        /// Sent as an integer.
         pub fn crop_y(mut self, crop_y: u32) -> Self {
             self.crop_y = Some(crop_y);
             self
         }
 
         /// File contents via `multipart/form-data`.
-        pub fn image(mut self, image: impl Into<String>) -> Self {
+        ///
+        /// Sent as a `multipart/form-data` file part (bytes, a path or an `AsyncRead`).
+        pub fn image(mut self, image: impl Into<crate::request::FileArg>) -> Self {
             self.image = Some(image.into());
             self
         }
@@ -18914,6 +20749,13 @@ pub mod users {
         type Response = crate::responses::users::SetPhotoResponse;
         fn info(&self) -> &'static crate::method::MethodInfo {
             &crate::generated::methods::METHODS[351]
+        }
+        fn to_args(&self) -> crate::Result<crate::request::Args> {
+            let mut args = crate::request::Args::from_serialize(self)?;
+            if let Some(file) = &self.image {
+                args = args.set_file("image", file.clone());
+            }
+            Ok(args)
         }
     }
 
@@ -18930,7 +20772,7 @@ pub mod users {
     impl SetPresence {
         /// A request for `users.setPresence`.
         ///
-        /// - `presence`: Either `auto` or `away`.
+        /// - `presence`: Either `auto` or `away`. (Sent as text.)
         pub fn new(presence: impl Into<crate::api::enums::Presence>) -> Self {
             Self {
                 presence: presence.into(),
@@ -18962,7 +20804,7 @@ pub mod users {
         impl Lookup {
             /// A request for `users.discoverableContacts.lookup`.
             ///
-            /// - `email`
+            /// - `email`: sent as text.
             pub fn new(email: impl Into<String>) -> Self {
                 Self {
                     email: email.into(),
@@ -19003,12 +20845,16 @@ pub mod users {
             }
 
             /// Include labels for each ID in custom profile fields.
+            ///
+            /// Sent as `true` or `false`.
             pub fn include_labels(mut self, include_labels: bool) -> Self {
                 self.include_labels = Some(include_labels);
                 self
             }
 
             /// User to retrieve profile info for.
+            ///
+            /// Sent as text.
             pub fn user(mut self, user: impl Into<String>) -> Self {
                 self.user = Some(user.into());
                 self
@@ -19046,24 +20892,32 @@ pub mod users {
             }
 
             /// Name of a single key to set. Usable only if `profile` is not passed.
+            ///
+            /// Sent as text.
             pub fn name(mut self, name: impl Into<String>) -> Self {
                 self.name = Some(name.into());
                 self
             }
 
             /// Collection of key:value pairs presented as a URL-encoded JSON hash. At most 50 fields may be set. Each field name is limited to 255 characters.
+            ///
+            /// Sent as JSON (nested in a JSON body, a JSON string in a form).
             pub fn profile(mut self, profile: impl serde::Serialize) -> Self {
                 self.profile = Some(crate::api::JsonArg::from_serialize(&profile));
                 self
             }
 
             /// ID of user to change. This argument may only be specified by team admins on paid teams.
+            ///
+            /// Sent as text.
             pub fn user(mut self, user: impl Into<String>) -> Self {
                 self.user = Some(user.into());
                 self
             }
 
             /// Value to set a single key to. Usable only if `profile` is not passed.
+            ///
+            /// Sent as text.
             pub fn value(mut self, value: impl Into<String>) -> Self {
                 self.value = Some(value.into());
                 self
@@ -19099,7 +20953,7 @@ pub mod views {
     impl Open {
         /// A request for `views.open`.
         ///
-        /// - `view`: A view payload. This must be a JSON-encoded string.
+        /// - `view`: A view payload. This must be a JSON-encoded string. (Sent as JSON (nested in a JSON body, a JSON string in a form).)
         pub fn new(view: impl serde::Serialize) -> Self {
             Self {
                 view: crate::api::JsonArg::from_serialize(&view),
@@ -19109,12 +20963,16 @@ pub mod views {
         }
 
         /// Exchange a trigger to post to the user.
+        ///
+        /// Sent as text.
         pub fn trigger_id(mut self, trigger_id: impl Into<String>) -> Self {
             self.trigger_id = Some(trigger_id.into());
             self
         }
 
         /// Set `interactivity_pointer`.
+        ///
+        /// Sent as text.
         pub fn interactivity_pointer(mut self, interactivity_pointer: impl Into<String>) -> Self {
             self.interactivity_pointer = Some(interactivity_pointer.into());
             self
@@ -19146,8 +21004,8 @@ pub mod views {
     impl Publish {
         /// A request for `views.publish`.
         ///
-        /// - `user_id`: `id` of the user you want publish a view to.
-        /// - `view`: A view payload. This must be a JSON-encoded string.
+        /// - `user_id`: `id` of the user you want publish a view to. (Sent as text.)
+        /// - `view`: A view payload. This must be a JSON-encoded string. (Sent as JSON (nested in a JSON body, a JSON string in a form).)
         pub fn new(user_id: impl Into<String>, view: impl serde::Serialize) -> Self {
             Self {
                 user_id: user_id.into(),
@@ -19158,12 +21016,16 @@ pub mod views {
         }
 
         /// A string that represents view state to protect against possible race conditions.
+        ///
+        /// Sent as text.
         pub fn hash(mut self, hash: impl Into<String>) -> Self {
             self.hash = Some(hash.into());
             self
         }
 
         /// Set `interactivity_pointer`.
+        ///
+        /// Sent as text.
         pub fn interactivity_pointer(mut self, interactivity_pointer: impl Into<String>) -> Self {
             self.interactivity_pointer = Some(interactivity_pointer.into());
             self
@@ -19194,7 +21056,7 @@ pub mod views {
     impl Push {
         /// A request for `views.push`.
         ///
-        /// - `view`: A view payload. This must be a JSON-encoded string.
+        /// - `view`: A view payload. This must be a JSON-encoded string. (Sent as JSON (nested in a JSON body, a JSON string in a form).)
         pub fn new(view: impl serde::Serialize) -> Self {
             Self {
                 view: crate::api::JsonArg::from_serialize(&view),
@@ -19204,12 +21066,16 @@ pub mod views {
         }
 
         /// Exchange a trigger to post to the user.
+        ///
+        /// Sent as text.
         pub fn trigger_id(mut self, trigger_id: impl Into<String>) -> Self {
             self.trigger_id = Some(trigger_id.into());
             self
         }
 
         /// Set `interactivity_pointer`.
+        ///
+        /// Sent as text.
         pub fn interactivity_pointer(mut self, interactivity_pointer: impl Into<String>) -> Self {
             self.interactivity_pointer = Some(interactivity_pointer.into());
             self
@@ -19242,7 +21108,7 @@ pub mod views {
     impl Update {
         /// A request for `views.update`.
         ///
-        /// - `view`: A view object. This must be a JSON-encoded string.
+        /// - `view`: A view object. This must be a JSON-encoded string. (Sent as JSON (nested in a JSON body, a JSON string in a form).)
         pub fn new(view: impl serde::Serialize) -> Self {
             Self {
                 view: crate::api::JsonArg::from_serialize(&view),
@@ -19253,18 +21119,24 @@ pub mod views {
         }
 
         /// A unique identifier of the view to be updated. Either `view_id` or `external_id` is required.
+        ///
+        /// Sent as text.
         pub fn view_id(mut self, view_id: impl Into<String>) -> Self {
             self.view_id = Some(view_id.into());
             self
         }
 
         /// A unique identifier of the view set by the developer. Must be unique for all views on a team. Max length of 255 characters. Either `view_id` or `external_id` is required.
+        ///
+        /// Sent as text.
         pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
             self.external_id = Some(external_id.into());
             self
         }
 
         /// A string that represents view state to protect against possible race conditions.
+        ///
+        /// Sent as text.
         pub fn hash(mut self, hash: impl Into<String>) -> Self {
             self.hash = Some(hash.into());
             self
@@ -19301,7 +21173,7 @@ pub mod workflows {
     impl StepCompleted {
         /// A request for `workflows.stepCompleted`.
         ///
-        /// - `workflow_step_execute_id`: Context identifier that maps to the correct workflow step execution.
+        /// - `workflow_step_execute_id`: Context identifier that maps to the correct workflow step execution. (Sent as text.)
         pub fn new(workflow_step_execute_id: impl Into<String>) -> Self {
             Self {
                 workflow_step_execute_id: workflow_step_execute_id.into(),
@@ -19310,6 +21182,8 @@ pub mod workflows {
         }
 
         /// Key-value object of outputs from your step. Keys of this object reflect the configured `key` properties of your `outputs` array from your `workflow_step` object.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn outputs(mut self, outputs: impl serde::Serialize) -> Self {
             self.outputs = Some(crate::api::JsonArg::from_serialize(&outputs));
             self
@@ -19340,8 +21214,8 @@ pub mod workflows {
     impl StepFailed {
         /// A request for `workflows.stepFailed`.
         ///
-        /// - `workflow_step_execute_id`: Context identifier that maps to the correct workflow step execution.
-        /// - `error`: A JSON-based object with a `message` property that should contain a human readable error message.
+        /// - `workflow_step_execute_id`: Context identifier that maps to the correct workflow step execution. (Sent as text.)
+        /// - `error`: A JSON-based object with a `message` property that should contain a human readable error message. (Sent as JSON (nested in a JSON body, a JSON string in a form).)
         pub fn new(
             workflow_step_execute_id: impl Into<String>,
             error: impl serde::Serialize,
@@ -19384,7 +21258,7 @@ pub mod workflows {
     impl UpdateStep {
         /// A request for `workflows.updateStep`.
         ///
-        /// - `workflow_step_edit_id`: A context identifier provided with `view_submission` payloads used to call back to `workflows.updateStep`.
+        /// - `workflow_step_edit_id`: A context identifier provided with `view_submission` payloads used to call back to `workflows.updateStep`. (Sent as text.)
         pub fn new(workflow_step_edit_id: impl Into<String>) -> Self {
             Self {
                 workflow_step_edit_id: workflow_step_edit_id.into(),
@@ -19396,24 +21270,32 @@ pub mod workflows {
         }
 
         /// A JSON key-value map of inputs required from a user during configuration. This is the data your app expects to receive when the workflow step starts. **Please note**: the embedded variable format is set and replaced by the workflow system. You cannot create custom variables that will be replaced at runtime. Read more about variables in workflow steps here.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn inputs(mut self, inputs: impl serde::Serialize) -> Self {
             self.inputs = Some(crate::api::JsonArg::from_serialize(&inputs));
             self
         }
 
         /// An JSON array of output objects used during step execution. This is the data your app agrees to provide when your workflow step was executed.
+        ///
+        /// Sent as JSON (nested in a JSON body, a JSON string in a form).
         pub fn outputs(mut self, outputs: impl serde::Serialize) -> Self {
             self.outputs = Some(crate::api::JsonArg::from_serialize(&outputs));
             self
         }
 
         /// An optional field that can be used to override the step name that is shown in the Workflow Builder.
+        ///
+        /// Sent as text.
         pub fn step_name(mut self, step_name: impl Into<String>) -> Self {
             self.step_name = Some(step_name.into());
             self
         }
 
         /// An optional field that can be used to override app image that is shown in the Workflow Builder.
+        ///
+        /// Sent as text.
         pub fn step_image_url(mut self, step_image_url: impl Into<String>) -> Self {
             self.step_image_url = Some(step_image_url.into());
             self
@@ -19450,8 +21332,8 @@ pub mod workflows {
         impl Add {
             /// A request for `workflows.featured.add`.
             ///
-            /// - `channel_id`
-            /// - `trigger_ids`
+            /// - `channel_id`: sent as text.
+            /// - `trigger_ids`: sent as one comma-separated string.
             pub fn new<I1, S1>(channel_id: impl Into<String>, trigger_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -19485,7 +21367,7 @@ pub mod workflows {
         impl List {
             /// A request for `workflows.featured.list`.
             ///
-            /// - `channel_ids`
+            /// - `channel_ids`: sent as one comma-separated string.
             pub fn new<I0, S0>(channel_ids: I0) -> Self
             where
                 I0: IntoIterator<Item = S0>,
@@ -19519,8 +21401,8 @@ pub mod workflows {
         impl Remove {
             /// A request for `workflows.featured.remove`.
             ///
-            /// - `channel_id`
-            /// - `trigger_ids`
+            /// - `channel_id`: sent as text.
+            /// - `trigger_ids`: sent as one comma-separated string.
             pub fn new<I1, S1>(channel_id: impl Into<String>, trigger_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -19555,8 +21437,8 @@ pub mod workflows {
         impl Set {
             /// A request for `workflows.featured.set`.
             ///
-            /// - `channel_id`
-            /// - `trigger_ids`
+            /// - `channel_id`: sent as text.
+            /// - `trigger_ids`: sent as one comma-separated string.
             pub fn new<I1, S1>(channel_id: impl Into<String>, trigger_ids: I1) -> Self
             where
                 I1: IntoIterator<Item = S1>,
@@ -19619,7 +21501,7 @@ pub mod workflows {
             impl Add {
                 /// A request for `workflows.triggers.permissions.add`.
                 ///
-                /// - `trigger_id`
+                /// - `trigger_id`: sent as text.
                 pub fn new(trigger_id: impl Into<String>) -> Self {
                     Self {
                         trigger_id: trigger_id.into(),
@@ -19631,6 +21513,8 @@ pub mod workflows {
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19641,6 +21525,8 @@ pub mod workflows {
                 }
 
                 /// Set `channel_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19651,6 +21537,8 @@ pub mod workflows {
                 }
 
                 /// Set `team_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn team_ids<I, S>(mut self, team_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19661,6 +21549,8 @@ pub mod workflows {
                 }
 
                 /// Set `org_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn org_ids<I, S>(mut self, org_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19691,7 +21581,7 @@ pub mod workflows {
             impl List {
                 /// A request for `workflows.triggers.permissions.list`.
                 ///
-                /// - `trigger_id`
+                /// - `trigger_id`: sent as text.
                 pub fn new(trigger_id: impl Into<String>) -> Self {
                     Self {
                         trigger_id: trigger_id.into(),
@@ -19739,7 +21629,7 @@ pub mod workflows {
             impl Remove {
                 /// A request for `workflows.triggers.permissions.remove`.
                 ///
-                /// - `trigger_id`
+                /// - `trigger_id`: sent as text.
                 pub fn new(trigger_id: impl Into<String>) -> Self {
                     Self {
                         trigger_id: trigger_id.into(),
@@ -19751,6 +21641,8 @@ pub mod workflows {
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19761,6 +21653,8 @@ pub mod workflows {
                 }
 
                 /// Set `channel_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19771,6 +21665,8 @@ pub mod workflows {
                 }
 
                 /// Set `team_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn team_ids<I, S>(mut self, team_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19781,6 +21677,8 @@ pub mod workflows {
                 }
 
                 /// Set `org_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn org_ids<I, S>(mut self, org_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19832,8 +21730,8 @@ pub mod workflows {
             impl Set {
                 /// A request for `workflows.triggers.permissions.set`.
                 ///
-                /// - `trigger_id`
-                /// - `permission_type`
+                /// - `trigger_id`: sent as text.
+                /// - `permission_type`: sent as text.
                 pub fn new(
                     trigger_id: impl Into<String>,
                     permission_type: impl Into<String>,
@@ -19849,6 +21747,8 @@ pub mod workflows {
                 }
 
                 /// Set `user_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn user_ids<I, S>(mut self, user_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19859,6 +21759,8 @@ pub mod workflows {
                 }
 
                 /// Set `channel_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn channel_ids<I, S>(mut self, channel_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19869,6 +21771,8 @@ pub mod workflows {
                 }
 
                 /// Set `team_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn team_ids<I, S>(mut self, team_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,
@@ -19879,6 +21783,8 @@ pub mod workflows {
                 }
 
                 /// Set `org_ids`.
+                ///
+                /// Sent as one comma-separated string.
                 pub fn org_ids<I, S>(mut self, org_ids: I) -> Self
                 where
                     I: IntoIterator<Item = S>,

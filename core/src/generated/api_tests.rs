@@ -293,7 +293,10 @@ fn every_request_matches_its_table_entry() {
         &[],
     );
     check(
-        &crate::api::admin::conversations::SetConversationPrefs::new("x", serde_json::json!([])),
+        &crate::api::admin::conversations::SetConversationPrefs::new(
+            "x",
+            serde_json::json!({"k": [1]}),
+        ),
         "admin.conversations.setConversationPrefs",
         &["prefs", "channel_id"],
     );
@@ -772,12 +775,12 @@ fn every_request_matches_its_table_entry() {
     check(&crate::api::calls::End::new("x"), "calls.end", &["id"]);
     check(&crate::api::calls::Info::new("x"), "calls.info", &["id"]);
     check(
-        &crate::api::calls::participants::Add::new("x", serde_json::json!([])),
+        &crate::api::calls::participants::Add::new("x", serde_json::json!({"k": [1]})),
         "calls.participants.add",
         &["id", "users"],
     );
     check(
-        &crate::api::calls::participants::Remove::new("x", serde_json::json!([])),
+        &crate::api::calls::participants::Remove::new("x", serde_json::json!({"k": [1]})),
         "calls.participants.remove",
         &["id", "users"],
     );
@@ -1384,7 +1387,7 @@ fn every_request_matches_its_table_entry() {
         &["name"],
     );
     check(
-        &crate::api::reminders::Add::new("x", "x"),
+        &crate::api::reminders::Add::new("x", 1),
         "reminders.add",
         &["text", "time"],
     );
@@ -1675,10 +1678,3329 @@ fn every_request_matches_its_table_entry() {
     );
 }
 
+#[test]
+fn every_argument_travels_in_its_wire_form() {
+    check_wire(
+        &crate::api::admin::analytics::GetFile::new("x")
+            .date("x")
+            .metadata_only(true),
+        "admin.analytics.getFile",
+        &["type", "date", "metadata_only"],
+    );
+    check_wire(
+        &crate::api::admin::analytics::messages::Activity::new("x")
+            .oldest_ts("x")
+            .latest_ts("x")
+            .cursor("x")
+            .limit(1),
+        "admin.analytics.messages.activity",
+        &["channel", "oldest_ts", "latest_ts", "cursor", "limit"],
+    );
+    check_wire(
+        &crate::api::admin::analytics::messages::Metadata::new("x")
+            .oldest_ts("x")
+            .latest_ts("x")
+            .cursor("x"),
+        "admin.analytics.messages.metadata",
+        &["channel", "oldest_ts", "latest_ts", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::apps::activities::List::new()
+            .app_id("x")
+            .team_id("x")
+            .cursor("x")
+            .limit(1)
+            .min_log_level("x")
+            .log_event_type("x")
+            .source("x")
+            .component_type("x")
+            .component_id("x")
+            .trace_id("x")
+            .min_date_created(1)
+            .max_date_created(1)
+            .sort_direction("x"),
+        "admin.apps.activities.list",
+        &[
+            "app_id",
+            "team_id",
+            "cursor",
+            "limit",
+            "min_log_level",
+            "log_event_type",
+            "source",
+            "component_type",
+            "component_id",
+            "trace_id",
+            "min_date_created",
+            "max_date_created",
+            "sort_direction",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::apps::Approve::new()
+            .allow_child_auto_install(true)
+            .app_id("x")
+            .request_id("x")
+            .team_id("x")
+            .enterprise_id("x")
+            .user_scopes(["a", "b"])
+            .bot_scopes(["a", "b"]),
+        "admin.apps.approve",
+        &[
+            "allow_child_auto_install",
+            "app_id",
+            "request_id",
+            "team_id",
+            "enterprise_id",
+            "user_scopes",
+            "bot_scopes",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::apps::approved::List::new()
+            .limit(1)
+            .cursor("x")
+            .team_id("x")
+            .enterprise_id("x")
+            .certified(true),
+        "admin.apps.approved.list",
+        &["limit", "cursor", "team_id", "enterprise_id", "certified"],
+    );
+    check_wire(
+        &crate::api::admin::apps::ClearResolution::new("x")
+            .team_id("x")
+            .enterprise_id("x"),
+        "admin.apps.clearResolution",
+        &["app_id", "team_id", "enterprise_id"],
+    );
+    check_wire(
+        &crate::api::admin::apps::config::Lookup::new()
+            .app_ids(["a", "b"])
+            .rich_link_preview_types("x"),
+        "admin.apps.config.lookup",
+        &["app_ids", "rich_link_preview_types"],
+    );
+    check_wire(
+        &crate::api::admin::apps::config::Set::new("x")
+            .workflow_auth_strategy("x")
+            .rich_link_preview_type("x")
+            .domain_restrictions(serde_json::json!([])),
+        "admin.apps.config.set",
+        &[
+            "app_id",
+            "workflow_auth_strategy",
+            "rich_link_preview_type",
+            "domain_restrictions",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::apps::mcp::servers::List::new()
+            .limit(1)
+            .cursor("x"),
+        "admin.apps.mcp.servers.list",
+        &["limit", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::apps::mcp::servers::permissions::List::new("x"),
+        "admin.apps.mcp.servers.permissions.list",
+        &["app_id"],
+    );
+    check_wire(
+        &crate::api::admin::apps::mcp::servers::permissions::Set::new("x", "x", "x")
+            .user_ids(["a", "b"])
+            .usergroup_ids(["a", "b"]),
+        "admin.apps.mcp.servers.permissions.set",
+        &[
+            "app_id",
+            "server_id",
+            "permission_type",
+            "user_ids",
+            "usergroup_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::apps::permissions::Add::new("x")
+            .user_ids(["a", "b"])
+            .usergroup_ids(["a", "b"]),
+        "admin.apps.permissions.add",
+        &["app_id", "user_ids", "usergroup_ids"],
+    );
+    check_wire(
+        &crate::api::admin::apps::permissions::List::new("x"),
+        "admin.apps.permissions.list",
+        &["app_id"],
+    );
+    check_wire(
+        &crate::api::admin::apps::permissions::Remove::new("x")
+            .user_ids(["a", "b"])
+            .usergroup_ids(["a", "b"]),
+        "admin.apps.permissions.remove",
+        &["app_id", "user_ids", "usergroup_ids"],
+    );
+    check_wire(
+        &crate::api::admin::apps::permissions::Set::new("x", "x")
+            .user_ids(["a", "b"])
+            .usergroup_ids(["a", "b"]),
+        "admin.apps.permissions.set",
+        &["app_id", "permission_type", "user_ids", "usergroup_ids"],
+    );
+    check_wire(
+        &crate::api::admin::apps::requests::Cancel::new("x")
+            .team_id("x")
+            .enterprise_id("x"),
+        "admin.apps.requests.cancel",
+        &["request_id", "team_id", "enterprise_id"],
+    );
+    check_wire(
+        &crate::api::admin::apps::requests::List::new()
+            .limit(1)
+            .cursor("x")
+            .team_id("x")
+            .enterprise_id("x")
+            .certified(true),
+        "admin.apps.requests.list",
+        &["limit", "cursor", "team_id", "enterprise_id", "certified"],
+    );
+    check_wire(
+        &crate::api::admin::apps::Restrict::new()
+            .app_id("x")
+            .request_id("x")
+            .team_id("x")
+            .enterprise_id("x"),
+        "admin.apps.restrict",
+        &["app_id", "request_id", "team_id", "enterprise_id"],
+    );
+    check_wire(
+        &crate::api::admin::apps::restricted::List::new()
+            .limit(1)
+            .cursor("x")
+            .team_id("x")
+            .enterprise_id("x")
+            .certified(true),
+        "admin.apps.restricted.list",
+        &["limit", "cursor", "team_id", "enterprise_id", "certified"],
+    );
+    check_wire(
+        &crate::api::admin::apps::Uninstall::new("x")
+            .team_ids(["a", "b"])
+            .enterprise_id("x"),
+        "admin.apps.uninstall",
+        &["app_id", "team_ids", "enterprise_id"],
+    );
+    check_wire(
+        &crate::api::admin::audit::anomaly::allow::GetItem::new(),
+        "admin.audit.anomaly.allow.getItem",
+        &[],
+    );
+    check_wire(
+        &crate::api::admin::audit::anomaly::allow::UpdateItem::new()
+            .trusted_cidr("x")
+            .trusted_asns("x"),
+        "admin.audit.anomaly.allow.updateItem",
+        &["trusted_cidr", "trusted_asns"],
+    );
+    check_wire(
+        &crate::api::admin::auth::policy::AssignEntities::new("x", ["a", "b"], "x"),
+        "admin.auth.policy.assignEntities",
+        &["entity_type", "entity_ids", "policy_name"],
+    );
+    check_wire(
+        &crate::api::admin::auth::policy::GetEntities::new("x")
+            .entity_type("x")
+            .limit(1)
+            .cursor("x"),
+        "admin.auth.policy.getEntities",
+        &["policy_name", "entity_type", "limit", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::auth::policy::RemoveEntities::new("x", ["a", "b"], "x"),
+        "admin.auth.policy.removeEntities",
+        &["policy_name", "entity_ids", "entity_type"],
+    );
+    check_wire(
+        &crate::api::admin::barriers::Create::new("x", ["a", "b"], ["a", "b"]),
+        "admin.barriers.create",
+        &[
+            "primary_usergroup_id",
+            "barriered_from_usergroup_ids",
+            "restricted_subjects",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::barriers::Delete::new("x"),
+        "admin.barriers.delete",
+        &["barrier_id"],
+    );
+    check_wire(
+        &crate::api::admin::barriers::List::new()
+            .limit(1)
+            .cursor("x"),
+        "admin.barriers.list",
+        &["limit", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::barriers::Update::new("x", "x", ["a", "b"], ["a", "b"]),
+        "admin.barriers.update",
+        &[
+            "barrier_id",
+            "primary_usergroup_id",
+            "barriered_from_usergroup_ids",
+            "restricted_subjects",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::conversations::Archive::new("x"),
+        "admin.conversations.archive",
+        &["channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::BulkArchive::new(["a", "b"]),
+        "admin.conversations.bulkArchive",
+        &["channel_ids"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::BulkDelete::new(["a", "b"]),
+        "admin.conversations.bulkDelete",
+        &["channel_ids"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::BulkMove::new("x", ["a", "b"]),
+        "admin.conversations.bulkMove",
+        &["target_team_id", "channel_ids"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::BulkSetExcludeFromSlackAi::new(["a", "b"], true),
+        "admin.conversations.bulkSetExcludeFromSlackAi",
+        &["channel_ids", "exclude"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::BulkSetProperties::new(["a", "b"], "x"),
+        "admin.conversations.bulkSetProperties",
+        &["channel_ids", "property"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::ConvertToPrivate::new("x").name("x"),
+        "admin.conversations.convertToPrivate",
+        &["channel_id", "name"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::ConvertToPublic::new("x"),
+        "admin.conversations.convertToPublic",
+        &["channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::Create::new("x", true)
+            .description("x")
+            .org_wide(true)
+            .team_id("x"),
+        "admin.conversations.create",
+        &["name", "is_private", "description", "org_wide", "team_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::CreateForObjects::new("x", "x").invite_object_team(true),
+        "admin.conversations.createForObjects",
+        &["object_id", "salesforce_org_id", "invite_object_team"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::Delete::new("x"),
+        "admin.conversations.delete",
+        &["channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::DisconnectShared::new("x").leaving_team_ids(["a", "b"]),
+        "admin.conversations.disconnectShared",
+        &["channel_id", "leaving_team_ids"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::ekm::ListOriginalConnectedChannelInfo::new()
+            .channel_ids(["a", "b"])
+            .team_ids(["a", "b"])
+            .limit(1)
+            .cursor("x"),
+        "admin.conversations.ekm.listOriginalConnectedChannelInfo",
+        &["channel_ids", "team_ids", "limit", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::GetConversationPrefs::new("x"),
+        "admin.conversations.getConversationPrefs",
+        &["channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::GetCustomRetention::new("x"),
+        "admin.conversations.getCustomRetention",
+        &["channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::GetTeams::new("x")
+            .cursor("x")
+            .limit(1),
+        "admin.conversations.getTeams",
+        &["channel_id", "cursor", "limit"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::Invite::new("x", ["a", "b"]),
+        "admin.conversations.invite",
+        &["channel_id", "user_ids"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::LinkObjects::new("x", "x", "x"),
+        "admin.conversations.linkObjects",
+        &["channel", "record_id", "salesforce_org_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::Lookup::new(["a", "b"], 1)
+            .max_member_count(1)
+            .cursor("x")
+            .limit(1),
+        "admin.conversations.lookup",
+        &[
+            "team_ids",
+            "last_message_activity_before",
+            "max_member_count",
+            "cursor",
+            "limit",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::conversations::RemoveCustomRetention::new("x"),
+        "admin.conversations.removeCustomRetention",
+        &["channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::Rename::new("x", "x"),
+        "admin.conversations.rename",
+        &["channel_id", "name"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::restrict_access::AddGroup::new("x", "x").team_id("x"),
+        "admin.conversations.restrictAccess.addGroup",
+        &["group_id", "channel_id", "team_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::restrict_access::ListGroups::new("x").team_id("x"),
+        "admin.conversations.restrictAccess.listGroups",
+        &["channel_id", "team_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::restrict_access::RemoveGroup::new("x", "x", "x"),
+        "admin.conversations.restrictAccess.removeGroup",
+        &["team_id", "group_id", "channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::Search::new()
+            .team_ids(["a", "b"])
+            .connected_team_ids(["a", "b"])
+            .query("x")
+            .limit(1)
+            .cursor("x")
+            .search_channel_types(["a", "b"])
+            .sort("x")
+            .sort_dir("x")
+            .total_count_only(true),
+        "admin.conversations.search",
+        &[
+            "team_ids",
+            "connected_team_ids",
+            "query",
+            "limit",
+            "cursor",
+            "search_channel_types",
+            "sort",
+            "sort_dir",
+            "total_count_only",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::conversations::SetConversationPrefs::new(
+            "x",
+            serde_json::json!({"k": [1]}),
+        ),
+        "admin.conversations.setConversationPrefs",
+        &["prefs", "channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::SetCustomRetention::new("x", 1),
+        "admin.conversations.setCustomRetention",
+        &["channel_id", "duration_days"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::SetTeams::new("x")
+            .team_id("x")
+            .target_team_ids(["a", "b"])
+            .org_channel(true),
+        "admin.conversations.setTeams",
+        &["channel_id", "team_id", "target_team_ids", "org_channel"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::Unarchive::new("x"),
+        "admin.conversations.unarchive",
+        &["channel_id"],
+    );
+    check_wire(
+        &crate::api::admin::conversations::UnlinkObjects::new("x", "x"),
+        "admin.conversations.unlinkObjects",
+        &["channel", "new_name"],
+    );
+    check_wire(
+        &crate::api::admin::emoji::Add::new("x").url("x"),
+        "admin.emoji.add",
+        &["name", "url"],
+    );
+    check_wire(
+        &crate::api::admin::emoji::AddAlias::new("x", "x"),
+        "admin.emoji.addAlias",
+        &["name", "alias_for"],
+    );
+    check_wire(
+        &crate::api::admin::emoji::List::new().cursor("x").limit(1),
+        "admin.emoji.list",
+        &["cursor", "limit"],
+    );
+    check_wire(
+        &crate::api::admin::emoji::Remove::new("x"),
+        "admin.emoji.remove",
+        &["name"],
+    );
+    check_wire(
+        &crate::api::admin::emoji::Rename::new("x", "x"),
+        "admin.emoji.rename",
+        &["name", "new_name"],
+    );
+    check_wire(
+        &crate::api::admin::functions::List::new(["a", "b"])
+            .team_id("x")
+            .include_non_distributed_functions(true)
+            .cursor("x")
+            .limit(1),
+        "admin.functions.list",
+        &[
+            "app_ids",
+            "team_id",
+            "include_non_distributed_functions",
+            "cursor",
+            "limit",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::functions::permissions::Lookup::new(["a", "b"]),
+        "admin.functions.permissions.lookup",
+        &["function_ids"],
+    );
+    check_wire(
+        &crate::api::admin::functions::permissions::Set::new("x")
+            .visibility("x")
+            .user_ids(["a", "b"])
+            .permissions("x"),
+        "admin.functions.permissions.set",
+        &["function_id", "visibility", "user_ids", "permissions"],
+    );
+    check_wire(
+        &crate::api::admin::invite_requests::Approve::new("x").team_id("x"),
+        "admin.inviteRequests.approve",
+        &["invite_request_id", "team_id"],
+    );
+    check_wire(
+        &crate::api::admin::invite_requests::approved::List::new()
+            .team_id("x")
+            .cursor("x")
+            .limit(1),
+        "admin.inviteRequests.approved.list",
+        &["team_id", "cursor", "limit"],
+    );
+    check_wire(
+        &crate::api::admin::invite_requests::denied::List::new()
+            .team_id("x")
+            .cursor("x")
+            .limit(1),
+        "admin.inviteRequests.denied.list",
+        &["team_id", "cursor", "limit"],
+    );
+    check_wire(
+        &crate::api::admin::invite_requests::Deny::new("x").team_id("x"),
+        "admin.inviteRequests.deny",
+        &["invite_request_id", "team_id"],
+    );
+    check_wire(
+        &crate::api::admin::invite_requests::List::new()
+            .team_id("x")
+            .cursor("x")
+            .limit(1),
+        "admin.inviteRequests.list",
+        &["team_id", "cursor", "limit"],
+    );
+    check_wire(
+        &crate::api::admin::roles::AddAssignments::new("x", ["a", "b"], ["a", "b"]),
+        "admin.roles.addAssignments",
+        &["role_id", "entity_ids", "user_ids"],
+    );
+    check_wire(
+        &crate::api::admin::roles::ListAssignments::new()
+            .cursor("x")
+            .limit(1)
+            .role_ids(["a", "b"])
+            .entity_ids(["a", "b"])
+            .sort_dir("x"),
+        "admin.roles.listAssignments",
+        &["cursor", "limit", "role_ids", "entity_ids", "sort_dir"],
+    );
+    check_wire(
+        &crate::api::admin::roles::RemoveAssignments::new("x", ["a", "b"], ["a", "b"]),
+        "admin.roles.removeAssignments",
+        &["role_id", "entity_ids", "user_ids"],
+    );
+    check_wire(
+        &crate::api::admin::teams::admins::List::new("x")
+            .limit(1)
+            .cursor("x"),
+        "admin.teams.admins.list",
+        &["team_id", "limit", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::teams::Create::new("x", "x")
+            .team_description("x")
+            .team_discoverability("x"),
+        "admin.teams.create",
+        &[
+            "team_domain",
+            "team_name",
+            "team_description",
+            "team_discoverability",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::teams::List::new().limit(1).cursor("x"),
+        "admin.teams.list",
+        &["limit", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::teams::owners::List::new("x")
+            .limit(1)
+            .cursor("x"),
+        "admin.teams.owners.list",
+        &["team_id", "limit", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::teams::settings::Info::new("x"),
+        "admin.teams.settings.info",
+        &["team_id"],
+    );
+    check_wire(
+        &crate::api::admin::teams::settings::SetDefaultChannels::new("x", ["a", "b"]),
+        "admin.teams.settings.setDefaultChannels",
+        &["team_id", "channel_ids"],
+    );
+    check_wire(
+        &crate::api::admin::teams::settings::SetDescription::new("x", "x"),
+        "admin.teams.settings.setDescription",
+        &["team_id", "description"],
+    );
+    check_wire(
+        &crate::api::admin::teams::settings::SetDiscoverability::new("x", "x"),
+        "admin.teams.settings.setDiscoverability",
+        &["team_id", "discoverability"],
+    );
+    check_wire(
+        &crate::api::admin::teams::settings::SetIcon::new("x", "x"),
+        "admin.teams.settings.setIcon",
+        &["team_id", "image_url"],
+    );
+    check_wire(
+        &crate::api::admin::teams::settings::SetName::new("x", "x"),
+        "admin.teams.settings.setName",
+        &["team_id", "name"],
+    );
+    check_wire(
+        &crate::api::admin::usergroups::AddChannels::new("x", ["a", "b"]).team_id("x"),
+        "admin.usergroups.addChannels",
+        &["usergroup_id", "channel_ids", "team_id"],
+    );
+    check_wire(
+        &crate::api::admin::usergroups::AddTeams::new("x", ["a", "b"]).auto_provision(true),
+        "admin.usergroups.addTeams",
+        &["usergroup_id", "team_ids", "auto_provision"],
+    );
+    check_wire(
+        &crate::api::admin::usergroups::ListChannels::new("x")
+            .team_id("x")
+            .include_num_members(true),
+        "admin.usergroups.listChannels",
+        &["usergroup_id", "team_id", "include_num_members"],
+    );
+    check_wire(
+        &crate::api::admin::usergroups::RemoveChannels::new("x", ["a", "b"]),
+        "admin.usergroups.removeChannels",
+        &["usergroup_id", "channel_ids"],
+    );
+    check_wire(
+        &crate::api::admin::usergroups::RemoveTeams::new("x", ["a", "b"]),
+        "admin.usergroups.removeTeams",
+        &["usergroup_id", "team_ids"],
+    );
+    check_wire(
+        &crate::api::admin::users::Assign::new("x", "x")
+            .is_restricted(true)
+            .is_ultra_restricted(true)
+            .channel_ids(["a", "b"]),
+        "admin.users.assign",
+        &[
+            "team_id",
+            "user_id",
+            "is_restricted",
+            "is_ultra_restricted",
+            "channel_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::users::GetExpiration::new("x")
+            .user_id("x")
+            .target_team("x"),
+        "admin.users.getExpiration",
+        &["user", "user_id", "target_team"],
+    );
+    check_wire(
+        &crate::api::admin::users::Invite::new("x", "x", ["a", "b"])
+            .custom_message("x")
+            .real_name("x")
+            .resend(true)
+            .is_restricted(true)
+            .is_ultra_restricted(true)
+            .guest_expiration_ts("x")
+            .email_password_policy_enabled(true),
+        "admin.users.invite",
+        &[
+            "email",
+            "team_id",
+            "channel_ids",
+            "custom_message",
+            "real_name",
+            "resend",
+            "is_restricted",
+            "is_ultra_restricted",
+            "guest_expiration_ts",
+            "email_password_policy_enabled",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::users::List::new()
+            .team_id("x")
+            .cursor("x")
+            .is_active(true)
+            .include_deactivated_user_workspaces(true)
+            .only_guests(true)
+            .include_admins(true)
+            .include_owners(true)
+            .limit(1),
+        "admin.users.list",
+        &[
+            "team_id",
+            "cursor",
+            "is_active",
+            "include_deactivated_user_workspaces",
+            "only_guests",
+            "include_admins",
+            "include_owners",
+            "limit",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::users::Remove::new("x", "x"),
+        "admin.users.remove",
+        &["team_id", "user_id"],
+    );
+    check_wire(
+        &crate::api::admin::users::session::ClearSettings::new(["a", "b"]),
+        "admin.users.session.clearSettings",
+        &["user_ids"],
+    );
+    check_wire(
+        &crate::api::admin::users::session::GetSettings::new(["a", "b"]),
+        "admin.users.session.getSettings",
+        &["user_ids"],
+    );
+    check_wire(
+        &crate::api::admin::users::session::Invalidate::new("x", 1).team_id("x"),
+        "admin.users.session.invalidate",
+        &["user_id", "session_id", "team_id"],
+    );
+    check_wire(
+        &crate::api::admin::users::session::List::new()
+            .team_id("x")
+            .user_id("x")
+            .limit(1)
+            .cursor("x"),
+        "admin.users.session.list",
+        &["team_id", "user_id", "limit", "cursor"],
+    );
+    check_wire(
+        &crate::api::admin::users::session::Reset::new("x")
+            .mobile_only(true)
+            .web_only(true),
+        "admin.users.session.reset",
+        &["user_id", "mobile_only", "web_only"],
+    );
+    check_wire(
+        &crate::api::admin::users::session::ResetBulk::new(["a", "b"])
+            .mobile_only(true)
+            .web_only(true),
+        "admin.users.session.resetBulk",
+        &["user_ids", "mobile_only", "web_only"],
+    );
+    check_wire(
+        &crate::api::admin::users::session::SetSettings::new(["a", "b"])
+            .duration(1)
+            .desktop_app_browser_quit(true),
+        "admin.users.session.setSettings",
+        &["user_ids", "duration", "desktop_app_browser_quit"],
+    );
+    check_wire(
+        &crate::api::admin::users::SetAdmin::new("x", "x"),
+        "admin.users.setAdmin",
+        &["team_id", "user_id"],
+    );
+    check_wire(
+        &crate::api::admin::users::SetExpiration::new("x", 1).team_id("x"),
+        "admin.users.setExpiration",
+        &["user_id", "expiration_ts", "team_id"],
+    );
+    check_wire(
+        &crate::api::admin::users::SetOwner::new("x", "x"),
+        "admin.users.setOwner",
+        &["team_id", "user_id"],
+    );
+    check_wire(
+        &crate::api::admin::users::SetRegular::new("x", "x"),
+        "admin.users.setRegular",
+        &["team_id", "user_id"],
+    );
+    check_wire(
+        &crate::api::admin::users::unsupported_versions::Export::new()
+            .date_sessions_started(1)
+            .date_end_of_support(1),
+        "admin.users.unsupportedVersions.export",
+        &["date_sessions_started", "date_end_of_support"],
+    );
+    check_wire(
+        &crate::api::admin::workflows::collaborators::Add::new(["a", "b"], ["a", "b"]),
+        "admin.workflows.collaborators.add",
+        &["workflow_ids", "collaborator_ids"],
+    );
+    check_wire(
+        &crate::api::admin::workflows::collaborators::Remove::new(["a", "b"], ["a", "b"]),
+        "admin.workflows.collaborators.remove",
+        &["workflow_ids", "collaborator_ids"],
+    );
+    check_wire(
+        &crate::api::admin::workflows::permissions::Lookup::new(["a", "b"])
+            .max_workflow_triggers(1),
+        "admin.workflows.permissions.lookup",
+        &["workflow_ids", "max_workflow_triggers"],
+    );
+    check_wire(
+        &crate::api::admin::workflows::Search::new()
+            .query("x")
+            .app_id("x")
+            .cursor("x")
+            .limit(1)
+            .no_collaborators(true)
+            .collaborator_ids(["a", "b"])
+            .num_trigger_ids(1)
+            .is_sales_elevate(true)
+            .source("x")
+            .sort("x")
+            .sort_dir("x")
+            .trigger_type_id("x")
+            .publish_status("x")
+            .step_function_ids(["a", "b"]),
+        "admin.workflows.search",
+        &[
+            "query",
+            "app_id",
+            "cursor",
+            "limit",
+            "no_collaborators",
+            "collaborator_ids",
+            "num_trigger_ids",
+            "is_sales_elevate",
+            "source",
+            "sort",
+            "sort_dir",
+            "trigger_type_id",
+            "publish_status",
+            "step_function_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::admin::workflows::triggers::types::permissions::Lookup::new(["a", "b"]),
+        "admin.workflows.triggers.types.permissions.lookup",
+        &["trigger_type_ids"],
+    );
+    check_wire(
+        &crate::api::admin::workflows::triggers::types::permissions::Set::new("x")
+            .visibility("x")
+            .user_ids(["a", "b"])
+            .permissions("x"),
+        "admin.workflows.triggers.types.permissions.set",
+        &["id", "visibility", "user_ids", "permissions"],
+    );
+    check_wire(
+        &crate::api::admin::workflows::Unpublish::new(["a", "b"]),
+        "admin.workflows.unpublish",
+        &["workflow_ids"],
+    );
+    check_wire(
+        &crate::api::agents::sessions::Rename::new("x", "x").thread_ts("x"),
+        "agents.sessions.rename",
+        &["channel_id", "title", "thread_ts"],
+    );
+    check_wire(
+        &crate::api::agents::sessions::SetStatus::new("x", "x")
+            .thread_ts("x")
+            .title("x")
+            .initiator_user_id("x")
+            .icon_emoji("x")
+            .icon_url("x")
+            .username("x"),
+        "agents.sessions.setStatus",
+        &[
+            "channel_id",
+            "status",
+            "thread_ts",
+            "title",
+            "initiator_user_id",
+            "icon_emoji",
+            "icon_url",
+            "username",
+        ],
+    );
+    check_wire(
+        &crate::api::api::Test::new().error("x"),
+        "api.test",
+        &["error"],
+    );
+    check_wire(
+        &crate::api::apps::activities::List::new("x")
+            .team_id("x")
+            .cursor("x")
+            .limit(1)
+            .min_log_level("x")
+            .log_event_type("x")
+            .source("x")
+            .component_type("x")
+            .component_id("x")
+            .trace_id("x")
+            .min_date_created(1)
+            .max_date_created(1)
+            .sort_direction("x"),
+        "apps.activities.list",
+        &[
+            "app_id",
+            "team_id",
+            "cursor",
+            "limit",
+            "min_log_level",
+            "log_event_type",
+            "source",
+            "component_type",
+            "component_id",
+            "trace_id",
+            "min_date_created",
+            "max_date_created",
+            "sort_direction",
+        ],
+    );
+    check_wire(
+        &crate::api::apps::auth::external::Delete::new()
+            .app_id("x")
+            .provider_key("x")
+            .external_token_id("x"),
+        "apps.auth.external.delete",
+        &["app_id", "provider_key", "external_token_id"],
+    );
+    check_wire(
+        &crate::api::apps::auth::external::Get::new("x").force_refresh(true),
+        "apps.auth.external.get",
+        &["external_token_id", "force_refresh"],
+    );
+    check_wire(
+        &crate::api::apps::connections::Open::new(),
+        "apps.connections.open",
+        &[],
+    );
+    check_wire(
+        &crate::api::apps::datastore::BulkDelete::new("x", ["a", "b"]).app_id("x"),
+        "apps.datastore.bulkDelete",
+        &["datastore", "ids", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::datastore::BulkGet::new("x", ["a", "b"]).app_id("x"),
+        "apps.datastore.bulkGet",
+        &["datastore", "ids", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::datastore::BulkPut::new("x", serde_json::json!([])).app_id("x"),
+        "apps.datastore.bulkPut",
+        &["datastore", "items", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::datastore::Count::new("x")
+            .expression("x")
+            .expression_attributes(serde_json::json!([]))
+            .expression_values(serde_json::json!([]))
+            .app_id("x"),
+        "apps.datastore.count",
+        &[
+            "datastore",
+            "expression",
+            "expression_attributes",
+            "expression_values",
+            "app_id",
+        ],
+    );
+    check_wire(
+        &crate::api::apps::datastore::Delete::new("x", "x").app_id("x"),
+        "apps.datastore.delete",
+        &["datastore", "id", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::datastore::Get::new("x", "x").app_id("x"),
+        "apps.datastore.get",
+        &["datastore", "id", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::datastore::Put::new("x", serde_json::json!([])).app_id("x"),
+        "apps.datastore.put",
+        &["datastore", "item", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::datastore::Query::new("x")
+            .expression("x")
+            .expression_attributes(serde_json::json!([]))
+            .expression_values(serde_json::json!([]))
+            .app_id("x")
+            .cursor("x")
+            .limit(1),
+        "apps.datastore.query",
+        &[
+            "datastore",
+            "expression",
+            "expression_attributes",
+            "expression_values",
+            "app_id",
+            "cursor",
+            "limit",
+        ],
+    );
+    check_wire(
+        &crate::api::apps::datastore::Update::new("x", serde_json::json!([])).app_id("x"),
+        "apps.datastore.update",
+        &["datastore", "item", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::event::authorizations::List::new("x")
+            .cursor("x")
+            .limit(1),
+        "apps.event.authorizations.list",
+        &["event_context", "cursor", "limit"],
+    );
+    check_wire(
+        &crate::api::apps::icon::Set::new("x").file("x").url("x"),
+        "apps.icon.set",
+        &["app_id", "file", "url"],
+    );
+    check_wire(
+        &crate::api::apps::managed::permissions::Set::new("x", "x"),
+        "apps.managed.permissions.set",
+        &["app_id", "permissions"],
+    );
+    check_wire(
+        &crate::api::apps::manifest::Create::new(serde_json::json!([])).team_id("x"),
+        "apps.manifest.create",
+        &["manifest", "team_id"],
+    );
+    check_wire(
+        &crate::api::apps::manifest::Delete::new("x"),
+        "apps.manifest.delete",
+        &["app_id"],
+    );
+    check_wire(
+        &crate::api::apps::manifest::Export::new("x"),
+        "apps.manifest.export",
+        &["app_id"],
+    );
+    check_wire(
+        &crate::api::apps::manifest::Update::new(serde_json::json!([]), "x"),
+        "apps.manifest.update",
+        &["manifest", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::manifest::Validate::new(serde_json::json!([])).app_id("x"),
+        "apps.manifest.validate",
+        &["manifest", "app_id"],
+    );
+    check_wire(
+        &crate::api::apps::Uninstall::new("x", "x"),
+        "apps.uninstall",
+        &["client_id", "client_secret"],
+    );
+    check_wire(
+        &crate::api::apps::user::connection::Update::new("x", "x"),
+        "apps.user.connection.update",
+        &["user_id", "status"],
+    );
+    check_wire(
+        &crate::api::assistant::search::Context::new("x")
+            .action_token("x")
+            .channel_types(["a", "b"])
+            .content_types(["a", "b"])
+            .include_bots(true)
+            .include_deleted_users(true)
+            .before(1)
+            .after(1)
+            .include_context_messages(true)
+            .context_channel_id("x")
+            .cursor("x")
+            .limit(1)
+            .sort("x")
+            .sort_dir("x")
+            .include_message_blocks(true)
+            .highlight(true)
+            .term_clauses("x")
+            .modifiers("x")
+            .include_archived_channels(true)
+            .disable_semantic_search(true),
+        "assistant.search.context",
+        &[
+            "query",
+            "action_token",
+            "channel_types",
+            "content_types",
+            "include_bots",
+            "include_deleted_users",
+            "before",
+            "after",
+            "include_context_messages",
+            "context_channel_id",
+            "cursor",
+            "limit",
+            "sort",
+            "sort_dir",
+            "include_message_blocks",
+            "highlight",
+            "term_clauses",
+            "modifiers",
+            "include_archived_channels",
+            "disable_semantic_search",
+        ],
+    );
+    check_wire(
+        &crate::api::assistant::search::Info::new(),
+        "assistant.search.info",
+        &[],
+    );
+    check_wire(
+        &crate::api::assistant::threads::SetStatus::new("x", "x", "x")
+            .loading_messages(["a", "b"])
+            .icon_emoji("x")
+            .icon_url("x")
+            .username("x"),
+        "assistant.threads.setStatus",
+        &[
+            "channel_id",
+            "thread_ts",
+            "status",
+            "loading_messages",
+            "icon_emoji",
+            "icon_url",
+            "username",
+        ],
+    );
+    check_wire(
+        &crate::api::assistant::threads::SetSuggestedPrompts::new("x", serde_json::json!([]))
+            .thread_ts("x")
+            .title("x"),
+        "assistant.threads.setSuggestedPrompts",
+        &["channel_id", "prompts", "thread_ts", "title"],
+    );
+    check_wire(
+        &crate::api::assistant::threads::SetTitle::new("x", "x", "x"),
+        "assistant.threads.setTitle",
+        &["channel_id", "thread_ts", "title"],
+    );
+    check_wire(
+        &crate::api::auth::Revoke::new().test(true),
+        "auth.revoke",
+        &["test"],
+    );
+    check_wire(
+        &crate::api::auth::teams::List::new()
+            .limit(1)
+            .cursor("x")
+            .include_icon(true),
+        "auth.teams.list",
+        &["limit", "cursor", "include_icon"],
+    );
+    check_wire(&crate::api::auth::Test::new(), "auth.test", &[]);
+    check_wire(
+        &crate::api::blocks::Validate::new()
+            .blocks(serde_json::json!([]))
+            .message("x")
+            .view(serde_json::json!([])),
+        "blocks.validate",
+        &["blocks", "message", "view"],
+    );
+    check_wire(
+        &crate::api::bookmarks::Add::new("x", "x")
+            .channel_id("x")
+            .link("x")
+            .emoji("x")
+            .entity_id("x")
+            .access_level("x")
+            .parent_id("x"),
+        "bookmarks.add",
+        &[
+            "title",
+            "type",
+            "channel_id",
+            "link",
+            "emoji",
+            "entity_id",
+            "access_level",
+            "parent_id",
+        ],
+    );
+    check_wire(
+        &crate::api::bookmarks::Edit::new()
+            .channel_id("x")
+            .bookmark_id("x")
+            .title("x")
+            .link("x")
+            .emoji("x"),
+        "bookmarks.edit",
+        &["channel_id", "bookmark_id", "title", "link", "emoji"],
+    );
+    check_wire(
+        &crate::api::bookmarks::List::new().channel_id("x"),
+        "bookmarks.list",
+        &["channel_id"],
+    );
+    check_wire(
+        &crate::api::bookmarks::Remove::new()
+            .channel_id("x")
+            .bookmark_id("x")
+            .quip_section_id("x"),
+        "bookmarks.remove",
+        &["channel_id", "bookmark_id", "quip_section_id"],
+    );
+    check_wire(
+        &crate::api::bots::Info::new().bot("x").team_id("x"),
+        "bots.info",
+        &["bot", "team_id"],
+    );
+    check_wire(
+        &crate::api::calls::Add::new("x", "x")
+            .external_display_id("x")
+            .desktop_app_join_url("x")
+            .date_start(1)
+            .title("x")
+            .created_by("x")
+            .users(serde_json::json!({"k": [1]})),
+        "calls.add",
+        &[
+            "external_unique_id",
+            "join_url",
+            "external_display_id",
+            "desktop_app_join_url",
+            "date_start",
+            "title",
+            "created_by",
+            "users",
+        ],
+    );
+    check_wire(
+        &crate::api::calls::End::new("x").duration(1),
+        "calls.end",
+        &["id", "duration"],
+    );
+    check_wire(&crate::api::calls::Info::new("x"), "calls.info", &["id"]);
+    check_wire(
+        &crate::api::calls::participants::Add::new("x", serde_json::json!({"k": [1]})),
+        "calls.participants.add",
+        &["id", "users"],
+    );
+    check_wire(
+        &crate::api::calls::participants::Remove::new("x", serde_json::json!({"k": [1]})),
+        "calls.participants.remove",
+        &["id", "users"],
+    );
+    check_wire(
+        &crate::api::calls::Update::new("x")
+            .title("x")
+            .join_url("x")
+            .desktop_app_join_url("x"),
+        "calls.update",
+        &["id", "title", "join_url", "desktop_app_join_url"],
+    );
+    check_wire(
+        &crate::api::canvases::access::Delete::new("x")
+            .channel_ids(["a", "b"])
+            .user_ids(["a", "b"]),
+        "canvases.access.delete",
+        &["canvas_id", "channel_ids", "user_ids"],
+    );
+    check_wire(
+        &crate::api::canvases::access::Set::new("x", "x")
+            .channel_ids(["a", "b"])
+            .user_ids(["a", "b"]),
+        "canvases.access.set",
+        &["canvas_id", "access_level", "channel_ids", "user_ids"],
+    );
+    check_wire(
+        &crate::api::canvases::Create::new()
+            .title("x")
+            .document_content(serde_json::json!([]))
+            .channel_id("x"),
+        "canvases.create",
+        &["title", "document_content", "channel_id"],
+    );
+    check_wire(
+        &crate::api::canvases::Delete::new("x"),
+        "canvases.delete",
+        &["canvas_id"],
+    );
+    check_wire(
+        &crate::api::canvases::Edit::new("x", serde_json::json!([])),
+        "canvases.edit",
+        &["canvas_id", "changes"],
+    );
+    check_wire(
+        &crate::api::canvases::sections::Lookup::new("x", serde_json::json!([])),
+        "canvases.sections.lookup",
+        &["canvas_id", "criteria"],
+    );
+    check_wire(
+        &crate::api::channels::Archive::new("x"),
+        "channels.archive",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::channels::Create::new("x")
+            .is_private(true)
+            .team_id("x"),
+        "channels.create",
+        &["name", "is_private", "team_id"],
+    );
+    check_wire(
+        &crate::api::channels::History::new("x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "channels.history",
+        &[
+            "channel",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::channels::Info::new("x")
+            .include_locale(true)
+            .include_num_members(true),
+        "channels.info",
+        &["channel", "include_locale", "include_num_members"],
+    );
+    check_wire(
+        &crate::api::channels::Invite::new("x", ["a", "b"]).force(true),
+        "channels.invite",
+        &["channel", "users", "force"],
+    );
+    check_wire(
+        &crate::api::channels::Join::new("x"),
+        "channels.join",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::channels::Kick::new("x").user("x"),
+        "channels.kick",
+        &["channel", "user"],
+    );
+    check_wire(
+        &crate::api::channels::Leave::new("x"),
+        "channels.leave",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::channels::List::new()
+            .cursor("x")
+            .exclude_archived(true)
+            .limit(1)
+            .team_id("x")
+            .types(["a", "b"]),
+        "channels.list",
+        &["cursor", "exclude_archived", "limit", "team_id", "types"],
+    );
+    check_wire(
+        &crate::api::channels::Mark::new("x", "x"),
+        "channels.mark",
+        &["channel", "ts"],
+    );
+    check_wire(
+        &crate::api::channels::Rename::new("x", "x"),
+        "channels.rename",
+        &["channel", "name"],
+    );
+    check_wire(
+        &crate::api::channels::Replies::new("x", "x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "channels.replies",
+        &[
+            "channel",
+            "ts",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::channels::SetPurpose::new("x", "x"),
+        "channels.setPurpose",
+        &["channel", "purpose"],
+    );
+    check_wire(
+        &crate::api::channels::SetTopic::new("x", "x"),
+        "channels.setTopic",
+        &["channel", "topic"],
+    );
+    check_wire(
+        &crate::api::channels::Unarchive::new("x"),
+        "channels.unarchive",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::chat::AppendStream::new("x", "x", "x").chunks(serde_json::json!([])),
+        "chat.appendStream",
+        &["channel", "ts", "markdown_text", "chunks"],
+    );
+    check_wire(
+        &crate::api::chat::Delete::new("x", "x").as_user(true),
+        "chat.delete",
+        &["ts", "channel", "as_user"],
+    );
+    check_wire(
+        &crate::api::chat::DeleteScheduledMessage::new("x", "x").as_user(true),
+        "chat.deleteScheduledMessage",
+        &["scheduled_message_id", "channel", "as_user"],
+    );
+    check_wire(
+        &crate::api::chat::GetPermalink::new("x", "x"),
+        "chat.getPermalink",
+        &["channel", "message_ts"],
+    );
+    check_wire(
+        &crate::api::chat::MeMessage::new("x", "x"),
+        "chat.meMessage",
+        &["channel", "text"],
+    );
+    check_wire(
+        &crate::api::chat::PostEphemeral::new("x", "x")
+            .as_user(true)
+            .attachments(serde_json::json!([]))
+            .blocks(serde_json::json!([]))
+            .icon_emoji("x")
+            .icon_url("x")
+            .link_names(true)
+            .markdown_text("x")
+            .metadata(serde_json::json!([]))
+            .parse("x")
+            .text("x")
+            .thread_ts("x")
+            .username("x"),
+        "chat.postEphemeral",
+        &[
+            "user",
+            "channel",
+            "as_user",
+            "attachments",
+            "blocks",
+            "icon_emoji",
+            "icon_url",
+            "link_names",
+            "markdown_text",
+            "metadata",
+            "parse",
+            "text",
+            "thread_ts",
+            "username",
+        ],
+    );
+    check_wire(
+        &crate::api::chat::PostMessage::new("x")
+            .as_user(true)
+            .attachments(serde_json::json!([]))
+            .blocks(serde_json::json!([]))
+            .current_draft_last_updated_ts("x")
+            .icon_emoji("x")
+            .icon_url("x")
+            .link_names(true)
+            .markdown_text("x")
+            .metadata(serde_json::json!([]))
+            .mrkdwn(true)
+            .parse("x")
+            .reply_broadcast(true)
+            .text("x")
+            .thread_ts("x")
+            .unfurl_links(true)
+            .unfurl_media(true)
+            .username("x"),
+        "chat.postMessage",
+        &[
+            "channel",
+            "as_user",
+            "attachments",
+            "blocks",
+            "current_draft_last_updated_ts",
+            "icon_emoji",
+            "icon_url",
+            "link_names",
+            "markdown_text",
+            "metadata",
+            "mrkdwn",
+            "parse",
+            "reply_broadcast",
+            "text",
+            "thread_ts",
+            "unfurl_links",
+            "unfurl_media",
+            "username",
+        ],
+    );
+    check_wire(
+        &crate::api::chat::ScheduleMessage::new("x", 1)
+            .as_user(true)
+            .attachments(serde_json::json!([]))
+            .blocks(serde_json::json!([]))
+            .link_names(true)
+            .markdown_text("x")
+            .parse("x")
+            .reply_broadcast(true)
+            .text("x")
+            .thread_ts("x")
+            .unfurl_links(true)
+            .unfurl_media(true)
+            .metadata(serde_json::json!([])),
+        "chat.scheduleMessage",
+        &[
+            "channel",
+            "post_at",
+            "as_user",
+            "attachments",
+            "blocks",
+            "link_names",
+            "markdown_text",
+            "parse",
+            "reply_broadcast",
+            "text",
+            "thread_ts",
+            "unfurl_links",
+            "unfurl_media",
+            "metadata",
+        ],
+    );
+    check_wire(
+        &crate::api::chat::scheduled_messages::List::new()
+            .channel("x")
+            .cursor("x")
+            .latest(1)
+            .limit(1)
+            .oldest(1)
+            .team_id("x"),
+        "chat.scheduledMessages.list",
+        &["channel", "cursor", "latest", "limit", "oldest", "team_id"],
+    );
+    check_wire(
+        &crate::api::chat::StartStream::new("x")
+            .chunks(serde_json::json!([]))
+            .markdown_text("x")
+            .thread_ts("x")
+            .recipient_user_id("x")
+            .recipient_team_id("x")
+            .task_display_mode("x")
+            .icon_emoji("x")
+            .icon_url("x")
+            .username("x"),
+        "chat.startStream",
+        &[
+            "channel",
+            "chunks",
+            "markdown_text",
+            "thread_ts",
+            "recipient_user_id",
+            "recipient_team_id",
+            "task_display_mode",
+            "icon_emoji",
+            "icon_url",
+            "username",
+        ],
+    );
+    check_wire(
+        &crate::api::chat::StopStream::new("x", "x")
+            .chunks(serde_json::json!([]))
+            .markdown_text("x")
+            .blocks(serde_json::json!([]))
+            .metadata(serde_json::json!([])),
+        "chat.stopStream",
+        &[
+            "channel",
+            "ts",
+            "chunks",
+            "markdown_text",
+            "blocks",
+            "metadata",
+        ],
+    );
+    check_wire(
+        &crate::api::chat::Unfurl::new()
+            .channel("x")
+            .ts("x")
+            .unfurls(serde_json::json!([]))
+            .user_auth_message("x")
+            .user_auth_required(true)
+            .user_auth_url("x")
+            .user_auth_blocks(serde_json::json!([]))
+            .unfurl_id("x")
+            .source("x"),
+        "chat.unfurl",
+        &[
+            "channel",
+            "ts",
+            "unfurls",
+            "user_auth_message",
+            "user_auth_required",
+            "user_auth_url",
+            "user_auth_blocks",
+            "unfurl_id",
+            "source",
+        ],
+    );
+    check_wire(
+        &crate::api::chat::Update::new("x", "x")
+            .as_user(true)
+            .attachments(serde_json::json!([]))
+            .unfurled_attachments(serde_json::json!([]))
+            .blocks(serde_json::json!([]))
+            .markdown_text("x")
+            .metadata(serde_json::json!([]))
+            .link_names(true)
+            .parse("x")
+            .text("x")
+            .reply_broadcast(true)
+            .file_ids(["a", "b"]),
+        "chat.update",
+        &[
+            "ts",
+            "channel",
+            "as_user",
+            "attachments",
+            "unfurled_attachments",
+            "blocks",
+            "markdown_text",
+            "metadata",
+            "link_names",
+            "parse",
+            "text",
+            "reply_broadcast",
+            "file_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::conversations::AcceptSharedInvite::new("x")
+            .is_private(true)
+            .free_trial_accepted(true)
+            .invite_id("x")
+            .channel_id("x")
+            .team_id("x"),
+        "conversations.acceptSharedInvite",
+        &[
+            "channel_name",
+            "is_private",
+            "free_trial_accepted",
+            "invite_id",
+            "channel_id",
+            "team_id",
+        ],
+    );
+    check_wire(
+        &crate::api::conversations::ApproveSharedInvite::new("x").target_team("x"),
+        "conversations.approveSharedInvite",
+        &["invite_id", "target_team"],
+    );
+    check_wire(
+        &crate::api::conversations::Archive::new("x"),
+        "conversations.archive",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::conversations::canvases::Create::new("x")
+            .document_content(serde_json::json!([]))
+            .title("x"),
+        "conversations.canvases.create",
+        &["channel_id", "document_content", "title"],
+    );
+    check_wire(
+        &crate::api::conversations::Close::new("x"),
+        "conversations.close",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::conversations::Create::new("x")
+            .is_private(true)
+            .team_id("x"),
+        "conversations.create",
+        &["name", "is_private", "team_id"],
+    );
+    check_wire(
+        &crate::api::conversations::DeclineSharedInvite::new("x").target_team("x"),
+        "conversations.declineSharedInvite",
+        &["invite_id", "target_team"],
+    );
+    check_wire(
+        &crate::api::conversations::external_invite_permissions::Set::new("x", "x", "x"),
+        "conversations.externalInvitePermissions.set",
+        &["channel", "target_team", "action"],
+    );
+    check_wire(
+        &crate::api::conversations::History::new("x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "conversations.history",
+        &[
+            "channel",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::conversations::Info::new("x")
+            .include_locale(true)
+            .include_num_members(true),
+        "conversations.info",
+        &["channel", "include_locale", "include_num_members"],
+    );
+    check_wire(
+        &crate::api::conversations::Invite::new("x", ["a", "b"]).force(true),
+        "conversations.invite",
+        &["channel", "users", "force"],
+    );
+    check_wire(
+        &crate::api::conversations::InviteShared::new("x")
+            .emails(["a", "b"])
+            .user_ids(["a", "b"])
+            .external_limited(true),
+        "conversations.inviteShared",
+        &["channel", "emails", "user_ids", "external_limited"],
+    );
+    check_wire(
+        &crate::api::conversations::Join::new("x"),
+        "conversations.join",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::conversations::Kick::new("x").user("x"),
+        "conversations.kick",
+        &["channel", "user"],
+    );
+    check_wire(
+        &crate::api::conversations::Leave::new("x"),
+        "conversations.leave",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::conversations::List::new()
+            .cursor("x")
+            .exclude_archived(true)
+            .limit(1)
+            .team_id("x")
+            .types(["a", "b"]),
+        "conversations.list",
+        &["cursor", "exclude_archived", "limit", "team_id", "types"],
+    );
+    check_wire(
+        &crate::api::conversations::ListConnectInvites::new()
+            .team_id("x")
+            .count(1)
+            .cursor("x"),
+        "conversations.listConnectInvites",
+        &["team_id", "count", "cursor"],
+    );
+    check_wire(
+        &crate::api::conversations::Mark::new("x", "x"),
+        "conversations.mark",
+        &["channel", "ts"],
+    );
+    check_wire(
+        &crate::api::conversations::Members::new("x")
+            .cursor("x")
+            .limit(1),
+        "conversations.members",
+        &["channel", "cursor", "limit"],
+    );
+    check_wire(
+        &crate::api::conversations::Open::new()
+            .channel("x")
+            .return_im(true)
+            .users(["a", "b"])
+            .prevent_creation(true),
+        "conversations.open",
+        &["channel", "return_im", "users", "prevent_creation"],
+    );
+    check_wire(
+        &crate::api::conversations::Rename::new("x", "x"),
+        "conversations.rename",
+        &["channel", "name"],
+    );
+    check_wire(
+        &crate::api::conversations::Replies::new("x", "x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "conversations.replies",
+        &[
+            "channel",
+            "ts",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::conversations::request_shared_invite::Approve::new("x")
+            .is_external_limited(true)
+            .channel_id("x")
+            .message(serde_json::json!([])),
+        "conversations.requestSharedInvite.approve",
+        &["invite_id", "is_external_limited", "channel_id", "message"],
+    );
+    check_wire(
+        &crate::api::conversations::request_shared_invite::Deny::new("x").message("x"),
+        "conversations.requestSharedInvite.deny",
+        &["invite_id", "message"],
+    );
+    check_wire(
+        &crate::api::conversations::request_shared_invite::List::new()
+            .user_id("x")
+            .include_expired(true)
+            .include_approved(true)
+            .include_denied(true)
+            .invite_ids(["a", "b"])
+            .limit(1)
+            .cursor("x"),
+        "conversations.requestSharedInvite.list",
+        &[
+            "user_id",
+            "include_expired",
+            "include_approved",
+            "include_denied",
+            "invite_ids",
+            "limit",
+            "cursor",
+        ],
+    );
+    check_wire(
+        &crate::api::conversations::SetPurpose::new("x", "x"),
+        "conversations.setPurpose",
+        &["channel", "purpose"],
+    );
+    check_wire(
+        &crate::api::conversations::SetTopic::new("x", "x"),
+        "conversations.setTopic",
+        &["channel", "topic"],
+    );
+    check_wire(
+        &crate::api::conversations::Unarchive::new("x"),
+        "conversations.unarchive",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::dialog::Open::new("x", serde_json::json!([])),
+        "dialog.open",
+        &["trigger_id", "dialog"],
+    );
+    check_wire(&crate::api::dnd::EndDnd::new(), "dnd.endDnd", &[]);
+    check_wire(&crate::api::dnd::EndSnooze::new(), "dnd.endSnooze", &[]);
+    check_wire(
+        &crate::api::dnd::Info::new().user("x").team_id("x"),
+        "dnd.info",
+        &["user", "team_id"],
+    );
+    check_wire(
+        &crate::api::dnd::SetSnooze::new(1),
+        "dnd.setSnooze",
+        &["num_minutes"],
+    );
+    check_wire(
+        &crate::api::dnd::TeamInfo::new(["a", "b"]).team_id("x"),
+        "dnd.teamInfo",
+        &["users", "team_id"],
+    );
+    check_wire(
+        &crate::api::emoji::List::new().include_categories(true),
+        "emoji.list",
+        &["include_categories"],
+    );
+    check_wire(
+        &crate::api::entity::AcknowledgeCommentAction::new("x")
+            .comment("x")
+            .error("x"),
+        "entity.acknowledgeCommentAction",
+        &["trigger_id", "comment", "error"],
+    );
+    check_wire(
+        &crate::api::entity::PresentComments::new("x", serde_json::json!([]))
+            .cursor("x")
+            .can_post_comment(true)
+            .delete_action_id("x")
+            .user_auth_required(true)
+            .user_auth_url("x")
+            .error("x"),
+        "entity.presentComments",
+        &[
+            "trigger_id",
+            "comments",
+            "cursor",
+            "can_post_comment",
+            "delete_action_id",
+            "user_auth_required",
+            "user_auth_url",
+            "error",
+        ],
+    );
+    check_wire(
+        &crate::api::entity::PresentDetails::new("x")
+            .metadata(serde_json::json!([]))
+            .user_auth_required(true)
+            .user_auth_url("x")
+            .error("x"),
+        "entity.presentDetails",
+        &[
+            "trigger_id",
+            "metadata",
+            "user_auth_required",
+            "user_auth_url",
+            "error",
+        ],
+    );
+    check_wire(
+        &crate::api::files::comments::Delete::new("x", "x"),
+        "files.comments.delete",
+        &["file", "id"],
+    );
+    check_wire(
+        &crate::api::files::CompleteUploadExternal::new(serde_json::json!([]))
+            .channel_id("x")
+            .thread_ts("x")
+            .channels(["a", "b"])
+            .initial_comment("x")
+            .blocks(serde_json::json!([]))
+            .username("x")
+            .icon_url("x")
+            .icon_emoji("x"),
+        "files.completeUploadExternal",
+        &[
+            "files",
+            "channel_id",
+            "thread_ts",
+            "channels",
+            "initial_comment",
+            "blocks",
+            "username",
+            "icon_url",
+            "icon_emoji",
+        ],
+    );
+    check_wire(
+        &crate::api::files::Delete::new("x"),
+        "files.delete",
+        &["file"],
+    );
+    check_wire(
+        &crate::api::files::GetUploadURLExternal::new(1, "x")
+            .snippet_type("x")
+            .alt_txt("x"),
+        "files.getUploadURLExternal",
+        &["length", "filename", "snippet_type", "alt_txt"],
+    );
+    check_wire(
+        &crate::api::files::Info::new("x")
+            .count(1)
+            .cursor("x")
+            .limit(1)
+            .page(1),
+        "files.info",
+        &["file", "count", "cursor", "limit", "page"],
+    );
+    check_wire(
+        &crate::api::files::List::new()
+            .channel("x")
+            .count(1)
+            .page(1)
+            .show_files_hidden_by_limit(true)
+            .team_id("x")
+            .ts_from("x")
+            .ts_to("x")
+            .types(["a", "b"])
+            .user("x"),
+        "files.list",
+        &[
+            "channel",
+            "count",
+            "page",
+            "show_files_hidden_by_limit",
+            "team_id",
+            "ts_from",
+            "ts_to",
+            "types",
+            "user",
+        ],
+    );
+    check_wire(
+        &crate::api::files::remote::Add::new("x", "x", "x")
+            .filetype("x")
+            .indexable_file_contents(crate::request::FileArg::bytes("f.bin", &b"f"[..]))
+            .preview_image(crate::request::FileArg::bytes("f.bin", &b"f"[..])),
+        "files.remote.add",
+        &[
+            "external_id",
+            "title",
+            "external_url",
+            "filetype",
+            "indexable_file_contents",
+            "preview_image",
+        ],
+    );
+    check_wire(
+        &crate::api::files::remote::Info::new()
+            .external_id("x")
+            .file("x"),
+        "files.remote.info",
+        &["external_id", "file"],
+    );
+    check_wire(
+        &crate::api::files::remote::List::new()
+            .channel("x")
+            .cursor("x")
+            .limit(1)
+            .ts_from("x")
+            .ts_to("x"),
+        "files.remote.list",
+        &["channel", "cursor", "limit", "ts_from", "ts_to"],
+    );
+    check_wire(
+        &crate::api::files::remote::Remove::new()
+            .external_id("x")
+            .file("x"),
+        "files.remote.remove",
+        &["external_id", "file"],
+    );
+    check_wire(
+        &crate::api::files::remote::Share::new(["a", "b"])
+            .external_id("x")
+            .file("x"),
+        "files.remote.share",
+        &["channels", "external_id", "file"],
+    );
+    check_wire(
+        &crate::api::files::remote::Update::new()
+            .external_id("x")
+            .external_url("x")
+            .file("x")
+            .filetype("x")
+            .indexable_file_contents(crate::request::FileArg::bytes("f.bin", &b"f"[..]))
+            .preview_image(crate::request::FileArg::bytes("f.bin", &b"f"[..]))
+            .title("x"),
+        "files.remote.update",
+        &[
+            "external_id",
+            "external_url",
+            "file",
+            "filetype",
+            "indexable_file_contents",
+            "preview_image",
+            "title",
+        ],
+    );
+    check_wire(
+        &crate::api::files::RevokePublicURL::new("x"),
+        "files.revokePublicURL",
+        &["file"],
+    );
+    check_wire(
+        &crate::api::files::SharedPublicURL::new("x"),
+        "files.sharedPublicURL",
+        &["file"],
+    );
+    check_wire(
+        &crate::api::files::Upload::new()
+            .channels(["a", "b"])
+            .content("x")
+            .file(crate::request::FileArg::bytes("f.bin", &b"f"[..]))
+            .filename("x")
+            .filetype("x")
+            .initial_comment("x")
+            .thread_ts("x")
+            .title("x"),
+        "files.upload",
+        &[
+            "channels",
+            "content",
+            "file",
+            "filename",
+            "filetype",
+            "initial_comment",
+            "thread_ts",
+            "title",
+        ],
+    );
+    check_wire(
+        &crate::api::functions::CompleteError::new("x", "x"),
+        "functions.completeError",
+        &["function_execution_id", "error"],
+    );
+    check_wire(
+        &crate::api::functions::CompleteSuccess::new("x", serde_json::json!([])),
+        "functions.completeSuccess",
+        &["function_execution_id", "outputs"],
+    );
+    check_wire(
+        &crate::api::functions::distributions::permissions::Add::new()
+            .function_id("x")
+            .function_callback_id("x")
+            .function_app_id("x")
+            .user_ids(["a", "b"]),
+        "functions.distributions.permissions.add",
+        &[
+            "function_id",
+            "function_callback_id",
+            "function_app_id",
+            "user_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::functions::distributions::permissions::List::new()
+            .function_id("x")
+            .function_callback_id("x")
+            .function_app_id("x"),
+        "functions.distributions.permissions.list",
+        &["function_id", "function_callback_id", "function_app_id"],
+    );
+    check_wire(
+        &crate::api::functions::distributions::permissions::Remove::new()
+            .function_id("x")
+            .function_callback_id("x")
+            .function_app_id("x")
+            .user_ids(["a", "b"]),
+        "functions.distributions.permissions.remove",
+        &[
+            "function_id",
+            "function_callback_id",
+            "function_app_id",
+            "user_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::functions::distributions::permissions::Set::new()
+            .function_id("x")
+            .function_callback_id("x")
+            .function_app_id("x")
+            .permission_type("x")
+            .user_ids(["a", "b"])
+            .team_ids(["a", "b"])
+            .org_ids(["a", "b"]),
+        "functions.distributions.permissions.set",
+        &[
+            "function_id",
+            "function_callback_id",
+            "function_app_id",
+            "permission_type",
+            "user_ids",
+            "team_ids",
+            "org_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::functions::workflows::steps::List::new("x")
+            .workflow_id("x")
+            .workflow("x")
+            .workflow_app_id("x"),
+        "functions.workflows.steps.list",
+        &["function_id", "workflow_id", "workflow", "workflow_app_id"],
+    );
+    check_wire(
+        &crate::api::functions::workflows::steps::responses::Export::new("x")
+            .workflow_id("x")
+            .workflow("x")
+            .workflow_app_id("x"),
+        "functions.workflows.steps.responses.export",
+        &["step_id", "workflow_id", "workflow", "workflow_app_id"],
+    );
+    check_wire(
+        &crate::api::groups::Archive::new("x"),
+        "groups.archive",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::groups::Create::new("x")
+            .is_private(true)
+            .team_id("x"),
+        "groups.create",
+        &["name", "is_private", "team_id"],
+    );
+    check_wire(
+        &crate::api::groups::CreateChild::new("x")
+            .is_private(true)
+            .team_id("x"),
+        "groups.createChild",
+        &["name", "is_private", "team_id"],
+    );
+    check_wire(
+        &crate::api::groups::History::new("x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "groups.history",
+        &[
+            "channel",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::groups::Info::new("x")
+            .include_locale(true)
+            .include_num_members(true),
+        "groups.info",
+        &["channel", "include_locale", "include_num_members"],
+    );
+    check_wire(
+        &crate::api::groups::Invite::new("x", ["a", "b"]).force(true),
+        "groups.invite",
+        &["channel", "users", "force"],
+    );
+    check_wire(
+        &crate::api::groups::Kick::new("x").user("x"),
+        "groups.kick",
+        &["channel", "user"],
+    );
+    check_wire(
+        &crate::api::groups::Leave::new("x"),
+        "groups.leave",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::groups::List::new()
+            .cursor("x")
+            .exclude_archived(true)
+            .limit(1)
+            .team_id("x")
+            .types(["a", "b"]),
+        "groups.list",
+        &["cursor", "exclude_archived", "limit", "team_id", "types"],
+    );
+    check_wire(
+        &crate::api::groups::Mark::new("x", "x"),
+        "groups.mark",
+        &["channel", "ts"],
+    );
+    check_wire(
+        &crate::api::groups::Open::new()
+            .channel("x")
+            .return_im(true)
+            .users(["a", "b"])
+            .prevent_creation(true),
+        "groups.open",
+        &["channel", "return_im", "users", "prevent_creation"],
+    );
+    check_wire(
+        &crate::api::groups::Rename::new("x", "x"),
+        "groups.rename",
+        &["channel", "name"],
+    );
+    check_wire(
+        &crate::api::groups::Replies::new("x", "x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "groups.replies",
+        &[
+            "channel",
+            "ts",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::groups::SetPurpose::new("x", "x"),
+        "groups.setPurpose",
+        &["channel", "purpose"],
+    );
+    check_wire(
+        &crate::api::groups::SetTopic::new("x", "x"),
+        "groups.setTopic",
+        &["channel", "topic"],
+    );
+    check_wire(
+        &crate::api::groups::Unarchive::new("x"),
+        "groups.unarchive",
+        &["channel"],
+    );
+    check_wire(&crate::api::im::Close::new("x"), "im.close", &["channel"]);
+    check_wire(
+        &crate::api::im::History::new("x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "im.history",
+        &[
+            "channel",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::im::List::new()
+            .cursor("x")
+            .exclude_archived(true)
+            .limit(1)
+            .team_id("x")
+            .types(["a", "b"]),
+        "im.list",
+        &["cursor", "exclude_archived", "limit", "team_id", "types"],
+    );
+    check_wire(
+        &crate::api::im::Mark::new("x", "x"),
+        "im.mark",
+        &["channel", "ts"],
+    );
+    check_wire(
+        &crate::api::im::Open::new()
+            .channel("x")
+            .return_im(true)
+            .users(["a", "b"])
+            .prevent_creation(true),
+        "im.open",
+        &["channel", "return_im", "users", "prevent_creation"],
+    );
+    check_wire(
+        &crate::api::im::Replies::new("x", "x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "im.replies",
+        &[
+            "channel",
+            "ts",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::migration::Exchange::new(["a", "b"])
+            .team_id("x")
+            .to_old(true),
+        "migration.exchange",
+        &["users", "team_id", "to_old"],
+    );
+    check_wire(
+        &crate::api::mpim::Close::new("x"),
+        "mpim.close",
+        &["channel"],
+    );
+    check_wire(
+        &crate::api::mpim::History::new("x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "mpim.history",
+        &[
+            "channel",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::mpim::List::new()
+            .cursor("x")
+            .exclude_archived(true)
+            .limit(1)
+            .team_id("x")
+            .types(["a", "b"]),
+        "mpim.list",
+        &["cursor", "exclude_archived", "limit", "team_id", "types"],
+    );
+    check_wire(
+        &crate::api::mpim::Mark::new("x", "x"),
+        "mpim.mark",
+        &["channel", "ts"],
+    );
+    check_wire(
+        &crate::api::mpim::Open::new()
+            .channel("x")
+            .return_im(true)
+            .users(["a", "b"])
+            .prevent_creation(true),
+        "mpim.open",
+        &["channel", "return_im", "users", "prevent_creation"],
+    );
+    check_wire(
+        &crate::api::mpim::Replies::new("x", "x")
+            .cursor("x")
+            .include_all_metadata(true)
+            .inclusive(true)
+            .latest("x")
+            .limit(1)
+            .oldest("x"),
+        "mpim.replies",
+        &[
+            "channel",
+            "ts",
+            "cursor",
+            "include_all_metadata",
+            "inclusive",
+            "latest",
+            "limit",
+            "oldest",
+        ],
+    );
+    check_wire(
+        &crate::api::oauth::Access::new()
+            .client_id("x")
+            .client_secret("x")
+            .code("x")
+            .redirect_uri("x")
+            .single_channel(true),
+        "oauth.access",
+        &[
+            "client_id",
+            "client_secret",
+            "code",
+            "redirect_uri",
+            "single_channel",
+        ],
+    );
+    check_wire(
+        &crate::api::oauth::v2::Access::new()
+            .client_id("x")
+            .client_secret("x")
+            .code("x")
+            .code_verifier("x")
+            .redirect_uri("x")
+            .grant_type("x")
+            .refresh_token("x")
+            .assertion("x"),
+        "oauth.v2.access",
+        &[
+            "client_id",
+            "client_secret",
+            "code",
+            "code_verifier",
+            "redirect_uri",
+            "grant_type",
+            "refresh_token",
+            "assertion",
+        ],
+    );
+    check_wire(
+        &crate::api::oauth::v2::Exchange::new("x", "x"),
+        "oauth.v2.exchange",
+        &["client_id", "client_secret"],
+    );
+    check_wire(
+        &crate::api::oauth::v2::user::Access::new()
+            .client_id("x")
+            .client_secret("x")
+            .code("x")
+            .code_verifier("x")
+            .redirect_uri("x")
+            .grant_type("x")
+            .refresh_token("x")
+            .assertion("x"),
+        "oauth.v2.user.access",
+        &[
+            "client_id",
+            "client_secret",
+            "code",
+            "code_verifier",
+            "redirect_uri",
+            "grant_type",
+            "refresh_token",
+            "assertion",
+        ],
+    );
+    check_wire(
+        &crate::api::openid::connect::Token::new()
+            .client_id("x")
+            .client_secret("x")
+            .code("x")
+            .redirect_uri("x")
+            .grant_type("x")
+            .refresh_token("x")
+            .code_verifier("x"),
+        "openid.connect.token",
+        &[
+            "client_id",
+            "client_secret",
+            "code",
+            "redirect_uri",
+            "grant_type",
+            "refresh_token",
+            "code_verifier",
+        ],
+    );
+    check_wire(
+        &crate::api::openid::connect::UserInfo::new(),
+        "openid.connect.userInfo",
+        &[],
+    );
+    check_wire(
+        &crate::api::pins::Add::new("x").timestamp("x"),
+        "pins.add",
+        &["channel", "timestamp"],
+    );
+    check_wire(&crate::api::pins::List::new("x"), "pins.list", &["channel"]);
+    check_wire(
+        &crate::api::pins::Remove::new("x").timestamp("x"),
+        "pins.remove",
+        &["channel", "timestamp"],
+    );
+    check_wire(
+        &crate::api::reactions::Add::new("x", "x", "x"),
+        "reactions.add",
+        &["name", "timestamp", "channel"],
+    );
+    check_wire(
+        &crate::api::reactions::Get::new()
+            .channel("x")
+            .file("x")
+            .file_comment("x")
+            .full(true)
+            .timestamp("x"),
+        "reactions.get",
+        &["channel", "file", "file_comment", "full", "timestamp"],
+    );
+    check_wire(
+        &crate::api::reactions::List::new()
+            .user("x")
+            .full(true)
+            .count(1)
+            .page(1)
+            .cursor("x")
+            .limit(1)
+            .team_id("x"),
+        "reactions.list",
+        &[
+            "user", "full", "count", "page", "cursor", "limit", "team_id",
+        ],
+    );
+    check_wire(
+        &crate::api::reactions::Remove::new("x")
+            .file("x")
+            .file_comment("x")
+            .channel("x")
+            .timestamp("x"),
+        "reactions.remove",
+        &["name", "file", "file_comment", "channel", "timestamp"],
+    );
+    check_wire(
+        &crate::api::reminders::Add::new("x", 1)
+            .user("x")
+            .team_id("x")
+            .recurrence("x"),
+        "reminders.add",
+        &["text", "time", "user", "team_id", "recurrence"],
+    );
+    check_wire(
+        &crate::api::reminders::Complete::new("x").team_id("x"),
+        "reminders.complete",
+        &["reminder", "team_id"],
+    );
+    check_wire(
+        &crate::api::reminders::Delete::new("x").team_id("x"),
+        "reminders.delete",
+        &["reminder", "team_id"],
+    );
+    check_wire(
+        &crate::api::reminders::Info::new("x").team_id("x"),
+        "reminders.info",
+        &["reminder", "team_id"],
+    );
+    check_wire(
+        &crate::api::reminders::List::new().team_id("x"),
+        "reminders.list",
+        &["team_id"],
+    );
+    check_wire(
+        &crate::api::rtm::Connect::new()
+            .batch_presence_aware(true)
+            .presence_sub(true),
+        "rtm.connect",
+        &["batch_presence_aware", "presence_sub"],
+    );
+    check_wire(
+        &crate::api::rtm::Start::new()
+            .simple_latest(true)
+            .no_unreads(true)
+            .mpim_aware(true)
+            .presence_sub(true)
+            .batch_presence_aware(true)
+            .no_latest(true)
+            .include_locale(true),
+        "rtm.start",
+        &[
+            "simple_latest",
+            "no_unreads",
+            "mpim_aware",
+            "presence_sub",
+            "batch_presence_aware",
+            "no_latest",
+            "include_locale",
+        ],
+    );
+    check_wire(
+        &crate::api::search::All::new("x")
+            .count(1)
+            .highlight(true)
+            .page(1)
+            .sort("x")
+            .sort_dir("x")
+            .team_id("x"),
+        "search.all",
+        &[
+            "query",
+            "count",
+            "highlight",
+            "page",
+            "sort",
+            "sort_dir",
+            "team_id",
+        ],
+    );
+    check_wire(
+        &crate::api::search::Files::new("x")
+            .count(1)
+            .highlight(true)
+            .page(1)
+            .sort("x")
+            .sort_dir("x")
+            .team_id("x"),
+        "search.files",
+        &[
+            "query",
+            "count",
+            "highlight",
+            "page",
+            "sort",
+            "sort_dir",
+            "team_id",
+        ],
+    );
+    check_wire(
+        &crate::api::search::Messages::new("x")
+            .count(1)
+            .highlight(true)
+            .page(1)
+            .cursor("x")
+            .sort("x")
+            .sort_dir("x")
+            .team_id("x"),
+        "search.messages",
+        &[
+            "query",
+            "count",
+            "highlight",
+            "page",
+            "cursor",
+            "sort",
+            "sort_dir",
+            "team_id",
+        ],
+    );
+    check_wire(
+        &crate::api::slack_lists::access::Delete::new("x")
+            .channel_ids(["a", "b"])
+            .user_ids(["a", "b"]),
+        "slackLists.access.delete",
+        &["list_id", "channel_ids", "user_ids"],
+    );
+    check_wire(
+        &crate::api::slack_lists::access::Set::new("x", "x")
+            .channel_ids(["a", "b"])
+            .user_ids(["a", "b"]),
+        "slackLists.access.set",
+        &["list_id", "access_level", "channel_ids", "user_ids"],
+    );
+    check_wire(
+        &crate::api::slack_lists::Create::new("x")
+            .description_blocks(serde_json::json!([]))
+            .schema(serde_json::json!([]))
+            .copy_from_list_id("x")
+            .include_copied_list_records(true)
+            .todo_mode(true),
+        "slackLists.create",
+        &[
+            "name",
+            "description_blocks",
+            "schema",
+            "copy_from_list_id",
+            "include_copied_list_records",
+            "todo_mode",
+        ],
+    );
+    check_wire(
+        &crate::api::slack_lists::download::Get::new("x", "x")
+            .format("x")
+            .include_threads(true)
+            .include_attachments(true),
+        "slackLists.download.get",
+        &[
+            "job_id",
+            "list_id",
+            "format",
+            "include_threads",
+            "include_attachments",
+        ],
+    );
+    check_wire(
+        &crate::api::slack_lists::download::Start::new("x")
+            .include_archived(true)
+            .format("x")
+            .include_threads(true)
+            .include_attachments(true),
+        "slackLists.download.start",
+        &[
+            "list_id",
+            "include_archived",
+            "format",
+            "include_threads",
+            "include_attachments",
+        ],
+    );
+    check_wire(
+        &crate::api::slack_lists::items::Create::new("x")
+            .duplicated_item_id("x")
+            .parent_item_id("x")
+            .initial_fields(serde_json::json!([])),
+        "slackLists.items.create",
+        &[
+            "list_id",
+            "duplicated_item_id",
+            "parent_item_id",
+            "initial_fields",
+        ],
+    );
+    check_wire(
+        &crate::api::slack_lists::items::Delete::new("x", "x"),
+        "slackLists.items.delete",
+        &["list_id", "id"],
+    );
+    check_wire(
+        &crate::api::slack_lists::items::DeleteMultiple::new("x", ["a", "b"]),
+        "slackLists.items.deleteMultiple",
+        &["list_id", "ids"],
+    );
+    check_wire(
+        &crate::api::slack_lists::items::Info::new("x", "x").include_is_subscribed(true),
+        "slackLists.items.info",
+        &["list_id", "id", "include_is_subscribed"],
+    );
+    check_wire(
+        &crate::api::slack_lists::items::List::new("x")
+            .limit(1)
+            .cursor("x")
+            .archived(true),
+        "slackLists.items.list",
+        &["list_id", "limit", "cursor", "archived"],
+    );
+    check_wire(
+        &crate::api::slack_lists::items::Update::new("x", serde_json::json!([])),
+        "slackLists.items.update",
+        &["list_id", "cells"],
+    );
+    check_wire(
+        &crate::api::slack_lists::Update::new("x")
+            .name("x")
+            .description_blocks(serde_json::json!([]))
+            .todo_mode(true),
+        "slackLists.update",
+        &["id", "name", "description_blocks", "todo_mode"],
+    );
+    check_wire(
+        &crate::api::stars::Add::new()
+            .channel("x")
+            .file("x")
+            .file_comment("x")
+            .timestamp("x"),
+        "stars.add",
+        &["channel", "file", "file_comment", "timestamp"],
+    );
+    check_wire(
+        &crate::api::stars::List::new()
+            .count(1)
+            .cursor("x")
+            .limit(1)
+            .page(1)
+            .team_id("x"),
+        "stars.list",
+        &["count", "cursor", "limit", "page", "team_id"],
+    );
+    check_wire(
+        &crate::api::stars::Remove::new()
+            .channel("x")
+            .file("x")
+            .file_comment("x")
+            .timestamp("x"),
+        "stars.remove",
+        &["channel", "file", "file_comment", "timestamp"],
+    );
+    check_wire(
+        &crate::api::team::AccessLogs::new()
+            .before(1)
+            .count(1)
+            .page(1)
+            .cursor("x")
+            .limit(1)
+            .team_id("x"),
+        "team.accessLogs",
+        &["before", "count", "page", "cursor", "limit", "team_id"],
+    );
+    check_wire(
+        &crate::api::team::BillableInfo::new()
+            .cursor("x")
+            .limit(1)
+            .user("x")
+            .team_id("x"),
+        "team.billableInfo",
+        &["cursor", "limit", "user", "team_id"],
+    );
+    check_wire(
+        &crate::api::team::billing::Info::new(),
+        "team.billing.info",
+        &[],
+    );
+    check_wire(
+        &crate::api::team::external_teams::Disconnect::new("x"),
+        "team.externalTeams.disconnect",
+        &["target_team"],
+    );
+    check_wire(
+        &crate::api::team::external_teams::List::new()
+            .limit(1)
+            .cursor("x")
+            .sort_field("x")
+            .sort_direction("x")
+            .slack_connect_pref_filter(["a", "b"])
+            .workspace_filter(["a", "b"])
+            .connection_status_filter("x"),
+        "team.externalTeams.list",
+        &[
+            "limit",
+            "cursor",
+            "sort_field",
+            "sort_direction",
+            "slack_connect_pref_filter",
+            "workspace_filter",
+            "connection_status_filter",
+        ],
+    );
+    check_wire(
+        &crate::api::team::Info::new().domain("x").team("x"),
+        "team.info",
+        &["domain", "team"],
+    );
+    check_wire(
+        &crate::api::team::IntegrationLogs::new()
+            .app_id("x")
+            .change_type("x")
+            .count(1)
+            .page(1)
+            .service_id("x")
+            .team_id("x")
+            .user("x"),
+        "team.integrationLogs",
+        &[
+            "app_id",
+            "change_type",
+            "count",
+            "page",
+            "service_id",
+            "team_id",
+            "user",
+        ],
+    );
+    check_wire(
+        &crate::api::team::preferences::List::new(),
+        "team.preferences.list",
+        &[],
+    );
+    check_wire(
+        &crate::api::team::profile::Get::new().visibility("x"),
+        "team.profile.get",
+        &["visibility"],
+    );
+    check_wire(
+        &crate::api::tooling::tokens::Rotate::new("x"),
+        "tooling.tokens.rotate",
+        &["refresh_token"],
+    );
+    check_wire(
+        &crate::api::usergroups::Create::new("x")
+            .channels(["a", "b"])
+            .additional_channels(["a", "b"])
+            .description("x")
+            .handle("x")
+            .include_count(true)
+            .team_id("x")
+            .enable_section(true),
+        "usergroups.create",
+        &[
+            "name",
+            "channels",
+            "additional_channels",
+            "description",
+            "handle",
+            "include_count",
+            "team_id",
+            "enable_section",
+        ],
+    );
+    check_wire(
+        &crate::api::usergroups::Disable::new("x")
+            .include_count(true)
+            .team_id("x"),
+        "usergroups.disable",
+        &["usergroup", "include_count", "team_id"],
+    );
+    check_wire(
+        &crate::api::usergroups::Enable::new("x")
+            .include_count(true)
+            .team_id("x"),
+        "usergroups.enable",
+        &["usergroup", "include_count", "team_id"],
+    );
+    check_wire(
+        &crate::api::usergroups::List::new()
+            .include_count(true)
+            .include_disabled(true)
+            .include_users(true)
+            .team_id("x"),
+        "usergroups.list",
+        &[
+            "include_count",
+            "include_disabled",
+            "include_users",
+            "team_id",
+        ],
+    );
+    check_wire(
+        &crate::api::usergroups::Update::new("x")
+            .channels(["a", "b"])
+            .additional_channels(["a", "b"])
+            .description("x")
+            .handle("x")
+            .include_count(true)
+            .name("x")
+            .team_id("x")
+            .enable_section(true),
+        "usergroups.update",
+        &[
+            "usergroup",
+            "channels",
+            "additional_channels",
+            "description",
+            "handle",
+            "include_count",
+            "name",
+            "team_id",
+            "enable_section",
+        ],
+    );
+    check_wire(
+        &crate::api::usergroups::users::List::new("x")
+            .include_disabled(true)
+            .team_id("x"),
+        "usergroups.users.list",
+        &["usergroup", "include_disabled", "team_id"],
+    );
+    check_wire(
+        &crate::api::usergroups::users::Update::new("x", ["a", "b"])
+            .include_count(true)
+            .team_id("x")
+            .additional_channels(["a", "b"])
+            .is_shared(true),
+        "usergroups.users.update",
+        &[
+            "usergroup",
+            "users",
+            "include_count",
+            "team_id",
+            "additional_channels",
+            "is_shared",
+        ],
+    );
+    check_wire(
+        &crate::api::users::Conversations::new()
+            .cursor("x")
+            .exclude_archived(true)
+            .exclude_muted(true)
+            .limit(1)
+            .team_id("x")
+            .types(["a", "b"])
+            .user("x"),
+        "users.conversations",
+        &[
+            "cursor",
+            "exclude_archived",
+            "exclude_muted",
+            "limit",
+            "team_id",
+            "types",
+            "user",
+        ],
+    );
+    check_wire(
+        &crate::api::users::DeletePhoto::new(),
+        "users.deletePhoto",
+        &[],
+    );
+    check_wire(
+        &crate::api::users::discoverable_contacts::Lookup::new("x"),
+        "users.discoverableContacts.lookup",
+        &["email"],
+    );
+    check_wire(
+        &crate::api::users::GetPresence::new().user("x"),
+        "users.getPresence",
+        &["user"],
+    );
+    check_wire(&crate::api::users::Identity::new(), "users.identity", &[]);
+    check_wire(
+        &crate::api::users::Info::new("x").include_locale(true),
+        "users.info",
+        &["user", "include_locale"],
+    );
+    check_wire(
+        &crate::api::users::List::new()
+            .cursor("x")
+            .include_locale(true)
+            .limit(1)
+            .team_id("x"),
+        "users.list",
+        &["cursor", "include_locale", "limit", "team_id"],
+    );
+    check_wire(
+        &crate::api::users::LookupByEmail::new("x"),
+        "users.lookupByEmail",
+        &["email"],
+    );
+    check_wire(
+        &crate::api::users::profile::Get::new()
+            .include_labels(true)
+            .user("x"),
+        "users.profile.get",
+        &["include_labels", "user"],
+    );
+    check_wire(
+        &crate::api::users::profile::Set::new()
+            .name("x")
+            .profile(serde_json::json!([]))
+            .user("x")
+            .value("x"),
+        "users.profile.set",
+        &["name", "profile", "user", "value"],
+    );
+    check_wire(&crate::api::users::SetActive::new(), "users.setActive", &[]);
+    check_wire(
+        &crate::api::users::SetPhoto::new()
+            .crop_w(1)
+            .crop_x(1)
+            .crop_y(1)
+            .image(crate::request::FileArg::bytes("f.bin", &b"f"[..])),
+        "users.setPhoto",
+        &["crop_w", "crop_x", "crop_y", "image"],
+    );
+    check_wire(
+        &crate::api::users::SetPresence::new("x"),
+        "users.setPresence",
+        &["presence"],
+    );
+    check_wire(
+        &crate::api::views::Open::new(serde_json::json!([]))
+            .trigger_id("x")
+            .interactivity_pointer("x"),
+        "views.open",
+        &["view", "trigger_id", "interactivity_pointer"],
+    );
+    check_wire(
+        &crate::api::views::Publish::new("x", serde_json::json!([]))
+            .hash("x")
+            .interactivity_pointer("x"),
+        "views.publish",
+        &["user_id", "view", "hash", "interactivity_pointer"],
+    );
+    check_wire(
+        &crate::api::views::Push::new(serde_json::json!([]))
+            .trigger_id("x")
+            .interactivity_pointer("x"),
+        "views.push",
+        &["view", "trigger_id", "interactivity_pointer"],
+    );
+    check_wire(
+        &crate::api::views::Update::new(serde_json::json!([]))
+            .view_id("x")
+            .external_id("x")
+            .hash("x"),
+        "views.update",
+        &["view", "view_id", "external_id", "hash"],
+    );
+    check_wire(
+        &crate::api::workflows::featured::Add::new("x", ["a", "b"]),
+        "workflows.featured.add",
+        &["channel_id", "trigger_ids"],
+    );
+    check_wire(
+        &crate::api::workflows::featured::List::new(["a", "b"]),
+        "workflows.featured.list",
+        &["channel_ids"],
+    );
+    check_wire(
+        &crate::api::workflows::featured::Remove::new("x", ["a", "b"]),
+        "workflows.featured.remove",
+        &["channel_id", "trigger_ids"],
+    );
+    check_wire(
+        &crate::api::workflows::featured::Set::new("x", ["a", "b"]),
+        "workflows.featured.set",
+        &["channel_id", "trigger_ids"],
+    );
+    check_wire(
+        &crate::api::workflows::StepCompleted::new("x").outputs(serde_json::json!([])),
+        "workflows.stepCompleted",
+        &["workflow_step_execute_id", "outputs"],
+    );
+    check_wire(
+        &crate::api::workflows::StepFailed::new("x", serde_json::json!([])),
+        "workflows.stepFailed",
+        &["workflow_step_execute_id", "error"],
+    );
+    check_wire(
+        &crate::api::workflows::triggers::permissions::Add::new("x")
+            .user_ids(["a", "b"])
+            .channel_ids(["a", "b"])
+            .team_ids(["a", "b"])
+            .org_ids(["a", "b"]),
+        "workflows.triggers.permissions.add",
+        &[
+            "trigger_id",
+            "user_ids",
+            "channel_ids",
+            "team_ids",
+            "org_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::workflows::triggers::permissions::List::new("x"),
+        "workflows.triggers.permissions.list",
+        &["trigger_id"],
+    );
+    check_wire(
+        &crate::api::workflows::triggers::permissions::Remove::new("x")
+            .user_ids(["a", "b"])
+            .channel_ids(["a", "b"])
+            .team_ids(["a", "b"])
+            .org_ids(["a", "b"]),
+        "workflows.triggers.permissions.remove",
+        &[
+            "trigger_id",
+            "user_ids",
+            "channel_ids",
+            "team_ids",
+            "org_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::workflows::triggers::permissions::Set::new("x", "x")
+            .user_ids(["a", "b"])
+            .channel_ids(["a", "b"])
+            .team_ids(["a", "b"])
+            .org_ids(["a", "b"]),
+        "workflows.triggers.permissions.set",
+        &[
+            "trigger_id",
+            "permission_type",
+            "user_ids",
+            "channel_ids",
+            "team_ids",
+            "org_ids",
+        ],
+    );
+    check_wire(
+        &crate::api::workflows::UpdateStep::new("x")
+            .inputs(serde_json::json!([]))
+            .outputs(serde_json::json!([]))
+            .step_name("x")
+            .step_image_url("x"),
+        "workflows.updateStep",
+        &[
+            "workflow_step_edit_id",
+            "inputs",
+            "outputs",
+            "step_name",
+            "step_image_url",
+        ],
+    );
+}
+
+fn check_wire<R: SlackMethod>(r: &R, name: &str, all: &[&str]) {
+    use crate::request::{wire_form, WireForm};
+    use serde_json::Value;
+    assert_eq!(
+        r.info().multipart,
+        all.iter()
+            .any(|a| wire_form(name, a) == Some(WireForm::File)),
+        "{name}: multipart"
+    );
+    let args = r.to_args().expect(name);
+    let sent = args.fields().len() + args.files().len();
+    assert_eq!(sent, all.len(), "{name}: every argument is sent once");
+    for arg in all {
+        let form = wire_form(name, arg).unwrap_or_else(|| panic!("{name} {arg}: no wire form"));
+        if form == WireForm::File {
+            assert!(
+                args.files().iter().any(|f| f.field == *arg),
+                "{name} {arg}: not a file part"
+            );
+            assert!(!args.contains(arg), "{name} {arg}: a file sent as a value");
+            continue;
+        }
+        let v = args
+            .get(arg)
+            .unwrap_or_else(|| panic!("{name} {arg}: missing"));
+        let ok = match (form, v) {
+            (WireForm::Text, Value::String(_)) | (WireForm::Bool, Value::Bool(_)) => true,
+            (WireForm::Integer | WireForm::IntegerOrText, Value::Number(n)) => {
+                n.is_i64() || n.is_u64()
+            }
+            (WireForm::IntegerOrText, Value::String(_)) => true,
+            (WireForm::CommaList, Value::String(s)) => !s.starts_with('['),
+            (WireForm::Json, Value::Array(_) | Value::Object(_)) => true,
+            (WireForm::JsonString, Value::String(s)) => matches!(
+                serde_json::from_str::<Value>(s),
+                Ok(Value::Array(_) | Value::Object(_))
+            ),
+            (WireForm::JsonList, Value::Array(items)) => items.iter().all(Value::is_string),
+            _ => false,
+        };
+        assert!(ok, "{name} {arg}: {v} is not sent as {form:?}");
+    }
+    // The encoded request keeps the forms: multipart with file parts; stringified JSON stays a
+    // string inside a JSON body.
+    let config = crate::request::ClientConfig::new();
+    let options = crate::request::CallOptions::default();
+    let req = crate::request::encode_request(&config, name, &args, &options).expect(name);
+    let content_type = req
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert_eq!(
+        content_type.starts_with("multipart/form-data"),
+        r.info().multipart,
+        "{name}: {content_type}"
+    );
+    if content_type.starts_with("application/json") {
+        let body: Value = serde_json::from_slice(req.body.as_bytes().expect(name)).expect(name);
+        for arg in all
+            .iter()
+            .filter(|a| wire_form(name, a) == Some(WireForm::JsonString))
+        {
+            assert!(
+                body[arg].is_string(),
+                "{name} {arg}: not a string in the JSON body"
+            );
+        }
+    }
+}
+
 fn check<R: SlackMethod>(r: &R, name: &str, required: &[&str]) {
     assert_eq!(r.info().name, name);
     let args = r.to_args().expect(name);
-    let mut keys: Vec<&str> = args.fields().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = args
+        .fields()
+        .keys()
+        .map(String::as_str)
+        .chain(args.files().iter().map(|f| f.field.as_str()))
+        .collect();
     keys.sort_unstable();
     let mut want = required.to_vec();
     want.sort_unstable();

@@ -3,6 +3,7 @@
 //! The Web API method table (see `crate::method`).
 
 use crate::method::{Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier};
+use crate::request::WireForm;
 
 /// Every method, sorted by name.
 pub(crate) static METHODS: &[MethodInfo] = &[
@@ -6317,4 +6318,2655 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         bot_scopes: &[],
         user_scopes: &["workflow.steps:execute"],
     },
+];
+
+/// How each argument of each method travels (see `crate::request::wire_form`), sorted
+/// by method name like [`METHODS`].
+pub(crate) static WIRE_FORMS: &[(&str, &[(&str, WireForm)])] = &[
+    (
+        "admin.analytics.getFile",
+        &[
+            ("type", WireForm::Text),
+            ("date", WireForm::Text),
+            ("metadata_only", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.analytics.messages.activity",
+        &[
+            ("channel", WireForm::Text),
+            ("oldest_ts", WireForm::Text),
+            ("latest_ts", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.analytics.messages.metadata",
+        &[
+            ("channel", WireForm::Text),
+            ("oldest_ts", WireForm::Text),
+            ("latest_ts", WireForm::Text),
+            ("cursor", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.apps.activities.list",
+        &[
+            ("app_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("min_log_level", WireForm::Text),
+            ("log_event_type", WireForm::Text),
+            ("source", WireForm::Text),
+            ("component_type", WireForm::Text),
+            ("component_id", WireForm::Text),
+            ("trace_id", WireForm::Text),
+            ("min_date_created", WireForm::Integer),
+            ("max_date_created", WireForm::Integer),
+            ("sort_direction", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.apps.approve",
+        &[
+            ("allow_child_auto_install", WireForm::Bool),
+            ("app_id", WireForm::Text),
+            ("request_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("enterprise_id", WireForm::Text),
+            ("user_scopes", WireForm::CommaList),
+            ("bot_scopes", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.apps.approved.list",
+        &[
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("enterprise_id", WireForm::Text),
+            ("certified", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.apps.clearResolution",
+        &[
+            ("app_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("enterprise_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.apps.config.lookup",
+        &[
+            ("app_ids", WireForm::CommaList),
+            ("rich_link_preview_types", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.apps.config.set",
+        &[
+            ("app_id", WireForm::Text),
+            ("workflow_auth_strategy", WireForm::Text),
+            ("rich_link_preview_type", WireForm::Text),
+            ("domain_restrictions", WireForm::Json),
+        ],
+    ),
+    (
+        "admin.apps.mcp.servers.list",
+        &[("limit", WireForm::Integer), ("cursor", WireForm::Text)],
+    ),
+    (
+        "admin.apps.mcp.servers.permissions.list",
+        &[("app_id", WireForm::Text)],
+    ),
+    (
+        "admin.apps.mcp.servers.permissions.set",
+        &[
+            ("app_id", WireForm::Text),
+            ("server_id", WireForm::Text),
+            ("permission_type", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("usergroup_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.apps.permissions.add",
+        &[
+            ("app_id", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("usergroup_ids", WireForm::CommaList),
+        ],
+    ),
+    ("admin.apps.permissions.list", &[("app_id", WireForm::Text)]),
+    (
+        "admin.apps.permissions.remove",
+        &[
+            ("app_id", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("usergroup_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.apps.permissions.set",
+        &[
+            ("app_id", WireForm::Text),
+            ("permission_type", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("usergroup_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.apps.requests.cancel",
+        &[
+            ("request_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("enterprise_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.apps.requests.list",
+        &[
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("enterprise_id", WireForm::Text),
+            ("certified", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.apps.restrict",
+        &[
+            ("app_id", WireForm::Text),
+            ("request_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("enterprise_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.apps.restricted.list",
+        &[
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("enterprise_id", WireForm::Text),
+            ("certified", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.apps.uninstall",
+        &[
+            ("app_id", WireForm::Text),
+            ("team_ids", WireForm::CommaList),
+            ("enterprise_id", WireForm::Text),
+        ],
+    ),
+    ("admin.audit.anomaly.allow.getItem", &[]),
+    (
+        "admin.audit.anomaly.allow.updateItem",
+        &[
+            ("trusted_cidr", WireForm::Text),
+            ("trusted_asns", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.auth.policy.assignEntities",
+        &[
+            ("entity_type", WireForm::Text),
+            ("entity_ids", WireForm::CommaList),
+            ("policy_name", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.auth.policy.getEntities",
+        &[
+            ("policy_name", WireForm::Text),
+            ("entity_type", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.auth.policy.removeEntities",
+        &[
+            ("policy_name", WireForm::Text),
+            ("entity_ids", WireForm::CommaList),
+            ("entity_type", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.barriers.create",
+        &[
+            ("primary_usergroup_id", WireForm::Text),
+            ("barriered_from_usergroup_ids", WireForm::CommaList),
+            ("restricted_subjects", WireForm::CommaList),
+        ],
+    ),
+    ("admin.barriers.delete", &[("barrier_id", WireForm::Text)]),
+    (
+        "admin.barriers.list",
+        &[("limit", WireForm::Integer), ("cursor", WireForm::Text)],
+    ),
+    (
+        "admin.barriers.update",
+        &[
+            ("barrier_id", WireForm::Text),
+            ("primary_usergroup_id", WireForm::Text),
+            ("barriered_from_usergroup_ids", WireForm::CommaList),
+            ("restricted_subjects", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.conversations.archive",
+        &[("channel_id", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.bulkArchive",
+        &[("channel_ids", WireForm::CommaList)],
+    ),
+    (
+        "admin.conversations.bulkDelete",
+        &[("channel_ids", WireForm::CommaList)],
+    ),
+    (
+        "admin.conversations.bulkMove",
+        &[
+            ("target_team_id", WireForm::Text),
+            ("channel_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.conversations.bulkSetExcludeFromSlackAi",
+        &[
+            ("channel_ids", WireForm::CommaList),
+            ("exclude", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.conversations.bulkSetProperties",
+        &[
+            ("channel_ids", WireForm::CommaList),
+            ("property", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.conversations.convertToPrivate",
+        &[("channel_id", WireForm::Text), ("name", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.convertToPublic",
+        &[("channel_id", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.create",
+        &[
+            ("name", WireForm::Text),
+            ("is_private", WireForm::Bool),
+            ("description", WireForm::Text),
+            ("org_wide", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.conversations.createForObjects",
+        &[
+            ("object_id", WireForm::Text),
+            ("salesforce_org_id", WireForm::Text),
+            ("invite_object_team", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.conversations.delete",
+        &[("channel_id", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.disconnectShared",
+        &[
+            ("channel_id", WireForm::Text),
+            ("leaving_team_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.conversations.ekm.listOriginalConnectedChannelInfo",
+        &[
+            ("channel_ids", WireForm::CommaList),
+            ("team_ids", WireForm::CommaList),
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.conversations.getConversationPrefs",
+        &[("channel_id", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.getCustomRetention",
+        &[("channel_id", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.getTeams",
+        &[
+            ("channel_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.conversations.invite",
+        &[
+            ("channel_id", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.conversations.linkObjects",
+        &[
+            ("channel", WireForm::Text),
+            ("record_id", WireForm::Text),
+            ("salesforce_org_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.conversations.lookup",
+        &[
+            ("team_ids", WireForm::CommaList),
+            ("last_message_activity_before", WireForm::Integer),
+            ("max_member_count", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.conversations.removeCustomRetention",
+        &[("channel_id", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.rename",
+        &[("channel_id", WireForm::Text), ("name", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.restrictAccess.addGroup",
+        &[
+            ("group_id", WireForm::Text),
+            ("channel_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.conversations.restrictAccess.listGroups",
+        &[("channel_id", WireForm::Text), ("team_id", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.restrictAccess.removeGroup",
+        &[
+            ("team_id", WireForm::Text),
+            ("group_id", WireForm::Text),
+            ("channel_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.conversations.search",
+        &[
+            ("team_ids", WireForm::CommaList),
+            ("connected_team_ids", WireForm::CommaList),
+            ("query", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("search_channel_types", WireForm::CommaList),
+            ("sort", WireForm::Text),
+            ("sort_dir", WireForm::Text),
+            ("total_count_only", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.conversations.setConversationPrefs",
+        &[
+            ("prefs", WireForm::JsonString),
+            ("channel_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.conversations.setCustomRetention",
+        &[
+            ("channel_id", WireForm::Text),
+            ("duration_days", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.conversations.setTeams",
+        &[
+            ("channel_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("target_team_ids", WireForm::CommaList),
+            ("org_channel", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.conversations.unarchive",
+        &[("channel_id", WireForm::Text)],
+    ),
+    (
+        "admin.conversations.unlinkObjects",
+        &[("channel", WireForm::Text), ("new_name", WireForm::Text)],
+    ),
+    (
+        "admin.emoji.add",
+        &[("name", WireForm::Text), ("url", WireForm::Text)],
+    ),
+    (
+        "admin.emoji.addAlias",
+        &[("name", WireForm::Text), ("alias_for", WireForm::Text)],
+    ),
+    (
+        "admin.emoji.list",
+        &[("cursor", WireForm::Text), ("limit", WireForm::Integer)],
+    ),
+    ("admin.emoji.remove", &[("name", WireForm::Text)]),
+    (
+        "admin.emoji.rename",
+        &[("name", WireForm::Text), ("new_name", WireForm::Text)],
+    ),
+    (
+        "admin.functions.list",
+        &[
+            ("app_ids", WireForm::CommaList),
+            ("team_id", WireForm::Text),
+            ("include_non_distributed_functions", WireForm::Bool),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.functions.permissions.lookup",
+        &[("function_ids", WireForm::CommaList)],
+    ),
+    (
+        "admin.functions.permissions.set",
+        &[
+            ("function_id", WireForm::Text),
+            ("visibility", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("permissions", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.inviteRequests.approve",
+        &[
+            ("invite_request_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.inviteRequests.approved.list",
+        &[
+            ("team_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.inviteRequests.denied.list",
+        &[
+            ("team_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.inviteRequests.deny",
+        &[
+            ("invite_request_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.inviteRequests.list",
+        &[
+            ("team_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.roles.addAssignments",
+        &[
+            ("role_id", WireForm::Text),
+            ("entity_ids", WireForm::CommaList),
+            ("user_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.roles.listAssignments",
+        &[
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("role_ids", WireForm::CommaList),
+            ("entity_ids", WireForm::CommaList),
+            ("sort_dir", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.roles.removeAssignments",
+        &[
+            ("role_id", WireForm::Text),
+            ("entity_ids", WireForm::CommaList),
+            ("user_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.teams.admins.list",
+        &[
+            ("team_id", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.teams.create",
+        &[
+            ("team_domain", WireForm::Text),
+            ("team_name", WireForm::Text),
+            ("team_description", WireForm::Text),
+            ("team_discoverability", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.teams.list",
+        &[("limit", WireForm::Integer), ("cursor", WireForm::Text)],
+    ),
+    (
+        "admin.teams.owners.list",
+        &[
+            ("team_id", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+        ],
+    ),
+    ("admin.teams.settings.info", &[("team_id", WireForm::Text)]),
+    (
+        "admin.teams.settings.setDefaultChannels",
+        &[
+            ("team_id", WireForm::Text),
+            ("channel_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.teams.settings.setDescription",
+        &[("team_id", WireForm::Text), ("description", WireForm::Text)],
+    ),
+    (
+        "admin.teams.settings.setDiscoverability",
+        &[
+            ("team_id", WireForm::Text),
+            ("discoverability", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.teams.settings.setIcon",
+        &[("team_id", WireForm::Text), ("image_url", WireForm::Text)],
+    ),
+    (
+        "admin.teams.settings.setName",
+        &[("team_id", WireForm::Text), ("name", WireForm::Text)],
+    ),
+    (
+        "admin.usergroups.addChannels",
+        &[
+            ("usergroup_id", WireForm::Text),
+            ("channel_ids", WireForm::CommaList),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.usergroups.addTeams",
+        &[
+            ("usergroup_id", WireForm::Text),
+            ("team_ids", WireForm::CommaList),
+            ("auto_provision", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.usergroups.listChannels",
+        &[
+            ("usergroup_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("include_num_members", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.usergroups.removeChannels",
+        &[
+            ("usergroup_id", WireForm::Text),
+            ("channel_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.usergroups.removeTeams",
+        &[
+            ("usergroup_id", WireForm::Text),
+            ("team_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.users.assign",
+        &[
+            ("team_id", WireForm::Text),
+            ("user_id", WireForm::Text),
+            ("is_restricted", WireForm::Bool),
+            ("is_ultra_restricted", WireForm::Bool),
+            ("channel_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.users.getExpiration",
+        &[
+            ("user", WireForm::Text),
+            ("user_id", WireForm::Text),
+            ("target_team", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.users.invite",
+        &[
+            ("email", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("channel_ids", WireForm::CommaList),
+            ("custom_message", WireForm::Text),
+            ("real_name", WireForm::Text),
+            ("resend", WireForm::Bool),
+            ("is_restricted", WireForm::Bool),
+            ("is_ultra_restricted", WireForm::Bool),
+            ("guest_expiration_ts", WireForm::Text),
+            ("email_password_policy_enabled", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.users.list",
+        &[
+            ("team_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("is_active", WireForm::Bool),
+            ("include_deactivated_user_workspaces", WireForm::Bool),
+            ("only_guests", WireForm::Bool),
+            ("include_admins", WireForm::Bool),
+            ("include_owners", WireForm::Bool),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.users.remove",
+        &[("team_id", WireForm::Text), ("user_id", WireForm::Text)],
+    ),
+    (
+        "admin.users.session.clearSettings",
+        &[("user_ids", WireForm::CommaList)],
+    ),
+    (
+        "admin.users.session.getSettings",
+        &[("user_ids", WireForm::CommaList)],
+    ),
+    (
+        "admin.users.session.invalidate",
+        &[
+            ("user_id", WireForm::Text),
+            ("session_id", WireForm::Integer),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.users.session.list",
+        &[
+            ("team_id", WireForm::Text),
+            ("user_id", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.users.session.reset",
+        &[
+            ("user_id", WireForm::Text),
+            ("mobile_only", WireForm::Bool),
+            ("web_only", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.users.session.resetBulk",
+        &[
+            ("user_ids", WireForm::CommaList),
+            ("mobile_only", WireForm::Bool),
+            ("web_only", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.users.session.setSettings",
+        &[
+            ("user_ids", WireForm::CommaList),
+            ("duration", WireForm::Integer),
+            ("desktop_app_browser_quit", WireForm::Bool),
+        ],
+    ),
+    (
+        "admin.users.setAdmin",
+        &[("team_id", WireForm::Text), ("user_id", WireForm::Text)],
+    ),
+    (
+        "admin.users.setExpiration",
+        &[
+            ("user_id", WireForm::Text),
+            ("expiration_ts", WireForm::Integer),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.users.setOwner",
+        &[("team_id", WireForm::Text), ("user_id", WireForm::Text)],
+    ),
+    (
+        "admin.users.setRegular",
+        &[("team_id", WireForm::Text), ("user_id", WireForm::Text)],
+    ),
+    (
+        "admin.users.unsupportedVersions.export",
+        &[
+            ("date_sessions_started", WireForm::Integer),
+            ("date_end_of_support", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.workflows.collaborators.add",
+        &[
+            ("workflow_ids", WireForm::CommaList),
+            ("collaborator_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.workflows.collaborators.remove",
+        &[
+            ("workflow_ids", WireForm::CommaList),
+            ("collaborator_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.workflows.permissions.lookup",
+        &[
+            ("workflow_ids", WireForm::CommaList),
+            ("max_workflow_triggers", WireForm::Integer),
+        ],
+    ),
+    (
+        "admin.workflows.search",
+        &[
+            ("query", WireForm::Text),
+            ("app_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("no_collaborators", WireForm::Bool),
+            ("collaborator_ids", WireForm::CommaList),
+            ("num_trigger_ids", WireForm::Integer),
+            ("is_sales_elevate", WireForm::Bool),
+            ("source", WireForm::Text),
+            ("sort", WireForm::Text),
+            ("sort_dir", WireForm::Text),
+            ("trigger_type_id", WireForm::Text),
+            ("publish_status", WireForm::Text),
+            ("step_function_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "admin.workflows.triggers.types.permissions.lookup",
+        &[("trigger_type_ids", WireForm::CommaList)],
+    ),
+    (
+        "admin.workflows.triggers.types.permissions.set",
+        &[
+            ("id", WireForm::Text),
+            ("visibility", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("permissions", WireForm::Text),
+        ],
+    ),
+    (
+        "admin.workflows.unpublish",
+        &[("workflow_ids", WireForm::CommaList)],
+    ),
+    (
+        "agents.sessions.rename",
+        &[
+            ("channel_id", WireForm::Text),
+            ("title", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+        ],
+    ),
+    (
+        "agents.sessions.setStatus",
+        &[
+            ("channel_id", WireForm::Text),
+            ("status", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("title", WireForm::Text),
+            ("initiator_user_id", WireForm::Text),
+            ("icon_emoji", WireForm::Text),
+            ("icon_url", WireForm::Text),
+            ("username", WireForm::Text),
+        ],
+    ),
+    ("api.test", &[("error", WireForm::Text)]),
+    (
+        "apps.activities.list",
+        &[
+            ("app_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("min_log_level", WireForm::Text),
+            ("log_event_type", WireForm::Text),
+            ("source", WireForm::Text),
+            ("component_type", WireForm::Text),
+            ("component_id", WireForm::Text),
+            ("trace_id", WireForm::Text),
+            ("min_date_created", WireForm::Integer),
+            ("max_date_created", WireForm::Integer),
+            ("sort_direction", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.auth.external.delete",
+        &[
+            ("app_id", WireForm::Text),
+            ("provider_key", WireForm::Text),
+            ("external_token_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.auth.external.get",
+        &[
+            ("external_token_id", WireForm::Text),
+            ("force_refresh", WireForm::Bool),
+        ],
+    ),
+    ("apps.connections.open", &[]),
+    (
+        "apps.datastore.bulkDelete",
+        &[
+            ("datastore", WireForm::Text),
+            ("ids", WireForm::JsonList),
+            ("app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.datastore.bulkGet",
+        &[
+            ("datastore", WireForm::Text),
+            ("ids", WireForm::JsonList),
+            ("app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.datastore.bulkPut",
+        &[
+            ("datastore", WireForm::Text),
+            ("items", WireForm::Json),
+            ("app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.datastore.count",
+        &[
+            ("datastore", WireForm::Text),
+            ("expression", WireForm::Text),
+            ("expression_attributes", WireForm::Json),
+            ("expression_values", WireForm::Json),
+            ("app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.datastore.delete",
+        &[
+            ("datastore", WireForm::Text),
+            ("id", WireForm::Text),
+            ("app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.datastore.get",
+        &[
+            ("datastore", WireForm::Text),
+            ("id", WireForm::Text),
+            ("app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.datastore.put",
+        &[
+            ("datastore", WireForm::Text),
+            ("item", WireForm::Json),
+            ("app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.datastore.query",
+        &[
+            ("datastore", WireForm::Text),
+            ("expression", WireForm::Text),
+            ("expression_attributes", WireForm::Json),
+            ("expression_values", WireForm::Json),
+            ("app_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "apps.datastore.update",
+        &[
+            ("datastore", WireForm::Text),
+            ("item", WireForm::Json),
+            ("app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.event.authorizations.list",
+        &[
+            ("event_context", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "apps.icon.set",
+        &[
+            ("app_id", WireForm::Text),
+            ("file", WireForm::Text),
+            ("url", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.managed.permissions.set",
+        &[("app_id", WireForm::Text), ("permissions", WireForm::Text)],
+    ),
+    (
+        "apps.manifest.create",
+        &[("manifest", WireForm::Json), ("team_id", WireForm::Text)],
+    ),
+    ("apps.manifest.delete", &[("app_id", WireForm::Text)]),
+    ("apps.manifest.export", &[("app_id", WireForm::Text)]),
+    (
+        "apps.manifest.update",
+        &[("manifest", WireForm::Json), ("app_id", WireForm::Text)],
+    ),
+    (
+        "apps.manifest.validate",
+        &[("manifest", WireForm::Json), ("app_id", WireForm::Text)],
+    ),
+    (
+        "apps.uninstall",
+        &[
+            ("client_id", WireForm::Text),
+            ("client_secret", WireForm::Text),
+        ],
+    ),
+    (
+        "apps.user.connection.update",
+        &[("user_id", WireForm::Text), ("status", WireForm::Text)],
+    ),
+    (
+        "assistant.search.context",
+        &[
+            ("query", WireForm::Text),
+            ("action_token", WireForm::Text),
+            ("channel_types", WireForm::CommaList),
+            ("content_types", WireForm::CommaList),
+            ("include_bots", WireForm::Bool),
+            ("include_deleted_users", WireForm::Bool),
+            ("before", WireForm::Integer),
+            ("after", WireForm::Integer),
+            ("include_context_messages", WireForm::Bool),
+            ("context_channel_id", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("sort", WireForm::Text),
+            ("sort_dir", WireForm::Text),
+            ("include_message_blocks", WireForm::Bool),
+            ("highlight", WireForm::Bool),
+            ("term_clauses", WireForm::Text),
+            ("modifiers", WireForm::Text),
+            ("include_archived_channels", WireForm::Bool),
+            ("disable_semantic_search", WireForm::Bool),
+        ],
+    ),
+    ("assistant.search.info", &[]),
+    (
+        "assistant.threads.setStatus",
+        &[
+            ("channel_id", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("status", WireForm::Text),
+            ("loading_messages", WireForm::JsonList),
+            ("icon_emoji", WireForm::Text),
+            ("icon_url", WireForm::Text),
+            ("username", WireForm::Text),
+        ],
+    ),
+    (
+        "assistant.threads.setSuggestedPrompts",
+        &[
+            ("channel_id", WireForm::Text),
+            ("prompts", WireForm::Json),
+            ("thread_ts", WireForm::Text),
+            ("title", WireForm::Text),
+        ],
+    ),
+    (
+        "assistant.threads.setTitle",
+        &[
+            ("channel_id", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("title", WireForm::Text),
+        ],
+    ),
+    ("auth.revoke", &[("test", WireForm::Bool)]),
+    (
+        "auth.teams.list",
+        &[
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("include_icon", WireForm::Bool),
+        ],
+    ),
+    ("auth.test", &[]),
+    (
+        "blocks.validate",
+        &[
+            ("blocks", WireForm::Json),
+            ("message", WireForm::Text),
+            ("view", WireForm::Json),
+        ],
+    ),
+    (
+        "bookmarks.add",
+        &[
+            ("title", WireForm::Text),
+            ("type", WireForm::Text),
+            ("channel_id", WireForm::Text),
+            ("link", WireForm::Text),
+            ("emoji", WireForm::Text),
+            ("entity_id", WireForm::Text),
+            ("access_level", WireForm::Text),
+            ("parent_id", WireForm::Text),
+        ],
+    ),
+    (
+        "bookmarks.edit",
+        &[
+            ("channel_id", WireForm::Text),
+            ("bookmark_id", WireForm::Text),
+            ("title", WireForm::Text),
+            ("link", WireForm::Text),
+            ("emoji", WireForm::Text),
+        ],
+    ),
+    ("bookmarks.list", &[("channel_id", WireForm::Text)]),
+    (
+        "bookmarks.remove",
+        &[
+            ("channel_id", WireForm::Text),
+            ("bookmark_id", WireForm::Text),
+            ("quip_section_id", WireForm::Text),
+        ],
+    ),
+    (
+        "bots.info",
+        &[("bot", WireForm::Text), ("team_id", WireForm::Text)],
+    ),
+    (
+        "calls.add",
+        &[
+            ("external_unique_id", WireForm::Text),
+            ("join_url", WireForm::Text),
+            ("external_display_id", WireForm::Text),
+            ("desktop_app_join_url", WireForm::Text),
+            ("date_start", WireForm::Integer),
+            ("title", WireForm::Text),
+            ("created_by", WireForm::Text),
+            ("users", WireForm::JsonString),
+        ],
+    ),
+    (
+        "calls.end",
+        &[("id", WireForm::Text), ("duration", WireForm::Integer)],
+    ),
+    ("calls.info", &[("id", WireForm::Text)]),
+    (
+        "calls.participants.add",
+        &[("id", WireForm::Text), ("users", WireForm::JsonString)],
+    ),
+    (
+        "calls.participants.remove",
+        &[("id", WireForm::Text), ("users", WireForm::JsonString)],
+    ),
+    (
+        "calls.update",
+        &[
+            ("id", WireForm::Text),
+            ("title", WireForm::Text),
+            ("join_url", WireForm::Text),
+            ("desktop_app_join_url", WireForm::Text),
+        ],
+    ),
+    (
+        "canvases.access.delete",
+        &[
+            ("canvas_id", WireForm::Text),
+            ("channel_ids", WireForm::CommaList),
+            ("user_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "canvases.access.set",
+        &[
+            ("canvas_id", WireForm::Text),
+            ("access_level", WireForm::Text),
+            ("channel_ids", WireForm::CommaList),
+            ("user_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "canvases.create",
+        &[
+            ("title", WireForm::Text),
+            ("document_content", WireForm::Json),
+            ("channel_id", WireForm::Text),
+        ],
+    ),
+    ("canvases.delete", &[("canvas_id", WireForm::Text)]),
+    (
+        "canvases.edit",
+        &[("canvas_id", WireForm::Text), ("changes", WireForm::Json)],
+    ),
+    (
+        "canvases.sections.lookup",
+        &[("canvas_id", WireForm::Text), ("criteria", WireForm::Json)],
+    ),
+    ("channels.archive", &[("channel", WireForm::Text)]),
+    (
+        "channels.create",
+        &[
+            ("name", WireForm::Text),
+            ("is_private", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "channels.history",
+        &[
+            ("channel", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "channels.info",
+        &[
+            ("channel", WireForm::Text),
+            ("include_locale", WireForm::Bool),
+            ("include_num_members", WireForm::Bool),
+        ],
+    ),
+    (
+        "channels.invite",
+        &[
+            ("channel", WireForm::Text),
+            ("users", WireForm::CommaList),
+            ("force", WireForm::Bool),
+        ],
+    ),
+    ("channels.join", &[("channel", WireForm::Text)]),
+    (
+        "channels.kick",
+        &[("channel", WireForm::Text), ("user", WireForm::Text)],
+    ),
+    ("channels.leave", &[("channel", WireForm::Text)]),
+    (
+        "channels.list",
+        &[
+            ("cursor", WireForm::Text),
+            ("exclude_archived", WireForm::Bool),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+            ("types", WireForm::CommaList),
+        ],
+    ),
+    (
+        "channels.mark",
+        &[("channel", WireForm::Text), ("ts", WireForm::Text)],
+    ),
+    (
+        "channels.rename",
+        &[("channel", WireForm::Text), ("name", WireForm::Text)],
+    ),
+    (
+        "channels.replies",
+        &[
+            ("channel", WireForm::Text),
+            ("ts", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "channels.setPurpose",
+        &[("channel", WireForm::Text), ("purpose", WireForm::Text)],
+    ),
+    (
+        "channels.setTopic",
+        &[("channel", WireForm::Text), ("topic", WireForm::Text)],
+    ),
+    ("channels.unarchive", &[("channel", WireForm::Text)]),
+    (
+        "chat.appendStream",
+        &[
+            ("channel", WireForm::Text),
+            ("ts", WireForm::Text),
+            ("markdown_text", WireForm::Text),
+            ("chunks", WireForm::Json),
+        ],
+    ),
+    (
+        "chat.delete",
+        &[
+            ("ts", WireForm::Text),
+            ("channel", WireForm::Text),
+            ("as_user", WireForm::Bool),
+        ],
+    ),
+    (
+        "chat.deleteScheduledMessage",
+        &[
+            ("scheduled_message_id", WireForm::Text),
+            ("channel", WireForm::Text),
+            ("as_user", WireForm::Bool),
+        ],
+    ),
+    (
+        "chat.getPermalink",
+        &[("channel", WireForm::Text), ("message_ts", WireForm::Text)],
+    ),
+    (
+        "chat.meMessage",
+        &[("channel", WireForm::Text), ("text", WireForm::Text)],
+    ),
+    (
+        "chat.postEphemeral",
+        &[
+            ("user", WireForm::Text),
+            ("channel", WireForm::Text),
+            ("as_user", WireForm::Bool),
+            ("attachments", WireForm::Json),
+            ("blocks", WireForm::Json),
+            ("icon_emoji", WireForm::Text),
+            ("icon_url", WireForm::Text),
+            ("link_names", WireForm::Bool),
+            ("markdown_text", WireForm::Text),
+            ("metadata", WireForm::Json),
+            ("parse", WireForm::Text),
+            ("text", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("username", WireForm::Text),
+        ],
+    ),
+    (
+        "chat.postMessage",
+        &[
+            ("channel", WireForm::Text),
+            ("as_user", WireForm::Bool),
+            ("attachments", WireForm::Json),
+            ("blocks", WireForm::Json),
+            ("current_draft_last_updated_ts", WireForm::Text),
+            ("icon_emoji", WireForm::Text),
+            ("icon_url", WireForm::Text),
+            ("link_names", WireForm::Bool),
+            ("markdown_text", WireForm::Text),
+            ("metadata", WireForm::Json),
+            ("mrkdwn", WireForm::Bool),
+            ("parse", WireForm::Text),
+            ("reply_broadcast", WireForm::Bool),
+            ("text", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("unfurl_links", WireForm::Bool),
+            ("unfurl_media", WireForm::Bool),
+            ("username", WireForm::Text),
+        ],
+    ),
+    (
+        "chat.scheduleMessage",
+        &[
+            ("channel", WireForm::Text),
+            ("post_at", WireForm::Integer),
+            ("as_user", WireForm::Bool),
+            ("attachments", WireForm::Json),
+            ("blocks", WireForm::Json),
+            ("link_names", WireForm::Bool),
+            ("markdown_text", WireForm::Text),
+            ("parse", WireForm::Text),
+            ("reply_broadcast", WireForm::Bool),
+            ("text", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("unfurl_links", WireForm::Bool),
+            ("unfurl_media", WireForm::Bool),
+            ("metadata", WireForm::Json),
+        ],
+    ),
+    (
+        "chat.scheduledMessages.list",
+        &[
+            ("channel", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("latest", WireForm::Integer),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Integer),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "chat.startStream",
+        &[
+            ("channel", WireForm::Text),
+            ("chunks", WireForm::Json),
+            ("markdown_text", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("recipient_user_id", WireForm::Text),
+            ("recipient_team_id", WireForm::Text),
+            ("task_display_mode", WireForm::Text),
+            ("icon_emoji", WireForm::Text),
+            ("icon_url", WireForm::Text),
+            ("username", WireForm::Text),
+        ],
+    ),
+    (
+        "chat.stopStream",
+        &[
+            ("channel", WireForm::Text),
+            ("ts", WireForm::Text),
+            ("chunks", WireForm::Json),
+            ("markdown_text", WireForm::Text),
+            ("blocks", WireForm::Json),
+            ("metadata", WireForm::Json),
+        ],
+    ),
+    (
+        "chat.unfurl",
+        &[
+            ("channel", WireForm::Text),
+            ("ts", WireForm::Text),
+            ("unfurls", WireForm::Json),
+            ("user_auth_message", WireForm::Text),
+            ("user_auth_required", WireForm::Bool),
+            ("user_auth_url", WireForm::Text),
+            ("user_auth_blocks", WireForm::Json),
+            ("unfurl_id", WireForm::Text),
+            ("source", WireForm::Text),
+        ],
+    ),
+    (
+        "chat.update",
+        &[
+            ("ts", WireForm::Text),
+            ("channel", WireForm::Text),
+            ("as_user", WireForm::Bool),
+            ("attachments", WireForm::Json),
+            ("unfurled_attachments", WireForm::Json),
+            ("blocks", WireForm::Json),
+            ("markdown_text", WireForm::Text),
+            ("metadata", WireForm::Json),
+            ("link_names", WireForm::Bool),
+            ("parse", WireForm::Text),
+            ("text", WireForm::Text),
+            ("reply_broadcast", WireForm::Bool),
+            ("file_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "conversations.acceptSharedInvite",
+        &[
+            ("channel_name", WireForm::Text),
+            ("is_private", WireForm::Bool),
+            ("free_trial_accepted", WireForm::Bool),
+            ("invite_id", WireForm::Text),
+            ("channel_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "conversations.approveSharedInvite",
+        &[
+            ("invite_id", WireForm::Text),
+            ("target_team", WireForm::Text),
+        ],
+    ),
+    ("conversations.archive", &[("channel", WireForm::Text)]),
+    (
+        "conversations.canvases.create",
+        &[
+            ("channel_id", WireForm::Text),
+            ("document_content", WireForm::Json),
+            ("title", WireForm::Text),
+        ],
+    ),
+    ("conversations.close", &[("channel", WireForm::Text)]),
+    (
+        "conversations.create",
+        &[
+            ("name", WireForm::Text),
+            ("is_private", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "conversations.declineSharedInvite",
+        &[
+            ("invite_id", WireForm::Text),
+            ("target_team", WireForm::Text),
+        ],
+    ),
+    (
+        "conversations.externalInvitePermissions.set",
+        &[
+            ("channel", WireForm::Text),
+            ("target_team", WireForm::Text),
+            ("action", WireForm::Text),
+        ],
+    ),
+    (
+        "conversations.history",
+        &[
+            ("channel", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "conversations.info",
+        &[
+            ("channel", WireForm::Text),
+            ("include_locale", WireForm::Bool),
+            ("include_num_members", WireForm::Bool),
+        ],
+    ),
+    (
+        "conversations.invite",
+        &[
+            ("channel", WireForm::Text),
+            ("users", WireForm::CommaList),
+            ("force", WireForm::Bool),
+        ],
+    ),
+    (
+        "conversations.inviteShared",
+        &[
+            ("channel", WireForm::Text),
+            ("emails", WireForm::CommaList),
+            ("user_ids", WireForm::CommaList),
+            ("external_limited", WireForm::Bool),
+        ],
+    ),
+    ("conversations.join", &[("channel", WireForm::Text)]),
+    (
+        "conversations.kick",
+        &[("channel", WireForm::Text), ("user", WireForm::Text)],
+    ),
+    ("conversations.leave", &[("channel", WireForm::Text)]),
+    (
+        "conversations.list",
+        &[
+            ("cursor", WireForm::Text),
+            ("exclude_archived", WireForm::Bool),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+            ("types", WireForm::CommaList),
+        ],
+    ),
+    (
+        "conversations.listConnectInvites",
+        &[
+            ("team_id", WireForm::Text),
+            ("count", WireForm::Integer),
+            ("cursor", WireForm::Text),
+        ],
+    ),
+    (
+        "conversations.mark",
+        &[("channel", WireForm::Text), ("ts", WireForm::Text)],
+    ),
+    (
+        "conversations.members",
+        &[
+            ("channel", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+        ],
+    ),
+    (
+        "conversations.open",
+        &[
+            ("channel", WireForm::Text),
+            ("return_im", WireForm::Bool),
+            ("users", WireForm::CommaList),
+            ("prevent_creation", WireForm::Bool),
+        ],
+    ),
+    (
+        "conversations.rename",
+        &[("channel", WireForm::Text), ("name", WireForm::Text)],
+    ),
+    (
+        "conversations.replies",
+        &[
+            ("channel", WireForm::Text),
+            ("ts", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "conversations.requestSharedInvite.approve",
+        &[
+            ("invite_id", WireForm::Text),
+            ("is_external_limited", WireForm::Bool),
+            ("channel_id", WireForm::Text),
+            ("message", WireForm::Json),
+        ],
+    ),
+    (
+        "conversations.requestSharedInvite.deny",
+        &[("invite_id", WireForm::Text), ("message", WireForm::Text)],
+    ),
+    (
+        "conversations.requestSharedInvite.list",
+        &[
+            ("user_id", WireForm::Text),
+            ("include_expired", WireForm::Bool),
+            ("include_approved", WireForm::Bool),
+            ("include_denied", WireForm::Bool),
+            ("invite_ids", WireForm::CommaList),
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+        ],
+    ),
+    (
+        "conversations.setPurpose",
+        &[("channel", WireForm::Text), ("purpose", WireForm::Text)],
+    ),
+    (
+        "conversations.setTopic",
+        &[("channel", WireForm::Text), ("topic", WireForm::Text)],
+    ),
+    ("conversations.unarchive", &[("channel", WireForm::Text)]),
+    (
+        "dialog.open",
+        &[("trigger_id", WireForm::Text), ("dialog", WireForm::Json)],
+    ),
+    ("dnd.endDnd", &[]),
+    ("dnd.endSnooze", &[]),
+    (
+        "dnd.info",
+        &[("user", WireForm::Text), ("team_id", WireForm::Text)],
+    ),
+    ("dnd.setSnooze", &[("num_minutes", WireForm::Integer)]),
+    (
+        "dnd.teamInfo",
+        &[("users", WireForm::CommaList), ("team_id", WireForm::Text)],
+    ),
+    ("emoji.list", &[("include_categories", WireForm::Bool)]),
+    (
+        "entity.acknowledgeCommentAction",
+        &[
+            ("trigger_id", WireForm::Text),
+            ("comment", WireForm::Text),
+            ("error", WireForm::Text),
+        ],
+    ),
+    (
+        "entity.presentComments",
+        &[
+            ("trigger_id", WireForm::Text),
+            ("comments", WireForm::Json),
+            ("cursor", WireForm::Text),
+            ("can_post_comment", WireForm::Bool),
+            ("delete_action_id", WireForm::Text),
+            ("user_auth_required", WireForm::Bool),
+            ("user_auth_url", WireForm::Text),
+            ("error", WireForm::Text),
+        ],
+    ),
+    (
+        "entity.presentDetails",
+        &[
+            ("trigger_id", WireForm::Text),
+            ("metadata", WireForm::Json),
+            ("user_auth_required", WireForm::Bool),
+            ("user_auth_url", WireForm::Text),
+            ("error", WireForm::Text),
+        ],
+    ),
+    (
+        "files.comments.delete",
+        &[("file", WireForm::Text), ("id", WireForm::Text)],
+    ),
+    (
+        "files.completeUploadExternal",
+        &[
+            ("files", WireForm::Json),
+            ("channel_id", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("channels", WireForm::CommaList),
+            ("initial_comment", WireForm::Text),
+            ("blocks", WireForm::Json),
+            ("username", WireForm::Text),
+            ("icon_url", WireForm::Text),
+            ("icon_emoji", WireForm::Text),
+        ],
+    ),
+    ("files.delete", &[("file", WireForm::Text)]),
+    (
+        "files.getUploadURLExternal",
+        &[
+            ("length", WireForm::Integer),
+            ("filename", WireForm::Text),
+            ("snippet_type", WireForm::Text),
+            ("alt_txt", WireForm::Text),
+        ],
+    ),
+    (
+        "files.info",
+        &[
+            ("file", WireForm::Text),
+            ("count", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("page", WireForm::Integer),
+        ],
+    ),
+    (
+        "files.list",
+        &[
+            ("channel", WireForm::Text),
+            ("count", WireForm::Integer),
+            ("page", WireForm::Integer),
+            ("show_files_hidden_by_limit", WireForm::Bool),
+            ("team_id", WireForm::Text),
+            ("ts_from", WireForm::Text),
+            ("ts_to", WireForm::Text),
+            ("types", WireForm::CommaList),
+            ("user", WireForm::Text),
+        ],
+    ),
+    (
+        "files.remote.add",
+        &[
+            ("external_id", WireForm::Text),
+            ("title", WireForm::Text),
+            ("external_url", WireForm::Text),
+            ("filetype", WireForm::Text),
+            ("indexable_file_contents", WireForm::File),
+            ("preview_image", WireForm::File),
+        ],
+    ),
+    (
+        "files.remote.info",
+        &[("external_id", WireForm::Text), ("file", WireForm::Text)],
+    ),
+    (
+        "files.remote.list",
+        &[
+            ("channel", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("ts_from", WireForm::Text),
+            ("ts_to", WireForm::Text),
+        ],
+    ),
+    (
+        "files.remote.remove",
+        &[("external_id", WireForm::Text), ("file", WireForm::Text)],
+    ),
+    (
+        "files.remote.share",
+        &[
+            ("channels", WireForm::CommaList),
+            ("external_id", WireForm::Text),
+            ("file", WireForm::Text),
+        ],
+    ),
+    (
+        "files.remote.update",
+        &[
+            ("external_id", WireForm::Text),
+            ("external_url", WireForm::Text),
+            ("file", WireForm::Text),
+            ("filetype", WireForm::Text),
+            ("indexable_file_contents", WireForm::File),
+            ("preview_image", WireForm::File),
+            ("title", WireForm::Text),
+        ],
+    ),
+    ("files.revokePublicURL", &[("file", WireForm::Text)]),
+    ("files.sharedPublicURL", &[("file", WireForm::Text)]),
+    (
+        "files.upload",
+        &[
+            ("channels", WireForm::CommaList),
+            ("content", WireForm::Text),
+            ("file", WireForm::File),
+            ("filename", WireForm::Text),
+            ("filetype", WireForm::Text),
+            ("initial_comment", WireForm::Text),
+            ("thread_ts", WireForm::Text),
+            ("title", WireForm::Text),
+        ],
+    ),
+    (
+        "functions.completeError",
+        &[
+            ("function_execution_id", WireForm::Text),
+            ("error", WireForm::Text),
+        ],
+    ),
+    (
+        "functions.completeSuccess",
+        &[
+            ("function_execution_id", WireForm::Text),
+            ("outputs", WireForm::Json),
+        ],
+    ),
+    (
+        "functions.distributions.permissions.add",
+        &[
+            ("function_id", WireForm::Text),
+            ("function_callback_id", WireForm::Text),
+            ("function_app_id", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "functions.distributions.permissions.list",
+        &[
+            ("function_id", WireForm::Text),
+            ("function_callback_id", WireForm::Text),
+            ("function_app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "functions.distributions.permissions.remove",
+        &[
+            ("function_id", WireForm::Text),
+            ("function_callback_id", WireForm::Text),
+            ("function_app_id", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "functions.distributions.permissions.set",
+        &[
+            ("function_id", WireForm::Text),
+            ("function_callback_id", WireForm::Text),
+            ("function_app_id", WireForm::Text),
+            ("permission_type", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("team_ids", WireForm::CommaList),
+            ("org_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "functions.workflows.steps.list",
+        &[
+            ("function_id", WireForm::Text),
+            ("workflow_id", WireForm::Text),
+            ("workflow", WireForm::Text),
+            ("workflow_app_id", WireForm::Text),
+        ],
+    ),
+    (
+        "functions.workflows.steps.responses.export",
+        &[
+            ("step_id", WireForm::Text),
+            ("workflow_id", WireForm::Text),
+            ("workflow", WireForm::Text),
+            ("workflow_app_id", WireForm::Text),
+        ],
+    ),
+    ("groups.archive", &[("channel", WireForm::Text)]),
+    (
+        "groups.create",
+        &[
+            ("name", WireForm::Text),
+            ("is_private", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "groups.createChild",
+        &[
+            ("name", WireForm::Text),
+            ("is_private", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "groups.history",
+        &[
+            ("channel", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "groups.info",
+        &[
+            ("channel", WireForm::Text),
+            ("include_locale", WireForm::Bool),
+            ("include_num_members", WireForm::Bool),
+        ],
+    ),
+    (
+        "groups.invite",
+        &[
+            ("channel", WireForm::Text),
+            ("users", WireForm::CommaList),
+            ("force", WireForm::Bool),
+        ],
+    ),
+    (
+        "groups.kick",
+        &[("channel", WireForm::Text), ("user", WireForm::Text)],
+    ),
+    ("groups.leave", &[("channel", WireForm::Text)]),
+    (
+        "groups.list",
+        &[
+            ("cursor", WireForm::Text),
+            ("exclude_archived", WireForm::Bool),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+            ("types", WireForm::CommaList),
+        ],
+    ),
+    (
+        "groups.mark",
+        &[("channel", WireForm::Text), ("ts", WireForm::Text)],
+    ),
+    (
+        "groups.open",
+        &[
+            ("channel", WireForm::Text),
+            ("return_im", WireForm::Bool),
+            ("users", WireForm::CommaList),
+            ("prevent_creation", WireForm::Bool),
+        ],
+    ),
+    (
+        "groups.rename",
+        &[("channel", WireForm::Text), ("name", WireForm::Text)],
+    ),
+    (
+        "groups.replies",
+        &[
+            ("channel", WireForm::Text),
+            ("ts", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "groups.setPurpose",
+        &[("channel", WireForm::Text), ("purpose", WireForm::Text)],
+    ),
+    (
+        "groups.setTopic",
+        &[("channel", WireForm::Text), ("topic", WireForm::Text)],
+    ),
+    ("groups.unarchive", &[("channel", WireForm::Text)]),
+    ("im.close", &[("channel", WireForm::Text)]),
+    (
+        "im.history",
+        &[
+            ("channel", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "im.list",
+        &[
+            ("cursor", WireForm::Text),
+            ("exclude_archived", WireForm::Bool),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+            ("types", WireForm::CommaList),
+        ],
+    ),
+    (
+        "im.mark",
+        &[("channel", WireForm::Text), ("ts", WireForm::Text)],
+    ),
+    (
+        "im.open",
+        &[
+            ("channel", WireForm::Text),
+            ("return_im", WireForm::Bool),
+            ("users", WireForm::CommaList),
+            ("prevent_creation", WireForm::Bool),
+        ],
+    ),
+    (
+        "im.replies",
+        &[
+            ("channel", WireForm::Text),
+            ("ts", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "migration.exchange",
+        &[
+            ("users", WireForm::CommaList),
+            ("team_id", WireForm::Text),
+            ("to_old", WireForm::Bool),
+        ],
+    ),
+    ("mpim.close", &[("channel", WireForm::Text)]),
+    (
+        "mpim.history",
+        &[
+            ("channel", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "mpim.list",
+        &[
+            ("cursor", WireForm::Text),
+            ("exclude_archived", WireForm::Bool),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+            ("types", WireForm::CommaList),
+        ],
+    ),
+    (
+        "mpim.mark",
+        &[("channel", WireForm::Text), ("ts", WireForm::Text)],
+    ),
+    (
+        "mpim.open",
+        &[
+            ("channel", WireForm::Text),
+            ("return_im", WireForm::Bool),
+            ("users", WireForm::CommaList),
+            ("prevent_creation", WireForm::Bool),
+        ],
+    ),
+    (
+        "mpim.replies",
+        &[
+            ("channel", WireForm::Text),
+            ("ts", WireForm::Text),
+            ("cursor", WireForm::Text),
+            ("include_all_metadata", WireForm::Bool),
+            ("inclusive", WireForm::Bool),
+            ("latest", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("oldest", WireForm::Text),
+        ],
+    ),
+    (
+        "oauth.access",
+        &[
+            ("client_id", WireForm::Text),
+            ("client_secret", WireForm::Text),
+            ("code", WireForm::Text),
+            ("redirect_uri", WireForm::Text),
+            ("single_channel", WireForm::Bool),
+        ],
+    ),
+    (
+        "oauth.v2.access",
+        &[
+            ("client_id", WireForm::Text),
+            ("client_secret", WireForm::Text),
+            ("code", WireForm::Text),
+            ("code_verifier", WireForm::Text),
+            ("redirect_uri", WireForm::Text),
+            ("grant_type", WireForm::Text),
+            ("refresh_token", WireForm::Text),
+            ("assertion", WireForm::Text),
+        ],
+    ),
+    (
+        "oauth.v2.exchange",
+        &[
+            ("client_id", WireForm::Text),
+            ("client_secret", WireForm::Text),
+        ],
+    ),
+    (
+        "oauth.v2.user.access",
+        &[
+            ("client_id", WireForm::Text),
+            ("client_secret", WireForm::Text),
+            ("code", WireForm::Text),
+            ("code_verifier", WireForm::Text),
+            ("redirect_uri", WireForm::Text),
+            ("grant_type", WireForm::Text),
+            ("refresh_token", WireForm::Text),
+            ("assertion", WireForm::Text),
+        ],
+    ),
+    (
+        "openid.connect.token",
+        &[
+            ("client_id", WireForm::Text),
+            ("client_secret", WireForm::Text),
+            ("code", WireForm::Text),
+            ("redirect_uri", WireForm::Text),
+            ("grant_type", WireForm::Text),
+            ("refresh_token", WireForm::Text),
+            ("code_verifier", WireForm::Text),
+        ],
+    ),
+    ("openid.connect.userInfo", &[]),
+    (
+        "pins.add",
+        &[("channel", WireForm::Text), ("timestamp", WireForm::Text)],
+    ),
+    ("pins.list", &[("channel", WireForm::Text)]),
+    (
+        "pins.remove",
+        &[("channel", WireForm::Text), ("timestamp", WireForm::Text)],
+    ),
+    (
+        "reactions.add",
+        &[
+            ("name", WireForm::Text),
+            ("timestamp", WireForm::Text),
+            ("channel", WireForm::Text),
+        ],
+    ),
+    (
+        "reactions.get",
+        &[
+            ("channel", WireForm::Text),
+            ("file", WireForm::Text),
+            ("file_comment", WireForm::Text),
+            ("full", WireForm::Bool),
+            ("timestamp", WireForm::Text),
+        ],
+    ),
+    (
+        "reactions.list",
+        &[
+            ("user", WireForm::Text),
+            ("full", WireForm::Bool),
+            ("count", WireForm::Integer),
+            ("page", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "reactions.remove",
+        &[
+            ("name", WireForm::Text),
+            ("file", WireForm::Text),
+            ("file_comment", WireForm::Text),
+            ("channel", WireForm::Text),
+            ("timestamp", WireForm::Text),
+        ],
+    ),
+    (
+        "reminders.add",
+        &[
+            ("text", WireForm::Text),
+            ("time", WireForm::IntegerOrText),
+            ("user", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("recurrence", WireForm::Text),
+        ],
+    ),
+    (
+        "reminders.complete",
+        &[("reminder", WireForm::Text), ("team_id", WireForm::Text)],
+    ),
+    (
+        "reminders.delete",
+        &[("reminder", WireForm::Text), ("team_id", WireForm::Text)],
+    ),
+    (
+        "reminders.info",
+        &[("reminder", WireForm::Text), ("team_id", WireForm::Text)],
+    ),
+    ("reminders.list", &[("team_id", WireForm::Text)]),
+    (
+        "rtm.connect",
+        &[
+            ("batch_presence_aware", WireForm::Bool),
+            ("presence_sub", WireForm::Bool),
+        ],
+    ),
+    (
+        "rtm.start",
+        &[
+            ("simple_latest", WireForm::Bool),
+            ("no_unreads", WireForm::Bool),
+            ("mpim_aware", WireForm::Bool),
+            ("presence_sub", WireForm::Bool),
+            ("batch_presence_aware", WireForm::Bool),
+            ("no_latest", WireForm::Bool),
+            ("include_locale", WireForm::Bool),
+        ],
+    ),
+    (
+        "search.all",
+        &[
+            ("query", WireForm::Text),
+            ("count", WireForm::Integer),
+            ("highlight", WireForm::Bool),
+            ("page", WireForm::Integer),
+            ("sort", WireForm::Text),
+            ("sort_dir", WireForm::Text),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "search.files",
+        &[
+            ("query", WireForm::Text),
+            ("count", WireForm::Integer),
+            ("highlight", WireForm::Bool),
+            ("page", WireForm::Integer),
+            ("sort", WireForm::Text),
+            ("sort_dir", WireForm::Text),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "search.messages",
+        &[
+            ("query", WireForm::Text),
+            ("count", WireForm::Integer),
+            ("highlight", WireForm::Bool),
+            ("page", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("sort", WireForm::Text),
+            ("sort_dir", WireForm::Text),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "slackLists.access.delete",
+        &[
+            ("list_id", WireForm::Text),
+            ("channel_ids", WireForm::JsonList),
+            ("user_ids", WireForm::JsonList),
+        ],
+    ),
+    (
+        "slackLists.access.set",
+        &[
+            ("list_id", WireForm::Text),
+            ("access_level", WireForm::Text),
+            ("channel_ids", WireForm::JsonList),
+            ("user_ids", WireForm::JsonList),
+        ],
+    ),
+    (
+        "slackLists.create",
+        &[
+            ("name", WireForm::Text),
+            ("description_blocks", WireForm::Json),
+            ("schema", WireForm::Json),
+            ("copy_from_list_id", WireForm::Text),
+            ("include_copied_list_records", WireForm::Bool),
+            ("todo_mode", WireForm::Bool),
+        ],
+    ),
+    (
+        "slackLists.download.get",
+        &[
+            ("job_id", WireForm::Text),
+            ("list_id", WireForm::Text),
+            ("format", WireForm::Text),
+            ("include_threads", WireForm::Bool),
+            ("include_attachments", WireForm::Bool),
+        ],
+    ),
+    (
+        "slackLists.download.start",
+        &[
+            ("list_id", WireForm::Text),
+            ("include_archived", WireForm::Bool),
+            ("format", WireForm::Text),
+            ("include_threads", WireForm::Bool),
+            ("include_attachments", WireForm::Bool),
+        ],
+    ),
+    (
+        "slackLists.items.create",
+        &[
+            ("list_id", WireForm::Text),
+            ("duplicated_item_id", WireForm::Text),
+            ("parent_item_id", WireForm::Text),
+            ("initial_fields", WireForm::Json),
+        ],
+    ),
+    (
+        "slackLists.items.delete",
+        &[("list_id", WireForm::Text), ("id", WireForm::Text)],
+    ),
+    (
+        "slackLists.items.deleteMultiple",
+        &[("list_id", WireForm::Text), ("ids", WireForm::JsonList)],
+    ),
+    (
+        "slackLists.items.info",
+        &[
+            ("list_id", WireForm::Text),
+            ("id", WireForm::Text),
+            ("include_is_subscribed", WireForm::Bool),
+        ],
+    ),
+    (
+        "slackLists.items.list",
+        &[
+            ("list_id", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("archived", WireForm::Bool),
+        ],
+    ),
+    (
+        "slackLists.items.update",
+        &[("list_id", WireForm::Text), ("cells", WireForm::Json)],
+    ),
+    (
+        "slackLists.update",
+        &[
+            ("id", WireForm::Text),
+            ("name", WireForm::Text),
+            ("description_blocks", WireForm::Json),
+            ("todo_mode", WireForm::Bool),
+        ],
+    ),
+    (
+        "stars.add",
+        &[
+            ("channel", WireForm::Text),
+            ("file", WireForm::Text),
+            ("file_comment", WireForm::Text),
+            ("timestamp", WireForm::Text),
+        ],
+    ),
+    (
+        "stars.list",
+        &[
+            ("count", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("page", WireForm::Integer),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "stars.remove",
+        &[
+            ("channel", WireForm::Text),
+            ("file", WireForm::Text),
+            ("file_comment", WireForm::Text),
+            ("timestamp", WireForm::Text),
+        ],
+    ),
+    (
+        "team.accessLogs",
+        &[
+            ("before", WireForm::Integer),
+            ("count", WireForm::Integer),
+            ("page", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "team.billableInfo",
+        &[
+            ("cursor", WireForm::Text),
+            ("limit", WireForm::Integer),
+            ("user", WireForm::Text),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    ("team.billing.info", &[]),
+    (
+        "team.externalTeams.disconnect",
+        &[("target_team", WireForm::Text)],
+    ),
+    (
+        "team.externalTeams.list",
+        &[
+            ("limit", WireForm::Integer),
+            ("cursor", WireForm::Text),
+            ("sort_field", WireForm::Text),
+            ("sort_direction", WireForm::Text),
+            ("slack_connect_pref_filter", WireForm::CommaList),
+            ("workspace_filter", WireForm::CommaList),
+            ("connection_status_filter", WireForm::Text),
+        ],
+    ),
+    (
+        "team.info",
+        &[("domain", WireForm::Text), ("team", WireForm::Text)],
+    ),
+    (
+        "team.integrationLogs",
+        &[
+            ("app_id", WireForm::Text),
+            ("change_type", WireForm::Text),
+            ("count", WireForm::Integer),
+            ("page", WireForm::Integer),
+            ("service_id", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("user", WireForm::Text),
+        ],
+    ),
+    ("team.preferences.list", &[]),
+    ("team.profile.get", &[("visibility", WireForm::Text)]),
+    (
+        "tooling.tokens.rotate",
+        &[("refresh_token", WireForm::Text)],
+    ),
+    (
+        "usergroups.create",
+        &[
+            ("name", WireForm::Text),
+            ("channels", WireForm::CommaList),
+            ("additional_channels", WireForm::CommaList),
+            ("description", WireForm::Text),
+            ("handle", WireForm::Text),
+            ("include_count", WireForm::Bool),
+            ("team_id", WireForm::Text),
+            ("enable_section", WireForm::Bool),
+        ],
+    ),
+    (
+        "usergroups.disable",
+        &[
+            ("usergroup", WireForm::Text),
+            ("include_count", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "usergroups.enable",
+        &[
+            ("usergroup", WireForm::Text),
+            ("include_count", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "usergroups.list",
+        &[
+            ("include_count", WireForm::Bool),
+            ("include_disabled", WireForm::Bool),
+            ("include_users", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "usergroups.update",
+        &[
+            ("usergroup", WireForm::Text),
+            ("channels", WireForm::CommaList),
+            ("additional_channels", WireForm::CommaList),
+            ("description", WireForm::Text),
+            ("handle", WireForm::Text),
+            ("include_count", WireForm::Bool),
+            ("name", WireForm::Text),
+            ("team_id", WireForm::Text),
+            ("enable_section", WireForm::Bool),
+        ],
+    ),
+    (
+        "usergroups.users.list",
+        &[
+            ("usergroup", WireForm::Text),
+            ("include_disabled", WireForm::Bool),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    (
+        "usergroups.users.update",
+        &[
+            ("usergroup", WireForm::Text),
+            ("users", WireForm::CommaList),
+            ("include_count", WireForm::Bool),
+            ("team_id", WireForm::Text),
+            ("additional_channels", WireForm::CommaList),
+            ("is_shared", WireForm::Bool),
+        ],
+    ),
+    (
+        "users.conversations",
+        &[
+            ("cursor", WireForm::Text),
+            ("exclude_archived", WireForm::Bool),
+            ("exclude_muted", WireForm::Bool),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+            ("types", WireForm::CommaList),
+            ("user", WireForm::Text),
+        ],
+    ),
+    ("users.deletePhoto", &[]),
+    (
+        "users.discoverableContacts.lookup",
+        &[("email", WireForm::Text)],
+    ),
+    ("users.getPresence", &[("user", WireForm::Text)]),
+    ("users.identity", &[]),
+    (
+        "users.info",
+        &[("user", WireForm::Text), ("include_locale", WireForm::Bool)],
+    ),
+    (
+        "users.list",
+        &[
+            ("cursor", WireForm::Text),
+            ("include_locale", WireForm::Bool),
+            ("limit", WireForm::Integer),
+            ("team_id", WireForm::Text),
+        ],
+    ),
+    ("users.lookupByEmail", &[("email", WireForm::Text)]),
+    (
+        "users.profile.get",
+        &[("include_labels", WireForm::Bool), ("user", WireForm::Text)],
+    ),
+    (
+        "users.profile.set",
+        &[
+            ("name", WireForm::Text),
+            ("profile", WireForm::Json),
+            ("user", WireForm::Text),
+            ("value", WireForm::Text),
+        ],
+    ),
+    ("users.setActive", &[]),
+    (
+        "users.setPhoto",
+        &[
+            ("crop_w", WireForm::Integer),
+            ("crop_x", WireForm::Integer),
+            ("crop_y", WireForm::Integer),
+            ("image", WireForm::File),
+        ],
+    ),
+    ("users.setPresence", &[("presence", WireForm::Text)]),
+    (
+        "views.open",
+        &[
+            ("view", WireForm::Json),
+            ("trigger_id", WireForm::Text),
+            ("interactivity_pointer", WireForm::Text),
+        ],
+    ),
+    (
+        "views.publish",
+        &[
+            ("user_id", WireForm::Text),
+            ("view", WireForm::Json),
+            ("hash", WireForm::Text),
+            ("interactivity_pointer", WireForm::Text),
+        ],
+    ),
+    (
+        "views.push",
+        &[
+            ("view", WireForm::Json),
+            ("trigger_id", WireForm::Text),
+            ("interactivity_pointer", WireForm::Text),
+        ],
+    ),
+    (
+        "views.update",
+        &[
+            ("view", WireForm::Json),
+            ("view_id", WireForm::Text),
+            ("external_id", WireForm::Text),
+            ("hash", WireForm::Text),
+        ],
+    ),
+    (
+        "workflows.featured.add",
+        &[
+            ("channel_id", WireForm::Text),
+            ("trigger_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "workflows.featured.list",
+        &[("channel_ids", WireForm::CommaList)],
+    ),
+    (
+        "workflows.featured.remove",
+        &[
+            ("channel_id", WireForm::Text),
+            ("trigger_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "workflows.featured.set",
+        &[
+            ("channel_id", WireForm::Text),
+            ("trigger_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "workflows.stepCompleted",
+        &[
+            ("workflow_step_execute_id", WireForm::Text),
+            ("outputs", WireForm::Json),
+        ],
+    ),
+    (
+        "workflows.stepFailed",
+        &[
+            ("workflow_step_execute_id", WireForm::Text),
+            ("error", WireForm::Json),
+        ],
+    ),
+    (
+        "workflows.triggers.permissions.add",
+        &[
+            ("trigger_id", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("channel_ids", WireForm::CommaList),
+            ("team_ids", WireForm::CommaList),
+            ("org_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "workflows.triggers.permissions.list",
+        &[("trigger_id", WireForm::Text)],
+    ),
+    (
+        "workflows.triggers.permissions.remove",
+        &[
+            ("trigger_id", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("channel_ids", WireForm::CommaList),
+            ("team_ids", WireForm::CommaList),
+            ("org_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "workflows.triggers.permissions.set",
+        &[
+            ("trigger_id", WireForm::Text),
+            ("permission_type", WireForm::Text),
+            ("user_ids", WireForm::CommaList),
+            ("channel_ids", WireForm::CommaList),
+            ("team_ids", WireForm::CommaList),
+            ("org_ids", WireForm::CommaList),
+        ],
+    ),
+    (
+        "workflows.updateStep",
+        &[
+            ("workflow_step_edit_id", WireForm::Text),
+            ("inputs", WireForm::Json),
+            ("outputs", WireForm::Json),
+            ("step_name", WireForm::Text),
+            ("step_image_url", WireForm::Text),
+        ],
+    ),
 ];

@@ -232,6 +232,13 @@ fn check(ws: &Workspace, method: &str, req: &ApiRequest) -> Result<String, ApiEr
     if !missing.is_empty() {
         return Err(ApiError::invalid_arguments(&missing));
     }
+    // What the emulator models, it checks as strictly as Slack: names and wire forms.
+    if MODELLED.contains(&method) {
+        let wrong = req.wire_errors(info);
+        if !wrong.is_empty() {
+            return Err(ApiError::invalid_arguments(&wrong));
+        }
+    }
     Ok(tok.user_id.clone())
 }
 

@@ -35,6 +35,14 @@ fn preview(req: &ApiRequest) -> Option<(usize, String)> {
         .map(|p| (p.data.len(), p.filename.clone()))
 }
 
+/// The text of the `indexable_file_contents` file part (a file, as Slack takes it).
+fn indexable(req: &ApiRequest) -> Option<String> {
+    req.files
+        .iter()
+        .find(|p| p.field == "indexable_file_contents")
+        .map(|p| String::from_utf8_lossy(&p.data).into_owned())
+}
+
 pub(crate) fn add(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let ext = req.nonempty("external_id").unwrap_or_default();
     if ws
@@ -57,7 +65,7 @@ pub(crate) fn add(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcom
         "has_rich_preview": preview.is_some(),
         "preview_image_size": preview.as_ref().map(|p| p.0),
         "preview_image_name": preview.map(|p| p.1),
-        "indexable_file_contents": req.str("indexable_file_contents"),
+        "indexable_file_contents": indexable(req),
         "channels": [], "groups": [], "ims": [], "comments_count": 0,
     });
     ws.remote_files.insert(id, file.clone());
@@ -94,15 +102,13 @@ pub(crate) fn update(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
         .remote_files
         .get_mut(&id)
         .ok_or_else(|| err("file_not_found"))?;
-    for k in [
-        "title",
-        "external_url",
-        "filetype",
-        "indexable_file_contents",
-    ] {
+    for k in ["title", "external_url", "filetype"] {
         if let Some(v) = req.str(k) {
             f[k] = json!(v);
         }
+    }
+    if let Some(text) = indexable(req) {
+        f["indexable_file_contents"] = json!(text);
     }
     if let Some((size, name)) = preview {
         f["has_rich_preview"] = json!(true);

@@ -148,9 +148,14 @@ fn request(
         ""
     };
     let derive_default = if required.is_empty() { ", Default" } else { "" };
+    let has_secret = required
+        .iter()
+        .chain(&optional)
+        .any(|a| typing::is_secret(&a.name));
+    let derive_debug = if has_secret { "" } else { "Debug, " };
     let _ = writeln!(
         s,
-        "#[derive(Debug, Clone, PartialEq{derive_default}, serde::Serialize)]\n#[must_use]"
+        "#[derive({derive_debug}Clone, PartialEq{derive_default}, serde::Serialize)]\n#[must_use]"
     );
     let _ = writeln!(s, "pub struct {ty} {{");
     for a in &required {
@@ -158,6 +163,10 @@ fn request(
             ArgType::List => {
                 s.push_str("#[serde(serialize_with = \"crate::api::ser::comma_list_required\")]\n");
             }
+            ArgType::JsonString => {
+                s.push_str("#[serde(serialize_with = \"crate::api::ser::json_string\")]\n");
+            }
+            ArgType::File => s.push_str("#[serde(skip)]\n"),
             ArgType::EnumList(_) => {
                 return Err(format!(
                     "{}: a required list of a closed set ({}) has no serializer",
@@ -172,12 +181,17 @@ fn request(
         let with = match a.ty {
             ArgType::List => ", serialize_with = \"crate::api::ser::comma_list\"",
             ArgType::EnumList(_) => ", serialize_with = \"crate::api::ser::comma_list_of\"",
+            ArgType::JsonString => ", serialize_with = \"crate::api::ser::json_string_opt\"",
             _ => "",
         };
-        let _ = writeln!(
-            s,
-            "#[serde(skip_serializing_if = \"Option::is_none\"{with})]"
-        );
+        if a.ty == ArgType::File {
+            s.push_str("#[serde(skip)]\n");
+        } else {
+            let _ = writeln!(
+                s,
+                "#[serde(skip_serializing_if = \"Option::is_none\"{with})]"
+            );
+        }
         let _ = writeln!(s, "{}: Option<{}>,", a.field, a.ty.field_type());
     }
     s.push_str("}\n\n");
@@ -188,6 +202,9 @@ fn request(
         setter(&mut s, a);
     }
     s.push_str("}\n\n");
+    if has_secret {
+        debug_impl(&mut s, allow, &ty, &required, &optional);
+    }
 
     let response = response.map_or("serde_json::Value", String::as_str);
     let _ = writeln!(s, "{allow}impl crate::api::SlackMethod for {ty} {{");
@@ -196,6 +213,7 @@ fn request(
         s,
         "fn info(&self) -> &'static crate::method::MethodInfo {{ &crate::generated::methods::METHODS[{index}] }}"
     );
+    to_args_with_files(&mut s, &required, &optional);
     s.push_str("}\n");
     if let Some((field, item)) = items {
         let _ = writeln!(s, "\n{allow}impl crate::method::Paginated for {ty} {{");
@@ -207,6 +225,67 @@ fn request(
         s.push_str("}\n");
     }
     Ok(s)
+}
+
+/// `Debug` for a request with secret arguments: their values show as `<redacted>`.
+fn debug_impl(s: &mut String, allow: &str, ty: &str, required: &[Arg], optional: &[Arg]) {
+    let _ = writeln!(s, "{allow}impl std::fmt::Debug for {ty} {{");
+    s.push_str("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+    let _ = writeln!(s, "f.debug_struct({})", lit(ty));
+    for a in required {
+        if typing::is_secret(&a.name) {
+            let _ = writeln!(s, ".field({}, &\"<redacted>\")", lit(&a.name));
+        } else {
+            let _ = writeln!(s, ".field({}, &self.{})", lit(&a.name), a.field);
+        }
+    }
+    for a in optional {
+        if typing::is_secret(&a.name) {
+            let _ = writeln!(
+                s,
+                ".field({}, &self.{}.as_ref().map(|_| \"<redacted>\"))",
+                lit(&a.name),
+                a.field
+            );
+        } else {
+            let _ = writeln!(s, ".field({}, &self.{})", lit(&a.name), a.field);
+        }
+    }
+    s.push_str(".finish()\n}\n}\n\n");
+}
+
+/// `to_args` for a request with file arguments: the serialised fields plus a file part per
+/// file argument set.
+fn to_args_with_files(s: &mut String, required: &[Arg], optional: &[Arg]) {
+    let files: Vec<(&Arg, bool)> = required
+        .iter()
+        .map(|a| (a, true))
+        .chain(optional.iter().map(|a| (a, false)))
+        .filter(|(a, _)| a.ty == ArgType::File)
+        .collect();
+    if files.is_empty() {
+        return;
+    }
+    s.push_str("fn to_args(&self) -> crate::Result<crate::request::Args> {\n");
+    s.push_str("let mut args = crate::request::Args::from_serialize(self)?;\n");
+    for (a, is_required) in files {
+        if is_required {
+            let _ = writeln!(
+                s,
+                "args = args.set_file({}, self.{}.clone());",
+                lit(&a.name),
+                a.field
+            );
+        } else {
+            let _ = writeln!(
+                s,
+                "if let Some(file) = &self.{} {{ args = args.set_file({}, file.clone()); }}",
+                a.field,
+                lit(&a.name)
+            );
+        }
+    }
+    s.push_str("Ok(args)\n}\n");
 }
 
 /// `/// `name`: description`, then limits, scopes and the documentation link.
@@ -240,12 +319,13 @@ fn constructor(s: &mut String, m: &Method, required: &[Arg], optional: &[Arg]) {
     if !required.is_empty() {
         s.push_str("///\n");
         for a in required {
+            let wire = a.ty.wire_doc();
             match &a.doc {
                 Some(doc) => {
-                    let _ = writeln!(s, "/// - `{}`: {doc}", a.name);
+                    let _ = writeln!(s, "/// - `{}`: {doc} (Sent as {wire}.)", a.name);
                 }
                 None => {
-                    let _ = writeln!(s, "/// - `{}`", a.name);
+                    let _ = writeln!(s, "/// - `{}`: sent as {wire}.", a.name);
                 }
             }
         }
@@ -261,9 +341,17 @@ fn constructor(s: &mut String, m: &Method, required: &[Arg], optional: &[Arg]) {
         let id = &a.field;
         let (param, init) = match a.ty {
             ArgType::Str => ("impl Into<String>".to_owned(), format!("{id}.into()")),
-            ArgType::Json => (
+            ArgType::Json | ArgType::JsonString => (
                 "impl serde::Serialize".to_owned(),
                 format!("crate::api::JsonArg::from_serialize(&{id})"),
+            ),
+            ArgType::File => (
+                "impl Into<crate::request::FileArg>".to_owned(),
+                format!("{id}.into()"),
+            ),
+            ArgType::Time => (
+                "impl Into<crate::api::TimeArg>".to_owned(),
+                format!("{id}.into()"),
             ),
             ArgType::List | ArgType::JsonList => {
                 generics.push(format!(
@@ -315,13 +403,21 @@ fn setter(s: &mut String, a: &Arg) {
         .doc
         .clone()
         .unwrap_or_else(|| format!("Set `{}`.", a.name));
-    let _ = writeln!(s, "\n/// {doc}");
+    let _ = writeln!(s, "\n/// {doc}\n///\n/// Sent as {}.", a.ty.wire_doc());
     let (signature, value) = match a.ty {
         ArgType::Str => (
             format!("{name}(mut self, {id}: impl Into<String>)"),
             format!("{id}.into()"),
         ),
-        ArgType::Json => (
+        ArgType::File => (
+            format!("{name}(mut self, {id}: impl Into<crate::request::FileArg>)"),
+            format!("{id}.into()"),
+        ),
+        ArgType::Time => (
+            format!("{name}(mut self, {id}: impl Into<crate::api::TimeArg>)"),
+            format!("{id}.into()"),
+        ),
+        ArgType::Json | ArgType::JsonString => (
             format!("{name}(mut self, {id}: impl serde::Serialize)"),
             format!("crate::api::JsonArg::from_serialize(&{id})"),
         ),

@@ -5,14 +5,15 @@ use std::fmt::Write;
 
 use crate::data::Method;
 use crate::rules;
+use crate::typing::{self, ArgType};
 
-/// Methods whose file content travels as `multipart/form-data`.
-const MULTIPART: &[&str] = &[
-    "files.remote.add",
-    "files.remote.update",
-    "files.upload",
-    "users.setPhoto",
-];
+/// Whether the method takes file content as `multipart/form-data`: it has a file argument.
+pub(crate) fn multipart(m: &Method) -> bool {
+    m.required
+        .iter()
+        .chain(&m.optional)
+        .any(|a| typing::arg_type(m, a) == ArgType::File)
+}
 
 /// A Rust string literal.
 pub(crate) fn lit(s: &str) -> String {
@@ -33,11 +34,33 @@ fn option(v: Option<String>) -> String {
 pub fn methods(all: &[Method]) -> String {
     let mut out = String::from(crate::HEADER);
     out.push_str("//! The Web API method table (see `crate::method`).\n\n");
-    out.push_str("use crate::method::{Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier};\n\n");
+    out.push_str("use crate::method::{Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier};\n");
+    out.push_str("use crate::request::WireForm;\n\n");
     out.push_str("/// Every method, sorted by name.\n");
     out.push_str("pub(crate) static METHODS: &[MethodInfo] = &[\n");
     for m in all {
         entry(&mut out, m);
+    }
+    out.push_str("];\n\n");
+    out.push_str(
+        "/// How each argument of each method travels (see `crate::request::wire_form`), sorted\n\
+         /// by method name like [`METHODS`].\n",
+    );
+    out.push_str("pub(crate) static WIRE_FORMS: &[(&str, &[(&str, WireForm)])] = &[\n");
+    for m in all {
+        let args: Vec<String> = m
+            .required
+            .iter()
+            .chain(&m.optional)
+            .map(|a| {
+                format!(
+                    "({}, WireForm::{})",
+                    lit(a),
+                    typing::arg_type(m, a).wire_form()
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "    ({}, &[{}]),", lit(&m.name), args.join(", "));
     }
     out.push_str("];\n");
     out
@@ -66,11 +89,7 @@ fn entry(out: &mut String, m: &Method) {
     let _ = writeln!(out, "        name: {},", lit(&m.name));
     let _ = writeln!(out, "        verb: HttpVerb::{verb},");
     let _ = writeln!(out, "        json: JsonSupport::{json},");
-    let _ = writeln!(
-        out,
-        "        multipart: {},",
-        MULTIPART.contains(&m.name.as_str())
-    );
+    let _ = writeln!(out, "        multipart: {},", multipart(m));
     let _ = writeln!(out, "        required: {},", str_slice(&m.required));
     let _ = writeln!(out, "        optional: {},", str_slice(&m.optional));
     let _ = writeln!(out, "        tier: {},", rules::tier(m).rust());
@@ -108,6 +127,23 @@ mod tests {
         ));
         assert!(src.contains("deprecated: None,"));
         assert!(src.contains("bot_scopes: &[\"channels:read\"],"));
+        assert!(src.contains("multipart: false,"));
+        assert!(src.contains(
+            "(\"conversations.list\", &[(\"cursor\", WireForm::Text), (\"limit\", WireForm::Integer)]),"
+        ));
+    }
+
+    #[test]
+    fn file_arguments_make_a_method_multipart() {
+        let m = Method {
+            name: "files.remote.update".into(),
+            verb: "POST".into(),
+            optional: vec!["indexable_file_contents".into(), "title".into()],
+            ..Method::default()
+        };
+        let src = methods(&[m]);
+        assert!(src.contains("multipart: true,"));
+        assert!(src.contains("(\"indexable_file_contents\", WireForm::File)"));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! `core/src/generated/api_tests.rs`: a test that builds every request from its required
-//! arguments and checks it names its table entry and encodes exactly those arguments.
+//! arguments and checks it names its table entry and encodes exactly those arguments, and a
+//! test that sets every argument of every request and checks each one's wire form against
+//! the method table's `WIRE_FORMS` (the codegen's rule table).
 
 use std::fmt::Write;
 
@@ -13,6 +15,9 @@ fn sample(ty: ArgType) -> &'static str {
     match ty {
         ArgType::Str | ArgType::Enum(_) => "\"x\"",
         ArgType::Json => "serde_json::json!([])",
+        ArgType::JsonString => "serde_json::json!({\"k\": [1]})",
+        ArgType::File => "crate::request::FileArg::bytes(\"f.bin\", &b\"f\"[..])",
+        ArgType::Time => "1",
         ArgType::List | ArgType::JsonList | ArgType::EnumList(_) => "[\"a\", \"b\"]",
         ArgType::Bool => "true",
         ArgType::U32 | ArgType::U64 | ArgType::I64 => "1",
@@ -40,11 +45,82 @@ pub fn api_tests(all: &[Method]) -> String {
         );
     }
     out.push_str("}\n\n");
+    out.push_str("#[test]\nfn every_argument_travels_in_its_wire_form() {\n");
+    for m in all {
+        let args: Vec<&str> = typing::constructor_order(&m.required)
+            .iter()
+            .map(|a| sample(typing::arg_type(m, a)))
+            .collect();
+        let mut setters = String::new();
+        for a in &m.optional {
+            let _ = write!(
+                setters,
+                ".{}({})",
+                naming::setter(a),
+                sample(typing::arg_type(m, a))
+            );
+        }
+        let names: Vec<String> = m.required.iter().chain(&m.optional).cloned().collect();
+        let _ = writeln!(
+            out,
+            "    check_wire(&crate::api::{}::new({}){setters}, {}, {});",
+            naming::api_path(&m.name),
+            args.join(", "),
+            lit(&m.name),
+            str_slice(&names),
+        );
+    }
+    out.push_str("}\n\n");
+    out.push_str(
+        "fn check_wire<R: SlackMethod>(r: &R, name: &str, all: &[&str]) {
+    use crate::request::{wire_form, WireForm};
+    use serde_json::Value;
+    assert_eq!(r.info().multipart, all.iter().any(|a| wire_form(name, a) == Some(WireForm::File)), \"{name}: multipart\");
+    let args = r.to_args().expect(name);
+    let sent = args.fields().len() + args.files().len();
+    assert_eq!(sent, all.len(), \"{name}: every argument is sent once\");
+    for arg in all {
+        let form = wire_form(name, arg).unwrap_or_else(|| panic!(\"{name} {arg}: no wire form\"));
+        if form == WireForm::File {
+            assert!(args.files().iter().any(|f| f.field == *arg), \"{name} {arg}: not a file part\");
+            assert!(!args.contains(arg), \"{name} {arg}: a file sent as a value\");
+            continue;
+        }
+        let v = args.get(arg).unwrap_or_else(|| panic!(\"{name} {arg}: missing\"));
+        let ok = match (form, v) {
+            (WireForm::Text, Value::String(_)) | (WireForm::Bool, Value::Bool(_)) => true,
+            (WireForm::Integer | WireForm::IntegerOrText, Value::Number(n)) => n.is_i64() || n.is_u64(),
+            (WireForm::IntegerOrText, Value::String(_)) => true,
+            (WireForm::CommaList, Value::String(s)) => !s.starts_with('['),
+            (WireForm::Json, Value::Array(_) | Value::Object(_)) => true,
+            (WireForm::JsonString, Value::String(s)) => matches!(serde_json::from_str::<Value>(s), Ok(Value::Array(_) | Value::Object(_))),
+            (WireForm::JsonList, Value::Array(items)) => items.iter().all(Value::is_string),
+            _ => false,
+        };
+        assert!(ok, \"{name} {arg}: {v} is not sent as {form:?}\");
+    }
+    // The encoded request keeps the forms: multipart with file parts; stringified JSON stays a
+    // string inside a JSON body.
+    let config = crate::request::ClientConfig::new();
+    let options = crate::request::CallOptions::default();
+    let req = crate::request::encode_request(&config, name, &args, &options).expect(name);
+    let content_type = req.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or(\"\");
+    assert_eq!(content_type.starts_with(\"multipart/form-data\"), r.info().multipart, \"{name}: {content_type}\");
+    if content_type.starts_with(\"application/json\") {
+        let body: Value = serde_json::from_slice(req.body.as_bytes().expect(name)).expect(name);
+        for arg in all.iter().filter(|a| wire_form(name, a) == Some(WireForm::JsonString)) {
+            assert!(body[arg].is_string(), \"{name} {arg}: not a string in the JSON body\");
+        }
+    }
+}
+
+",
+    );
     out.push_str(
         "fn check<R: SlackMethod>(r: &R, name: &str, required: &[&str]) {
     assert_eq!(r.info().name, name);
     let args = r.to_args().expect(name);
-    let mut keys: Vec<&str> = args.fields().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = args.fields().keys().map(String::as_str).chain(args.files().iter().map(|f| f.field.as_str())).collect();
     keys.sort_unstable();
     let mut want = required.to_vec();
     want.sort_unstable();

@@ -8,15 +8,24 @@
 //!    its own: closed sets (`crate::api::enums`) and arguments whose encoding differs from
 //!    other arguments of the same name (`users` of `calls.add` is a JSON list of objects, not
 //!    a comma-separated list of IDs).
-//! 2. The OpenAPI type: `boolean` → `bool`; `integer` → `u32` for [`COUNTS`], else `i64`.
+//! 2. Wire forms the data states in words: a file ([`FILE_ARGS`], or a description saying
+//!    `multipart/form-data`) → `FileArg`; stringified JSON ([`JSON_STRINGS`], or a description
+//!    saying "stringified") → `JsonArg` sent as its JSON text; a time given as a Unix time or in
+//!    words (a description naming both "unix" and "natural language") → `TimeArg`; a Unix time
+//!    (a description saying "unix timestamp"/"unix epoch", whatever the OpenAPI type) → `i64`.
+//! 3. The OpenAPI type: `boolean` → `bool`; `integer` → `u32` for [`COUNTS`], else `i64`.
 //!    (`number`, which the document uses for message timestamps, is not trusted: a float would
 //!    lose digits of `"1503435956.000247"`.)
-//! 3. JSON: [`JSON_ARGS`], or an OpenAPI description that mentions JSON → `JsonArg`.
-//! 4. Flags: [`BOOL_ARGS`], or a [`BOOL_PREFIXES`] prefix (not on an `*_id`/`*_ids`) → `bool`.
-//! 5. Numbers: [`COUNTS`] → `u32`, [`INTEGERS`] → `i64`, [`SIZES`] → `u64`.
-//! 6. Lists: [`COMMA_LISTS`], an `*_ids` suffix, or an OpenAPI description saying "comma
+//! 4. JSON: [`JSON_ARGS`], or an OpenAPI description that mentions JSON → `JsonArg`.
+//! 5. Flags: [`BOOL_ARGS`], or a [`BOOL_PREFIXES`] prefix (not on an `*_id`/`*_ids`) → `bool`.
+//! 6. Numbers: [`COUNTS`] → `u32`, [`INTEGERS`] → `i64`, [`SIZES`] → `u64`.
+//! 7. Lists: [`COMMA_LISTS`], an `*_ids` suffix, or an OpenAPI description saying "comma
 //!    separated" → `Vec<String>` sent as one comma-separated string.
-//! 7. Anything else is a `String`.
+//! 8. Anything else is a `String`.
+//!
+//! Each type has one wire form ([`ArgType::wire_form`]), emitted as the method table's
+//! `WIRE_FORMS` and checked, argument by argument, by a generated test over every method.
+//! Secret arguments ([`SECRET_ARGS`]) are redacted in the requests' `Debug`.
 //!
 //! Where the data is silent, the encodings follow what Python's `slack_sdk` sends (it joins
 //! lists with commas and `json.dumps` objects).
@@ -46,6 +55,12 @@ pub enum ArgType {
     Enum(&'static str),
     /// A comma-separated list of a closed set: the enum's path.
     EnumList(&'static str),
+    /// `crate::request::FileArg`: a file part of a `multipart/form-data` body.
+    File,
+    /// `crate::api::JsonArg` sent as its JSON text (Slack's "stringified JSON").
+    JsonString,
+    /// `crate::api::TimeArg`: a Unix time (a JSON number) or a time in words.
+    Time,
 }
 
 impl ArgType {
@@ -61,6 +76,41 @@ impl ArgType {
             ArgType::List | ArgType::JsonList => "Vec<String>".into(),
             ArgType::Enum(e) => e.into(),
             ArgType::EnumList(e) => format!("Vec<{e}>"),
+            ArgType::File => "crate::request::FileArg".into(),
+            ArgType::JsonString => "crate::api::JsonArg".into(),
+            ArgType::Time => "crate::api::TimeArg".into(),
+        }
+    }
+
+    /// The `crate::request::WireForm` variant: how the argument travels.
+    pub fn wire_form(self) -> &'static str {
+        match self {
+            ArgType::Str | ArgType::Enum(_) => "Text",
+            ArgType::Bool => "Bool",
+            ArgType::U32 | ArgType::U64 | ArgType::I64 => "Integer",
+            ArgType::Json => "Json",
+            ArgType::List | ArgType::EnumList(_) => "CommaList",
+            ArgType::JsonList => "JsonList",
+            ArgType::File => "File",
+            ArgType::JsonString => "JsonString",
+            ArgType::Time => "IntegerOrText",
+        }
+    }
+
+    /// The wire form in words, for the generated docs.
+    pub fn wire_doc(self) -> &'static str {
+        match self {
+            ArgType::Str | ArgType::Enum(_) => "text",
+            ArgType::Bool => "`true` or `false`",
+            ArgType::U32 | ArgType::U64 | ArgType::I64 => "an integer",
+            ArgType::Json => "JSON (nested in a JSON body, a JSON string in a form)",
+            ArgType::List | ArgType::EnumList(_) => "one comma-separated string",
+            ArgType::JsonList => "a JSON array of strings",
+            ArgType::File => "a `multipart/form-data` file part (bytes, a path or an `AsyncRead`)",
+            ArgType::JsonString => {
+                "stringified JSON: a string holding the value's JSON text, in a form and inside a JSON body (a string is sent as it is)"
+            }
+            ArgType::Time => "an integer (a Unix time) or Slack's textual form (`\"in 5 minutes\"`)",
         }
     }
 
@@ -75,6 +125,9 @@ impl ArgType {
             ArgType::JsonList => "json list",
             ArgType::Enum(_) => "enum",
             ArgType::EnumList(_) => "enum list",
+            ArgType::File => "file",
+            ArgType::JsonString => "stringified json",
+            ArgType::Time => "time",
         }
     }
 }
@@ -116,9 +169,9 @@ pub const OVERRIDES: &[(&str, &str, ArgType)] = &[
     ),
     // JSON where the same name is plain elsewhere.
     ("files.completeUploadExternal", "files", ArgType::Json),
-    ("calls.add", "users", ArgType::Json),
-    ("calls.participants.add", "users", ArgType::Json),
-    ("calls.participants.remove", "users", ArgType::Json),
+    // Unix times the document types as `number` (a float would be wrong on the wire).
+    ("chat.scheduledMessages.list", "latest", ArgType::I64),
+    ("chat.scheduledMessages.list", "oldest", ArgType::I64),
     (
         "conversations.requestSharedInvite.approve",
         "message",
@@ -139,7 +192,38 @@ pub const OVERRIDES: &[(&str, &str, ArgType)] = &[
     ),
 ];
 
-/// Rule 3: arguments that are JSON objects or arrays.
+/// Rule 2: file arguments the descriptions do not mark `multipart/form-data`
+/// (method or family prefix ending in `.`, argument).
+pub const FILE_ARGS: &[(&str, &str)] = &[
+    // "A text file (txt, pdf, doc, etc.) containing textual search terms".
+    ("files.remote.", "indexable_file_contents"),
+];
+
+/// Rule 2: stringified-JSON arguments the descriptions do not call "stringified": the Calls
+/// API documents `users` as "a JSON string" of user objects (docs.slack.dev/apis/calls).
+pub const JSON_STRINGS: &[(&str, &str)] = &[
+    ("calls.add", "users"),
+    ("calls.participants.add", "users"),
+    ("calls.participants.remove", "users"),
+];
+
+/// Secret arguments, shown as `<redacted>` in the requests' `Debug` (the same names as
+/// `slack_core::request::SECRET_ARGS`).
+pub const SECRET_ARGS: &[&str] = &[
+    "action_token",
+    "client_secret",
+    "code",
+    "code_verifier",
+    "refresh_token",
+    "token",
+];
+
+/// Whether argument `arg` is a secret.
+pub fn is_secret(arg: &str) -> bool {
+    SECRET_ARGS.contains(&arg)
+}
+
+/// Rule 4: arguments that are JSON objects or arrays.
 pub const JSON_ARGS: &[&str] = &[
     "actions",
     "attachments",
@@ -303,6 +387,23 @@ pub fn arg_type(m: &Method, arg: &str) -> ArgType {
         .get(arg)
         .map(|p| (p.kind.as_str(), p.description.to_ascii_lowercase()))
         .unwrap_or(("", String::new()));
+    let listed = |table: &[(&str, &str)]| {
+        table
+            .iter()
+            .any(|(pattern, a)| *a == arg && matches_method(pattern, &m.name))
+    };
+    if listed(FILE_ARGS) || description.contains("multipart/form-data") {
+        return ArgType::File;
+    }
+    if listed(JSON_STRINGS) || description.contains("stringified") {
+        return ArgType::JsonString;
+    }
+    if description.contains("unix") && description.contains("natural language") {
+        return ArgType::Time;
+    }
+    if description.contains("unix timestamp") || description.contains("unix epoch") {
+        return ArgType::I64;
+    }
     match openapi_type {
         "boolean" => return ArgType::Bool,
         "integer" if COUNTS.contains(&arg) => return ArgType::U32,
@@ -410,7 +511,52 @@ mod tests {
         );
         assert_eq!(arg_type(&m, "error"), ArgType::Json);
         assert_eq!(arg_type(&method("api.test"), "error"), ArgType::Str);
-        assert_eq!(arg_type(&method("calls.add"), "users"), ArgType::Json);
+        assert_eq!(arg_type(&method("calls.add"), "users"), ArgType::JsonString);
+        let m = with_param(
+            "admin.conversations.setConversationPrefs",
+            "prefs",
+            "string",
+            "The prefs for this channel in a stringified JSON format.",
+        );
+        assert_eq!(arg_type(&m, "prefs"), ArgType::JsonString);
+    }
+
+    #[test]
+    fn files_and_times_from_descriptions() {
+        let m = with_param(
+            "files.remote.add",
+            "preview_image",
+            "string",
+            "Preview of the document via `multipart/form-data`.",
+        );
+        assert_eq!(arg_type(&m, "preview_image"), ArgType::File);
+        assert_eq!(
+            arg_type(&method("files.remote.update"), "indexable_file_contents"),
+            ArgType::File
+        );
+        assert_eq!(arg_type(&method("files.remote.info"), "file"), ArgType::Str);
+        let m = with_param(
+            "reminders.add",
+            "time",
+            "string",
+            "When: the Unix timestamp, the number of seconds, or a natural language description",
+        );
+        assert_eq!(arg_type(&m, "time"), ArgType::Time);
+        let m = with_param(
+            "chat.scheduleMessage",
+            "post_at",
+            "string",
+            "Unix EPOCH timestamp",
+        );
+        assert_eq!(arg_type(&m, "post_at"), ArgType::I64);
+        let m = with_param(
+            "x.y",
+            "oldest",
+            "number",
+            "A UNIX timestamp of the oldest value",
+        );
+        assert_eq!(arg_type(&m, "oldest"), ArgType::I64);
+        assert!(is_secret("client_secret") && is_secret("code") && !is_secret("client_id"));
     }
 
     #[test]
@@ -500,6 +646,87 @@ mod tests {
             arg_type(&method("admin.conversations.search"), "sort"),
             ArgType::Str
         );
+    }
+
+    /// The rule tables against the vendored data: no rule names an argument the data lacks,
+    /// and every argument the data describes as a file, as stringified JSON or as a secret
+    /// gets that wire form.
+    #[test]
+    fn rule_tables_match_the_data() {
+        let methods = crate::data::load(&crate::default_data_dir()).expect("data");
+        let takes = |pattern: &str, arg: &str| {
+            methods
+                .iter()
+                .any(|m| matches_method(pattern, &m.name) && m.takes(arg))
+        };
+        for (pattern, arg) in FILE_ARGS.iter().chain(JSON_STRINGS) {
+            assert!(takes(pattern, arg), "stale rule: {pattern} {arg}");
+        }
+        for (pattern, arg, _) in OVERRIDES {
+            assert!(takes(pattern, arg), "stale override: {pattern} {arg}");
+        }
+        let mut files = Vec::new();
+        let mut json_strings = Vec::new();
+        for m in &methods {
+            for arg in m.required.iter().chain(&m.optional) {
+                let ty = arg_type(m, arg);
+                let description = m
+                    .params
+                    .get(arg)
+                    .map(|p| p.description.to_ascii_lowercase())
+                    .unwrap_or_default();
+                if description.contains("multipart/form-data") {
+                    assert_eq!(ty, ArgType::File, "{} {arg}", m.name);
+                }
+                if description.contains("stringified") {
+                    assert_eq!(ty, ArgType::JsonString, "{} {arg}", m.name);
+                }
+                let secret_like = arg.contains("secret")
+                    || arg == "code"
+                    || arg.starts_with("code_")
+                    || (arg.ends_with("token") && !arg.ends_with("_token_id"));
+                assert_eq!(is_secret(arg), secret_like, "{} {arg}: secret?", m.name);
+                match ty {
+                    ArgType::File => files.push(format!("{} {arg}", m.name)),
+                    ArgType::JsonString => json_strings.push(format!("{} {arg}", m.name)),
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(
+            files,
+            [
+                "files.remote.add indexable_file_contents",
+                "files.remote.add preview_image",
+                "files.remote.update indexable_file_contents",
+                "files.remote.update preview_image",
+                "files.upload file",
+                "users.setPhoto image",
+            ]
+        );
+        assert_eq!(
+            json_strings,
+            [
+                "admin.conversations.setConversationPrefs prefs",
+                "calls.add users",
+                "calls.participants.add users",
+                "calls.participants.remove users",
+            ]
+        );
+        // Core redacts the same names in `Args`' `Debug`.
+        let request = std::fs::read_to_string(crate::workspace_root().join("core/src/request.rs"))
+            .expect("core/src/request.rs");
+        let core_list = request
+            .split("pub const SECRET_ARGS: &[&str] = &[")
+            .nth(1)
+            .and_then(|rest| rest.split("];").next())
+            .expect("SECRET_ARGS in core/src/request.rs");
+        let core_names: Vec<&str> = core_list
+            .split(',')
+            .map(|n| n.trim().trim_matches('"'))
+            .filter(|n| !n.is_empty())
+            .collect();
+        assert_eq!(core_names, SECRET_ARGS);
     }
 
     #[test]
