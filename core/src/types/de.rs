@@ -306,11 +306,157 @@ impl<'de, T: DeserializeOwned> de::Visitor<'de> for ObjectVisitor<T> {
 pub fn buffered<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
-    let value = Value::deserialize(d)?;
-    if value.is_null() {
+    let value = Buf::deserialize(d)?;
+    if matches!(value, Buf::Null) {
         return Ok(None);
     }
     Ok(T::deserialize(value).ok())
+}
+
+/// A value held for a second decoding attempt. Cheaper than a `serde_json::Value`: an
+/// object is a plain list of its entries (no key index to build — nothing looks a key up
+/// here), and each number keeps the exact form the input gave, so `T` sees what it would
+/// have seen decoding in place.
+#[derive(Debug)]
+enum Buf {
+    Null,
+    Bool(bool),
+    I(i64),
+    U(u64),
+    F(f64),
+    Str(String),
+    Seq(Vec<Buf>),
+    Map(Vec<(String, Buf)>),
+}
+
+impl<'de> Deserialize<'de> for Buf {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(BufVisitor)
+    }
+}
+
+struct BufVisitor;
+
+impl<'de> de::Visitor<'de> for BufVisitor {
+    type Value = Buf;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Buf, E> {
+        Ok(Buf::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Buf, E> {
+        Ok(Buf::I(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Buf, E> {
+        Ok(Buf::U(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Buf, E> {
+        Ok(Buf::F(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Buf, E> {
+        Ok(Buf::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Buf, E> {
+        Ok(Buf::Str(v))
+    }
+    fn visit_unit<E>(self) -> Result<Buf, E> {
+        Ok(Buf::Null)
+    }
+    fn visit_none<E>(self) -> Result<Buf, E> {
+        Ok(Buf::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Buf, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Buf, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            out.push(item);
+        }
+        Ok(Buf::Seq(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Buf, A::Error> {
+        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+        while let Some(entry) = map.next_entry()? {
+            out.push(entry);
+        }
+        Ok(Buf::Map(out))
+    }
+}
+
+impl<'de> de::IntoDeserializer<'de, de::value::Error> for Buf {
+    type Deserializer = Buf;
+    fn into_deserializer(self) -> Buf {
+        self
+    }
+}
+
+impl<'de> Deserializer<'de> for Buf {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self {
+            Buf::Null => visitor.visit_unit(),
+            Buf::Bool(b) => visitor.visit_bool(b),
+            Buf::I(n) => visitor.visit_i64(n),
+            Buf::U(n) => visitor.visit_u64(n),
+            Buf::F(n) => visitor.visit_f64(n),
+            Buf::Str(s) => visitor.visit_string(s),
+            Buf::Seq(items) => {
+                let mut seq = de::value::SeqDeserializer::new(items.into_iter());
+                let out = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(out)
+            }
+            Buf::Map(entries) => {
+                let mut map = de::value::MapDeserializer::new(entries.into_iter());
+                let out = visitor.visit_map(&mut map)?;
+                map.end()?;
+                Ok(out)
+            }
+        }
+    }
+
+    fn deserialize_option<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self {
+            Buf::Null => visitor.visit_none(),
+            other => visitor.visit_some(other),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self {
+            // A unit variant, as JSON writes it.
+            Buf::Str(s) => visitor.visit_enum(de::IntoDeserializer::into_deserializer(s)),
+            // `{"variant": value}`.
+            Buf::Map(entries) if entries.len() == 1 => {
+                visitor.visit_enum(de::value::MapAccessDeserializer::new(
+                    de::value::MapDeserializer::new(entries.into_iter()),
+                ))
+            }
+            other => other.deserialize_any(visitor),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+        ignored_any
+    }
 }
 
 /// `impl Lenient` decoding in place, for structs whose fields are all lenient.
