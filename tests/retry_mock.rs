@@ -118,9 +118,14 @@ proptest! {
             prop_assert!(opt_in || !ambiguous, "re-sent after step {} ({:?}) of {:?}", i, s, steps);
         }
         if !opt_in {
-            if let Err(Error::OutcomeUnknown { .. }) = &res {
-                let last = &steps[sent - 1];
-                prop_assert!(matches!(last, Step::Drop | Step::Timeout), "{last:?}");
+            // The call ends in OutcomeUnknown exactly when its last attempt may have been
+            // applied; the other failures are refusals that left nothing behind.
+            let last = steps.get(sent - 1).cloned().unwrap_or(Step::Ok);
+            let ambiguous = matches!(last, Step::Drop | Step::Timeout | Step::Status(_) | Step::Fatal);
+            let unknown = matches!(&res, Err(Error::OutcomeUnknown { .. }));
+            prop_assert_eq!(unknown, ambiguous, "{:?}: {:?}", last, res);
+            if let Err(e) = &res {
+                prop_assert!(!(e.is_outcome_unknown() && e.is_retryable()));
             }
         }
     }

@@ -260,13 +260,13 @@ impl WebClient {
                         }
                         let res = self.inner.transport.send(req).await;
                         let now = self.inner.timer.now();
-                        if let (Some((limiter, key, rate)), Ok(resp)) = (&limit, &res) {
-                            if resp.status == http::StatusCode::TOO_MANY_REQUESTS {
-                                let after = resp.retry_after().unwrap_or(Duration::from_secs(1));
-                                limiter.pause(key, *rate, now + after);
-                            }
-                        }
                         call.handle_response(now, res);
+                        // A 429 or an `ok:false` `ratelimited`: everyone on the key waits.
+                        if let (Some(after), Some((limiter, key, rate))) =
+                            (call.poll_pause(), &limit)
+                        {
+                            limiter.pause(key, *rate, now + after);
+                        }
                     }
                     Action::Sleep(d) => self.inner.timer.sleep(d).await,
                     Action::Done(res) => return res,
