@@ -388,7 +388,7 @@ impl WebClient {
         let first = request.to_args();
         let client = self.clone();
         let decode = Arc::new(decode);
-        Pages::new(move |cursor: Option<String>| {
+        Pages::new(info.name, move |cursor: Option<String>| {
             let client = client.clone();
             let decode = decode.clone();
             let args = first.as_ref().map(Clone::clone).map_err(clone_validation);
@@ -487,11 +487,17 @@ fn clone_validation(e: &Error) -> Error {
 type PageFuture<D> = BoxFuture<'static, Result<Response<D>>>;
 
 /// A stream of pages; see [`WebClient::pages`].
+///
+/// The stream ends with [`Error::RepeatedCursor`] when the server hands back a cursor it
+/// already gave in this stream (a server bug that would otherwise loop for ever).
 pub struct Pages<D> {
     fetch: Box<dyn Fn(Option<String>) -> PageFuture<D> + Send + Sync>,
     in_flight: Option<PageFuture<D>>,
     /// The cursor of the page in flight (`None` for the first page).
     cursor: Option<String>,
+    /// Every cursor followed so far.
+    seen: std::collections::HashSet<String>,
+    method: &'static str,
     done: bool,
 }
 
@@ -502,12 +508,17 @@ impl<D> fmt::Debug for Pages<D> {
 }
 
 impl<D: Send + 'static> Pages<D> {
-    fn new(fetch: impl Fn(Option<String>) -> PageFuture<D> + Send + Sync + 'static) -> Self {
+    fn new(
+        method: &'static str,
+        fetch: impl Fn(Option<String>) -> PageFuture<D> + Send + Sync + 'static,
+    ) -> Self {
         let first = fetch(None);
         Pages {
             fetch: Box::new(fetch),
             in_flight: Some(first),
             cursor: None,
+            seen: std::collections::HashSet::new(),
+            method,
             done: false,
         }
     }
@@ -533,8 +544,17 @@ impl<D: Send + 'static> Stream for Pages<D> {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Ok(page)) => {
                 match page.raw().next_cursor() {
+                    Some(c) if self.seen.contains(c) => {
+                        // The page is good; the stream ends with the error after it.
+                        let err = Error::RepeatedCursor {
+                            method: self.method.to_owned(),
+                            cursor: c.to_owned(),
+                        };
+                        self.in_flight = Some(Box::pin(std::future::ready(Err(err))));
+                    }
                     Some(c) => {
                         let c = c.to_owned();
+                        self.seen.insert(c.clone());
                         let next = (self.fetch)(Some(c.clone()));
                         self.in_flight = Some(next);
                         self.cursor = Some(c);

@@ -82,6 +82,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// Pagination stopped: the server handed back a `next_cursor` it had already given for
+    /// this stream, so following it would loop for ever. The pages before it were delivered;
+    /// retrying does not help (report it to whoever runs the server).
+    #[error("{method}: the server repeated the cursor {cursor:?}; pagination stopped")]
+    RepeatedCursor {
+        /// The method paged.
+        method: String,
+        /// The cursor seen twice.
+        cursor: String,
+    },
     /// The call's total time budget ran out before a final answer.
     #[error("{method}: gave up after {elapsed:?} (time budget exhausted)")]
     Timeout {
@@ -119,7 +129,10 @@ impl Error {
             Error::Api(e) => e.code.is_transient(),
             Error::Http(e) => e.status.is_server_error(),
             Error::RateLimited { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::OutcomeUnknown { .. } | Error::Decode(_) | Error::Validation { .. } => false,
+            Error::OutcomeUnknown { .. }
+            | Error::Decode(_)
+            | Error::Validation { .. }
+            | Error::RepeatedCursor { .. } => false,
         }
     }
 
@@ -190,7 +203,7 @@ impl Error {
     pub fn maybe_sent(&self) -> bool {
         match self {
             Error::Transport { source, .. } => source.maybe_sent(),
-            Error::Validation { .. } => false,
+            Error::Validation { .. } | Error::RepeatedCursor { .. } => false,
             _ => true,
         }
     }
