@@ -191,3 +191,34 @@ async fn a_repeated_cursor_ends_the_stream_with_a_clear_error() {
         Err(slack_sdk::Error::RepeatedCursor { .. })
     ));
 }
+
+/// `admin.conversations.search` puts `next_cursor` at the top level and its items under
+/// `conversations` (what Slack sends; the method table has it from the data): `items()`
+/// follows both, and an integer or `null` cursor never fails a page.
+#[tokio::test]
+async fn methods_with_a_top_level_cursor_page_too() {
+    use slack_sdk::api::admin::conversations as admin_conversations;
+    let mock = MockTransport::new();
+    mock.on("admin.conversations.search").respond_json(json!({
+        "ok": true, "conversations": [{"id": "C1"}, {"id": "C2"}], "next_cursor": "p2",
+        "response_metadata": {"messages": [""]}, "warning": ["one", "two"]
+    }));
+    mock.on("admin.conversations.search").respond_json(json!({
+        "ok": true, "conversations": [{"id": "C3"}], "next_cursor": 3
+    }));
+    mock.on("admin.conversations.search").respond_json(json!({
+        "ok": true, "conversations": [{"id": "C4"}], "next_cursor": null,
+        "response_metadata": {"next_cursor": null, "warnings": {"odd": true}}
+    }));
+    let c = client(&mock);
+    let ids: Vec<String> = c
+        .items(admin_conversations::Search::new())
+        .map(|i| i.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(ids, ["C1", "C2", "C3", "C4"]);
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[1].arg("cursor").as_deref(), Some("p2"));
+    assert_eq!(reqs[2].arg("cursor").as_deref(), Some("3"));
+}
