@@ -54,6 +54,7 @@ struct Inner {
     retry: RetryPolicy,
     limiter: Option<Arc<dyn RateLimiter>>,
     rates: RateTable,
+    reconcile: crate::reconcile::Reconcile,
     seed: u64,
     calls: AtomicU64,
 }
@@ -101,6 +102,11 @@ impl WebClient {
         &self.inner.retry
     }
 
+    /// The reconciliation setting ([`WebClientBuilder::reconcile`]).
+    pub fn reconcile_setting(&self) -> &crate::reconcile::Reconcile {
+        &self.inner.reconcile
+    }
+
     /// Call any method by name with untyped arguments. Methods missing from the table are
     /// sent as `POST` with a form body.
     ///
@@ -123,11 +129,14 @@ impl WebClient {
         args: Args,
         options: CallOptions,
     ) -> Result<SlackResponse> {
-        let request = encode_request(&self.inner.config, method, &args, &options)?;
-        let info = crate::method::lookup(method);
-        let key = info.map(|i| LimitKey::for_call(i, &args));
-        self.execute(method, info, request, key, options.retry)
-            .await
+        match crate::method::lookup(method) {
+            Some(info) => self.call_args(info, &args, &options).await,
+            None => {
+                let request = encode_request(&self.inner.config, method, &args, &options)?;
+                self.execute(method, None, request, None, options.retry)
+                    .await
+            }
+        }
     }
 
     /// Call a typed request.
@@ -157,6 +166,22 @@ impl WebClient {
     }
 
     async fn call_args(
+        &self,
+        info: &'static MethodInfo,
+        args: &Args,
+        options: &CallOptions,
+    ) -> Result<SlackResponse> {
+        let reconcile = options.reconcile.as_ref().unwrap_or(&self.inner.reconcile);
+        if reconcile.is_enabled() && info.name == "chat.postMessage" {
+            return self
+                .post_message_reconciled(info, args, options, reconcile)
+                .await;
+        }
+        self.call_args_once(info, args, options).await
+    }
+
+    /// One call through the retry machine, without reconciliation.
+    pub(crate) async fn call_args_once(
         &self,
         info: &'static MethodInfo,
         args: &Args,
@@ -234,7 +259,7 @@ impl WebClient {
         self.drive(what, call, None).await
     }
 
-    fn next_seed(&self) -> u64 {
+    pub(crate) fn next_seed(&self) -> u64 {
         let n = self.inner.calls.fetch_add(1, Ordering::Relaxed);
         self.inner.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
@@ -593,6 +618,7 @@ pub struct WebClientBuilder {
     timer: Option<Arc<dyn Timer>>,
     limiter: Option<Arc<dyn RateLimiter>>,
     rates: Option<RateTable>,
+    reconcile: crate::reconcile::Reconcile,
     error: Option<Error>,
     base_url_set: bool,
 }
@@ -730,6 +756,28 @@ impl WebClientBuilder {
         self.rate_limiter(Arc::new(crate::limiter::InMemoryLimiter::new()))
     }
 
+    /// Reconcile writes whose outcome is unknown (default: [`Reconcile::off`]): the client
+    /// tags each `chat.postMessage` with a unique key and, after an unknown outcome, looks
+    /// the key up before sending again. See [`crate::reconcile`]; per call, use
+    /// [`CallOptions::reconcile`].
+    ///
+    /// [`Reconcile::off`]: crate::reconcile::Reconcile::off
+    ///
+    /// ```no_run
+    /// # fn run(transport: impl slack_core::HttpTransport + slack_core::Timer) -> slack_core::Result<()> {
+    /// use slack_core::{reconcile::Reconcile, WebClient};
+    /// let client = WebClient::builder()
+    ///     .token("xoxb-your-token")
+    ///     .reconcile(Reconcile::on())
+    ///     .transport(transport)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reconcile(mut self, reconcile: crate::reconcile::Reconcile) -> Self {
+        self.reconcile = reconcile;
+        self
+    }
+
     /// A timer other than the transport's (required with
     /// [`http_transport`](Self::http_transport)).
     pub fn timer(mut self, timer: Arc<dyn Timer>) -> Self {
@@ -773,6 +821,7 @@ impl WebClientBuilder {
                 retry,
                 limiter: self.limiter,
                 rates: self.rates.unwrap_or_default(),
+                reconcile: self.reconcile,
                 seed,
                 calls: AtomicU64::new(0),
             }),

@@ -27,6 +27,7 @@ pub struct SlackResponse {
     binary: bool,
     next_cursor: Option<String>,
     warnings: Vec<String>,
+    reconciled: Option<crate::reconcile::Reconciled>,
     json: OnceLock<Value>,
 }
 
@@ -90,6 +91,19 @@ impl SlackResponse {
     /// read as its digits; `null`, `""` and other types mean no next page.
     pub fn next_cursor(&self) -> Option<&str> {
         self.next_cursor.as_deref()
+    }
+
+    /// What reconciliation did to reach this answer: `None` when the first outcome was
+    /// known (or reconciliation was off), [`Found`](crate::reconcile::Reconciled::Found) when
+    /// a write whose outcome was unknown turned out applied,
+    /// [`Resent`](crate::reconcile::Reconciled::Resent) when it was sent again.
+    pub fn reconciled(&self) -> Option<crate::reconcile::Reconciled> {
+        self.reconciled
+    }
+
+    pub(crate) fn with_reconciled(mut self, how: crate::reconcile::Reconciled) -> Self {
+        self.reconciled = Some(how);
+        self
     }
 
     /// `response_metadata.warnings`, `warnings` and `warning` (comma-separated), in that
@@ -361,6 +375,7 @@ pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse
         binary: true,
         next_cursor: None,
         warnings: Vec::new(),
+        reconciled: None,
         json: OnceLock::new(),
     };
     if status == StatusCode::TOO_MANY_REQUESTS {
