@@ -495,25 +495,37 @@ mod tests {
     #[test]
     fn write_with_unknown_effect_is_outcome_unknown() {
         let cases: Vec<(Result<HttpResponse, TransportError>, fn(&Error) -> bool)> = vec![
-            (Ok(answer(500, "<html>", None)), |e| {
-                matches!(e, Error::Http(h) if h.status == 500)
-            }),
-            (Ok(answer(502, "<html>", None)), |e| {
-                matches!(e, Error::Http(h) if h.status == 502)
-            }),
-            (Ok(answer(504, "<html>", None)), |e| {
-                matches!(e, Error::Http(h) if h.status == 504)
-            }),
-            // The 503 + Retry-After exception is gone: a gateway may say it after forwarding.
-            (Ok(answer(503, "<html>", Some("1"))), |e| {
-                matches!(e, Error::Http(h) if h.status == 503)
-            }),
             (
-                Ok(answer(200, r#"{"ok":false,"error":"fatal_error"}"#, Some("2"))),
+                Ok(answer(500, "<html>", None)),
+                |e| matches!(e, Error::Http(h) if h.status == 500),
+            ),
+            (
+                Ok(answer(502, "<html>", None)),
+                |e| matches!(e, Error::Http(h) if h.status == 502),
+            ),
+            (
+                Ok(answer(504, "<html>", None)),
+                |e| matches!(e, Error::Http(h) if h.status == 504),
+            ),
+            // The 503 + Retry-After exception is gone: a gateway may say it after forwarding.
+            (
+                Ok(answer(503, "<html>", Some("1"))),
+                |e| matches!(e, Error::Http(h) if h.status == 503),
+            ),
+            (
+                Ok(answer(
+                    200,
+                    r#"{"ok":false,"error":"fatal_error"}"#,
+                    Some("2"),
+                )),
                 |e| e.api_code() == Some(&crate::ErrorCode::FatalError),
             ),
             (
-                Ok(answer(200, r#"{"ok":false,"error":"internal_error"}"#, None)),
+                Ok(answer(
+                    200,
+                    r#"{"ok":false,"error":"internal_error"}"#,
+                    None,
+                )),
                 |e| e.api_code() == Some(&crate::ErrorCode::InternalError),
             ),
             (Ok(answer(200, r#"{"ok":true,"ch"#, None)), |e| {
@@ -599,7 +611,11 @@ mod tests {
         assert!(matches!(c.poll_action(now), Action::Send(_)));
         c.handle_response(
             now,
-            Ok(answer(200, r#"{"ok":false,"error":"ratelimited"}"#, Some("4"))),
+            Ok(answer(
+                200,
+                r#"{"ok":false,"error":"ratelimited"}"#,
+                Some("4"),
+            )),
         );
         assert_eq!(c.poll_pause(), Some(Duration::from_secs(4)));
         assert_eq!(c.poll_pause(), None);

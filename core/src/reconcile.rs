@@ -257,7 +257,10 @@ impl WebClient {
         rc: &Reconcile,
     ) -> Result<SlackResponse> {
         let key = fresh_key(self.next_seed());
-        let channel = args.get("channel").and_then(Value::as_str).map(str::to_owned);
+        let channel = args
+            .get("channel")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let (Some(tagged), Some(channel)) = (tag_message(args, &key), channel) else {
             return self.call_args_once(info, args, options).await;
         };
@@ -265,7 +268,11 @@ impl WebClient {
             .get("thread_ts")
             .and_then(|v| crate::request::form_value(v).map(|c| c.into_owned()))
             .filter(|t| !t.is_empty());
-        let oldest = ts_of(SystemTime::now().checked_sub(rc.window).unwrap_or(UNIX_EPOCH));
+        let oldest = ts_of(
+            SystemTime::now()
+                .checked_sub(rc.window)
+                .unwrap_or(UNIX_EPOCH),
+        );
         let mut resends = 0;
         loop {
             let unknown = match self.call_args_once(info, &tagged, options).await {
@@ -283,7 +290,8 @@ impl WebClient {
             match lookup {
                 Ok(Lookup::Found(message)) => {
                     let ts = message["ts"].clone();
-                    let body = json!({"ok": true, "channel": channel, "ts": ts, "message": message});
+                    let body =
+                        json!({"ok": true, "channel": channel, "ts": ts, "message": message});
                     let raw = crate::response::parse_response(
                         info.name,
                         HttpResponse::new(http::StatusCode::OK, body.to_string()),
@@ -441,7 +449,10 @@ impl WebClient {
                 return Ok(Completion::NotDone);
             };
             let args = Args::new().set("file", id);
-            match self.call_args_once(info, &args, &CallOptions::default()).await {
+            match self
+                .call_args_once(info, &args, &CallOptions::default())
+                .await
+            {
                 Ok(r) if file_is_done(r.get("file"), channel) => {}
                 Ok(_) => return Ok(Completion::NotDone),
                 // Not completed yet: files.info does not know it.
@@ -462,8 +473,8 @@ mod tests {
     #[test]
     fn tags_without_and_with_caller_metadata() {
         let plain = tag_message(&Args::new().set("channel", "C1"), "k1").unwrap();
-        let md: Value = serde_json::from_str(plain.get("metadata").unwrap().as_str().unwrap())
-            .unwrap();
+        let md: Value =
+            serde_json::from_str(plain.get("metadata").unwrap().as_str().unwrap()).unwrap();
         assert_eq!(md["event_type"], IDEMPOTENCY_EVENT_TYPE);
         assert_eq!(md["event_payload"][IDEMPOTENCY_KEY_FIELD], "k1");
         assert!(carries_key(&json!({"metadata": md}), "k1"));
@@ -491,7 +502,10 @@ mod tests {
         assert!(file_is_done(&f, Some("C1")));
         assert!(file_is_done(&f, None));
         assert!(!file_is_done(&f, Some("C2")));
-        assert!(file_is_done(&json!({"id": "F1", "groups": ["G1"]}), Some("G1")));
+        assert!(file_is_done(
+            &json!({"id": "F1", "groups": ["G1"]}),
+            Some("G1")
+        ));
         assert!(!file_is_done(&Value::Null, None));
     }
 

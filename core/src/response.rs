@@ -524,26 +524,67 @@ mod tests {
     #[test]
     fn odd_metadata_never_fails_a_success() {
         let cases: &[(&[u8], Option<&str>, &[&str])] = &[
-            (br#"{"ok":true,"response_metadata":{"next_cursor":12345}}"#, Some("12345"), &[]),
-            (br#"{"ok":true,"response_metadata":{"next_cursor":null}}"#, None, &[]),
-            (br#"{"ok":true,"response_metadata":{"next_cursor":{"a":1}}}"#, None, &[]),
+            (
+                br#"{"ok":true,"response_metadata":{"next_cursor":12345}}"#,
+                Some("12345"),
+                &[],
+            ),
+            (
+                br#"{"ok":true,"response_metadata":{"next_cursor":null}}"#,
+                None,
+                &[],
+            ),
+            (
+                br#"{"ok":true,"response_metadata":{"next_cursor":{"a":1}}}"#,
+                None,
+                &[],
+            ),
             (br#"{"ok":true,"response_metadata":null}"#, None, &[]),
             (br#"{"ok":true,"response_metadata":[1,2]}"#, None, &[]),
             (br#"{"ok":true,"response_metadata":"x"}"#, None, &[]),
-            (br#"{"ok":true,"next_cursor":"top","response_metadata":{"messages":[""]}}"#, Some("top"), &[]),
-            (br#"{"ok":true,"next_cursor":"","response_metadata":{"next_cursor":"meta"}}"#, Some("meta"), &[]),
+            (
+                br#"{"ok":true,"next_cursor":"top","response_metadata":{"messages":[""]}}"#,
+                Some("top"),
+                &[],
+            ),
+            (
+                br#"{"ok":true,"next_cursor":"","response_metadata":{"next_cursor":"meta"}}"#,
+                Some("meta"),
+                &[],
+            ),
             (br#"{"ok":true,"warning":["a","b"]}"#, None, &["a", "b"]),
             (br#"{"ok":true,"warning":7}"#, None, &["7"]),
             (br#"{"ok":true,"warning":{"x":1}}"#, None, &[]),
-            (br#"{"ok":true,"warning":null,"warnings":"c,d"}"#, None, &["c", "d"]),
-            (br#"{"ok":true,"warning":"a","response_metadata":{"warnings":"a, b"}}"#, None, &["a", "b"]),
-            (br#"{"ok":true,"response_metadata":{"warnings":[1,{"x":2},"w"],"messages":3}}"#, None, &["1", "w"]),
-            (br#"{"ok":true,"needed":5,"provided":[],"error":false}"#, None, &[]),
+            (
+                br#"{"ok":true,"warning":null,"warnings":"c,d"}"#,
+                None,
+                &["c", "d"],
+            ),
+            (
+                br#"{"ok":true,"warning":"a","response_metadata":{"warnings":"a, b"}}"#,
+                None,
+                &["a", "b"],
+            ),
+            (
+                br#"{"ok":true,"response_metadata":{"warnings":[1,{"x":2},"w"],"messages":3}}"#,
+                None,
+                &["1", "w"],
+            ),
+            (
+                br#"{"ok":true,"needed":5,"provided":[],"error":false}"#,
+                None,
+                &[],
+            ),
         ];
         for (body, cursor, warnings) in cases {
             let r = parse_response("conversations.list", resp(200, JSON, body))
                 .unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(body)));
-            assert_eq!(r.next_cursor(), *cursor, "{}", String::from_utf8_lossy(body));
+            assert_eq!(
+                r.next_cursor(),
+                *cursor,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
             assert_eq!(r.warnings(), *warnings, "{}", String::from_utf8_lossy(body));
             assert_eq!(r.get("ok"), true);
         }

@@ -218,11 +218,7 @@ impl Emulator {
     /// # Ok(()) }
     /// ```
     pub fn applied(&self, method: &str) -> u64 {
-        self.shared
-            .lock_applied()
-            .get(method)
-            .copied()
-            .unwrap_or(0)
+        self.shared.lock_applied().get(method).copied().unwrap_or(0)
     }
 }
 

@@ -529,7 +529,10 @@ type WireBody = UnsyncBoxBody<Bytes, std::convert::Infallible>;
 
 /// [`handle`], with an answer marked [`SlowBody`] sent as its first half at once (under the
 /// full `Content-Length`) and the rest after the delay.
-async fn serve(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<WireBody>, DropConnection> {
+async fn serve(
+    shared: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<WireBody>, DropConnection> {
     let resp = handle(shared, req).await?;
     let slow = resp.extensions().get::<SlowBody>().copied();
     let (mut parts, body) = resp.into_parts();
@@ -558,7 +561,10 @@ async fn serve(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<W
             }
         }
     });
-    Ok(Response::from_parts(parts, StreamBody::new(chunks).boxed_unsync()))
+    Ok(Response::from_parts(
+        parts,
+        StreamBody::new(chunks).boxed_unsync(),
+    ))
 }
 
 // ===== files =====

@@ -23,7 +23,7 @@
 //! |---|---|---|
 //! | [`ConnectionErrorRetryHandler`] | 2 | 0.5 s, 1 s (equal jitter) |
 //! | [`RateLimitErrorRetryHandler`] | 3 | `Retry-After` + up to 1 s |
-//! | [`ServerErrorRetryHandler`] (500/502/503/504) | 2 | 1 s, 2 s (equal jitter) |
+//! | [`ServerErrorRetryHandler`] (500/502/503/504, a 2xx cut off or not JSON) | 2 | 1 s, 2 s (equal jitter) |
 //! | [`FatalErrorRetryHandler`] (`fatal_error`, `internal_error`, …) | 2 | 1 s, 2 s (equal jitter) |
 //!
 //! At most 5 attempts and 5 minutes per call in all; a retry never waits past that budget.

@@ -138,6 +138,21 @@ fn server_errors() {
         ),
         RetryDecision::NoAction
     );
+    // A 200 that is cut off or an HTML page: retried, unless turned off.
+    for body in [r#"{"ok":true,"chan"#, "<html>busy</html>"] {
+        let e = api_error(200, body, None);
+        let outcome = Outcome::Response {
+            status: StatusCode::OK,
+            error: &e,
+        };
+        assert!(matches!(e, Error::Decode(_)));
+        assert!(delay(decide_on(&h, outcome, 1)).is_some(), "{body}");
+        assert_eq!(
+            decide_on(&h.clone().undecodable(false), outcome, 1),
+            RetryDecision::NoAction
+        );
+        assert_eq!(decide_on(&h, outcome, 3), RetryDecision::NoAction);
+    }
 }
 
 #[test]
@@ -209,7 +224,12 @@ fn only_refusals_are_provably_not_applied() {
     let cases = [
         (429, r#"{"ok":false,"error":"ratelimited"}"#, None, true),
         (200, r#"{"ok":false,"error":"ratelimited"}"#, None, true),
-        (200, r#"{"ok":false,"error":"channel_not_found"}"#, None, true),
+        (
+            200,
+            r#"{"ok":false,"error":"channel_not_found"}"#,
+            None,
+            true,
+        ),
         (400, "bad request", None, true),
         (200, r#"{"ok":false,"error":"fatal_error"}"#, None, false),
         (200, r#"{"ok":false,"error":"internal_error"}"#, None, false),
