@@ -494,7 +494,8 @@ mod tests {
     /// `OutcomeUnknown` holding the cause, and no query on it invites a re-send.
     #[test]
     fn write_with_unknown_effect_is_outcome_unknown() {
-        let cases: Vec<(Result<HttpResponse, TransportError>, fn(&Error) -> bool)> = vec![
+        type Case = (Result<HttpResponse, TransportError>, fn(&Error) -> bool);
+        let cases: Vec<Case> = vec![
             (
                 Ok(answer(500, "<html>", None)),
                 |e| matches!(e, Error::Http(h) if h.status == 500),
