@@ -384,3 +384,104 @@ async fn a_failed_upload_post_is_a_typed_error() {
         "{e:?}"
     );
 }
+
+// ===== reconciliation details =====
+
+/// A thread reply is looked up with `conversations.replies`; the caller's own metadata is
+/// kept (its event type, its payload plus the key).
+#[tokio::test]
+async fn reconciling_a_thread_reply_keeps_the_callers_metadata() {
+    let emu = common::emulator().await;
+    let general = emu.channel_id("general").unwrap();
+    let c = client(&emu, reconciling());
+    let root = c
+        .call(chat::PostMessage::new(&general).text("root"))
+        .await
+        .unwrap();
+    emu.inject(FaultRule::new("chat.postMessage", Fault::DropAfterApply));
+    let md = serde_json::json!({"event_type": "order_shipped", "event_payload": {"order": 7}});
+    let reply = c
+        .call(
+            chat::PostMessage::new(&general)
+                .text("reply")
+                .thread_ts(root.ts.as_str())
+                .metadata(&md),
+        )
+        .await
+        .unwrap();
+    assert_eq!(reply.raw().reconciled(), Some(Reconciled::Found));
+    assert_eq!(emu.applied("chat.postMessage"), 2);
+    assert_eq!(emu.faults().hits("chat.postMessage"), 1);
+    let stored = emu.messages(&general);
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[1]["ts"], reply.ts.as_str());
+    assert_eq!(stored[1]["thread_ts"], root.ts.as_str());
+    let stored_md = &stored[1]["metadata"];
+    assert_eq!(stored_md["event_type"], "order_shipped");
+    assert_eq!(stored_md["event_payload"]["order"], 7);
+    assert!(stored_md["event_payload"][slack_sdk::reconcile::IDEMPOTENCY_KEY_FIELD].is_string());
+    // History shows metadata only to a caller that asks for it.
+    let plain = c
+        .call(conversations::Replies::new(&general, root.ts.as_str()))
+        .await
+        .unwrap();
+    assert!(plain.raw().get("messages")[1].get("metadata").is_none());
+}
+
+/// When the lookup cannot decide (it fails, or re-sending is turned off), the caller gets
+/// the original unknown outcome, and nothing is sent twice.
+#[tokio::test]
+async fn an_inconclusive_lookup_keeps_the_outcome_unknown() {
+    let emu = common::emulator().await;
+    let general = emu.channel_id("general").unwrap();
+    // A token that may post but not read history.
+    emu.add_token("xoxb-post-only", None, &["chat:write"]);
+    let c = WebClient::builder()
+        .token("xoxb-post-only")
+        .base_url(emu.base_url())
+        .retry_policy(policy())
+        .timeout(TIMEOUT)
+        .reconcile(reconciling())
+        .transport_with_ws(HyperTransport::builder().no_proxy().build().unwrap())
+        .build()
+        .unwrap();
+    emu.inject(FaultRule::new("chat.postMessage", Fault::status(500)));
+    let e = c
+        .call(chat::PostMessage::new(&general).text("x"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e.unknown_outcome_cause(), Some(Error::Http(h)) if h.status == 500),
+        "{e:?}"
+    );
+    assert_eq!(emu.applied("chat.postMessage"), 0);
+    assert_eq!(
+        emu.applied("conversations.history"),
+        0,
+        "the lookup was refused"
+    );
+
+    // Found nothing, but re-sending is off: still unknown, sent once.
+    let c = client(&emu, reconciling().max_resends(0));
+    emu.inject(FaultRule::new("chat.postMessage", Fault::status(502)));
+    let e = c
+        .call(chat::PostMessage::new(&general).text("y"))
+        .await
+        .unwrap_err();
+    assert!(e.is_outcome_unknown(), "{e:?}");
+    assert_eq!(emu.applied("chat.postMessage"), 0);
+    assert_eq!(emu.applied("conversations.history"), 1);
+
+    // Reconciliation per call, on a client without it.
+    let c = client(&emu, Reconcile::off());
+    emu.inject(FaultRule::new("chat.postMessage", Fault::DropAfterApply));
+    let found = c
+        .call_with(
+            chat::PostMessage::new(&general).text("z"),
+            slack_sdk::CallOptions::default().reconcile(reconciling()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.raw().reconciled(), Some(Reconciled::Found));
+    assert_eq!(emu.applied("chat.postMessage"), 1);
+}
