@@ -413,7 +413,7 @@ impl WebClient {
         let first = request.to_args();
         let client = self.clone();
         let decode = Arc::new(decode);
-        Pages::new(info.name, move |cursor: Option<String>| {
+        Pages::new(info, move |cursor: Option<String>| {
             let client = client.clone();
             let decode = decode.clone();
             let args = first.as_ref().map(Clone::clone).map_err(clone_validation);
@@ -523,6 +523,8 @@ pub struct Pages<D> {
     /// Every cursor followed so far.
     seen: std::collections::HashSet<String>,
     method: &'static str,
+    /// Where the method puts the next cursor (from the method table).
+    cursor_at: crate::method::CursorAt,
     done: bool,
 }
 
@@ -534,7 +536,7 @@ impl<D> fmt::Debug for Pages<D> {
 
 impl<D: Send + 'static> Pages<D> {
     fn new(
-        method: &'static str,
+        info: &'static MethodInfo,
         fetch: impl Fn(Option<String>) -> PageFuture<D> + Send + Sync + 'static,
     ) -> Self {
         let first = fetch(None);
@@ -543,7 +545,8 @@ impl<D: Send + 'static> Pages<D> {
             in_flight: Some(first),
             cursor: None,
             seen: std::collections::HashSet::new(),
-            method,
+            method: info.name,
+            cursor_at: info.pagination.map(|p| p.next_cursor).unwrap_or_default(),
             done: false,
         }
     }
@@ -568,7 +571,7 @@ impl<D: Send + 'static> Stream for Pages<D> {
         match fut.as_mut().poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Ok(page)) => {
-                match page.raw().next_cursor() {
+                match page.raw().next_cursor_at(self.cursor_at) {
                     Some(c) if self.seen.contains(c) => {
                         // The page is good; the stream ends with the error after it.
                         let err = Error::RepeatedCursor {

@@ -26,6 +26,7 @@ pub struct SlackResponse {
     body: Bytes,
     binary: bool,
     next_cursor: Option<String>,
+    top_next_cursor: Option<String>,
     warnings: Vec<String>,
     reconciled: Option<crate::reconcile::Reconciled>,
     json: OnceLock<Value>,
@@ -90,7 +91,29 @@ impl SlackResponse {
     /// top-level `next_cursor` (where `admin.conversations.search` puts it). A number is
     /// read as its digits; `null`, `""` and other types mean no next page.
     pub fn next_cursor(&self) -> Option<&str> {
-        self.next_cursor.as_deref()
+        self.next_cursor_at(crate::method::CursorAt::ResponseMetadata)
+    }
+
+    /// The next page's cursor where the method table says the method puts it
+    /// ([`Pagination::next_cursor`](crate::method::Pagination::next_cursor)), else where
+    /// the other methods do.
+    ///
+    /// ```
+    /// use slack_core::method::CursorAt;
+    /// use slack_core::response::parse_response;
+    /// use slack_core::transport::HttpResponse;
+    ///
+    /// let body = r#"{"ok":true,"conversations":[],"next_cursor":"p2"}"#;
+    /// let page = parse_response("admin.conversations.search", HttpResponse::new(http::StatusCode::OK, body))?;
+    /// assert_eq!(page.next_cursor_at(CursorAt::TopLevel), Some("p2"));
+    /// # Ok::<(), slack_core::Error>(())
+    /// ```
+    pub fn next_cursor_at(&self, at: crate::method::CursorAt) -> Option<&str> {
+        let (first, second) = match at {
+            crate::method::CursorAt::TopLevel => (&self.top_next_cursor, &self.next_cursor),
+            _ => (&self.next_cursor, &self.top_next_cursor),
+        };
+        first.as_deref().or(second.as_deref())
     }
 
     /// What reconciliation did to reach this answer: `None` when the first outcome was
@@ -325,10 +348,8 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
         }
     }
     resp.warnings = warnings;
-    resp.next_cursor = meta
-        .get("next_cursor")
-        .and_then(text)
-        .or_else(|| env.next_cursor.text());
+    resp.next_cursor = meta.get("next_cursor").and_then(text);
+    resp.top_next_cursor = env.next_cursor.text();
     let messages = meta.get("messages").map(list).unwrap_or_default();
     match env.ok {
         Some(true) => Ok(resp),
@@ -374,6 +395,7 @@ pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse
         body,
         binary: true,
         next_cursor: None,
+        top_next_cursor: None,
         warnings: Vec::new(),
         reconciled: None,
         json: OnceLock::new(),
@@ -588,6 +610,31 @@ mod tests {
             assert_eq!(r.warnings(), *warnings, "{}", String::from_utf8_lossy(body));
             assert_eq!(r.get("ok"), true);
         }
+        // Both places given: the method table's place wins.
+        let r = parse_response(
+            "admin.conversations.search",
+            resp(
+                200,
+                JSON,
+                br#"{"ok":true,"next_cursor":"top","response_metadata":{"next_cursor":"meta"}}"#,
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            r.next_cursor_at(crate::method::CursorAt::TopLevel),
+            Some("top")
+        );
+        assert_eq!(r.next_cursor(), Some("meta"));
+        let search = crate::method::lookup("admin.conversations.search").unwrap();
+        assert_eq!(
+            search.pagination.map(|p| p.next_cursor),
+            Some(crate::method::CursorAt::TopLevel)
+        );
+        let list = crate::method::lookup("conversations.list").unwrap();
+        assert_eq!(
+            list.pagination.map(|p| p.next_cursor),
+            Some(crate::method::CursorAt::ResponseMetadata)
+        );
         // An error with odd metadata is still the error.
         let e = parse_response(
             "chat.postMessage",

@@ -2,7 +2,9 @@
 // Regenerate with `cargo run -p slack-codegen`.
 //! The Web API method table (see `crate::method`).
 
-use crate::method::{Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier};
+use crate::method::{
+    CursorAt, Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier,
+};
 
 /// Every method, sorted by name.
 pub(crate) static METHODS: &[MethodInfo] = &[
@@ -32,6 +34,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -49,6 +52,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -80,6 +84,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("activities"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -119,6 +124,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("approved_apps"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -182,6 +188,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -297,6 +304,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("app_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -328,6 +336,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("restricted_apps"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -401,6 +410,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("entities"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -464,6 +474,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("barriers"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -668,6 +679,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channels"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -713,6 +725,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("team_ids"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -758,6 +771,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channel_ids"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -855,6 +869,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("conversations"),
+            next_cursor: CursorAt::TopLevel,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -970,6 +985,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1020,6 +1036,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("functions"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1079,6 +1096,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("approved_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1096,6 +1114,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("denied_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1127,6 +1146,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("invite_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1158,6 +1178,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("role_assignments"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1189,6 +1210,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("admin_ids"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1220,6 +1242,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("teams"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1237,6 +1260,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("owner_ids"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1467,6 +1491,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("users"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1540,6 +1565,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("active_sessions"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1726,6 +1752,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("workflows"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1847,6 +1874,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("activities"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -2016,6 +2044,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("items"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["datastore:read"],
@@ -2047,6 +2076,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("authorizations"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -2210,6 +2240,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[
@@ -2308,6 +2339,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("teams"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -2656,6 +2688,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.history"),
@@ -2785,6 +2818,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channels"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -2855,6 +2889,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.replies"),
@@ -3130,6 +3165,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("scheduled_messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -3378,6 +3414,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[
@@ -3509,6 +3546,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channels"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["groups:read", "im:read", "mpim:read", "channels:read"],
@@ -3526,6 +3564,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("invites"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["conversations.connect:manage"],
@@ -3563,6 +3602,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("members"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["groups:read", "im:read", "mpim:read", "channels:read"],
@@ -3621,6 +3661,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[
@@ -3684,6 +3725,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("invite_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["conversations.connect:manage"],
@@ -3904,6 +3946,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -4000,6 +4043,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("comments"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["files:read"],
@@ -4069,6 +4113,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("files"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["remote_files:read"],
@@ -4392,6 +4437,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.history"),
@@ -4505,6 +4551,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("groups"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -4591,6 +4638,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.replies"),
@@ -4739,6 +4787,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.history"),
@@ -4768,6 +4817,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("ims"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -4832,6 +4882,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.replies"),
@@ -4904,6 +4955,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.history"),
@@ -4933,6 +4985,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("groups"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -4997,6 +5050,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.replies"),
@@ -5214,6 +5268,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("items"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["reactions:read"],
@@ -5389,6 +5444,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -5543,6 +5599,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("items"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["lists:read"],
@@ -5602,6 +5659,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("items"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation { replacement: None }),
         bot_scopes: &[],
@@ -5633,6 +5691,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("logins"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -5650,6 +5709,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -5703,6 +5763,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("organizations"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["conversations.connect:manage", "team:read"],
@@ -5931,6 +5992,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channels"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["groups:read", "im:read", "mpim:read", "channels:read"],
@@ -6018,6 +6080,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("members"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["users:read"],
