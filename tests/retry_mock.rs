@@ -191,3 +191,63 @@ fn a_429_pauses_the_bucket_for_everyone() {
         reqs[1].at - reqs[0].at
     );
 }
+
+/// Reconciliation on virtual time: after an unknown outcome the client waits `settle` on
+/// the client's timer, reads the history back to the window's start page by page, and,
+/// finding nothing, sends again with the same key.
+#[test]
+fn reconciliation_pages_the_lookup_and_resends_with_the_same_key() {
+    use slack_sdk::reconcile::{Reconcile, Reconciled, IDEMPOTENCY_KEY_FIELD};
+    let mock = MockTransport::new();
+    mock.on("chat.postMessage").drop_connection();
+    mock.on("conversations.history").respond_json(json!({
+        "ok": true, "messages": [{"ts": "2.0", "text": "someone else's"}],
+        "response_metadata": {"next_cursor": "older"}
+    }));
+    mock.on("conversations.history").respond_json(
+        json!({"ok": true, "messages": [], "response_metadata": {"next_cursor": ""}}),
+    );
+    mock.on("chat.postMessage")
+        .respond_json(json!({"ok": true, "channel": "C1", "ts": "3.0"}));
+    let c = slack_sdk::core::WebClientBuilder::new()
+        .token("xoxb-t")
+        .retry_policy(RetryPolicy::new(default_handlers()).seed(1))
+        .reconcile(Reconcile::on())
+        .build_with(mock.clone())
+        .unwrap();
+    let posted = runtime()
+        .block_on(c.call(chat::PostMessage::new("C1").text("x")))
+        .unwrap();
+    assert_eq!(posted.raw().reconciled(), Some(Reconciled::Resent));
+    assert_eq!(posted.ts, "3.0");
+    let reqs = mock.requests();
+    let names: Vec<_> = reqs.iter().map(|r| r.method_name.clone()).collect();
+    assert_eq!(
+        names,
+        [
+            "chat.postMessage",
+            "conversations.history",
+            "conversations.history",
+            "chat.postMessage"
+        ]
+    );
+    assert_eq!(
+        mock.sleeps(),
+        [Duration::from_secs(1)],
+        "settle, on the client's timer"
+    );
+    assert_eq!(reqs[1].arg("include_all_metadata").as_deref(), Some("true"));
+    assert!(reqs[1].arg("oldest").is_some_and(|t| t.contains('.')));
+    assert_eq!(reqs[1].arg("cursor"), None);
+    assert_eq!(reqs[2].arg("cursor").as_deref(), Some("older"));
+    let key = |i: usize| {
+        let md: serde_json::Value =
+            serde_json::from_str(&reqs[i].arg("metadata").unwrap()).unwrap();
+        md["event_payload"][IDEMPOTENCY_KEY_FIELD]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(key(0), key(3), "the re-send carries the same key");
+    assert_eq!(key(0).len(), 32);
+}
