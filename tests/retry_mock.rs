@@ -164,12 +164,28 @@ fn connect_failures_of_writes_are_retried() {
     assert_eq!(mock.requests().len(), 2);
 }
 
-/// A 429 seen by one caller pauses the method for every caller of the client.
+/// A 429 — or a 200 with `ok:false` `ratelimited` — seen by one caller pauses the method
+/// for every caller of the client.
 #[test]
 fn a_429_pauses_the_bucket_for_everyone() {
+    a_refusal_pauses_the_bucket(|mock| {
+        mock.on("conversations.list")
+            .rate_limited(Some(Duration::from_secs(30)))
+    });
+    a_refusal_pauses_the_bucket(|mock| {
+        let mut r = slack_sdk::core::transport::HttpResponse::new(
+            http::StatusCode::OK,
+            r#"{"ok":false,"error":"ratelimited"}"#,
+        );
+        r.headers
+            .insert(http::header::RETRY_AFTER, "30".parse().unwrap());
+        mock.on("conversations.list").respond(r)
+    });
+}
+
+fn a_refusal_pauses_the_bucket(refuse: impl Fn(&MockTransport)) {
     let mock = MockTransport::new();
-    mock.on("conversations.list")
-        .rate_limited(Some(Duration::from_secs(30)));
+    refuse(&mock);
     mock.on("conversations.list")
         .always()
         .respond_json(json!({"ok": true, "channels": []}));
