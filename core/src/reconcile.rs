@@ -45,7 +45,9 @@
 //! original [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) is returned. A request that Slack is still
 //! processing when the lookup runs is not found yet; `settle` (1 s by default) is the wait
 //! that makes this unlikely. The window is measured on this machine's clock; its default of
-//! 10 minutes absorbs ordinary clock skew.
+//! 10 minutes absorbs ordinary clock skew. Each send and each lookup page is a call of its
+//! own under the client's retry policy (attempt cap and time budget per call), so a
+//! reconciled call may take up to `1 + max_resends` budgets plus the lookups.
 //!
 //! ```no_run
 //! # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
