@@ -205,6 +205,7 @@ async fn serve_rtm(listener: tokio::net::TcpListener) {
     }
 }
 
+#[allow(clippy::result_large_err)] // tungstenite's callback signature
 /// Socket Mode: `hello`, then envelopes with `SM_WINDOW` unacknowledged at most (on
 /// `/idle`: `hello`, then nothing but pongs).
 async fn serve_socket_mode(listener: tokio::net::TcpListener) {

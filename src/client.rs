@@ -208,6 +208,22 @@ impl WebClientBuilder {
         self.map(|b| b.no_retries())
     }
 
+    /// Reconcile writes whose outcome is unknown (default: off): see
+    /// [`slack_core::reconcile`].
+    ///
+    /// ```no_run
+    /// # fn run() -> slack_sdk::Result<()> {
+    /// use slack_sdk::reconcile::Reconcile;
+    /// let client = slack_sdk::WebClient::builder()
+    ///     .token("xoxb-your-token")
+    ///     .reconcile(Reconcile::on())
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reconcile(self, reconcile: slack_core::reconcile::Reconcile) -> Self {
+        self.map(|b| b.reconcile(reconcile))
+    }
+
     /// Pace calls with `limiter` instead of running into 429s (default: off).
     pub fn rate_limiter(self, limiter: Arc<dyn RateLimiter>) -> Self {
         self.map(|b| b.rate_limiter(limiter))

@@ -41,9 +41,9 @@ struct ReadmeDoctests;
 
 pub use slack_core as core;
 pub use slack_core::{
-    api, blocks, error, files, limiter, method, responses, rtm as rtm_core, signature, types, Args,
-    CallOptions, Encoding, Error, ErrorCode, FilePart, Response, Result, RetryHandler, RetryPolicy,
-    SlackResponse, Token,
+    api, blocks, error, files, limiter, method, reconcile, responses, rtm as rtm_core, signature,
+    types, Args, CallOptions, Encoding, Error, ErrorCode, FilePart, Response, Result, RetryHandler,
+    RetryPolicy, SlackResponse, Token,
 };
 
 mod client;

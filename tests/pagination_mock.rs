@@ -148,3 +148,77 @@ async fn typed_items_follow_the_list_the_data_names() {
         .await;
     assert_eq!(messages[0].text.as_deref(), Some("hi"));
 }
+
+/// A server that hands back a cursor it already gave (here: page 3 points back to page 2)
+/// would make the stream loop for ever; it ends with `RepeatedCursor` after the good pages.
+#[tokio::test]
+async fn a_repeated_cursor_ends_the_stream_with_a_clear_error() {
+    let mock = MockTransport::new();
+    mock.on("conversations.list")
+        .respond_json(page(&["C1"], "cur2"));
+    mock.on("conversations.list")
+        .respond_json(page(&["C2"], "cur3"));
+    mock.on("conversations.list")
+        .always()
+        .respond_json(page(&["C3"], "cur2"));
+    let c = client(&mock);
+    let got: Vec<_> = c.items(conversations::List::new()).collect().await;
+    assert_eq!(got.len(), 4, "{got:?}");
+    let ids: Vec<String> = got[..3]
+        .iter()
+        .map(|i| i.as_ref().unwrap().id.clone())
+        .collect();
+    assert_eq!(ids, ["C1", "C2", "C3"]);
+    let e = got[3].as_ref().unwrap_err();
+    assert!(
+        matches!(e, slack_sdk::Error::RepeatedCursor { cursor, .. } if cursor == "cur2"),
+        "{e:?}"
+    );
+    assert!(!e.is_retryable());
+    assert_eq!(mock.requests().len(), 3);
+    // The same page answered twice in a row (cursor pointing to itself) stops too.
+    let mock = MockTransport::new();
+    mock.on("conversations.list")
+        .always()
+        .respond_json(page(&["C1"], "same"));
+    let pages: Vec<_> = client(&mock)
+        .pages(conversations::List::new())
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 3);
+    assert!(matches!(
+        pages[2],
+        Err(slack_sdk::Error::RepeatedCursor { .. })
+    ));
+}
+
+/// `admin.conversations.search` puts `next_cursor` at the top level and its items under
+/// `conversations` (what Slack sends; the method table has it from the data): `items()`
+/// follows both, and an integer or `null` cursor never fails a page.
+#[tokio::test]
+async fn methods_with_a_top_level_cursor_page_too() {
+    use slack_sdk::api::admin::conversations as admin_conversations;
+    let mock = MockTransport::new();
+    mock.on("admin.conversations.search").respond_json(json!({
+        "ok": true, "conversations": [{"id": "C1"}, {"id": "C2"}], "next_cursor": "p2",
+        "response_metadata": {"messages": [""]}, "warning": ["one", "two"]
+    }));
+    mock.on("admin.conversations.search").respond_json(json!({
+        "ok": true, "conversations": [{"id": "C3"}], "next_cursor": 3
+    }));
+    mock.on("admin.conversations.search").respond_json(json!({
+        "ok": true, "conversations": [{"id": "C4"}], "next_cursor": null,
+        "response_metadata": {"next_cursor": null, "warnings": {"odd": true}}
+    }));
+    let c = client(&mock);
+    let ids: Vec<String> = c
+        .items(admin_conversations::Search::new())
+        .map(|i| i.unwrap().id)
+        .collect()
+        .await;
+    assert_eq!(ids, ["C1", "C2", "C3", "C4"]);
+    let reqs = mock.requests();
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[1].arg("cursor").as_deref(), Some("p2"));
+    assert_eq!(reqs[2].arg("cursor").as_deref(), Some("3"));
+}

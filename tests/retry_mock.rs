@@ -118,9 +118,14 @@ proptest! {
             prop_assert!(opt_in || !ambiguous, "re-sent after step {} ({:?}) of {:?}", i, s, steps);
         }
         if !opt_in {
-            if let Err(Error::OutcomeUnknown { .. }) = &res {
-                let last = &steps[sent - 1];
-                prop_assert!(matches!(last, Step::Drop | Step::Timeout), "{last:?}");
+            // The call ends in OutcomeUnknown exactly when its last attempt may have been
+            // applied; the other failures are refusals that left nothing behind.
+            let last = steps.get(sent - 1).cloned().unwrap_or(Step::Ok);
+            let ambiguous = matches!(last, Step::Drop | Step::Timeout | Step::Status(_) | Step::Fatal);
+            let unknown = matches!(&res, Err(Error::OutcomeUnknown { .. }));
+            prop_assert_eq!(unknown, ambiguous, "{:?}: {:?}", last, res);
+            if let Err(e) = &res {
+                prop_assert!(!(e.is_outcome_unknown() && e.is_retryable()));
             }
         }
     }
@@ -159,12 +164,28 @@ fn connect_failures_of_writes_are_retried() {
     assert_eq!(mock.requests().len(), 2);
 }
 
-/// A 429 seen by one caller pauses the method for every caller of the client.
+/// A 429 — or a 200 with `ok:false` `ratelimited` — seen by one caller pauses the method
+/// for every caller of the client.
 #[test]
 fn a_429_pauses_the_bucket_for_everyone() {
+    a_refusal_pauses_the_bucket(|mock| {
+        mock.on("conversations.list")
+            .rate_limited(Some(Duration::from_secs(30)))
+    });
+    a_refusal_pauses_the_bucket(|mock| {
+        let mut r = slack_sdk::core::transport::HttpResponse::new(
+            http::StatusCode::OK,
+            r#"{"ok":false,"error":"ratelimited"}"#,
+        );
+        r.headers
+            .insert(http::header::RETRY_AFTER, "30".parse().unwrap());
+        mock.on("conversations.list").respond(r)
+    });
+}
+
+fn a_refusal_pauses_the_bucket(refuse: impl Fn(&MockTransport)) {
     let mock = MockTransport::new();
-    mock.on("conversations.list")
-        .rate_limited(Some(Duration::from_secs(30)));
+    refuse(&mock);
     mock.on("conversations.list")
         .always()
         .respond_json(json!({"ok": true, "channels": []}));
@@ -185,4 +206,64 @@ fn a_429_pauses_the_bucket_for_everyone() {
         "{:?}",
         reqs[1].at - reqs[0].at
     );
+}
+
+/// Reconciliation on virtual time: after an unknown outcome the client waits `settle` on
+/// the client's timer, reads the history back to the window's start page by page, and,
+/// finding nothing, sends again with the same key.
+#[test]
+fn reconciliation_pages_the_lookup_and_resends_with_the_same_key() {
+    use slack_sdk::reconcile::{Reconcile, Reconciled, IDEMPOTENCY_KEY_FIELD};
+    let mock = MockTransport::new();
+    mock.on("chat.postMessage").drop_connection();
+    mock.on("conversations.history").respond_json(json!({
+        "ok": true, "messages": [{"ts": "2.0", "text": "someone else's"}],
+        "response_metadata": {"next_cursor": "older"}
+    }));
+    mock.on("conversations.history").respond_json(
+        json!({"ok": true, "messages": [], "response_metadata": {"next_cursor": ""}}),
+    );
+    mock.on("chat.postMessage")
+        .respond_json(json!({"ok": true, "channel": "C1", "ts": "3.0"}));
+    let c = slack_sdk::core::WebClientBuilder::new()
+        .token("xoxb-t")
+        .retry_policy(RetryPolicy::new(default_handlers()).seed(1))
+        .reconcile(Reconcile::on())
+        .build_with(mock.clone())
+        .unwrap();
+    let posted = runtime()
+        .block_on(c.call(chat::PostMessage::new("C1").text("x")))
+        .unwrap();
+    assert_eq!(posted.raw().reconciled(), Some(Reconciled::Resent));
+    assert_eq!(posted.ts, "3.0");
+    let reqs = mock.requests();
+    let names: Vec<_> = reqs.iter().map(|r| r.method_name.clone()).collect();
+    assert_eq!(
+        names,
+        [
+            "chat.postMessage",
+            "conversations.history",
+            "conversations.history",
+            "chat.postMessage"
+        ]
+    );
+    assert_eq!(
+        mock.sleeps(),
+        [Duration::from_secs(1)],
+        "settle, on the client's timer"
+    );
+    assert_eq!(reqs[1].arg("include_all_metadata").as_deref(), Some("true"));
+    assert!(reqs[1].arg("oldest").is_some_and(|t| t.contains('.')));
+    assert_eq!(reqs[1].arg("cursor"), None);
+    assert_eq!(reqs[2].arg("cursor").as_deref(), Some("older"));
+    let key = |i: usize| {
+        let md: serde_json::Value =
+            serde_json::from_str(&reqs[i].arg("metadata").unwrap()).unwrap();
+        md["event_payload"][IDEMPOTENCY_KEY_FIELD]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(key(0), key(3), "the re-send carries the same key");
+    assert_eq!(key(0).len(), 32);
 }

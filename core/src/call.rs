@@ -4,7 +4,11 @@
 //! ```text
 //! loop {
 //!     match call.poll_action(now) {
-//!         Action::Send(req)  => { let res = transport.send(req).await; call.handle_response(now, res) }
+//!         Action::Send(req)  => {
+//!             let res = transport.send(req).await;
+//!             call.handle_response(now, res);
+//!             if let Some(d) = call.poll_pause() { /* pause the rate limiter's key for d */ }
+//!         }
 //!         Action::Sleep(d)   => timer.sleep(d).await,
 //!         Action::Done(res)  => return res,
 //!     }
@@ -19,6 +23,10 @@ use crate::method::MethodInfo;
 use crate::response::{parse_response, SlackResponse};
 use crate::retry::{Outcome, RetryContext, RetryDecision, RetryPolicy, Rng};
 use crate::transport::{HttpRequest, HttpResponse, TransportError};
+
+/// How long a rate-limit refusal without `Retry-After` pauses its key
+/// ([`Call::poll_pause`]).
+pub const DEFAULT_RATE_LIMIT_PAUSE: Duration = Duration::from_secs(1);
 
 /// What the driver must do next.
 #[derive(Debug)]
@@ -64,6 +72,8 @@ pub struct Call {
     last_delay: Option<Duration>,
     state: State,
     plain_http: bool,
+    /// Set when the last answer was a rate-limit refusal: how long to pause.
+    pause: Option<Duration>,
 }
 
 impl Call {
@@ -89,6 +99,7 @@ impl Call {
             last_delay: None,
             state: State::Ready,
             plain_http: false,
+            pause: None,
         }
     }
 
@@ -201,6 +212,13 @@ impl Call {
             }
             Err(t) => FailedAttempt::Transport(t),
         };
+        if let FailedAttempt::Response {
+            error: Error::RateLimited { retry_after, .. },
+            ..
+        } = &err
+        {
+            self.pause = Some(retry_after.unwrap_or(DEFAULT_RATE_LIMIT_PAUSE));
+        }
 
         let outcome = match &err {
             FailedAttempt::Transport(t) => Outcome::Transport(t),
@@ -237,16 +255,25 @@ impl Call {
             }
         }
 
-        let final_error = |err: FailedAttempt, method: &str, idempotent: bool| match err {
-            FailedAttempt::Transport(t) if t.maybe_sent() && !idempotent => Error::OutcomeUnknown {
-                method: method.to_owned(),
-                source: t,
-            },
-            FailedAttempt::Transport(t) => Error::Transport {
-                method: method.to_owned(),
-                source: t,
-            },
-            FailedAttempt::Response { error, .. } => error,
+        // A write whose attempt may have been applied is never reported as a plain failure:
+        // the caller must not be invited to re-send it blindly.
+        let unknown = !self.idempotent && outcome.may_have_applied();
+        let final_error = |err: FailedAttempt, method: &str| {
+            let error = match err {
+                FailedAttempt::Transport(t) => Error::Transport {
+                    method: method.to_owned(),
+                    source: t,
+                },
+                FailedAttempt::Response { error, .. } => error,
+            };
+            if unknown {
+                Error::OutcomeUnknown {
+                    method: method.to_owned(),
+                    source: Box::new(error),
+                }
+            } else {
+                error
+            }
         };
 
         match decision {
@@ -255,38 +282,30 @@ impl Call {
                 let within_budget = self.policy.budget.is_none_or(|b| elapsed + delay < b);
                 if !safe {
                     tracing::debug!(method = %self.method, attempt = self.attempt, "not retried: the request may have been applied");
-                    self.state = State::Finished(Box::new(Err(final_error(
-                        err,
-                        &self.method,
-                        self.idempotent,
-                    ))));
+                    self.state = State::Finished(Box::new(Err(final_error(err, &self.method))));
                 } else if !self.replayable {
-                    self.state = State::Finished(Box::new(Err(final_error(
-                        err,
-                        &self.method,
-                        self.idempotent,
-                    ))));
+                    self.state = State::Finished(Box::new(Err(final_error(err, &self.method))));
                 } else if within_attempts && within_budget {
                     tracing::debug!(method = %self.method, attempt = self.attempt, ?delay, reason, "retrying");
                     self.last_delay = Some(delay);
                     self.state = State::Waiting(now + delay);
                 } else {
                     tracing::debug!(method = %self.method, attempt = self.attempt, "giving up: attempts or budget exhausted");
-                    self.state = State::Finished(Box::new(Err(final_error(
-                        err,
-                        &self.method,
-                        self.idempotent,
-                    ))));
+                    self.state = State::Finished(Box::new(Err(final_error(err, &self.method))));
                 }
             }
             RetryDecision::NoAction | RetryDecision::Forbid => {
-                self.state = State::Finished(Box::new(Err(final_error(
-                    err,
-                    &self.method,
-                    self.idempotent,
-                ))));
+                self.state = State::Finished(Box::new(Err(final_error(err, &self.method))));
             }
         }
+    }
+
+    /// After [`handle_response`](Call::handle_response): when Slack refused the attempt for
+    /// its rate limit (HTTP 429, or `ok:false` with `ratelimited` in a 200), how long every
+    /// caller of the same rate-limit key should pause — the `Retry-After`, or
+    /// [`DEFAULT_RATE_LIMIT_PAUSE`] without one. Taken once.
+    pub fn poll_pause(&mut self) -> Option<Duration> {
+        self.pause.take()
     }
 
     /// Whether the call is over (its result may still be waiting in
@@ -460,5 +479,155 @@ mod tests {
         );
         assert_eq!(r.unwrap_err().api_code().unwrap().as_str(), "invalid_auth");
         assert_eq!(n, 1);
+    }
+
+    fn answer(status: u16, body: &'static str, retry_after: Option<&'static str>) -> HttpResponse {
+        let mut r = HttpResponse::new(StatusCode::from_u16(status).unwrap(), body);
+        if let Some(ra) = retry_after {
+            r.headers
+                .insert(http::header::RETRY_AFTER, ra.parse().unwrap());
+        }
+        r
+    }
+
+    /// Every answer that leaves a write's effect unknown ends the call at once with
+    /// `OutcomeUnknown` holding the cause, and no query on it invites a re-send.
+    #[test]
+    fn write_with_unknown_effect_is_outcome_unknown() {
+        type Case = (Result<HttpResponse, TransportError>, fn(&Error) -> bool);
+        let cases: Vec<Case> = vec![
+            (
+                Ok(answer(500, "<html>", None)),
+                |e| matches!(e, Error::Http(h) if h.status == 500),
+            ),
+            (
+                Ok(answer(502, "<html>", None)),
+                |e| matches!(e, Error::Http(h) if h.status == 502),
+            ),
+            (
+                Ok(answer(504, "<html>", None)),
+                |e| matches!(e, Error::Http(h) if h.status == 504),
+            ),
+            // The 503 + Retry-After exception is gone: a gateway may say it after forwarding.
+            (
+                Ok(answer(503, "<html>", Some("1"))),
+                |e| matches!(e, Error::Http(h) if h.status == 503),
+            ),
+            (
+                Ok(answer(
+                    200,
+                    r#"{"ok":false,"error":"fatal_error"}"#,
+                    Some("2"),
+                )),
+                |e| e.api_code() == Some(&crate::ErrorCode::FatalError),
+            ),
+            (
+                Ok(answer(
+                    200,
+                    r#"{"ok":false,"error":"internal_error"}"#,
+                    None,
+                )),
+                |e| e.api_code() == Some(&crate::ErrorCode::InternalError),
+            ),
+            (Ok(answer(200, r#"{"ok":true,"ch"#, None)), |e| {
+                matches!(e, Error::Decode(_))
+            }),
+            (Ok(answer(200, "<!DOCTYPE html><p>oops", None)), |e| {
+                matches!(e, Error::Decode(_))
+            }),
+            (
+                Err(TransportError::new(
+                    TransportErrorKind::ConnectionDropped,
+                    "reset",
+                )),
+                |e| matches!(e, Error::Transport { .. }),
+            ),
+        ];
+        for (answer, cause) in cases {
+            let policy = RetryPolicy::none().with_handler(Always(Duration::from_millis(5)));
+            let mut c = Call::new(lookup("chat.postMessage").unwrap(), req(), policy, 1);
+            let (r, sleeps, n) = drive(&mut c, vec![answer]);
+            let e = r.unwrap_err();
+            assert!(e.is_outcome_unknown(), "{e:?}");
+            let inner = e.unknown_outcome_cause().unwrap();
+            assert!(cause(inner), "{inner:?}");
+            assert_eq!(n, 1, "{e:?}: never re-sent");
+            assert!(sleeps.is_empty());
+            assert!(!e.is_retryable(), "{e:?}");
+            assert!(!e.is_rate_limited());
+            assert_eq!(e.retry_after(), None, "{e:?}");
+            assert_eq!(e.api_code(), None, "{e:?}");
+            assert!(e.maybe_sent());
+            assert!(std::error::Error::source(&e).is_some());
+        }
+    }
+
+    /// Refusals are not unknown: the write is reported (or retried) as what it is.
+    #[test]
+    fn write_refusals_stay_typed_and_reads_stay_plain() {
+        let mut c = Call::new(
+            lookup("chat.postMessage").unwrap(),
+            req(),
+            RetryPolicy::none(),
+            1,
+        );
+        let (r, _, _) = drive(
+            &mut c,
+            vec![Ok(answer(
+                200,
+                r#"{"ok":false,"error":"channel_not_found"}"#,
+                None,
+            ))],
+        );
+        assert_eq!(
+            r.unwrap_err().api_code(),
+            Some(&crate::ErrorCode::ChannelNotFound)
+        );
+        let mut c = Call::new(
+            lookup("chat.postMessage").unwrap(),
+            req(),
+            RetryPolicy::none(),
+            1,
+        );
+        let (r, _, _) = drive(&mut c, vec![Ok(answer(400, "bad", None))]);
+        assert!(matches!(r, Err(Error::Http(h)) if h.status == 400));
+        // A read's 500 is retried and finally reported as the 500 itself.
+        let policy = RetryPolicy::none()
+            .with_handler(Always(Duration::from_millis(5)))
+            .max_attempts(2);
+        let mut c = Call::new(lookup("conversations.list").unwrap(), req(), policy, 1);
+        let e500 = || Ok(answer(500, "x", None));
+        let (r, _, n) = drive(&mut c, vec![e500(), e500()]);
+        assert!(matches!(r, Err(Error::Http(h)) if h.status == 500));
+        assert_eq!(n, 2);
+    }
+
+    /// A write refused for the rate limit in a 200 body is re-sent, and the driver is told
+    /// to pause the key, as for a 429.
+    #[test]
+    fn ratelimited_body_pauses_and_retries() {
+        let policy = RetryPolicy::none().with_handler(Always(Duration::from_millis(5)));
+        let mut c = Call::new(lookup("chat.postMessage").unwrap(), req(), policy, 1);
+        let now = Instant::now();
+        assert!(matches!(c.poll_action(now), Action::Send(_)));
+        c.handle_response(
+            now,
+            Ok(answer(
+                200,
+                r#"{"ok":false,"error":"ratelimited"}"#,
+                Some("4"),
+            )),
+        );
+        assert_eq!(c.poll_pause(), Some(Duration::from_secs(4)));
+        assert_eq!(c.poll_pause(), None);
+        assert!(matches!(c.poll_action(now), Action::Sleep(d) if d == Duration::from_secs(4)));
+        let later = now + Duration::from_secs(4);
+        assert!(matches!(c.poll_action(later), Action::Send(_)));
+        c.handle_response(later, Ok(answer(429, "", None)));
+        assert_eq!(c.poll_pause(), Some(DEFAULT_RATE_LIMIT_PAUSE));
+        assert!(matches!(c.poll_action(later), Action::Sleep(_)));
+        let (r, _, n) = drive(&mut c, vec![Ok(ok())]);
+        assert!(r.is_ok());
+        assert_eq!(n, 3);
     }
 }

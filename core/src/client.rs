@@ -54,6 +54,7 @@ struct Inner {
     retry: RetryPolicy,
     limiter: Option<Arc<dyn RateLimiter>>,
     rates: RateTable,
+    reconcile: crate::reconcile::Reconcile,
     seed: u64,
     calls: AtomicU64,
 }
@@ -101,6 +102,11 @@ impl WebClient {
         &self.inner.retry
     }
 
+    /// The reconciliation setting ([`WebClientBuilder::reconcile`]).
+    pub fn reconcile_setting(&self) -> &crate::reconcile::Reconcile {
+        &self.inner.reconcile
+    }
+
     /// Call any method by name with untyped arguments. Methods missing from the table are
     /// sent as `POST` with a form body.
     ///
@@ -125,11 +131,14 @@ impl WebClient {
     ) -> Result<SlackResponse> {
         let mut args = args;
         args.read_files().await?;
-        let request = encode_request(&self.inner.config, method, &args, &options)?;
-        let info = crate::method::lookup(method);
-        let key = info.map(|i| LimitKey::for_call(i, &args));
-        self.execute(method, info, request, key, options.retry)
-            .await
+        match crate::method::lookup(method) {
+            Some(info) => self.call_args(info, &args, &options).await,
+            None => {
+                let request = encode_request(&self.inner.config, method, &args, &options)?;
+                self.execute(method, None, request, None, options.retry)
+                    .await
+            }
+        }
     }
 
     /// Call a typed request.
@@ -160,6 +169,22 @@ impl WebClient {
     }
 
     async fn call_args(
+        &self,
+        info: &'static MethodInfo,
+        args: &Args,
+        options: &CallOptions,
+    ) -> Result<SlackResponse> {
+        let reconcile = options.reconcile.as_ref().unwrap_or(&self.inner.reconcile);
+        if reconcile.is_enabled() && info.name == "chat.postMessage" {
+            return self
+                .post_message_reconciled(info, args, options, reconcile)
+                .await;
+        }
+        self.call_args_once(info, args, options).await
+    }
+
+    /// One call through the retry machine, without reconciliation.
+    pub(crate) async fn call_args_once(
         &self,
         info: &'static MethodInfo,
         args: &Args,
@@ -237,7 +262,7 @@ impl WebClient {
         self.drive(what, call, None).await
     }
 
-    fn next_seed(&self) -> u64 {
+    pub(crate) fn next_seed(&self) -> u64 {
         let n = self.inner.calls.fetch_add(1, Ordering::Relaxed);
         self.inner.seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
     }
@@ -263,13 +288,13 @@ impl WebClient {
                         }
                         let res = self.inner.transport.send(req).await;
                         let now = self.inner.timer.now();
-                        if let (Some((limiter, key, rate)), Ok(resp)) = (&limit, &res) {
-                            if resp.status == http::StatusCode::TOO_MANY_REQUESTS {
-                                let after = resp.retry_after().unwrap_or(Duration::from_secs(1));
-                                limiter.pause(key, *rate, now + after);
-                            }
-                        }
                         call.handle_response(now, res);
+                        // A 429 or an `ok:false` `ratelimited`: everyone on the key waits.
+                        if let (Some(after), Some((limiter, key, rate))) =
+                            (call.poll_pause(), &limit)
+                        {
+                            limiter.pause(key, *rate, now + after);
+                        }
                     }
                     Action::Sleep(d) => self.inner.timer.sleep(d).await,
                     Action::Done(res) => return res,
@@ -391,7 +416,7 @@ impl WebClient {
         let first = request.to_args();
         let client = self.clone();
         let decode = Arc::new(decode);
-        Pages::new(move |cursor: Option<String>| {
+        Pages::new(info, move |cursor: Option<String>| {
             let client = client.clone();
             let decode = decode.clone();
             let args = first.as_ref().map(Clone::clone).map_err(clone_validation);
@@ -490,11 +515,19 @@ fn clone_validation(e: &Error) -> Error {
 type PageFuture<D> = BoxFuture<'static, Result<Response<D>>>;
 
 /// A stream of pages; see [`WebClient::pages`].
+///
+/// The stream ends with [`Error::RepeatedCursor`] when the server hands back a cursor it
+/// already gave in this stream (a server bug that would otherwise loop for ever).
 pub struct Pages<D> {
     fetch: Box<dyn Fn(Option<String>) -> PageFuture<D> + Send + Sync>,
     in_flight: Option<PageFuture<D>>,
     /// The cursor of the page in flight (`None` for the first page).
     cursor: Option<String>,
+    /// Every cursor followed so far.
+    seen: std::collections::HashSet<String>,
+    method: &'static str,
+    /// Where the method puts the next cursor (from the method table).
+    cursor_at: crate::method::CursorAt,
     done: bool,
 }
 
@@ -505,12 +538,18 @@ impl<D> fmt::Debug for Pages<D> {
 }
 
 impl<D: Send + 'static> Pages<D> {
-    fn new(fetch: impl Fn(Option<String>) -> PageFuture<D> + Send + Sync + 'static) -> Self {
+    fn new(
+        info: &'static MethodInfo,
+        fetch: impl Fn(Option<String>) -> PageFuture<D> + Send + Sync + 'static,
+    ) -> Self {
         let first = fetch(None);
         Pages {
             fetch: Box::new(fetch),
             in_flight: Some(first),
             cursor: None,
+            seen: std::collections::HashSet::new(),
+            method: info.name,
+            cursor_at: info.pagination.map(|p| p.next_cursor).unwrap_or_default(),
             done: false,
         }
     }
@@ -535,9 +574,18 @@ impl<D: Send + 'static> Stream for Pages<D> {
         match fut.as_mut().poll(cx) {
             Poll::Pending => Poll::Pending,
             Poll::Ready(Ok(page)) => {
-                match page.raw().next_cursor() {
+                match page.raw().next_cursor_at(self.cursor_at) {
+                    Some(c) if self.seen.contains(c) => {
+                        // The page is good; the stream ends with the error after it.
+                        let err = Error::RepeatedCursor {
+                            method: self.method.to_owned(),
+                            cursor: c.to_owned(),
+                        };
+                        self.in_flight = Some(Box::pin(std::future::ready(Err(err))));
+                    }
                     Some(c) => {
                         let c = c.to_owned();
+                        self.seen.insert(c.clone());
                         let next = (self.fetch)(Some(c.clone()));
                         self.in_flight = Some(next);
                         self.cursor = Some(c);
@@ -576,6 +624,7 @@ pub struct WebClientBuilder {
     timer: Option<Arc<dyn Timer>>,
     limiter: Option<Arc<dyn RateLimiter>>,
     rates: Option<RateTable>,
+    reconcile: crate::reconcile::Reconcile,
     error: Option<Error>,
     base_url_set: bool,
 }
@@ -713,6 +762,28 @@ impl WebClientBuilder {
         self.rate_limiter(Arc::new(crate::limiter::InMemoryLimiter::new()))
     }
 
+    /// Reconcile writes whose outcome is unknown (default: [`Reconcile::off`]): the client
+    /// tags each `chat.postMessage` with a unique key and, after an unknown outcome, looks
+    /// the key up before sending again. See [`crate::reconcile`]; per call, use
+    /// [`CallOptions::reconcile`].
+    ///
+    /// [`Reconcile::off`]: crate::reconcile::Reconcile::off
+    ///
+    /// ```no_run
+    /// # fn run(transport: impl slack_core::HttpTransport + slack_core::Timer) -> slack_core::Result<()> {
+    /// use slack_core::{reconcile::Reconcile, WebClient};
+    /// let client = WebClient::builder()
+    ///     .token("xoxb-your-token")
+    ///     .reconcile(Reconcile::on())
+    ///     .transport(transport)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn reconcile(mut self, reconcile: crate::reconcile::Reconcile) -> Self {
+        self.reconcile = reconcile;
+        self
+    }
+
     /// A timer other than the transport's (required with
     /// [`http_transport`](Self::http_transport)).
     pub fn timer(mut self, timer: Arc<dyn Timer>) -> Self {
@@ -756,6 +827,7 @@ impl WebClientBuilder {
                 retry,
                 limiter: self.limiter,
                 rates: self.rates.unwrap_or_default(),
+                reconcile: self.reconcile,
                 seed,
                 calls: AtomicU64::new(0),
             }),

@@ -49,16 +49,25 @@ pub enum Error {
         #[source]
         source: TransportError,
     },
-    /// A non-idempotent call (for example `chat.postMessage`) failed after the request may
-    /// have reached Slack, so it was not retried: the change may or may not have been applied.
-    /// Check (for example with `conversations.history`) before sending again.
+    /// A call that changes something (`chat.postMessage`, `files.completeUploadExternal`, …)
+    /// failed in a way that leaves unknown whether Slack applied it, so it was not re-sent:
+    /// the request may have been sent before the connection broke or the per-attempt timeout
+    /// fired, Slack answered HTTP 5xx, `ok:false` with `fatal_error`, `internal_error` or
+    /// `service_unavailable` (Slack documents that part of the operation may have
+    /// succeeded), or a 2xx whose body is cut off or not JSON.
+    ///
+    /// Never retryable as it stands: sending again may apply the change twice. Look first
+    /// (`conversations.history`, `files.info`, …) before sending again. The failure
+    /// itself is [`source`](Error::OutcomeUnknown::source) (also through
+    /// [`std::error::Error::source`]); the queries of this error do not forward to it.
     #[error("{method}: outcome unknown, the request may have been applied: {source}")]
     OutcomeUnknown {
         /// The method called.
         method: String,
-        /// The failure that left the outcome unknown.
+        /// The failure that left the outcome unknown: [`Error::Transport`], [`Error::Http`],
+        /// [`Error::Api`] or [`Error::Decode`].
         #[source]
-        source: TransportError,
+        source: Box<Error>,
     },
     /// The body was not the JSON Slack sends (an HTML error page, truncated JSON, a shape the
     /// typed model cannot hold). Carries a short excerpt and the whole body.
@@ -72,6 +81,16 @@ pub enum Error {
         field: String,
         /// What is wrong with it.
         reason: String,
+    },
+    /// Pagination stopped: the server handed back a `next_cursor` it had already given for
+    /// this stream, so following it would loop for ever. The pages before it were delivered;
+    /// retrying does not help (report it to whoever runs the server).
+    #[error("{method}: the server repeated the cursor {cursor:?}; pagination stopped")]
+    RepeatedCursor {
+        /// The method paged.
+        method: String,
+        /// The cursor seen twice.
+        cursor: String,
     },
     /// The call's total time budget ran out before a final answer.
     #[error("{method}: gave up after {elapsed:?} (time budget exhausted)")]
@@ -99,16 +118,28 @@ impl Error {
         }
     }
 
-    /// Whether trying again later may succeed: transport failures, 429, 5xx and Slack's
-    /// transient error codes. An [`Error::OutcomeUnknown`] is not retryable by itself: the
-    /// first attempt may have been applied.
+    /// Whether sending the same request again later may succeed and is safe: transport
+    /// failures of requests that were not sent or are idempotent, 429, 5xx and Slack's
+    /// transient error codes of calls that are safe to repeat.
+    ///
+    /// Never true for [`Error::OutcomeUnknown`]: the first attempt may have been applied, and
+    /// a blind re-send could apply it twice.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.code.is_transient(),
             Error::Http(e) => e.status.is_server_error(),
             Error::RateLimited { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
-            Error::OutcomeUnknown { .. } | Error::Decode(_) | Error::Validation { .. } => false,
+            Error::OutcomeUnknown { .. }
+            | Error::Decode(_)
+            | Error::Validation { .. }
+            | Error::RepeatedCursor { .. } => false,
         }
+    }
+
+    /// Whether the call may have been applied although it failed ([`Error::OutcomeUnknown`]).
+    /// Do not send it again without checking.
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, Error::OutcomeUnknown { .. })
     }
 
     /// Whether Slack refused the call for its rate limit: HTTP 429 or `ok:false` with
@@ -118,7 +149,8 @@ impl Error {
         matches!(self, Error::RateLimited { .. })
     }
 
-    /// How long Slack asked us to wait, when it said.
+    /// How long Slack asked us to wait, when it said. `None` for [`Error::OutcomeUnknown`],
+    /// whatever its cause carried: a wait does not make a blind re-send safe.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,
@@ -128,7 +160,9 @@ impl Error {
         }
     }
 
-    /// Slack's `error` code for [`Error::Api`] (and `ratelimited` for a 429).
+    /// Slack's `error` code for [`Error::Api`] (and `ratelimited` for a 429). `None` for
+    /// [`Error::OutcomeUnknown`]; its [`unknown_outcome_cause`](Self::unknown_outcome_cause)
+    /// has the code.
     pub fn api_code(&self) -> Option<&ErrorCode> {
         match self {
             Error::Api(e) => Some(&e.code),
@@ -137,10 +171,29 @@ impl Error {
         }
     }
 
-    /// The transport error, when the call failed below HTTP.
+    /// The failure behind an [`Error::OutcomeUnknown`] (a transport error, an HTTP 5xx,
+    /// `fatal_error`, an undecodable body), for logs and diagnosis.
+    ///
+    /// ```
+    /// # fn check(e: slack_core::Error) {
+    /// if let Some(cause) = e.unknown_outcome_cause() {
+    ///     eprintln!("may have been posted; not re-sending: {cause}");
+    /// }
+    /// # }
+    /// ```
+    pub fn unknown_outcome_cause(&self) -> Option<&Error> {
+        match self {
+            Error::OutcomeUnknown { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// The transport error, when the call failed below HTTP (also inside an
+    /// [`Error::OutcomeUnknown`]).
     pub fn transport_error(&self) -> Option<&TransportError> {
         match self {
-            Error::Transport { source, .. } | Error::OutcomeUnknown { source, .. } => Some(source),
+            Error::Transport { source, .. } => Some(source),
+            Error::OutcomeUnknown { source, .. } => source.transport_error(),
             _ => None,
         }
     }
@@ -150,7 +203,7 @@ impl Error {
     pub fn maybe_sent(&self) -> bool {
         match self {
             Error::Transport { source, .. } => source.maybe_sent(),
-            Error::Validation { .. } => false,
+            Error::Validation { .. } | Error::RepeatedCursor { .. } => false,
             _ => true,
         }
     }
@@ -320,7 +373,8 @@ macro_rules! error_codes {
                 }
             }
 
-            /// Whether the code says a later retry may succeed.
+            /// Whether the code says a later retry may succeed (for a write, only when the
+            /// code is not also [`may_have_applied`](Self::may_have_applied)).
             pub fn is_transient(&self) -> bool {
                 match self {
                     $( ErrorCode::$variant => $transient, )*
@@ -413,6 +467,20 @@ error_codes! {
     RequestTooLarge = "request_too_large", transient = false;
     /// The team was added to a maintenance mode.
     TeamAddedToOrg = "team_added_to_org", transient = true;
+}
+
+impl ErrorCode {
+    /// Whether Slack documents that a call refused with this code may still have been partly
+    /// or wholly applied: `fatal_error`, `internal_error` ("it's possible some aspect of the
+    /// operation succeeded before the error was raised") and `service_unavailable`. A write
+    /// that ends with one is [`Error::OutcomeUnknown`]. Every other `ok:false` code is a
+    /// refusal: nothing was applied.
+    pub fn may_have_applied(&self) -> bool {
+        matches!(
+            self,
+            ErrorCode::FatalError | ErrorCode::InternalError | ErrorCode::ServiceUnavailable
+        )
+    }
 }
 
 impl fmt::Display for ErrorCode {

@@ -22,9 +22,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::error::{Error, Result};
-use crate::request::{Args, CallOptions};
+use crate::request::Args;
 use crate::response::Response;
-use crate::retry::Idempotency;
 use crate::transport::{Body, BoxBodyStream, HttpRequest};
 use crate::WebClient;
 
@@ -305,15 +304,9 @@ impl WebClient {
             .set("channel_id", request.channel_id)
             .set("thread_ts", request.thread_ts)
             .set("initial_comment", request.initial_comment);
-        // Completing the same file ids again is harmless: retry it like a read.
-        let policy = self
-            .retry_policy()
-            .clone()
-            .idempotency("files.completeUploadExternal", Idempotency::Idempotent);
-        let options = CallOptions::default().retry(policy);
-        let raw = self
-            .api_call_with("files.completeUploadExternal", args, options)
-            .await?;
+        // A second completion is not assumed harmless: after an unknown outcome the client
+        // reads files.info before completing again (crate::reconcile).
+        let raw = self.complete_upload_reconciled(&args).await?;
         let data = raw.decode()?;
         Ok(Response::new(data, raw))
     }

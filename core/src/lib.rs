@@ -51,6 +51,7 @@ pub mod files;
 pub mod limiter;
 pub mod method;
 pub mod proxy;
+pub mod reconcile;
 pub mod request;
 pub mod response;
 pub mod response_url;

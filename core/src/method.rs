@@ -65,6 +65,20 @@ pub struct Pagination {
     pub cursor_arg: &'static str,
     /// The response field holding the page's items, when known (for example `channels`).
     pub items_field: Option<&'static str>,
+    /// Where the answer puts the next page's cursor (from the method's OpenAPI success
+    /// schema and sample).
+    pub next_cursor: CursorAt,
+}
+
+/// Where a page's answer puts the cursor of the next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum CursorAt {
+    /// `response_metadata.next_cursor`: almost every method.
+    #[default]
+    ResponseMetadata,
+    /// A top-level `next_cursor` (`admin.conversations.search`).
+    TopLevel,
 }
 
 /// A cursor-paginated request whose items have a type: what

@@ -781,6 +781,8 @@ pub struct CallOptions {
     pub timeout: Option<Duration>,
     /// A retry policy instead of the client's.
     pub retry: Option<crate::retry::RetryPolicy>,
+    /// Reconciliation instead of the client's (see [`crate::reconcile`]).
+    pub reconcile: Option<crate::reconcile::Reconcile>,
 }
 
 impl CallOptions {
@@ -806,6 +808,19 @@ impl CallOptions {
     /// exactly one attempt).
     pub fn retry(mut self, policy: crate::retry::RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// Reconcile this call instead of following the client's setting: after an unknown
+    /// outcome, look for the write before sending it again (see [`crate::reconcile`]).
+    ///
+    /// ```
+    /// use slack_core::{reconcile::Reconcile, CallOptions};
+    /// let options = CallOptions::default().reconcile(Reconcile::on());
+    /// assert!(options.reconcile.is_some_and(|r| r.is_enabled()));
+    /// ```
+    pub fn reconcile(mut self, reconcile: crate::reconcile::Reconcile) -> Self {
+        self.reconcile = Some(reconcile);
         self
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -26,7 +26,9 @@ pub struct SlackResponse {
     body: Bytes,
     binary: bool,
     next_cursor: Option<String>,
+    top_next_cursor: Option<String>,
     warnings: Vec<String>,
+    reconciled: Option<crate::reconcile::Reconciled>,
     json: OnceLock<Value>,
 }
 
@@ -85,12 +87,50 @@ impl SlackResponse {
         })
     }
 
-    /// `response_metadata.next_cursor`, when non-empty: there is another page.
+    /// The cursor of the next page, when there is one: `response_metadata.next_cursor`, or a
+    /// top-level `next_cursor` (where `admin.conversations.search` puts it). A number is
+    /// read as its digits; `null`, `""` and other types mean no next page.
     pub fn next_cursor(&self) -> Option<&str> {
-        self.next_cursor.as_deref()
+        self.next_cursor_at(crate::method::CursorAt::ResponseMetadata)
     }
 
-    /// `warning` and `response_metadata.warnings`.
+    /// The next page's cursor where the method table says the method puts it
+    /// ([`Pagination::next_cursor`](crate::method::Pagination::next_cursor)), else where
+    /// the other methods do.
+    ///
+    /// ```
+    /// use slack_core::method::CursorAt;
+    /// use slack_core::response::parse_response;
+    /// use slack_core::transport::HttpResponse;
+    ///
+    /// let body = r#"{"ok":true,"conversations":[],"next_cursor":"p2"}"#;
+    /// let page = parse_response("admin.conversations.search", HttpResponse::new(http::StatusCode::OK, body))?;
+    /// assert_eq!(page.next_cursor_at(CursorAt::TopLevel), Some("p2"));
+    /// # Ok::<(), slack_core::Error>(())
+    /// ```
+    pub fn next_cursor_at(&self, at: crate::method::CursorAt) -> Option<&str> {
+        let (first, second) = match at {
+            crate::method::CursorAt::TopLevel => (&self.top_next_cursor, &self.next_cursor),
+            _ => (&self.next_cursor, &self.top_next_cursor),
+        };
+        first.as_deref().or(second.as_deref())
+    }
+
+    /// What reconciliation did to reach this answer: `None` when the first outcome was
+    /// known (or reconciliation was off), [`Found`](crate::reconcile::Reconciled::Found) when
+    /// a write whose outcome was unknown turned out applied,
+    /// [`Resent`](crate::reconcile::Reconciled::Resent) when it was sent again.
+    pub fn reconciled(&self) -> Option<crate::reconcile::Reconciled> {
+        self.reconciled
+    }
+
+    pub(crate) fn with_reconciled(mut self, how: crate::reconcile::Reconciled) -> Self {
+        self.reconciled = Some(how);
+        self
+    }
+
+    /// `response_metadata.warnings`, `warnings` and `warning` (comma-separated), in that
+    /// order without repeats; a field of another shape is skipped, never an error.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
@@ -146,31 +186,75 @@ impl<T> Deref for Response<T> {
 
 // ===== parsing =====
 
+/// The envelope fields of an answer. Only `ok` must have its type; every other field is
+/// read leniently (see [`Lenient`]), so a metadata field of an unexpected type or place never
+/// turns a success into an error. Other fields are skipped without being built.
 #[derive(Deserialize)]
 struct Envelope {
     ok: Option<bool>,
     #[serde(default)]
-    error: Option<String>,
+    error: Lenient,
     #[serde(default)]
-    needed: Option<String>,
+    needed: Lenient,
     #[serde(default)]
-    provided: Option<String>,
+    provided: Lenient,
     #[serde(default)]
-    warning: Option<String>,
+    warning: Lenient,
     #[serde(default)]
-    response_metadata: Option<Metadata>,
+    warnings: Lenient,
+    /// Some methods (`admin.conversations.search`) put the cursor at the top level.
+    #[serde(default)]
+    next_cursor: Lenient,
+    #[serde(default)]
+    response_metadata: Lenient,
 }
 
-#[derive(Deserialize, Default)]
-struct Metadata {
-    #[serde(default)]
-    next_cursor: Option<String>,
-    #[serde(default)]
-    warnings: Vec<String>,
-    #[serde(default)]
-    messages: Vec<String>,
-    #[serde(flatten)]
-    _rest: std::collections::HashMap<String, IgnoredAny>,
+/// A JSON value of any type, kept only when it is small enough to matter (envelope fields).
+#[derive(Default)]
+struct Lenient(Option<Value>);
+
+impl<'de> Deserialize<'de> for Lenient {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(Lenient(Option::<Value>::deserialize(d)?))
+    }
+}
+
+impl Lenient {
+    fn get(&self, field: &str) -> Option<&Value> {
+        self.0.as_ref().and_then(|v| v.get(field))
+    }
+
+    /// A string, or a number written out; `None` for null, an empty string and other types.
+    fn text(&self) -> Option<String> {
+        text(self.0.as_ref()?)
+    }
+
+    /// A list of strings from a string (comma-separated), an array (its strings and
+    /// numbers) or nothing.
+    fn list(&self) -> Vec<String> {
+        self.0.as_ref().map(list).unwrap_or_default()
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn list(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        Value::Array(items) => items.iter().filter_map(text).collect(),
+        other => text(other).into_iter().collect(),
+    }
 }
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {
@@ -251,21 +335,26 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
         Ok(env) => env,
         Err(e) => return Err(decode_error(resp, format!("invalid JSON: {e}"))),
     };
-    let meta = env.response_metadata.unwrap_or_default();
-    let mut warnings = meta.warnings;
-    if let Some(w) = env.warning {
-        for w in w.split(',') {
-            if !warnings.iter().any(|x| x == w) {
-                warnings.push(w.to_owned());
-            }
+    let meta = &env.response_metadata;
+    let mut warnings = Vec::new();
+    let found = [
+        meta.get("warnings").map(list).unwrap_or_default(),
+        env.warnings.list(),
+        env.warning.list(),
+    ];
+    for w in found.into_iter().flatten() {
+        if !warnings.contains(&w) {
+            warnings.push(w);
         }
     }
     resp.warnings = warnings;
-    resp.next_cursor = meta.next_cursor.filter(|c| !c.is_empty());
+    resp.next_cursor = meta.get("next_cursor").and_then(text);
+    resp.top_next_cursor = env.next_cursor.text();
+    let messages = meta.get("messages").map(list).unwrap_or_default();
     match env.ok {
         Some(true) => Ok(resp),
         Some(false) => {
-            let code = ErrorCode::parse(env.error.as_deref().unwrap_or("unknown_error"));
+            let code = ErrorCode::parse(env.error.text().as_deref().unwrap_or("unknown_error"));
             if code == ErrorCode::RateLimited {
                 // `ok:false` with `ratelimited` is the same refusal as a 429: one variant.
                 return Err(Error::RateLimited {
@@ -277,10 +366,10 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
             Err(Error::Api(Box::new(ApiError {
                 method: method.to_owned(),
                 code,
-                needed: env.needed,
-                provided: env.provided,
+                needed: env.needed.text(),
+                provided: env.provided.text(),
                 warnings: resp.warnings.clone(),
-                messages: meta.messages,
+                messages,
                 retry_after,
                 response: resp,
             })))
@@ -306,7 +395,9 @@ pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse
         body,
         binary: true,
         next_cursor: None,
+        top_next_cursor: None,
         warnings: Vec::new(),
+        reconciled: None,
         json: OnceLock::new(),
     };
     if status == StatusCode::TOO_MANY_REQUESTS {
@@ -448,6 +539,114 @@ mod tests {
         assert!(matches!(e, Error::Decode(_)));
         let e = parse_response("auth.test", resp(200, JSON, br#"{"user":"x"}"#)).unwrap_err();
         assert!(matches!(e, Error::Decode(_)));
+    }
+
+    /// Metadata of an unexpected type or place never turns a success into an error, and
+    /// what can be read is read.
+    #[test]
+    fn odd_metadata_never_fails_a_success() {
+        let cases: &[(&[u8], Option<&str>, &[&str])] = &[
+            (
+                br#"{"ok":true,"response_metadata":{"next_cursor":12345}}"#,
+                Some("12345"),
+                &[],
+            ),
+            (
+                br#"{"ok":true,"response_metadata":{"next_cursor":null}}"#,
+                None,
+                &[],
+            ),
+            (
+                br#"{"ok":true,"response_metadata":{"next_cursor":{"a":1}}}"#,
+                None,
+                &[],
+            ),
+            (br#"{"ok":true,"response_metadata":null}"#, None, &[]),
+            (br#"{"ok":true,"response_metadata":[1,2]}"#, None, &[]),
+            (br#"{"ok":true,"response_metadata":"x"}"#, None, &[]),
+            (
+                br#"{"ok":true,"next_cursor":"top","response_metadata":{"messages":[""]}}"#,
+                Some("top"),
+                &[],
+            ),
+            (
+                br#"{"ok":true,"next_cursor":"","response_metadata":{"next_cursor":"meta"}}"#,
+                Some("meta"),
+                &[],
+            ),
+            (br#"{"ok":true,"warning":["a","b"]}"#, None, &["a", "b"]),
+            (br#"{"ok":true,"warning":7}"#, None, &["7"]),
+            (br#"{"ok":true,"warning":{"x":1}}"#, None, &[]),
+            (
+                br#"{"ok":true,"warning":null,"warnings":"c,d"}"#,
+                None,
+                &["c", "d"],
+            ),
+            (
+                br#"{"ok":true,"warning":"a","response_metadata":{"warnings":"a, b"}}"#,
+                None,
+                &["a", "b"],
+            ),
+            (
+                br#"{"ok":true,"response_metadata":{"warnings":[1,{"x":2},"w"],"messages":3}}"#,
+                None,
+                &["1", "w"],
+            ),
+            (
+                br#"{"ok":true,"needed":5,"provided":[],"error":false}"#,
+                None,
+                &[],
+            ),
+        ];
+        for (body, cursor, warnings) in cases {
+            let r = parse_response("conversations.list", resp(200, JSON, body))
+                .unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(body)));
+            assert_eq!(
+                r.next_cursor(),
+                *cursor,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+            assert_eq!(r.warnings(), *warnings, "{}", String::from_utf8_lossy(body));
+            assert_eq!(r.get("ok"), true);
+        }
+        // Both places given: the method table's place wins.
+        let r = parse_response(
+            "admin.conversations.search",
+            resp(
+                200,
+                JSON,
+                br#"{"ok":true,"next_cursor":"top","response_metadata":{"next_cursor":"meta"}}"#,
+            ),
+        )
+        .unwrap();
+        assert_eq!(
+            r.next_cursor_at(crate::method::CursorAt::TopLevel),
+            Some("top")
+        );
+        assert_eq!(r.next_cursor(), Some("meta"));
+        let search = crate::method::lookup("admin.conversations.search").unwrap();
+        assert_eq!(
+            search.pagination.map(|p| p.next_cursor),
+            Some(crate::method::CursorAt::TopLevel)
+        );
+        let list = crate::method::lookup("conversations.list").unwrap();
+        assert_eq!(
+            list.pagination.map(|p| p.next_cursor),
+            Some(crate::method::CursorAt::ResponseMetadata)
+        );
+        // An error with odd metadata is still the error.
+        let e = parse_response(
+            "chat.postMessage",
+            resp(200, JSON, br#"{"ok":false,"error":"no_text","needed":1,"response_metadata":{"messages":"one"}}"#),
+        )
+        .unwrap_err();
+        let Error::Api(api) = &e else { panic!("{e:?}") };
+        assert_eq!(api.code, ErrorCode::NoText);
+        assert_eq!(api.needed.as_deref(), Some("1"));
+        assert_eq!(api.messages, ["one"]);
+        let e = parse_response("x.y", resp(200, JSON, br#"{"ok":false,"error":42}"#)).unwrap_err();
+        assert_eq!(e.api_code().map(ErrorCode::as_str), Some("42"));
     }
 
     #[test]

@@ -37,21 +37,36 @@ pub enum Outcome<'a> {
 }
 
 impl Outcome<'_> {
-    /// Whether the failed attempt provably did not change anything on Slack's side: the
-    /// request was never sent, or Slack refused it before processing (429, `ratelimited`, or
-    /// 503 with `Retry-After`).
+    /// Whether the failed attempt provably did not change anything on Slack's side, so that
+    /// even a write may be sent again:
+    ///
+    /// - the request was never sent ([`TransportError::maybe_sent`] is false);
+    /// - Slack refused it for its rate limit (HTTP 429, or `ok:false` `ratelimited`);
+    /// - Slack refused it with any other `ok:false` code except the ones that say part of
+    ///   the work may have been done ([`ErrorCode::may_have_applied`](crate::error::ErrorCode::may_have_applied));
+    /// - an HTTP 4xx status (the request was rejected before processing).
+    ///
+    /// Everything else leaves the outcome unknown: a transport failure after sending, any
+    /// 5xx (**503 with `Retry-After` included**: the header says when to come back, not that
+    /// nothing was done — a gateway may answer 503 after the backend took the request), an
+    /// `ok:false` `fatal_error`/`internal_error`/`service_unavailable`, and a 2xx whose body
+    /// is cut off or not JSON.
     pub fn provably_not_applied(&self) -> bool {
         match self {
             Outcome::Transport(e) => !e.maybe_sent(),
-            Outcome::Response { status, error } => {
-                *status == StatusCode::TOO_MANY_REQUESTS
-                    || matches!(error, Error::RateLimited { .. })
-                    || error.api_code().is_some_and(|c| {
-                        c.as_str() == "ratelimited" || c.as_str() == "rate_limited"
-                    })
-                    || (*status == StatusCode::SERVICE_UNAVAILABLE && error.retry_after().is_some())
-            }
+            Outcome::Response { status, error } => match error {
+                Error::RateLimited { .. } => true,
+                Error::Api(api) => !api.code.may_have_applied(),
+                Error::Http(_) => status.is_client_error(),
+                _ => false,
+            },
         }
+    }
+
+    /// Whether the attempt may have been applied: the opposite of
+    /// [`provably_not_applied`](Self::provably_not_applied).
+    pub fn may_have_applied(&self) -> bool {
+        !self.provably_not_applied()
     }
 
     /// The server's `Retry-After`, when it gave one.

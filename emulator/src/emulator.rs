@@ -203,6 +203,23 @@ impl Emulator {
     pub fn request_count(&self) -> u64 {
         self.shared.requests.load(Ordering::Relaxed)
     }
+
+    /// How many calls of `method` were applied: they reached the method's handler and it
+    /// succeeded (`ok: true`), whatever the client then received (a dropped connection, a
+    /// cut-off or slow body). Calls answered by a fault that does not apply them, refused by
+    /// the rate limiter or answered `ok: false` are not counted. Reset by
+    /// [`reset`](Self::reset).
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// // … a client posts one message …
+    /// assert_eq!(emu.applied("chat.postMessage"), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn applied(&self, method: &str) -> u64 {
+        self.shared.lock_applied().get(method).copied().unwrap_or(0)
+    }
 }
 
 // ===== impl Emulator: rate limits and faults =====

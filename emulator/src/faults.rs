@@ -50,6 +50,10 @@ pub enum Fault {
     TruncatedJson,
     /// Answer HTTP 200 with an HTML error page instead of JSON; not applied.
     HtmlErrorPage,
+    /// Apply the call, then answer HTTP 200 with the headers (the full `Content-Length`) and
+    /// the first half of the JSON at once, and the rest only after this long: a client whose
+    /// timeout is shorter gives up mid-body, after the change was made.
+    SlowBody(Duration),
 }
 
 impl Fault {
@@ -78,7 +82,7 @@ impl Fault {
     pub fn is_applied(&self) -> bool {
         matches!(
             self,
-            Fault::DropAfterApply | Fault::Delay(_) | Fault::TruncatedJson
+            Fault::DropAfterApply | Fault::Delay(_) | Fault::TruncatedJson | Fault::SlowBody(_)
         )
     }
 
@@ -90,7 +94,7 @@ impl Fault {
     /// | `status` | `status` (100–599), `retry_after` |
     /// | `rate_limited` | `retry_after` |
     /// | `api_error` | `error` (the code), `retry_after` |
-    /// | `delay` | `delay_ms` |
+    /// | `delay`, `slow_body` | `delay_ms` |
     ///
     /// `None` when the JSON names no known fault or lacks a field.
     ///
@@ -118,6 +122,7 @@ impl Fault {
             "delay" => Fault::Delay(Duration::from_millis(v.get("delay_ms")?.as_u64()?)),
             "truncated_json" => Fault::TruncatedJson,
             "html_error_page" => Fault::HtmlErrorPage,
+            "slow_body" => Fault::SlowBody(Duration::from_millis(v.get("delay_ms")?.as_u64()?)),
             _ => return None,
         })
     }
@@ -142,6 +147,9 @@ impl Fault {
             }
             Fault::TruncatedJson => json!({"fault": "truncated_json"}),
             Fault::HtmlErrorPage => json!({"fault": "html_error_page"}),
+            Fault::SlowBody(d) => {
+                json!({"fault": "slow_body", "delay_ms": u64::try_from(d.as_millis()).unwrap_or(u64::MAX)})
+            }
         }
     }
 }
@@ -367,6 +375,7 @@ mod tests {
             Fault::Delay(Duration::from_millis(20)),
             Fault::TruncatedJson,
             Fault::HtmlErrorPage,
+            Fault::SlowBody(Duration::from_millis(700)),
         ] {
             assert_eq!(Fault::from_json(&f.to_json()).as_ref(), Some(&f));
             let rule = FaultRule::new("chat.*", f.clone()).times(3);
@@ -395,5 +404,6 @@ mod tests {
         assert!(FaultRule::new("chat.*", Fault::TruncatedJson).matches("chat.postMessage"));
         assert!(!Fault::DropBeforeResponse.is_applied());
         assert!(Fault::DropAfterApply.is_applied());
+        assert!(Fault::SlowBody(Duration::from_secs(1)).is_applied());
     }
 }

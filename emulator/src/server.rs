@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full, StreamBody};
+use hyper::body::Frame;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -62,6 +64,8 @@ const GRACE: Duration = Duration::from_secs(2);
 pub(crate) struct Shared {
     state: Mutex<Workspace>,
     faults: Mutex<FaultTable>,
+    /// Calls that reached their handler and succeeded, per method.
+    applied: Mutex<std::collections::BTreeMap<String, u64>>,
     limiter: Mutex<Limiter>,
     app: Mutex<Hub>,
     /// Work for the app task ([`crate::app::run`]).
@@ -95,6 +99,11 @@ impl Shared {
 
     pub(crate) fn lock_faults(&self) -> MutexGuard<'_, FaultTable> {
         self.faults.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Calls applied per method (see [`crate::Emulator::applied`]).
+    pub(crate) fn lock_applied(&self) -> MutexGuard<'_, std::collections::BTreeMap<String, u64>> {
+        self.applied.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub(crate) fn lock_limiter(&self) -> MutexGuard<'_, Limiter> {
@@ -147,6 +156,7 @@ impl Shared {
     pub(crate) fn reset(&self) {
         *self.lock_state() = Workspace::seeded(self.seed);
         self.lock_faults().clear();
+        self.lock_applied().clear();
         self.lock_limiter().reset();
         self.ping_silence.store(false, Ordering::Relaxed);
         self.set_link_open(true);
@@ -177,6 +187,7 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
     let shared = Arc::new(Shared {
         state: Mutex::new(workspace),
         faults: Mutex::new(FaultTable::default()),
+        applied: Mutex::new(std::collections::BTreeMap::new()),
         limiter: Mutex::new(Limiter::new(config.rate_limits.clone())),
         app: Mutex::new(Hub::new(seed)),
         jobs,
@@ -233,7 +244,7 @@ async fn accept_loop(
         let shared = shared.clone();
         let mut stop = shutdown.clone();
         conns.spawn(async move {
-            let svc = service_fn(move |req| handle(shared.clone(), req));
+            let svc = service_fn(move |req| serve(shared.clone(), req));
             let conn = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
                 .serve_connection(TokioIo::new(tcp), svc)
@@ -411,7 +422,8 @@ fn early_fault_answer(fault: &Fault) -> Option<Resp> {
         Fault::DropBeforeResponse
         | Fault::DropAfterApply
         | Fault::Delay(_)
-        | Fault::TruncatedJson => return None,
+        | Fault::TruncatedJson
+        | Fault::SlowBody(_) => return None,
     })
 }
 
@@ -481,7 +493,10 @@ pub(crate) async fn handle_api(
     };
     shared.publish(events);
     let body = match outcome {
-        Ok(v) => v,
+        Ok(v) => {
+            *shared.lock_applied().entry(method.to_owned()).or_default() += 1;
+            v
+        }
         Err(e) => e.to_json(),
     };
     match fault {
@@ -496,8 +511,60 @@ pub(crate) async fn handle_api(
                 bytes,
             ))
         }
+        Some(Fault::SlowBody(d)) => {
+            let mut r = json_response(StatusCode::OK, &body);
+            r.extensions_mut().insert(SlowBody(d));
+            Ok(r)
+        }
         _ => Ok(json_response(StatusCode::OK, &body)),
     }
+}
+
+/// Marks an answer whose second half is sent only after this long ([`Fault::SlowBody`]).
+#[derive(Debug, Clone, Copy)]
+struct SlowBody(Duration);
+
+/// The body type on the wire: whole, or (for [`Fault::SlowBody`]) in two parts.
+type WireBody = UnsyncBoxBody<Bytes, std::convert::Infallible>;
+
+/// [`handle`], with an answer marked [`SlowBody`] sent as its first half at once (under the
+/// full `Content-Length`) and the rest after the delay.
+async fn serve(
+    shared: Arc<Shared>,
+    req: Request<Incoming>,
+) -> Result<Response<WireBody>, DropConnection> {
+    let resp = handle(shared, req).await?;
+    let slow = resp.extensions().get::<SlowBody>().copied();
+    let (mut parts, body) = resp.into_parts();
+    let Some(SlowBody(delay)) = slow else {
+        return Ok(Response::from_parts(parts, body.boxed_unsync()));
+    };
+    let bytes = match body.collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(never) => match never {},
+    };
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    let cut = bytes.len() / 2;
+    let (first, rest) = (bytes.slice(..cut), bytes.slice(cut..));
+    let chunks = futures_util::stream::unfold(0u8, move |step| {
+        let (first, rest) = (first.clone(), rest.clone());
+        async move {
+            match step {
+                0 => Some((Ok(Frame::data(first)), 1)),
+                1 => {
+                    tokio::time::sleep(delay).await;
+                    Some((Ok(Frame::data(rest)), 2))
+                }
+                _ => None,
+            }
+        }
+    });
+    Ok(Response::from_parts(
+        parts,
+        StreamBody::new(chunks).boxed_unsync(),
+    ))
 }
 
 // ===== files =====

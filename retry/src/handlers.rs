@@ -174,12 +174,15 @@ impl RetryHandler for RateLimitErrorRetryHandler {
 
 // ===== ServerErrorRetryHandler =====
 
-/// Retries HTTP 500, 502, 503 and 504 (configurable).
+/// Retries HTTP 500, 502, 503 and 504 (configurable), and a 2xx whose body is cut off or
+/// is not JSON (an HTML page from a proxy). For a write, none of these is re-sent: the
+/// core reports them as `Error::OutcomeUnknown` (the server may have applied it).
 #[derive(Debug, Clone)]
 pub struct ServerErrorRetryHandler {
     max_retries: u32,
     statuses: Vec<StatusCode>,
     interval: Backoff,
+    undecodable: bool,
 }
 
 impl Default for ServerErrorRetryHandler {
@@ -194,11 +197,18 @@ impl Default for ServerErrorRetryHandler {
                 StatusCode::GATEWAY_TIMEOUT,
             ],
             interval: Backoff::new(Duration::from_secs(1)).max(Duration::from_secs(30)),
+            undecodable: true,
         }
     }
 }
 
 impl ServerErrorRetryHandler {
+    /// Whether a 2xx with a cut-off or non-JSON body is retried too (default true).
+    pub fn undecodable(mut self, retry: bool) -> Self {
+        self.undecodable = retry;
+        self
+    }
+
     /// The same waits without random jitter.
     pub fn without_jitter(mut self) -> Self {
         self.interval = self.interval.jitter(Jitter::None);
@@ -228,11 +238,19 @@ impl ServerErrorRetryHandler {
 
 impl RetryHandler for ServerErrorRetryHandler {
     fn decide(&self, ctx: &mut RetryContext<'_>) -> RetryDecision {
+        if ctx.attempt > self.max_retries {
+            return RetryDecision::NoAction;
+        }
         match ctx.outcome {
-            Outcome::Response { status, .. }
-                if self.statuses.contains(&status) && ctx.attempt <= self.max_retries =>
-            {
+            Outcome::Response { status, .. } if self.statuses.contains(&status) => {
                 retry(ctx, &self.interval, "server error")
+            }
+            // A 2xx whose body is cut off or is a proxy's HTML page: the server failed.
+            Outcome::Response {
+                status,
+                error: Error::Decode(_),
+            } if status.is_success() && self.undecodable => {
+                retry(ctx, &self.interval, "undecodable answer")
             }
             _ => RetryDecision::NoAction,
         }

@@ -138,6 +138,21 @@ fn server_errors() {
         ),
         RetryDecision::NoAction
     );
+    // A 200 that is cut off or an HTML page: retried, unless turned off.
+    for body in [r#"{"ok":true,"chan"#, "<html>busy</html>"] {
+        let e = api_error(200, body, None);
+        let outcome = Outcome::Response {
+            status: StatusCode::OK,
+            error: &e,
+        };
+        assert!(matches!(e, Error::Decode(_)));
+        assert!(delay(decide_on(&h, outcome, 1)).is_some(), "{body}");
+        assert_eq!(
+            decide_on(&h.clone().undecodable(false), outcome, 1),
+            RetryDecision::NoAction
+        );
+        assert_eq!(decide_on(&h, outcome, 3), RetryDecision::NoAction);
+    }
 }
 
 #[test]
@@ -190,4 +205,50 @@ fn closures() {
     );
     assert_eq!(default_handlers().len(), 4);
     assert_eq!(default_policy().attempts_cap(), 5);
+}
+
+/// Both ready-made policies take their limits from the one place, so they cannot drift.
+#[test]
+fn default_and_deterministic_policies_share_their_limits() {
+    for p in [default_policy(), deterministic_policy()] {
+        assert_eq!(p.attempts_cap(), DEFAULT_MAX_ATTEMPTS);
+        assert_eq!(p.time_budget(), Some(DEFAULT_BUDGET));
+        assert_eq!(p.handlers().len(), default_handlers().len());
+    }
+}
+
+/// Which failed attempts of a write may be re-sent: refusals yes, anything that may have
+/// been applied (503 with `Retry-After` included) no.
+#[test]
+fn only_refusals_are_provably_not_applied() {
+    let cases = [
+        (429, r#"{"ok":false,"error":"ratelimited"}"#, None, true),
+        (200, r#"{"ok":false,"error":"ratelimited"}"#, None, true),
+        (
+            200,
+            r#"{"ok":false,"error":"channel_not_found"}"#,
+            None,
+            true,
+        ),
+        (400, "bad request", None, true),
+        (200, r#"{"ok":false,"error":"fatal_error"}"#, None, false),
+        (200, r#"{"ok":false,"error":"internal_error"}"#, None, false),
+        (500, "<html>", None, false),
+        (503, "<html>", Some("1"), false),
+        (503, "<html>", None, false),
+        (200, r#"{"ok":true,"#, None, false),
+    ];
+    for (status, body, ra, expected) in cases {
+        let e = api_error(status, body, ra);
+        let outcome = Outcome::Response {
+            status: http::StatusCode::from_u16(status).unwrap(),
+            error: &e,
+        };
+        assert_eq!(outcome.provably_not_applied(), expected, "{status} {body}");
+        assert_eq!(outcome.may_have_applied(), !expected);
+    }
+    let sent = TransportError::new(TransportErrorKind::ConnectionDropped, "x");
+    assert!(Outcome::Transport(&sent).may_have_applied());
+    let not_sent = TransportError::new(TransportErrorKind::Connect, "x");
+    assert!(Outcome::Transport(&not_sent).provably_not_applied());
 }

@@ -2,7 +2,9 @@
 // Regenerate with `cargo run -p slack-codegen`.
 //! The Web API method table (see `crate::method`).
 
-use crate::method::{Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier};
+use crate::method::{
+    CursorAt, Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier,
+};
 use crate::request::WireForm;
 
 /// Every method, sorted by name.
@@ -33,6 +35,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -50,6 +53,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -81,6 +85,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("activities"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -120,6 +125,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("approved_apps"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -183,6 +189,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -298,6 +305,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("app_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -329,6 +337,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("restricted_apps"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -402,6 +411,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("entities"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -465,6 +475,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("barriers"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -669,6 +680,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channels"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -714,6 +726,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("team_ids"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -759,6 +772,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channel_ids"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -856,6 +870,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("conversations"),
+            next_cursor: CursorAt::TopLevel,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -971,6 +986,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1021,6 +1037,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("functions"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1080,6 +1097,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("approved_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1097,6 +1115,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("denied_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1128,6 +1147,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("invite_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1159,6 +1179,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("role_assignments"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1190,6 +1211,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("admin_ids"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1221,6 +1243,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("teams"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1238,6 +1261,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("owner_ids"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1468,6 +1492,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("users"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1541,6 +1566,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("active_sessions"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1727,6 +1753,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("workflows"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -1848,6 +1875,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("activities"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -2017,6 +2045,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("items"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["datastore:read"],
@@ -2048,6 +2077,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("authorizations"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -2211,6 +2241,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[
@@ -2309,6 +2340,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("teams"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -2657,6 +2689,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.history"),
@@ -2786,6 +2819,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channels"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -2856,6 +2890,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.replies"),
@@ -3131,6 +3166,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("scheduled_messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -3379,6 +3415,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[
@@ -3510,6 +3547,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channels"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["groups:read", "im:read", "mpim:read", "channels:read"],
@@ -3527,6 +3565,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("invites"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["conversations.connect:manage"],
@@ -3564,6 +3603,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("members"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["groups:read", "im:read", "mpim:read", "channels:read"],
@@ -3622,6 +3662,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[
@@ -3685,6 +3726,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("invite_requests"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["conversations.connect:manage"],
@@ -3905,6 +3947,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -4001,6 +4044,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("comments"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["files:read"],
@@ -4070,6 +4114,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("files"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["remote_files:read"],
@@ -4393,6 +4438,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.history"),
@@ -4506,6 +4552,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("groups"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -4592,6 +4639,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.replies"),
@@ -4740,6 +4788,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.history"),
@@ -4769,6 +4818,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("ims"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -4833,6 +4883,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.replies"),
@@ -4905,6 +4956,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.history"),
@@ -4934,6 +4986,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("groups"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.list"),
@@ -4998,6 +5051,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("messages"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation {
             replacement: Some("conversations.replies"),
@@ -5215,6 +5269,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("items"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["reactions:read"],
@@ -5390,6 +5445,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -5544,6 +5600,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("items"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["lists:read"],
@@ -5603,6 +5660,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("items"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: Some(Deprecation { replacement: None }),
         bot_scopes: &[],
@@ -5634,6 +5692,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("logins"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -5651,6 +5710,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: None,
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &[],
@@ -5704,6 +5764,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("organizations"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["conversations.connect:manage", "team:read"],
@@ -5932,6 +5993,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("channels"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["groups:read", "im:read", "mpim:read", "channels:read"],
@@ -6019,6 +6081,7 @@ pub(crate) static METHODS: &[MethodInfo] = &[
         pagination: Some(Pagination {
             cursor_arg: "cursor",
             items_field: Some("members"),
+            next_cursor: CursorAt::ResponseMetadata,
         }),
         deprecated: None,
         bot_scopes: &["users:read"],

@@ -457,6 +457,16 @@ fn is_top_level(m: &Message) -> bool {
         || m.get("subtype").and_then(Value::as_str) == Some("thread_broadcast")
 }
 
+/// A message as history and replies show it: its `metadata` only when the caller asked
+/// with `include_all_metadata` (what a client needs to find a message by its metadata).
+fn shown(m: &Message, with_metadata: bool) -> Value {
+    let mut m = m.clone();
+    if !with_metadata {
+        m.remove("metadata");
+    }
+    Value::Object(m)
+}
+
 pub(crate) fn history(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let id = readable_channel(ws, &ctx.user, req, "channel")?;
     let limit = limit(req, 100)?;
@@ -479,10 +489,11 @@ pub(crate) fn history(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcom
             let hi = latest.is_none_or(|l| if inclusive { t <= l } else { t < l });
             lo && hi
         });
+    let with_metadata = req.bool("include_all_metadata");
     let page: Vec<Value> = matching
         .by_ref()
         .take(limit)
-        .map(|m| Value::Object(m.clone()))
+        .map(|m| shown(m, with_metadata))
         .collect();
     let next = matching
         .next()
@@ -502,6 +513,7 @@ pub(crate) fn replies(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcom
     let oldest = ts_bound(req, "oldest")?;
     let latest = ts_bound(req, "latest")?;
     let inclusive = req.bool("inclusive");
+    let with_metadata = req.bool("include_all_metadata");
     let parent = ws
         .find_message(&id, &ts)
         .ok_or_else(|| err("thread_not_found"))?;
@@ -526,7 +538,7 @@ pub(crate) fn replies(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcom
             let hi = latest.is_none_or(|l| if inclusive { t <= l } else { t < l });
             lo && hi
         })
-        .map(|m| Value::Object(m.clone()));
+        .map(|m| shown(m, with_metadata));
     let (page, meta) = paginate(items, limit, offset);
     let has_more = meta["next_cursor"].as_str().is_some_and(|c| !c.is_empty());
     ok(json!({"messages": page, "has_more": has_more, "response_metadata": meta}))

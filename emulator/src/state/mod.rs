@@ -77,10 +77,17 @@ fn ts_of(m: &Message) -> &str {
 }
 
 impl Workspace {
-    /// A fresh message timestamp, strictly greater than every earlier one:
-    /// `1700000000.000001`, `1700000000.000002`, …
+    /// A fresh message timestamp, strictly greater than every earlier one: the wall clock in
+    /// microseconds, as Slack's (so a client that looks for its message in a window around
+    /// the send time finds it), bumped by one microsecond when two calls meet.
     pub(crate) fn next_ts(&mut self) -> String {
-        self.clock += 1;
+        let wall = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| u64::try_from(d.as_micros()).ok())
+            .and_then(|us| us.checked_sub(1_700_000_000 * 1_000_000))
+            .unwrap_or(0);
+        self.clock = (self.clock + 1).max(wall);
         let secs = 1_700_000_000 + self.clock / 1_000_000;
         format!("{secs}.{:06}", self.clock % 1_000_000)
     }
@@ -209,7 +216,15 @@ mod tests {
             assert!(ts > last);
             last = ts;
         }
-        assert_eq!(last, "1700000001.000005");
+        // Near the wall clock (Slack's ts is the server's time), never behind it.
+        let (secs, micros) = last.split_once('.').unwrap();
+        assert_eq!(micros.len(), 6);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let secs: u64 = secs.parse().unwrap();
+        assert!(secs + 60 >= now && secs <= now + 60, "{last} vs {now}");
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub struct Method {
     pub has_sample: bool,
     /// Top-level list fields of the sample (besides the envelope), in name order.
     pub sample_lists: Vec<String>,
+    /// Whether the sample or the OpenAPI success schema has `next_cursor` at the top level
+    /// rather than in `response_metadata`.
+    pub top_level_cursor: bool,
     /// The response's shape, from the sample and the OpenAPI success schema; `None` when
     /// there is neither.
     pub response: Option<crate::shape::Object>,
@@ -138,6 +141,7 @@ pub fn load(dir: &Path) -> Result<Vec<Method>, String> {
                 .filter(|(k, v)| v.is_array() && !crate::shape::ENVELOPE.contains(&k.as_str()))
                 .map(|(k, _)| k.clone())
                 .collect();
+            m.top_level_cursor |= fields.contains_key("next_cursor");
         }
         out.push(m);
     }
@@ -173,6 +177,7 @@ fn inherit_from_replacements(methods: &mut [Method]) {
         m.json = rep.json.clone();
         m.params = rep.params.clone();
         m.array_fields = rep.array_fields.clone();
+        m.top_level_cursor = rep.top_level_cursor;
         if m.response.is_none() {
             m.response = rep.response.clone();
             m.sample_lists = rep.sample_lists.clone();
@@ -217,6 +222,7 @@ fn load_openapi(openapi: &Value, m: &mut Method) -> Option<crate::shape::Shape> 
         let Some(props) = schema["properties"].as_object() else {
             continue;
         };
+        m.top_level_cursor |= props.contains_key("next_cursor");
         for (field, schema) in props {
             let skip = field == "warnings" || field == "response_metadata";
             if !skip && is_array(openapi, schema) && !m.array_fields.contains(field) {

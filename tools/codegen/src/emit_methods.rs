@@ -34,7 +34,7 @@ fn option(v: Option<String>) -> String {
 pub fn methods(all: &[Method]) -> String {
     let mut out = String::from(crate::HEADER);
     out.push_str("//! The Web API method table (see `crate::method`).\n\n");
-    out.push_str("use crate::method::{Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier};\n");
+    out.push_str("use crate::method::{CursorAt, Deprecation, HttpVerb, JsonSupport, MethodInfo, Pagination, RateTier};\n");
     out.push_str("use crate::request::WireForm;\n\n");
     out.push_str("/// Every method, sorted by name.\n");
     out.push_str("pub(crate) static METHODS: &[MethodInfo] = &[\n");
@@ -75,8 +75,9 @@ fn entry(out: &mut String, m: &Method) {
     };
     let pagination = rules::paginated(m).then(|| {
         format!(
-            "Pagination {{ cursor_arg: \"cursor\", items_field: {} }}",
-            option(rules::items_field(m).as_deref().map(lit))
+            "Pagination {{ cursor_arg: \"cursor\", items_field: {}, next_cursor: CursorAt::{} }}",
+            option(rules::items_field(m).as_deref().map(lit)),
+            rules::cursor_at(m)
         )
     });
     let deprecated = m.is_deprecated().then(|| {
@@ -123,7 +124,7 @@ mod tests {
         assert!(src.contains("json: JsonSupport::Unknown,"));
         assert!(src.contains("idempotent: true,"));
         assert!(src.contains(
-            "pagination: Some(Pagination { cursor_arg: \"cursor\", items_field: Some(\"channels\") }),"
+            "pagination: Some(Pagination { cursor_arg: \"cursor\", items_field: Some(\"channels\"), next_cursor: CursorAt::ResponseMetadata }),"
         ));
         assert!(src.contains("deprecated: None,"));
         assert!(src.contains("bot_scopes: &[\"channels:read\"],"));

@@ -139,6 +139,17 @@ pub fn items_field(m: &Method) -> Option<String> {
         .map(|(_, f)| (*f).to_owned())
 }
 
+/// Where the method's answer puts the next cursor (a `CursorAt` variant): `TopLevel` when
+/// its sample or OpenAPI success schema has a top-level `next_cursor`
+/// (`admin.conversations.search`), else `ResponseMetadata`.
+pub fn cursor_at(m: &Method) -> &'static str {
+    if m.top_level_cursor {
+        "TopLevel"
+    } else {
+        "ResponseMetadata"
+    }
+}
+
 /// Whether the method pages with a cursor.
 pub fn paginated(m: &Method) -> bool {
     m.takes("cursor")
@@ -274,6 +285,9 @@ mod tests {
             Some("items")
         );
         assert_eq!(items_field(&method("search.messages", "GET")), None);
+        assert_eq!(cursor_at(&search), "ResponseMetadata");
+        search.top_level_cursor = true;
+        assert_eq!(cursor_at(&search), "TopLevel");
     }
 
     #[test]
