@@ -125,7 +125,7 @@ impl WebClient {
     ) -> Result<SlackResponse> {
         let request = encode_request(&self.inner.config, method, &args, &options)?;
         let info = crate::method::lookup(method);
-        let key = info.map(|i| LimitKey::for_call(i, &args));
+        let key = info.map(|i| self.limit_key(i, &args, &options));
         self.execute(method, info, request, key, options.retry)
             .await
     }
@@ -163,9 +163,20 @@ impl WebClient {
         options: &CallOptions,
     ) -> Result<SlackResponse> {
         let request = encode_request(&self.inner.config, info.name, args, options)?;
-        let key = Some(LimitKey::for_call(info, args));
+        let key = Some(self.limit_key(info, args, options));
         self.execute(info.name, Some(info), request, key, options.retry.clone())
             .await
+    }
+
+    /// The limiter's key for a call: method, channel, and the workspace of its token.
+    fn limit_key(&self, info: &MethodInfo, args: &Args, options: &CallOptions) -> LimitKey {
+        let config = &self.inner.config;
+        let token = options.token.as_ref().or(config.token());
+        let team = args
+            .get("team_id")
+            .and_then(|v| v.as_str())
+            .or(config.team_id());
+        LimitKey::for_call(info, args).in_workspace(token, team)
     }
 
     /// Run one call through the retry state machine.
@@ -186,6 +197,12 @@ impl WebClient {
             _ => None,
         };
         let policy = retry.unwrap_or_else(|| self.inner.retry.clone());
+        let limit = limit.map(|(limiter, key, rate)| Limit {
+            limiter,
+            key,
+            rate,
+            budget: policy.time_budget(),
+        });
         let call = Call::new(
             info.unwrap_or(&UNKNOWN_METHOD),
             request,
@@ -244,27 +261,21 @@ impl WebClient {
         &self,
         method: &str,
         mut call: Call,
-        limit: Option<(Arc<dyn RateLimiter>, LimitKey, Rate)>,
+        limit: Option<Limit>,
     ) -> Result<SlackResponse> {
         let span = tracing::debug_span!("slack.call", method = %method);
         async move {
+            let started = self.inner.timer.now();
             loop {
                 match call.poll_action(self.inner.timer.now()) {
-                    Action::Send(req) => {
-                        if let Some((limiter, key, rate)) = &limit {
-                            let wait = limiter.acquire(key, *rate, self.inner.timer.now()).await;
-                            if !wait.is_zero() {
-                                tracing::debug!(?wait, "waiting for a rate-limit slot");
-                                self.inner.timer.sleep(wait).await;
-                            }
+                    Action::Send(mut req) => {
+                        if let Some(limit) = &limit {
+                            self.wait_for_slot(method, limit, started, &mut req).await?;
                         }
                         let res = self.inner.transport.send(req).await;
                         let now = self.inner.timer.now();
-                        if let (Some((limiter, key, rate)), Ok(resp)) = (&limit, &res) {
-                            if resp.status == http::StatusCode::TOO_MANY_REQUESTS {
-                                let after = resp.retry_after().unwrap_or(Duration::from_secs(1));
-                                limiter.pause(key, *rate, now + after);
-                            }
+                        if let (Some(limit), Ok(resp)) = (&limit, &res) {
+                            limit.observe(resp, now);
                         }
                         call.handle_response(now, res);
                     }
@@ -275,6 +286,77 @@ impl WebClient {
         }
         .instrument(span)
         .await
+    }
+
+    /// Wait for the limiter's slot within the call's time budget, and cut the attempt's
+    /// timeout to what the wait left of it. Fails (releasing the slot, nothing sent) when
+    /// the slot is past the budget. Dropping the future releases the slot too.
+    async fn wait_for_slot(
+        &self,
+        method: &str,
+        limit: &Limit,
+        started: std::time::Instant,
+        req: &mut crate::transport::HttpRequest,
+    ) -> Result<()> {
+        let timer = &self.inner.timer;
+        let first = limit
+            .limiter
+            .acquire(&limit.key, limit.rate, timer.now())
+            .await;
+        let mut guard = SlotGuard {
+            limit,
+            slot: Some(first),
+        };
+        loop {
+            let now = timer.now();
+            let Some(slot) = guard.slot else {
+                return Ok(());
+            };
+            let wait = slot.start.saturating_duration_since(now);
+            let remaining = limit
+                .budget
+                .map(|b| b.saturating_sub(now.saturating_duration_since(started)));
+            if let Some(remaining) = remaining {
+                if wait >= remaining {
+                    // Dropping the guard gives the slot back.
+                    return Err(Error::RateLimitWait {
+                        method: method.to_owned(),
+                        wait,
+                        remaining,
+                    });
+                }
+            }
+            if !wait.is_zero() {
+                tracing::debug!(?wait, "waiting for a rate-limit slot");
+                timer.sleep(wait).await;
+            }
+            let now = timer.now();
+            match limit
+                .limiter
+                .confirm(&limit.key, limit.rate, slot, now)
+                .await
+            {
+                Some(moved) => {
+                    tracing::debug!("a rate-limit pause moved the slot");
+                    guard.slot = Some(moved);
+                }
+                None => {
+                    // The slot is used from here on, whatever becomes of the send.
+                    guard.slot = None;
+                    if let Some(b) = limit.budget {
+                        let left = b.saturating_sub(now.saturating_duration_since(started));
+                        if left.is_zero() {
+                            return Err(Error::Timeout {
+                                method: method.to_owned(),
+                                elapsed: now.saturating_duration_since(started),
+                            });
+                        }
+                        req.timeout = Some(req.timeout.map_or(left, |t| t.min(left)));
+                    }
+                    return Ok(());
+                }
+            }
+        }
     }
 
     /// Every page of a cursor-paginated method, as a stream. The stream ends after the page
@@ -479,6 +561,73 @@ fn clone_validation(e: &Error) -> Error {
     match e {
         Error::Validation { field, reason } => Error::validation(field.clone(), reason.clone()),
         other => Error::validation("args", other.to_string()),
+    }
+}
+
+// ===== Limiter hook =====
+
+/// The limiter, key, rate and time budget of one call.
+struct Limit {
+    limiter: Arc<dyn RateLimiter>,
+    key: LimitKey,
+    rate: Rate,
+    budget: Option<Duration>,
+}
+
+impl Limit {
+    /// Tell the limiter what Slack said: pause the key on HTTP 429 or `ok:false`
+    /// `ratelimited`; learn a channel's ID from `chat.postMessage`'s answer.
+    fn observe(&self, resp: &crate::transport::HttpResponse, now: std::time::Instant) {
+        let json_body = || serde_json::from_slice::<serde_json::Value>(&resp.body).ok();
+        let limited_body = resp.status.is_success()
+            && mentions_limited(&resp.body)
+            && json_body().is_some_and(|j| {
+                j.get("ok") == Some(&serde_json::Value::Bool(false))
+                    && matches!(
+                        j.get("error").and_then(|e| e.as_str()),
+                        Some("ratelimited" | "rate_limited")
+                    )
+            });
+        if resp.status == http::StatusCode::TOO_MANY_REQUESTS || limited_body {
+            let after = resp.retry_after().unwrap_or(Duration::from_secs(1));
+            self.limiter.pause(&self.key, self.rate, now + after);
+        } else if self
+            .key
+            .channel
+            .as_deref()
+            .is_some_and(|c| c.starts_with('#'))
+            && resp.status.is_success()
+        {
+            if let Some(id) = json_body()
+                .as_ref()
+                .and_then(|j| j.get("channel"))
+                .and_then(|c| c.as_str())
+            {
+                self.limiter.learn_channel(&self.key, id);
+            }
+        }
+    }
+}
+
+/// Whether `body` mentions `rate` + `limited` (cheap test before parsing the JSON).
+fn mentions_limited(body: &[u8]) -> bool {
+    body.windows(7).any(|w| w == b"limited")
+}
+
+/// Gives an unused slot back to the limiter when dropped (an error, or the call future
+/// dropped while waiting).
+struct SlotGuard<'a> {
+    limit: &'a Limit,
+    slot: Option<crate::limiter::Slot>,
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            self.limit
+                .limiter
+                .release(&self.limit.key, self.limit.rate, slot);
+        }
     }
 }
 
