@@ -214,21 +214,23 @@ impl WebClient {
     }
 
     /// Send a request that is not a Web API call (an upload to a file URL) through the same
-    /// retry path; any 2xx answer is success.
-    pub(crate) async fn execute_plain(
+    /// driver under `policy` (an upload transfer: one attempt, outside the client policy's
+    /// time budget); any 2xx answer is success.
+    pub(crate) async fn execute_plain_with(
         &self,
         what: &str,
         request: crate::transport::HttpRequest,
+        policy: RetryPolicy,
     ) -> Result<SlackResponse> {
         static PLAIN: MethodInfo = {
             let mut m = MethodInfo::unknown("");
             m.idempotent = true;
             m
         };
-        self.execute_plain_as(&PLAIN, what, request).await
+        self.execute_plain_as(&PLAIN, what, request, policy).await
     }
 
-    /// [`execute_plain`](Self::execute_plain) for a write: re-sent only when the attempt
+    /// [`execute_plain_with`](Self::execute_plain_with) for a write: re-sent only when the attempt
     /// provably did not reach the server.
     pub(crate) async fn execute_plain_write(
         &self,
@@ -236,7 +238,8 @@ impl WebClient {
         request: crate::transport::HttpRequest,
     ) -> Result<SlackResponse> {
         static PLAIN_WRITE: MethodInfo = MethodInfo::unknown("");
-        self.execute_plain_as(&PLAIN_WRITE, what, request).await
+        self.execute_plain_as(&PLAIN_WRITE, what, request, self.inner.retry.clone())
+            .await
     }
 
     async fn execute_plain_as(
@@ -244,8 +247,9 @@ impl WebClient {
         info: &'static MethodInfo,
         what: &str,
         request: crate::transport::HttpRequest,
+        policy: RetryPolicy,
     ) -> Result<SlackResponse> {
-        let call = Call::new(info, request, self.inner.retry.clone(), self.next_seed())
+        let call = Call::new(info, request, policy, self.next_seed())
             .with_method_name(what)
             .with_plain_http();
         self.drive(what, call, None).await

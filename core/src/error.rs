@@ -94,6 +94,18 @@ pub enum Error {
         /// What was left of the call's time budget.
         remaining: Duration,
     },
+    /// `files_upload_v2`: a file's bytes did not reach the upload URL, and its content is a
+    /// stream or `AsyncRead` that cannot be read a second time, so the transfer was not
+    /// retried (content from bytes or a path is). Nothing was shared. Not retryable as it
+    /// stands: upload again with a fresh reader.
+    #[error("upload of {filename} failed and its content (a stream or reader) cannot be read again, so it was not retried: {source}")]
+    UploadNotRepeatable {
+        /// The file's name.
+        filename: String,
+        /// Why the transfer failed.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 fn fmt_retry_after(d: Option<Duration>) -> String {
@@ -123,7 +135,10 @@ impl Error {
             | Error::Transport { .. }
             | Error::Timeout { .. }
             | Error::RateLimitWait { .. } => true,
-            Error::OutcomeUnknown { .. } | Error::Decode(_) | Error::Validation { .. } => false,
+            Error::OutcomeUnknown { .. }
+            | Error::Decode(_)
+            | Error::Validation { .. }
+            | Error::UploadNotRepeatable { .. } => false,
         }
     }
 
