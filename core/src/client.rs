@@ -191,9 +191,20 @@ impl WebClient {
         options: &CallOptions,
     ) -> Result<SlackResponse> {
         let request = encode_request(&self.inner.config, info.name, args, options)?;
-        let key = Some(LimitKey::for_call(info, args));
+        let key = Some(self.limit_key(info, args, options));
         self.execute(info.name, Some(info), request, key, options.retry.clone())
             .await
+    }
+
+    /// The limiter's key for a call: method, channel, and the workspace of its token.
+    fn limit_key(&self, info: &MethodInfo, args: &Args, options: &CallOptions) -> LimitKey {
+        let config = &self.inner.config;
+        let token = options.token.as_ref().or(config.token());
+        let team = args
+            .get("team_id")
+            .and_then(|v| v.as_str())
+            .or(config.team_id());
+        LimitKey::for_call(info, args).in_workspace(token, team)
     }
 
     /// Run one call through the retry state machine.
@@ -214,6 +225,12 @@ impl WebClient {
             _ => None,
         };
         let policy = retry.unwrap_or_else(|| self.inner.retry.clone());
+        let limit = limit.map(|(limiter, key, rate)| Limit {
+            limiter,
+            key,
+            rate,
+            budget: policy.time_budget(),
+        });
         let call = Call::new(
             info.unwrap_or(&UNKNOWN_METHOD),
             request,
@@ -225,21 +242,23 @@ impl WebClient {
     }
 
     /// Send a request that is not a Web API call (an upload to a file URL) through the same
-    /// retry path; any 2xx answer is success.
-    pub(crate) async fn execute_plain(
+    /// driver under `policy` (an upload transfer: one attempt, outside the client policy's
+    /// time budget); any 2xx answer is success.
+    pub(crate) async fn execute_plain_with(
         &self,
         what: &str,
         request: crate::transport::HttpRequest,
+        policy: RetryPolicy,
     ) -> Result<SlackResponse> {
         static PLAIN: MethodInfo = {
             let mut m = MethodInfo::unknown("");
             m.idempotent = true;
             m
         };
-        self.execute_plain_as(&PLAIN, what, request).await
+        self.execute_plain_as(&PLAIN, what, request, policy).await
     }
 
-    /// [`execute_plain`](Self::execute_plain) for a write: re-sent only when the attempt
+    /// [`execute_plain_with`](Self::execute_plain_with) for a write: re-sent only when the attempt
     /// provably did not reach the server.
     pub(crate) async fn execute_plain_write(
         &self,
@@ -247,7 +266,8 @@ impl WebClient {
         request: crate::transport::HttpRequest,
     ) -> Result<SlackResponse> {
         static PLAIN_WRITE: MethodInfo = MethodInfo::unknown("");
-        self.execute_plain_as(&PLAIN_WRITE, what, request).await
+        self.execute_plain_as(&PLAIN_WRITE, what, request, self.inner.retry.clone())
+            .await
     }
 
     async fn execute_plain_as(
@@ -255,8 +275,9 @@ impl WebClient {
         info: &'static MethodInfo,
         what: &str,
         request: crate::transport::HttpRequest,
+        policy: RetryPolicy,
     ) -> Result<SlackResponse> {
-        let call = Call::new(info, request, self.inner.retry.clone(), self.next_seed())
+        let call = Call::new(info, request, policy, self.next_seed())
             .with_method_name(what)
             .with_plain_http();
         self.drive(what, call, None).await
@@ -272,28 +293,26 @@ impl WebClient {
         &self,
         method: &str,
         mut call: Call,
-        limit: Option<(Arc<dyn RateLimiter>, LimitKey, Rate)>,
+        limit: Option<Limit>,
     ) -> Result<SlackResponse> {
         let span = tracing::debug_span!("slack.call", method = %method);
         async move {
+            let started = self.inner.timer.now();
             loop {
                 match call.poll_action(self.inner.timer.now()) {
-                    Action::Send(req) => {
-                        if let Some((limiter, key, rate)) = &limit {
-                            let wait = limiter.acquire(key, *rate, self.inner.timer.now()).await;
-                            if !wait.is_zero() {
-                                tracing::debug!(?wait, "waiting for a rate-limit slot");
-                                self.inner.timer.sleep(wait).await;
-                            }
+                    Action::Send(mut req) => {
+                        if let Some(limit) = &limit {
+                            self.wait_for_slot(method, limit, started, &mut req).await?;
                         }
                         let res = self.inner.transport.send(req).await;
                         let now = self.inner.timer.now();
+                        if let (Some(limit), Ok(resp)) = (&limit, &res) {
+                            limit.learn_channel(resp);
+                        }
                         call.handle_response(now, res);
                         // A 429 or an `ok:false` `ratelimited`: everyone on the key waits.
-                        if let (Some(after), Some((limiter, key, rate))) =
-                            (call.poll_pause(), &limit)
-                        {
-                            limiter.pause(key, *rate, now + after);
+                        if let (Some(after), Some(limit)) = (call.poll_pause(), &limit) {
+                            limit.limiter.pause(&limit.key, limit.rate, now + after);
                         }
                     }
                     Action::Sleep(d) => self.inner.timer.sleep(d).await,
@@ -303,6 +322,77 @@ impl WebClient {
         }
         .instrument(span)
         .await
+    }
+
+    /// Wait for the limiter's slot within the call's time budget, and cut the attempt's
+    /// timeout to what the wait left of it. Fails (releasing the slot, nothing sent) when
+    /// the slot is past the budget. Dropping the future releases the slot too.
+    async fn wait_for_slot(
+        &self,
+        method: &str,
+        limit: &Limit,
+        started: std::time::Instant,
+        req: &mut crate::transport::HttpRequest,
+    ) -> Result<()> {
+        let timer = &self.inner.timer;
+        let first = limit
+            .limiter
+            .acquire(&limit.key, limit.rate, timer.now())
+            .await;
+        let mut guard = SlotGuard {
+            limit,
+            slot: Some(first),
+        };
+        loop {
+            let now = timer.now();
+            let Some(slot) = guard.slot else {
+                return Ok(());
+            };
+            let wait = slot.start.saturating_duration_since(now);
+            let remaining = limit
+                .budget
+                .map(|b| b.saturating_sub(now.saturating_duration_since(started)));
+            if let Some(remaining) = remaining {
+                if wait >= remaining {
+                    // Dropping the guard gives the slot back.
+                    return Err(Error::RateLimitWait {
+                        method: method.to_owned(),
+                        wait,
+                        remaining,
+                    });
+                }
+            }
+            if !wait.is_zero() {
+                tracing::debug!(?wait, "waiting for a rate-limit slot");
+                timer.sleep(wait).await;
+            }
+            let now = timer.now();
+            match limit
+                .limiter
+                .confirm(&limit.key, limit.rate, slot, now)
+                .await
+            {
+                Some(moved) => {
+                    tracing::debug!("a rate-limit pause moved the slot");
+                    guard.slot = Some(moved);
+                }
+                None => {
+                    // The slot is used from here on, whatever becomes of the send.
+                    guard.slot = None;
+                    if let Some(b) = limit.budget {
+                        let left = b.saturating_sub(now.saturating_duration_since(started));
+                        if left.is_zero() {
+                            return Err(Error::Timeout {
+                                method: method.to_owned(),
+                                elapsed: now.saturating_duration_since(started),
+                            });
+                        }
+                        req.timeout = Some(req.timeout.map_or(left, |t| t.min(left)));
+                    }
+                    return Ok(());
+                }
+            }
+        }
     }
 
     /// Every page of a cursor-paginated method, as a stream. The stream ends after the page
@@ -507,6 +597,59 @@ fn clone_validation(e: &Error) -> Error {
     match e {
         Error::Validation { field, reason } => Error::validation(field.clone(), reason.clone()),
         other => Error::validation("args", other.to_string()),
+    }
+}
+
+// ===== Limiter hook =====
+
+/// The limiter, key, rate and time budget of one call.
+struct Limit {
+    limiter: Arc<dyn RateLimiter>,
+    key: LimitKey,
+    rate: Rate,
+    budget: Option<Duration>,
+}
+
+impl Limit {
+    /// Tell the limiter what Slack said: pause the key on HTTP 429 or `ok:false`
+    /// `ratelimited`; learn a channel's ID from `chat.postMessage`'s answer.
+    /// A `#name` key learns the channel's ID from Slack's answer, so the name and the ID
+    /// share one budget. (Pauses on a 429 or a `ratelimited` body come from the call
+    /// machine: [`Call::poll_pause`].)
+    fn learn_channel(&self, resp: &crate::transport::HttpResponse) {
+        let by_name = self
+            .key
+            .channel
+            .as_deref()
+            .is_some_and(|c| c.starts_with('#'));
+        if !by_name || !resp.status.is_success() {
+            return;
+        }
+        #[derive(serde::Deserialize)]
+        struct Answer<'a> {
+            #[serde(borrow, default)]
+            channel: Option<&'a str>,
+        }
+        if let Ok(Answer { channel: Some(id) }) = serde_json::from_slice::<Answer<'_>>(&resp.body) {
+            self.limiter.learn_channel(&self.key, id);
+        }
+    }
+}
+
+/// Gives an unused slot back to the limiter when dropped (an error, or the call future
+/// dropped while waiting).
+struct SlotGuard<'a> {
+    limit: &'a Limit,
+    slot: Option<crate::limiter::Slot>,
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(slot) = self.slot.take() {
+            self.limit
+                .limiter
+                .release(&self.limit.key, self.limit.rate, slot);
+        }
     }
 }
 

@@ -100,6 +100,31 @@ pub enum Error {
         /// Time spent on the call.
         elapsed: Duration,
     },
+    /// The proactive rate limiter's next slot for this call starts later than the call's
+    /// time budget allows, so the call failed at once without sending anything (nothing was
+    /// applied). Retrying after [`Error::retry_after`] (the wait) can succeed; a larger
+    /// budget (`RetryPolicy::budget`) lets the call wait instead.
+    #[error("{method}: the rate limiter's next slot is {wait:?} away, past the {remaining:?} left of the time budget; nothing was sent")]
+    RateLimitWait {
+        /// The method called.
+        method: String,
+        /// How long the call would have had to wait for its slot.
+        wait: Duration,
+        /// What was left of the call's time budget.
+        remaining: Duration,
+    },
+    /// `files_upload_v2`: a file's bytes did not reach the upload URL, and its content is a
+    /// stream or `AsyncRead` that cannot be read a second time, so the transfer was not
+    /// retried (content from bytes or a path is). Nothing was shared. Not retryable as it
+    /// stands: upload again with a fresh reader.
+    #[error("upload of {filename} failed and its content (a stream or reader) cannot be read again, so it was not retried: {source}")]
+    UploadNotRepeatable {
+        /// The file's name.
+        filename: String,
+        /// Why the transfer failed.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 fn fmt_retry_after(d: Option<Duration>) -> String {
@@ -128,11 +153,15 @@ impl Error {
         match self {
             Error::Api(e) => e.code.is_transient(),
             Error::Http(e) => e.status.is_server_error(),
-            Error::RateLimited { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::RateLimited { .. }
+            | Error::Transport { .. }
+            | Error::Timeout { .. }
+            | Error::RateLimitWait { .. } => true,
             Error::OutcomeUnknown { .. }
             | Error::Decode(_)
             | Error::Validation { .. }
-            | Error::RepeatedCursor { .. } => false,
+            | Error::RepeatedCursor { .. }
+            | Error::UploadNotRepeatable { .. } => false,
         }
     }
 
@@ -154,6 +183,7 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
             Error::RateLimited { retry_after, .. } => *retry_after,
+            Error::RateLimitWait { wait, .. } => Some(*wait),
             Error::Api(e) => e.retry_after,
             Error::Http(e) => e.retry_after,
             _ => None,
@@ -203,7 +233,9 @@ impl Error {
     pub fn maybe_sent(&self) -> bool {
         match self {
             Error::Transport { source, .. } => source.maybe_sent(),
-            Error::Validation { .. } | Error::RepeatedCursor { .. } => false,
+            Error::Validation { .. }
+            | Error::RepeatedCursor { .. }
+            | Error::RateLimitWait { .. } => false,
             _ => true,
         }
     }

@@ -8,12 +8,34 @@
 //! Every step goes through the client's retry path. Step 3 is retried with the same file ids
 //! on transient failures (completing the same ids twice is harmless), so a `fatal_error` at
 //! the end no longer loses the upload, a common complaint with other SDKs.
+//!
+//! **Step 2 is retried as a whole.** A transfer that fails on the way (dropped connection,
+//! 5xx, 429, timeout) is sent again for content that can be read again (bytes, a path),
+//! up to the retry policy's attempt cap, with a growing pause in between. When the failed
+//! attempt may have reached the upload server the URL may be spent, so a fresh one is asked
+//! for with `files.getUploadURLExternal` (the old file id is never completed, and Slack
+//! discards it). A stream or `AsyncRead` cannot be read twice: its failed transfer ends the
+//! call with [`Error::UploadNotRepeatable`], which says so and carries the cause.
+//!
+//! **Time**: each transfer attempt gets [`FilesUploadV2::upload_timeout`] (default 10
+//! minutes) whole; the policy's time budget (5 minutes for the recommended policy) applies
+//! to the API calls around it, not to the bytes, so a large file over a slow link can finish.
+//!
+//! **Reading files never blocks the executor.** The core has no runtime to ask for a
+//! blocking pool, so a path is read on a helper thread of its own (started when the
+//! transfer starts, ended when it ends or is dropped), which hands 256 KiB chunks to the
+//! upload through a two-chunk channel: the disk is read no faster than the socket sends, at
+//! most 512 KiB is held, and the executor thread only ever takes ready chunks. One thread per
+//! file being uploaded is nothing next to the transfer itself, and it works the same on
+//! tokio, async-std, smol or a hand-written executor.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::{Arc, Condvar, Mutex};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -24,6 +46,7 @@ use serde_json::json;
 use crate::error::{Error, Result};
 use crate::request::Args;
 use crate::response::Response;
+use crate::retry::RetryPolicy;
 use crate::transport::{Body, BoxBodyStream, HttpRequest};
 use crate::WebClient;
 
@@ -34,9 +57,11 @@ const CHUNK: usize = 256 * 1024;
 pub enum FileContent {
     /// In memory.
     Bytes(Bytes),
-    /// A file on disk, streamed in chunks (re-opened if the upload is retried).
+    /// A file on disk, streamed in chunks read on a helper thread (re-read from the start if
+    /// the transfer is retried).
     Path(PathBuf),
-    /// Any stream of chunks of exactly `len` bytes (sent once: not retried).
+    /// Any stream of chunks of exactly `len` bytes (sent once: a failed transfer ends the
+    /// call with [`Error::UploadNotRepeatable`]).
     Stream {
         /// Total length (Slack needs it up front).
         len: u64,
@@ -65,6 +90,7 @@ pub struct UploadFile {
     title: Option<String>,
     alt_text: Option<String>,
     snippet_type: Option<String>,
+    highlight_type: Option<String>,
 }
 
 impl UploadFile {
@@ -76,6 +102,7 @@ impl UploadFile {
             title: None,
             alt_text: None,
             snippet_type: None,
+            highlight_type: None,
         }
     }
 
@@ -145,7 +172,7 @@ impl UploadFile {
         self
     }
 
-    /// Alt text for images.
+    /// Alt text for images (sent as Slack's `alt_txt`; at most 1,000 characters).
     pub fn alt_text(mut self, alt_text: impl Into<String>) -> Self {
         self.alt_text = Some(alt_text.into());
         self
@@ -154,6 +181,19 @@ impl UploadFile {
     /// Syntax type for a snippet (`python`, `rust`, …).
     pub fn snippet_type(mut self, snippet_type: impl Into<String>) -> Self {
         self.snippet_type = Some(snippet_type.into());
+        self
+    }
+
+    /// The file type Slack may assume to render the file before it has processed it
+    /// (`png`, `jpg`, `gif`, …): `highlight_type` in `files.completeUploadExternal`.
+    ///
+    /// ```
+    /// use slack_core::files::UploadFile;
+    /// let chart = UploadFile::bytes("chart.png", vec![0u8; 16]).highlight_type("png");
+    /// # let _ = chart;
+    /// ```
+    pub fn highlight_type(mut self, highlight_type: impl Into<String>) -> Self {
+        self.highlight_type = Some(highlight_type.into());
         self
     }
 
@@ -175,6 +215,7 @@ impl UploadFile {
 pub struct FilesUploadV2 {
     files: Vec<UploadFile>,
     channel_id: Option<String>,
+    channels: Vec<String>,
     thread_ts: Option<String>,
     initial_comment: Option<String>,
     upload_timeout: Duration,
@@ -186,6 +227,7 @@ impl FilesUploadV2 {
         FilesUploadV2 {
             files: vec![file],
             channel_id: None,
+            channels: Vec::new(),
             thread_ts: None,
             initial_comment: None,
             upload_timeout: Duration::from_secs(600),
@@ -204,6 +246,23 @@ impl FilesUploadV2 {
         self
     }
 
+    /// Share into several channels (or DMs, by user id) at once: Slack's `channels`.
+    /// Not with [`channel`](Self::channel) or [`thread_ts`](Self::thread_ts).
+    ///
+    /// ```
+    /// use slack_core::files::{FilesUploadV2, UploadFile};
+    /// let req = FilesUploadV2::new(UploadFile::bytes("a.txt", "hi")).channels(["C1", "C2"]);
+    /// # let _ = req;
+    /// ```
+    pub fn channels<I, S>(mut self, channels: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.channels.extend(channels.into_iter().map(Into::into));
+        self
+    }
+
     /// Share as a reply in this thread (needs a channel).
     pub fn thread_ts(mut self, thread_ts: impl Into<String>) -> Self {
         self.thread_ts = Some(thread_ts.into());
@@ -216,7 +275,8 @@ impl FilesUploadV2 {
         self
     }
 
-    /// Time allowed for each file's upload (default 10 minutes).
+    /// Time allowed for each attempt at sending a file's bytes (default 10 minutes). It is
+    /// not cut by the retry policy's time budget.
     pub fn upload_timeout(mut self, timeout: Duration) -> Self {
         self.upload_timeout = timeout;
         self
@@ -253,7 +313,8 @@ struct UploadUrl {
 }
 
 impl WebClient {
-    /// Upload files with Slack's v2 flow (see the [module docs](crate::files)).
+    /// Upload files with Slack's v2 flow (see the [module docs](crate::files): what is
+    /// retried, the time allowed, how files are read).
     ///
     /// ```no_run
     /// # async fn run(client: slack_core::WebClient) -> slack_core::Result<()> {
@@ -282,26 +343,40 @@ impl WebClient {
                 "a thread reply needs a channel",
             ));
         }
+        if request.channel_id.is_some() && !request.channels.is_empty() {
+            return Err(Error::validation(
+                "channels",
+                "share into one channel (channel) or several (channels), not both",
+            ));
+        }
         let mut completed = Vec::with_capacity(request.files.len());
         for file in request.files {
             let args = Args::new()
                 .set("filename", file.filename.clone())
                 .set("length", file.len)
-                .set("alt_text", file.alt_text.clone())
+                .set("alt_txt", file.alt_text.clone())
                 .set("snippet_type", file.snippet_type.clone());
-            let target = self.api_call("files.getUploadURLExternal", args).await?;
-            let UploadUrl {
-                upload_url,
-                file_id,
-            } = target.decode()?;
-            self.upload_content(&upload_url, file.content, file.len, request.upload_timeout)
+            let file_id = self
+                .upload_one(
+                    &args,
+                    &file.filename,
+                    file.content,
+                    file.len,
+                    request.upload_timeout,
+                )
                 .await?;
             let title = file.title.unwrap_or(file.filename);
-            completed.push(json!({"id": file_id, "title": title}));
+            let mut entry = json!({"id": file_id, "title": title});
+            if let Some(h) = file.highlight_type {
+                entry["highlight_type"] = json!(h);
+            }
+            completed.push(entry);
         }
+        let channels = (!request.channels.is_empty()).then(|| request.channels.join(","));
         let args = Args::new()
             .set("files", serde_json::Value::Array(completed))
             .set("channel_id", request.channel_id)
+            .set("channels", channels)
             .set("thread_ts", request.thread_ts)
             .set("initial_comment", request.initial_comment);
         // A second completion is not assumed harmless: after an unknown outcome the client
@@ -311,24 +386,76 @@ impl WebClient {
         Ok(Response::new(data, raw))
     }
 
-    async fn upload_content(
+    /// Steps 1 and 2 for one file, retried as the module docs say; the file id.
+    async fn upload_one(
         &self,
-        url: &str,
+        args: &Args,
+        filename: &str,
         content: FileContent,
         len: u64,
         timeout: Duration,
-    ) -> Result<()> {
-        let body = match content {
-            FileContent::Bytes(b) => Body::Full(b),
-            FileContent::Path(p) => Body::Stream {
-                len: Some(len),
-                stream: Box::pin(FileStream::open(&p, len)?),
-            },
-            FileContent::Stream { len, stream } => Body::Stream {
-                len: Some(len),
-                stream,
-            },
+    ) -> Result<String> {
+        let max_attempts = self.retry_policy().max_attempts.max(1);
+        let (repeatable, mut once) = match content {
+            FileContent::Stream { stream, .. } => (None, Some(stream)),
+            other => (Some(other), None),
         };
+        let mut target: Option<UploadUrl> = None;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let url = match target.take() {
+                Some(t) => t,
+                None => self
+                    .api_call("files.getUploadURLExternal", args.clone())
+                    .await?
+                    .decode()?,
+            };
+            let body = match (&repeatable, once.take()) {
+                (Some(FileContent::Bytes(b)), _) => Body::Full(b.clone()),
+                (Some(FileContent::Path(p)), _) => Body::Stream {
+                    len: Some(len),
+                    stream: Box::pin(FileStream::new(p.clone(), len)),
+                },
+                (_, Some(stream)) => Body::Stream {
+                    len: Some(len),
+                    stream,
+                },
+                _ => {
+                    return Err(Error::validation(
+                        "file",
+                        "the stream was already sent once",
+                    ))
+                }
+            };
+            let error = match self.upload_content(&url.upload_url, body, timeout).await {
+                Ok(()) => return Ok(url.file_id),
+                Err(e) => e,
+            };
+            let transient = error.is_retryable() || matches!(error, Error::OutcomeUnknown { .. });
+            if !transient {
+                return Err(error);
+            }
+            if repeatable.is_none() {
+                return Err(Error::UploadNotRepeatable {
+                    filename: filename.to_owned(),
+                    source: Box::new(error),
+                });
+            }
+            if attempt >= max_attempts {
+                return Err(error);
+            }
+            if !error.maybe_sent() {
+                // The upload server never saw the attempt: its URL is still fresh.
+                target = Some(url);
+            }
+            let pause = transfer_backoff(attempt).max(error.retry_after().unwrap_or_default());
+            tracing::debug!(file = filename, attempt, ?pause, error = %error, "upload transfer failed; retrying");
+            self.timer().sleep(pause).await;
+        }
+    }
+
+    async fn upload_content(&self, url: &str, body: Body, timeout: Duration) -> Result<()> {
         let mut request = HttpRequest::new(http::Method::POST, url);
         request.headers.insert(
             http::header::CONTENT_TYPE,
@@ -341,56 +468,168 @@ impl WebClient {
         );
         request.body = body;
         request.timeout = Some(timeout);
-        self.execute_plain("files.upload (upload URL)", request)
+        // One attempt, outside the policy's time budget: `upload_one` retries the transfer.
+        self.execute_plain_with("files.upload (upload URL)", request, RetryPolicy::none())
             .await
             .map(drop)
     }
 }
 
+/// The pause before transfer attempt `attempt + 1`: 1 s, 2 s, 4 s, … up to 30 s.
+fn transfer_backoff(attempt: u32) -> Duration {
+    Duration::from_secs(1u64 << attempt.saturating_sub(1).min(5)).min(Duration::from_secs(30))
+}
+
 // ===== streams =====
 
-/// Reads a file in chunks. Reads are blocking but small; the upload is paced by the socket.
+/// A file's chunks, read on a helper thread (see the module docs): the executor never
+/// waits for the disk.
 struct FileStream {
-    file: std::fs::File,
-    remaining: u64,
     path: PathBuf,
+    len: u64,
+    shared: Option<Arc<Shared>>,
+}
+
+/// What the reading thread and the stream share.
+#[derive(Default)]
+struct Shared {
+    state: Mutex<ReadState>,
+    /// Signalled when a chunk was taken or the stream was dropped.
+    space: Condvar,
+}
+
+#[derive(Default)]
+struct ReadState {
+    chunks: VecDeque<std::io::Result<Bytes>>,
+    /// The reader has put its last chunk (or error).
+    finished: bool,
+    /// The stream was dropped: the reader stops.
+    closed: bool,
+    waker: Option<Waker>,
+}
+
+/// Chunks read ahead of the upload.
+const READ_AHEAD: usize = 2;
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ReadState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Hand a chunk over, waiting while the upload is `READ_AHEAD` chunks behind. `false`
+    /// when the stream is gone.
+    fn put(&self, chunk: std::io::Result<Bytes>, last: bool) -> bool {
+        let mut st = self.lock();
+        while st.chunks.len() >= READ_AHEAD && !st.closed {
+            st = self.space.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        if st.closed {
+            return false;
+        }
+        st.chunks.push_back(chunk);
+        st.finished |= last;
+        if let Some(w) = st.waker.take() {
+            w.wake();
+        }
+        true
+    }
 }
 
 impl FileStream {
-    fn open(path: &Path, len: u64) -> Result<Self> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| Error::validation("file", format!("{}: {e}", path.display())))?;
-        Ok(FileStream {
-            file,
-            remaining: len,
-            path: path.to_owned(),
-        })
+    fn new(path: PathBuf, len: u64) -> Self {
+        FileStream {
+            path,
+            len,
+            shared: None,
+        }
+    }
+
+    fn start(&mut self) -> Arc<Shared> {
+        let shared = Arc::new(Shared::default());
+        let (path, len, theirs) = (self.path.clone(), self.len, shared.clone());
+        let spawned = std::thread::Builder::new()
+            .name("slack-upload-read".into())
+            .spawn(move || read_file(&path, len, &theirs));
+        if let Err(e) = spawned {
+            let mut st = shared.lock();
+            st.chunks.push_back(Err(e));
+            st.finished = true;
+        }
+        self.shared = Some(shared.clone());
+        shared
+    }
+}
+
+/// The helper thread: read `path` in chunks of up to [`CHUNK`] bytes, `len` in all.
+fn read_file(path: &Path, len: u64, shared: &Shared) {
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            let e = std::io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+            shared.put(Err(e), true);
+            return;
+        }
+    };
+    let mut remaining = len;
+    while remaining > 0 {
+        let want = usize::try_from(remaining).map_or(CHUNK, |r| r.min(CHUNK));
+        let mut buf = vec![0u8; want];
+        let chunk = match file.read(&mut buf) {
+            Ok(0) => Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!("{} is shorter than when the upload started", path.display()),
+            )),
+            Ok(n) => {
+                buf.truncate(n);
+                remaining -= n as u64;
+                Ok(Bytes::from(buf))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => Err(e),
+        };
+        let failed = chunk.is_err();
+        if !shared.put(chunk, failed || remaining == 0) || failed {
+            return;
+        }
+    }
+    if len == 0 {
+        let mut st = shared.lock();
+        st.finished = true;
+        if let Some(w) = st.waker.take() {
+            w.wake();
+        }
     }
 }
 
 impl Stream for FileStream {
     type Item = std::io::Result<Bytes>;
 
-    fn poll_next(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.remaining == 0 {
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.len == 0 {
             return Poll::Ready(None);
         }
-        let want = usize::try_from(self.remaining).map_or(CHUNK, |r| r.min(CHUNK));
-        let mut buf = vec![0u8; want];
-        match self.file.read(&mut buf) {
-            Ok(0) => Poll::Ready(Some(Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                format!(
-                    "{} is shorter than when the upload started",
-                    self.path.display()
-                ),
-            )))),
-            Ok(n) => {
-                buf.truncate(n);
-                self.remaining -= n as u64;
-                Poll::Ready(Some(Ok(Bytes::from(buf))))
-            }
-            Err(e) => Poll::Ready(Some(Err(e))),
+        let shared = match &self.shared {
+            Some(s) => s.clone(),
+            None => self.start(),
+        };
+        let mut st = shared.lock();
+        if let Some(chunk) = st.chunks.pop_front() {
+            shared.space.notify_one();
+            return Poll::Ready(Some(chunk));
+        }
+        if st.finished {
+            return Poll::Ready(None);
+        }
+        st.waker = Some(cx.waker().clone());
+        Poll::Pending
+    }
+}
+
+impl Drop for FileStream {
+    fn drop(&mut self) {
+        if let Some(shared) = &self.shared {
+            shared.lock().closed = true;
+            shared.space.notify_one();
         }
     }
 }
@@ -411,5 +650,100 @@ impl<R: futures_io::AsyncRead + Unpin> Stream for ReaderStream<R> {
             Poll::Ready(Ok(n)) => Poll::Ready(Some(Ok(Bytes::copy_from_slice(&this.buf[..n])))),
             Poll::Ready(Err(e)) => Poll::Ready(Some(Err(e))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::task::Wake;
+
+    /// A waker that reports each wake on a channel.
+    struct Signal(Mutex<mpsc::Sender<()>>);
+
+    impl Wake for Signal {
+        fn wake(self: Arc<Self>) {
+            let _ = self.0.lock().map(|tx| tx.send(()));
+        }
+    }
+
+    /// Poll `stream` to its end on this thread, parking only between wakes.
+    fn drain(stream: &mut FileStream) -> Vec<std::io::Result<Bytes>> {
+        let (tx, rx) = mpsc::channel();
+        let waker = Waker::from(Arc::new(Signal(Mutex::new(tx))));
+        let mut cx = Context::from_waker(&waker);
+        let mut out = Vec::new();
+        loop {
+            match Pin::new(&mut *stream).poll_next(&mut cx) {
+                Poll::Ready(Some(c)) => out.push(c),
+                Poll::Ready(None) => return out,
+                Poll::Pending => rx.recv().unwrap(),
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_arrives_whole_in_chunks() {
+        let path = std::env::temp_dir().join(format!("slack-filestream-{}", std::process::id()));
+        let data: Vec<u8> = (0..(CHUNK * 3 + 17)).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let mut s = FileStream::new(path.clone(), data.len() as u64);
+        let chunks = drain(&mut s);
+        assert_eq!(chunks.len(), 4);
+        let joined: Vec<u8> = chunks
+            .into_iter()
+            .flat_map(|c| c.unwrap().to_vec())
+            .collect();
+        assert_eq!(joined, data);
+        // A file that shrank is an error, not a short upload.
+        let mut s = FileStream::new(path.clone(), data.len() as u64 + 1);
+        let last = drain(&mut s).pop().unwrap();
+        assert_eq!(last.unwrap_err().kind(), std::io::ErrorKind::UnexpectedEof);
+        std::fs::remove_file(&path).unwrap();
+        let mut gone = FileStream::new(path, 3);
+        assert!(drain(&mut gone)[0].is_err());
+    }
+
+    /// A FIFO with no writer blocks whoever opens or reads it. Polling the stream must not:
+    /// it answers `Pending` at once and wakes when the bytes come.
+    #[cfg(unix)]
+    #[test]
+    fn polling_never_blocks_on_the_disk() {
+        let path = std::env::temp_dir().join(format!("slack-fifo-{}", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here: nothing to prove
+        }
+        let mut s = FileStream::new(path.clone(), 5);
+        let waker = Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        // Returns while the helper thread is stuck opening the FIFO.
+        assert!(Pin::new(&mut s).poll_next(&mut cx).is_pending());
+        std::fs::write(&path, b"hello").unwrap();
+        let chunks = drain(&mut s);
+        let joined: Vec<u8> = chunks
+            .into_iter()
+            .flat_map(|c| c.unwrap().to_vec())
+            .collect();
+        assert_eq!(joined, b"hello");
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    #[test]
+    fn dropping_the_stream_stops_the_reader() {
+        let path = std::env::temp_dir().join(format!("slack-filedrop-{}", std::process::id()));
+        std::fs::write(&path, vec![7u8; CHUNK * 8]).unwrap();
+        let mut s = FileStream::new(path.clone(), (CHUNK * 8) as u64);
+        let waker = Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        let _ = Pin::new(&mut s).poll_next(&mut cx);
+        let shared = s.shared.clone().unwrap();
+        drop(s);
+        // The reader holds at most READ_AHEAD chunks and then sees `closed`.
+        assert!(shared.lock().closed);
+        assert!(shared.lock().chunks.len() <= READ_AHEAD);
+        std::fs::remove_file(&path).unwrap();
     }
 }

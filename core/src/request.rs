@@ -671,6 +671,11 @@ impl ClientConfig {
         self.token.as_ref()
     }
 
+    /// The `team_id` sent with every call that accepts it, if any.
+    pub fn team_id(&self) -> Option<&str> {
+        self.team_id.as_deref()
+    }
+
     /// Set the base URL (a trailing `/` is added when missing). Fails unless it is an
     /// absolute `http` or `https` URL without query or fragment.
     pub fn set_base_url(&mut self, url: &str) -> Result<&mut Self> {

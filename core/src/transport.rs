@@ -557,3 +557,72 @@ mod tests {
         assert!(s.contains("<redacted>"));
     }
 }
+
+// ===== secret URLs =====
+
+/// `url` fit for a log line or an error: the scheme and host stay, a path or query (which
+/// for a websocket holds the RTM or Socket Mode session ticket) becomes `/<redacted>`.
+///
+/// ```
+/// use slack_core::transport::redact_url;
+/// assert_eq!(
+///     redact_url("wss://wss-primary.slack.com/websocket/SESSION-TICKET"),
+///     "wss://wss-primary.slack.com/<redacted>"
+/// );
+/// assert_eq!(redact_url("https://slack.com"), "https://slack.com");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    match url.parse::<http::Uri>() {
+        Ok(uri) if uri.scheme().is_some() && uri.authority().is_some() => {
+            let scheme = uri.scheme_str().unwrap_or_default();
+            // The authority without any user:password.
+            let host = uri
+                .authority()
+                .map(|a| a.as_str().rsplit('@').next().unwrap_or_default().to_owned())
+                .unwrap_or_default();
+            let has_more = uri.query().is_some() || !matches!(uri.path(), "" | "/");
+            if has_more {
+                format!("{scheme}://{host}/<redacted>")
+            } else {
+                format!("{scheme}://{host}")
+            }
+        }
+        _ => "<redacted url>".to_owned(),
+    }
+}
+
+/// A URL that grants a session (an RTM or Socket Mode websocket URL): its `Debug` and
+/// `Display` show only scheme and host; [`expose`](Self::expose) gives the URL itself.
+///
+/// ```
+/// use slack_core::transport::SessionUrl;
+/// let url = SessionUrl::new("wss://wss.slack.com/link/?ticket=secret");
+/// assert_eq!(format!("{url:?}"), "SessionUrl(wss://wss.slack.com/<redacted>)");
+/// assert!(url.expose().ends_with("secret"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct SessionUrl(String);
+
+impl SessionUrl {
+    /// Wrap a URL.
+    pub fn new(url: impl Into<String>) -> Self {
+        SessionUrl(url.into())
+    }
+
+    /// The URL itself, to connect to.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SessionUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SessionUrl({})", redact_url(&self.0))
+    }
+}
+
+impl fmt::Display for SessionUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_url(&self.0))
+    }
+}

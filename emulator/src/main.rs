@@ -90,8 +90,19 @@ async fn main() -> ExitCode {
 /// to paste into the shell that runs the bot.
 fn banner(emu: &Emulator) -> String {
     let limits = match emu.rate_limits() {
-        RateLimits::Off => "rate limits: off (turn on with --rate-limits slack-like)",
-        _ => "rate limits: slack-like (Slack's tiers and 429s; turn off with --rate-limits off)",
+        RateLimits::Off => "rate limits: off (turn on with --rate-limits slack-like)".to_owned(),
+        RateLimits::SlackLike => {
+            "rate limits: slack-like (Slack's tiers and 429s; turn off with --rate-limits off)"
+                .to_owned()
+        }
+        RateLimits::Custom {
+            tiers,
+            post_message_per_minute,
+        } => format!(
+            "rate limits: custom (tiers {tiers:?} per minute, chat.postMessage \
+             {post_message_per_minute}/min per channel; turn off with --rate-limits off)"
+        ),
+        _ => "rate limits: on".to_owned(),
     };
     format!(
         "slack-emulator listening on {url}\n{limits}\nadmin: http://{addr}/_emulator/info\n\n\
@@ -111,4 +122,28 @@ fn banner(emu: &Emulator) -> String {
 fn usage(problem: &str) -> ExitCode {
     eprintln!("slack-emulator: {problem}\n{USAGE}");
     ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The banner tells the mode the emulator runs in, changed at run time included.
+    #[tokio::test]
+    async fn banner_reads_the_running_mode() {
+        let emu = Emulator::builder()
+            .rate_limits(RateLimits::SlackLike)
+            .start()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(banner(&emu).contains("rate limits: slack-like"));
+        emu.set_rate_limits(RateLimits::Custom {
+            tiers: [1, 2, 3, 4],
+            post_message_per_minute: 5,
+        });
+        assert!(banner(&emu).contains("custom (tiers [1, 2, 3, 4]"));
+        emu.set_rate_limits(RateLimits::Off);
+        assert!(banner(&emu).contains("rate limits: off"));
+        emu.shutdown().await;
+    }
 }

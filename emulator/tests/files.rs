@@ -303,3 +303,73 @@ async fn remote_files_with_a_multipart_preview() {
         "invalid_arguments"
     );
 }
+
+/// Only Slack's own name, `alt_txt`, sets a file's alt text; `alt_text` is ignored like any
+/// unknown argument (accepting it hid a client sending the wrong name).
+#[tokio::test]
+async fn alt_txt_is_the_only_name_for_alt_text() {
+    let emu = emulator().await;
+    let mut ids = Vec::new();
+    for arg in ["alt_txt", "alt_text"] {
+        let v = common::form(
+            &emu,
+            "files.getUploadURLExternal",
+            &[
+                ("token", &emu.bot_token()),
+                ("filename", "chart.png"),
+                ("length", "2"),
+                (arg, "a chart"),
+            ],
+        )
+        .await
+        .json();
+        let url = v["upload_url"].as_str().unwrap();
+        let path = url[format!("http://{}", emu.addr()).len()..].to_owned();
+        send(&emu, Method::POST, &path, &[], "hi").await.unwrap();
+        let id = v["file_id"].as_str().unwrap().to_owned();
+        ok(
+            &emu,
+            "files.completeUploadExternal",
+            json!({"files": [{"id": id, "highlight_type": "png"}]}),
+        )
+        .await;
+        ids.push(id);
+    }
+    let info = ok(&emu, "files.info", json!({"file": ids[0]})).await;
+    assert_eq!(info["file"]["alt_txt"], "a chart");
+    let info = ok(&emu, "files.info", json!({"file": ids[1]})).await;
+    assert!(info["file"]["alt_txt"].is_null(), "{info}");
+}
+
+/// `channels`: a comma-separated list shares the files into each channel once.
+#[tokio::test]
+async fn complete_into_several_channels() {
+    let emu = emulator().await;
+    let general = emu.channel_id("general").unwrap();
+    let random = emu.channel_id("random").unwrap();
+    let (path, id) = announce(&emu, "a.txt", 2).await;
+    send(&emu, Method::POST, &path, &[], "hi").await.unwrap();
+    ok(
+        &emu,
+        "files.completeUploadExternal",
+        json!({"files": [{"id": id}], "channels": format!("{general},{random}")}),
+    )
+    .await;
+    for ch in [&general, &random] {
+        let last = emu.messages(ch).last().cloned().unwrap();
+        assert_eq!(last["files"][0]["id"], id.as_str(), "{ch}");
+    }
+    let info = ok(&emu, "files.info", json!({"file": id})).await;
+    assert_eq!(info["file"]["channels"], json!([general, random]));
+    // A channel the bot is not in fails the whole call.
+    let outside = emu.channel_id("outside").unwrap();
+    let (path, id) = announce(&emu, "b.txt", 2).await;
+    send(&emu, Method::POST, &path, &[], "hi").await.unwrap();
+    let e = fail(
+        &emu,
+        "files.completeUploadExternal",
+        json!({"files": [{"id": id}], "channels": format!("{general},{outside}")}),
+    )
+    .await;
+    assert_eq!(e, "not_in_channel");
+}

@@ -17,7 +17,8 @@ use futures_util::{AsyncReadExt, AsyncWriteExt};
 use http::Uri;
 use rustls::pki_types::ServerName;
 use slack_core::proxy::{
-    check_connect_response, connect_request, Proxies, Proxy, MAX_CONNECT_HEAD,
+    check_connect_response, connect_request, Proxies, Proxy, ProxyKind, Socks5Handshake,
+    Socks5Step, MAX_CONNECT_HEAD,
 };
 use slack_core::transport::{BoxFuture, TransportErrorKind};
 use slack_transport_common::{ConnectError, FuturesIo, MaybeTls, Target};
@@ -78,7 +79,10 @@ impl Connector {
 
     async fn open(&self, target: &Target, uri: &Uri) -> Result<Stream, ConnectError> {
         let Target { host, port, tls } = target;
-        let proxy = self.proxies.for_uri(uri);
+        let proxy = self
+            .proxies
+            .route(uri)
+            .map_err(|e| err(TransportErrorKind::Proxy, e.to_string()))?;
         let (dial_host, dial_port, what) = match proxy {
             Some(p) => (p.host(), p.port(), "proxy "),
             None => (host.as_str(), *port, ""),
@@ -92,8 +96,10 @@ impl Connector {
                 )
             })?;
         let _ = tcp.set_nodelay(true);
-        if let Some(p) = proxy {
-            tunnel(&mut tcp, p, host, *port).await?;
+        match proxy.map(|p| (p, p.kind())) {
+            Some((p, ProxyKind::Socks5)) => socks5(&mut tcp, p, host, *port).await?,
+            Some((p, _)) => tunnel(&mut tcp, p, host, *port).await?,
+            None => {}
         }
         if !tls {
             return Ok(Stream::Plain(tcp));
@@ -120,6 +126,35 @@ impl Connector {
                 )
             })?;
         Ok(Stream::Tls(Box::new(stream)))
+    }
+}
+
+/// A SOCKS5 tunnel to `host:port` (the sans-IO [`Socks5Handshake`] over `tcp`).
+async fn socks5(
+    tcp: &mut TcpStream,
+    proxy: &Proxy,
+    host: &str,
+    port: u16,
+) -> Result<(), ConnectError> {
+    let proxy_err = |e: io::Error| {
+        err(
+            TransportErrorKind::Proxy,
+            format!("SOCKS5 proxy {}:{}: {e}", proxy.host(), proxy.port()),
+        )
+    };
+    let mut hs = Socks5Handshake::new(proxy, host, port)
+        .map_err(|e| err(TransportErrorKind::Proxy, e.to_string()))?;
+    loop {
+        match hs.poll_step() {
+            Socks5Step::Write(bytes) => tcp.write_all(&bytes).await.map_err(proxy_err)?,
+            Socks5Step::Read(n) => {
+                let mut buf = vec![0u8; n];
+                tcp.read_exact(&mut buf).await.map_err(proxy_err)?;
+                hs.handle_input(&buf)
+                    .map_err(|e| err(TransportErrorKind::Proxy, e.to_string()))?;
+            }
+            Socks5Step::Done => return Ok(()),
+        }
     }
 }
 

@@ -6,9 +6,10 @@ use slack_transport_async_std::{AsyncStdTransport, AsyncStdTransportBuilder};
 use slack_transport_conformance::{run_http, run_ws, Settings};
 
 fn configure(mut b: AsyncStdTransportBuilder, s: Settings) -> AsyncStdTransport {
-    b = match s.proxy {
-        Some(p) => b.proxy(p),
-        None => b.no_proxy(),
+    b = match (s.env_proxies, s.proxy) {
+        (Some(env), _) => b.env_proxies(env),
+        (None, Some(p)) => b.proxy(p),
+        (None, None) => b.no_proxy(),
     };
     if let Some(root) = s.root_certificate {
         b = b.tls_built_in_roots(false).add_root_certificate(root);

@@ -4,7 +4,7 @@
 //! runs under any executor) and checks what a transport must get right: bodies framed by
 //! `Content-Length`, chunked or closed connections; 50 MiB bodies; TLS with a custom root and
 //! a wrong host name rejected; connection refused; timeouts; a reset mid-body; `CONNECT`
-//! proxies with and without credentials; and, crucially for retries, whether a failure
+//! and SOCKS5 proxies with and without credentials, `https://` proxies refused; and, crucially for retries, whether a failure
 //! *may have sent* the request. For websockets: text, ping/pong, close codes, fragmented
 //! frames, and a silent server.
 //!
@@ -13,6 +13,7 @@
 //! let make = |s: Settings| MyTransport::builder()
 //!     .roots_only(s.root_certificate)   // trust only this root when given
 //!     .proxy(s.proxy)                    // this proxy, or none at all
+//!     // (or .env_proxies(e) when s.env_proxies is Some(e))
 //!     .build();
 //! slack_transport_conformance::run_http(&make).await;
 //! slack_transport_conformance::run_ws(&make).await;
@@ -38,7 +39,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method};
-use slack_core::proxy::Proxy;
+use slack_core::proxy::{EnvProxies, Proxy};
 use slack_core::transport::{
     HttpRequest, HttpTransport, TransportErrorKind, WsMessage, WsTransport,
 };
@@ -53,6 +54,9 @@ pub struct Settings {
     pub root_certificate: Option<Vec<u8>>,
     /// A proxy to use for every request (`None`: no proxy, whatever the environment says).
     pub proxy: Option<Proxy>,
+    /// When set, proxies as from these environment values instead of `proxy`
+    /// (`HTTPS_PROXY=https://…` must be refused, not dialled in plain TCP).
+    pub env_proxies: Option<EnvProxies>,
 }
 
 fn post(url: String, body: &'static [u8]) -> HttpRequest {
@@ -128,6 +132,7 @@ async fn tls<T: HttpTransport>(make: &dyn Fn(Settings) -> T) {
     let trusting = make(Settings {
         root_certificate: Some(cert.clone()),
         proxy: None,
+        env_proxies: None,
     });
     let url = format!("https://localhost:{}/api/auth.test", addr.port());
     let r = trusting
@@ -146,6 +151,7 @@ async fn tls<T: HttpTransport>(make: &dyn Fn(Settings) -> T) {
     let t = make(Settings {
         root_certificate: Some(other_cert),
         proxy: None,
+        env_proxies: None,
     });
     let e = t
         .send(post(format!("https://localhost:{}/x", addr.port()), b""))
@@ -211,6 +217,7 @@ async fn proxy<T: HttpTransport>(make: &dyn Fn(Settings) -> T) {
         let t = make(Settings {
             root_certificate: None,
             proxy: Proxy::parse(&url),
+            env_proxies: None,
         });
         let r = t
             .send(post(format!("http://{origin}/api/auth.test"), b""))
@@ -236,6 +243,7 @@ async fn proxy<T: HttpTransport>(make: &dyn Fn(Settings) -> T) {
     let t = make(Settings {
         root_certificate: None,
         proxy: Proxy::parse(&proxy_addr.to_string()),
+        env_proxies: None,
     });
     let e = t
         .send(post(format!("http://{origin}/x"), b""))
@@ -243,6 +251,73 @@ async fn proxy<T: HttpTransport>(make: &dyn Fn(Settings) -> T) {
         .expect_err("proxy refusal");
     assert_eq!(e.kind(), TransportErrorKind::Proxy, "proxy refusal: {e}");
     assert!(!e.maybe_sent(), "a refused tunnel sends nothing");
+    socks5(make, &origin.to_string()).await;
+    https_proxy_refused(make, &origin.to_string()).await;
+}
+
+/// SOCKS5 with and without a user/password, a wrong password refused.
+async fn socks5<T: HttpTransport>(make: &dyn Fn(Settings) -> T, origin: &str) {
+    for creds in [None, Some(("bot", "s3cret"))] {
+        let (proxy_addr, targets) = servers::socks5_proxy(creds);
+        let url = match creds {
+            Some((u, p)) => format!("socks5://{u}:{p}@{proxy_addr}"),
+            None => format!("socks5://{proxy_addr}"),
+        };
+        let t = make(Settings {
+            proxy: Proxy::parse(&url),
+            ..Settings::default()
+        });
+        let r = t
+            .send(post(format!("http://{origin}/api/auth.test"), b""))
+            .await
+            .unwrap_or_else(|e| panic!("socks5 ({creds:?}): {e}"));
+        assert_eq!(r.status, 200, "socks5");
+        let seen = targets.lock().map(|t| t.clone()).unwrap_or_default();
+        assert_eq!(
+            seen.first().map(String::as_str),
+            Some(origin),
+            "socks5 target"
+        );
+    }
+    let (proxy_addr, targets) = servers::socks5_proxy(Some(("bot", "s3cret")));
+    let t = make(Settings {
+        proxy: Proxy::parse(&format!("socks5://bot:wrong@{proxy_addr}")),
+        ..Settings::default()
+    });
+    let e = t
+        .send(post(format!("http://{origin}/x"), b""))
+        .await
+        .expect_err("wrong SOCKS5 password");
+    assert_eq!(e.kind(), TransportErrorKind::Proxy, "socks5 refusal: {e}");
+    assert!(!e.maybe_sent(), "a refused SOCKS5 tunnel sends nothing");
+    assert!(targets.lock().map(|t| t.is_empty()).unwrap_or(false));
+}
+
+/// `https://` proxies from the environment are refused before a byte reaches them: no
+/// request and no `Proxy-Authorization` in clear.
+async fn https_proxy_refused<T: HttpTransport>(make: &dyn Fn(Settings) -> T, origin: &str) {
+    let (listener, connections) = servers::silent_listener();
+    let value = format!("https://bot:s3cret@{listener}");
+    let env = EnvProxies::from_lookup(|k| {
+        matches!(k, "HTTP_PROXY" | "HTTPS_PROXY").then(|| value.clone())
+    });
+    let t = make(Settings {
+        env_proxies: Some(env),
+        ..Settings::default()
+    });
+    let e = t
+        .send(post(format!("http://{origin}/x"), b""))
+        .await
+        .expect_err("an https:// proxy must be refused");
+    assert_eq!(e.kind(), TransportErrorKind::Proxy, "https proxy: {e}");
+    assert!(!e.maybe_sent());
+    assert!(e.to_string().contains("https://"), "{e}");
+    assert!(!e.to_string().contains("s3cret"), "{e}");
+    assert_eq!(
+        connections.lock().map(|n| *n).unwrap_or(1),
+        0,
+        "the proxy was dialled"
+    );
 }
 
 /// Run every websocket check against transports made by `make`.

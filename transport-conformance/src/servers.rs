@@ -236,6 +236,104 @@ pub(crate) fn connect_proxy(status: u16) -> (SocketAddr, Arc<Mutex<Vec<String>>>
     (addr, heads)
 }
 
+/// A SOCKS5 proxy (RFC 1928), requiring `creds` (RFC 1929) when given; records the target
+/// `host:port` of each tunnel.
+pub(crate) fn socks5_proxy(
+    creds: Option<(&'static str, &'static str)>,
+) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let targets: Arc<Mutex<Vec<String>>> = Arc::default();
+    let t = targets.clone();
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(conn) = conn else { continue };
+            let t = t.clone();
+            thread::spawn(move || {
+                let _ = socks5_session(conn, creds, &t);
+            });
+        }
+    });
+    (addr, targets)
+}
+
+fn socks5_session(
+    mut client: TcpStream,
+    creds: Option<(&str, &str)>,
+    targets: &Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    let read = |c: &mut TcpStream, n: usize| -> std::io::Result<Vec<u8>> {
+        let mut b = vec![0u8; n];
+        c.read_exact(&mut b)?;
+        Ok(b)
+    };
+    let head = read(&mut client, 2)?;
+    let methods = read(&mut client, usize::from(head[1]))?;
+    match creds {
+        Some((user, pass)) => {
+            if !methods.contains(&2) {
+                return client.write_all(&[5, 0xFF]);
+            }
+            client.write_all(&[5, 2])?;
+            let v = read(&mut client, 2)?;
+            let u = read(&mut client, usize::from(v[1]))?;
+            let plen = read(&mut client, 1)?;
+            let p = read(&mut client, usize::from(plen[0]))?;
+            if u != user.as_bytes() || p != pass.as_bytes() {
+                return client.write_all(&[1, 1]);
+            }
+            client.write_all(&[1, 0])?;
+        }
+        None => client.write_all(&[5, 0])?,
+    }
+    let req = read(&mut client, 4)?;
+    let host = match req[3] {
+        1 => {
+            let a = read(&mut client, 4)?;
+            format!("{}.{}.{}.{}", a[0], a[1], a[2], a[3])
+        }
+        3 => {
+            let n = read(&mut client, 1)?;
+            String::from_utf8_lossy(&read(&mut client, usize::from(n[0]))?).into_owned()
+        }
+        _ => return client.write_all(&[5, 8, 0, 1, 0, 0, 0, 0, 0, 0]),
+    };
+    let port = read(&mut client, 2)?;
+    let port = u16::from_be_bytes([port[0], port[1]]);
+    let target = format!("{host}:{port}");
+    if let Ok(mut t) = targets.lock() {
+        t.push(target.clone());
+    }
+    let Ok(upstream) = TcpStream::connect(&target) else {
+        return client.write_all(&[5, 5, 0, 1, 0, 0, 0, 0, 0, 0]);
+    };
+    client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0])?;
+    let (mut up_read, mut up_write) = (upstream.try_clone()?, upstream);
+    let (mut client_read, mut client_write) = (client.try_clone()?, client);
+    thread::spawn(move || {
+        let _ = std::io::copy(&mut up_read, &mut client_write);
+    });
+    let _ = std::io::copy(&mut client_read, &mut up_write);
+    Ok(())
+}
+
+/// A listener that counts the connections made to it and never answers.
+pub(crate) fn silent_listener() -> (SocketAddr, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let count: Arc<Mutex<usize>> = Arc::default();
+    let c = count.clone();
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            if let Ok(mut n) = c.lock() {
+                *n += 1;
+            }
+            drop(conn);
+        }
+    });
+    (addr, count)
+}
+
 /// How the websocket server behaves after the handshake.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum WsScript {

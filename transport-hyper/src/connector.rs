@@ -19,7 +19,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use slack_core::proxy::{
-    check_connect_response, connect_request, Proxies, Proxy, MAX_CONNECT_HEAD,
+    check_connect_response, connect_request, Proxies, Proxy, ProxyKind, Socks5Handshake,
+    Socks5Step, MAX_CONNECT_HEAD,
 };
 
 fn err(kind: TransportErrorKind, message: impl Into<String>) -> ConnectError {
@@ -103,7 +104,11 @@ impl Connector {
         tls: bool,
         for_websocket: bool,
     ) -> Result<(Stream, bool), ConnectError> {
-        let proxy = self.inner.proxies.for_uri(uri);
+        let proxy = self
+            .inner
+            .proxies
+            .route(uri)
+            .map_err(|e| err(TransportErrorKind::Proxy, e.to_string()))?;
         let (dial_host, dial_port, what) = match proxy {
             Some(p) => (p.host(), p.port(), "proxy "),
             None => (host.as_str(), port, ""),
@@ -117,8 +122,10 @@ impl Connector {
                 )
             })?;
         let _ = tcp.set_nodelay(true);
-        if let Some(p) = proxy {
-            tunnel(&mut tcp, p, &host, port).await?;
+        match proxy.map(|p| (p, p.kind())) {
+            Some((p, ProxyKind::Socks5)) => socks5(&mut tcp, p, &host, port).await?,
+            Some((p, _)) => tunnel(&mut tcp, p, &host, port).await?,
+            None => {}
         }
         if !tls {
             return Ok((Stream::Plain(tcp), false));
@@ -153,6 +160,35 @@ impl Connector {
         let h2 =
             self.inner.http2 && tls_stream.get_ref().1.alpn_protocol() == Some(b"h2".as_slice());
         Ok((Stream::Tls(Box::new(tls_stream)), h2))
+    }
+}
+
+/// A SOCKS5 tunnel to `host:port` (the sans-IO [`Socks5Handshake`] over `tcp`).
+async fn socks5(
+    tcp: &mut TcpStream,
+    proxy: &Proxy,
+    host: &str,
+    port: u16,
+) -> Result<(), ConnectError> {
+    let proxy_err = |e: io::Error| {
+        err(
+            TransportErrorKind::Proxy,
+            format!("SOCKS5 proxy {}:{}: {e}", proxy.host(), proxy.port()),
+        )
+    };
+    let mut hs = Socks5Handshake::new(proxy, host, port)
+        .map_err(|e| err(TransportErrorKind::Proxy, e.to_string()))?;
+    loop {
+        match hs.poll_step() {
+            Socks5Step::Write(bytes) => tcp.write_all(&bytes).await.map_err(proxy_err)?,
+            Socks5Step::Read(n) => {
+                let mut buf = vec![0u8; n];
+                tcp.read_exact(&mut buf).await.map_err(proxy_err)?;
+                hs.handle_input(&buf)
+                    .map_err(|e| err(TransportErrorKind::Proxy, e.to_string()))?;
+            }
+            Socks5Step::Done => return Ok(()),
+        }
     }
 }
 

@@ -3,8 +3,9 @@
 //! [`HyperTransport`] implements
 //! - [`HttpTransport`](slack_core::transport::HttpTransport): one pooled hyper client shared
 //!   by clones, HTTP/1.1 and HTTP/2 (by ALPN over TLS), a per-attempt deadline and a connect
-//!   timeout, a response size limit, and `CONNECT` proxies from settings or
-//!   `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` minus `NO_PROXY`;
+//!   timeout, a response size limit, and `CONNECT` or SOCKS5 proxies from settings or
+//!   `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` minus `NO_PROXY` (an `https://` proxy is
+//!   refused, see [`slack_core::proxy`]);
 //! - [`Timer`](slack_core::transport::Timer) on tokio time (also [`TokioTimer`] alone);
 //! - [`WsTransport`](slack_core::transport::WsTransport): tungstenite websockets over the
 //!   same connector (proxies, roots), for RTM.
@@ -17,14 +18,15 @@
 //! | DNS, refused, unreachable | `Connect` | no |
 //! | connecting took too long (connect timeout, or the deadline before a connection) | `ConnectTimeout` | no |
 //! | TLS handshake | `Tls` | no |
-//! | the proxy refused `CONNECT` | `Proxy` | no |
+//! | the proxy refused `CONNECT` or the SOCKS5 handshake; the proxy's scheme is refused (`https://`) | `Proxy` | no |
 //! | bad URL or request | `InvalidRequest` | no |
 //! | reset or EOF before the whole response | `ConnectionDropped` | yes |
 //! | deadline after the request got a connection | `Timeout` | yes |
 //! | response body over the limit | `BodyTooLarge` | yes |
 //!
 //! Credentials never reach logs, errors or `Debug` output: `tracing` events carry the
-//! method, host and path only, and [`Proxy`]'s `Debug` hides its password.
+//! method, host and path only (a websocket's host only: its path holds the session ticket),
+//! and [`Proxy`]'s `Debug` hides its password.
 //!
 //! # Example
 //! ```no_run

@@ -19,11 +19,8 @@ impl WsTransport for HyperTransport {
         Box::pin(async move {
             let request = ws::client_request(&url, &headers)?;
             let uri = request.uri().clone();
-            tracing::debug!(
-                host = uri.host().unwrap_or(""),
-                path = uri.path(),
-                "opening websocket"
-            );
+            // The path and query hold the session ticket: never logged.
+            tracing::debug!(url = %slack_core::transport::redact_url(&url), "opening websocket");
             // One deadline for connecting and the handshake, as for an HTTP request.
             let timeout = self.settings.timeout;
             let deadline = tokio::time::Instant::now() + timeout;

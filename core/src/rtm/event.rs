@@ -74,8 +74,8 @@ pub enum RtmEvent {
     },
     /// A URL to reconnect to (sent by older servers).
     ReconnectUrl {
-        /// The URL.
-        url: String,
+        /// The URL (it holds a session ticket: `Debug` shows only its host).
+        url: crate::transport::SessionUrl,
     },
     /// The server reports an error (for example a malformed frame).
     Error {
@@ -509,7 +509,9 @@ pub fn decode_event(frame: &str) -> Result<RtmEvent, FrameError> {
             reply_to: p.reply_to,
             extra: p.extra,
         }),
-        "reconnect_url" => typed::<UrlBody>(frame).map(|u| RtmEvent::ReconnectUrl { url: u.url }),
+        "reconnect_url" => typed::<UrlBody>(frame).map(|u| RtmEvent::ReconnectUrl {
+            url: crate::transport::SessionUrl::new(u.url),
+        }),
         "error" => typed::<ErrorBody>(frame).map(|e| RtmEvent::Error {
             code: e.error.code,
             msg: e.error.msg,

@@ -59,7 +59,9 @@ pub(crate) fn get_upload_url(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest
             ]))
         }
     }
-    let alt_text = req.nonempty("alt_txt").or_else(|| req.nonempty("alt_text"));
+    // Slack's argument is `alt_txt`; `alt_text` is not one (ignored, like any unknown
+    // argument), so a client sending the wrong name sees its alt text missing.
+    let alt_text = req.nonempty("alt_txt");
     if alt_text.as_ref().is_some_and(|a| a.chars().count() > 1000) {
         return Err(err("alt_txt_too_large"));
     }
@@ -100,23 +102,34 @@ fn file_list(req: &ApiRequest) -> Result<Vec<(String, Option<String>)>, ApiError
 
 pub(crate) fn complete_upload(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> Outcome {
     let list = file_list(req)?;
-    let channel_arg = ["channel_id", "channels", "channel"]
-        .into_iter()
-        .find(|k| req.has(k));
-    let channel = match channel_arg {
-        Some(key) => {
-            let id = visible_channel(ws, &ctx.user, req, key)?;
-            let ch = ws.channel(&id).ok_or_else(|| err("channel_not_found"))?;
-            if ch.archived {
-                return Err(err("is_archived"));
+    // `channel_id` (one), or `channels`: a comma-separated list of channel or user ids.
+    let targets: Vec<String> = if req.has("channel_id") || req.has("channel") {
+        let key = if req.has("channel_id") {
+            "channel_id"
+        } else {
+            "channel"
+        };
+        vec![shareable(
+            ws,
+            &ctx.user,
+            visible_channel(ws, &ctx.user, req, key)?,
+        )?]
+    } else if let Some(list) = req.nonempty("channels") {
+        let mut ids = Vec::new();
+        for raw in list.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            let id = ws
+                .resolve_channel(raw)
+                .ok_or_else(|| err("channel_not_found"))?;
+            let id = shareable(ws, &ctx.user, id)?;
+            if !ids.contains(&id) {
+                ids.push(id);
             }
-            if !ch.has_member(&ctx.user) {
-                return Err(err("not_in_channel"));
-            }
-            Some(id)
         }
-        None => None,
+        ids
+    } else {
+        Vec::new()
     };
+    let channel = targets.first().cloned();
     let thread_ts = req.nonempty("thread_ts");
     if let (Some(c), Some(t)) = (&channel, &thread_ts) {
         if ws.find_message(c, t).is_none() {
@@ -175,15 +188,18 @@ pub(crate) fn complete_upload(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRe
             done.push(file.clone());
         }
     }
-    if let Some(channel) = channel {
-        share(
-            ws,
-            ctx,
-            &channel,
-            &done,
-            req.str("initial_comment"),
-            thread_ts,
-        )?;
+    if !targets.is_empty() {
+        let thread_ts = if targets.len() == 1 { thread_ts } else { None };
+        for target in &targets {
+            share(
+                ws,
+                ctx,
+                target,
+                &done,
+                req.str("initial_comment"),
+                thread_ts.clone(),
+            )?;
+        }
         done = list
             .iter()
             .filter_map(|(id, _)| ws.files.get(id).cloned())
@@ -194,6 +210,21 @@ pub(crate) fn complete_upload(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRe
         .map(|f| json!({"id": f["id"], "title": f["title"]}))
         .collect();
     ok(json!({"files": files}))
+}
+
+/// A channel the caller may share into: visible, not archived, a member.
+fn shareable(ws: &Workspace, user: &str, id: String) -> Result<String, ApiError> {
+    let ch = ws.channel(&id).ok_or_else(|| err("channel_not_found"))?;
+    if ch.kind != crate::state::Kind::Public && !ch.has_member(user) {
+        return Err(err("channel_not_found"));
+    }
+    if ch.archived {
+        return Err(err("is_archived"));
+    }
+    if !ch.has_member(user) {
+        return Err(err("not_in_channel"));
+    }
+    Ok(id)
 }
 
 /// Share completed files into a channel: one `file_share` message, and the files' `channels`
