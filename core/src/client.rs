@@ -296,31 +296,36 @@ impl WebClient {
         limit: Option<Limit>,
     ) -> Result<SlackResponse> {
         let span = tracing::debug_span!("slack.call", method = %method);
-        async move {
-            let started = self.inner.timer.now();
-            loop {
-                match call.poll_action(self.inner.timer.now()) {
-                    Action::Send(mut req) => {
-                        if let Some(limit) = &limit {
-                            self.wait_for_slot(method, limit, started, &mut req).await?;
+        // Boxed: the loop's state (the call machine, the transport's and timer's futures)
+        // lives on the heap, so a caller's future — and the stack that polls it, which in a
+        // debug build of a deep chain (RTM over async-std) once overflowed — stays small.
+        Box::pin(
+            async move {
+                let started = self.inner.timer.now();
+                loop {
+                    match call.poll_action(self.inner.timer.now()) {
+                        Action::Send(mut req) => {
+                            if let Some(limit) = &limit {
+                                self.wait_for_slot(method, limit, started, &mut req).await?;
+                            }
+                            let res = self.inner.transport.send(req).await;
+                            let now = self.inner.timer.now();
+                            if let (Some(limit), Ok(resp)) = (&limit, &res) {
+                                limit.learn_channel(resp);
+                            }
+                            call.handle_response(now, res);
+                            // A 429 or an `ok:false` `ratelimited`: everyone on the key waits.
+                            if let (Some(after), Some(limit)) = (call.poll_pause(), &limit) {
+                                limit.limiter.pause(&limit.key, limit.rate, now + after);
+                            }
                         }
-                        let res = self.inner.transport.send(req).await;
-                        let now = self.inner.timer.now();
-                        if let (Some(limit), Ok(resp)) = (&limit, &res) {
-                            limit.learn_channel(resp);
-                        }
-                        call.handle_response(now, res);
-                        // A 429 or an `ok:false` `ratelimited`: everyone on the key waits.
-                        if let (Some(after), Some(limit)) = (call.poll_pause(), &limit) {
-                            limit.limiter.pause(&limit.key, limit.rate, now + after);
-                        }
+                        Action::Sleep(d) => self.inner.timer.sleep(d).await,
+                        Action::Done(res) => return res,
                     }
-                    Action::Sleep(d) => self.inner.timer.sleep(d).await,
-                    Action::Done(res) => return res,
                 }
             }
-        }
-        .instrument(span)
+            .instrument(span),
+        )
         .await
     }
 
