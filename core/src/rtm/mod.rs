@@ -12,4 +12,6 @@ pub use event::{
     decode_event, Ack, ChannelEvent, Frame, FrameError, MembershipEvent, MessageEvent,
     MessageSubtype, ReactionEvent, RtmEvent,
 };
-pub use reconnect::{ConnectFailure, ReconnectAction, ReconnectConfig, Reconnector};
+pub use reconnect::{
+    ConnectFailure, ReconnectAction, ReconnectConfig, Reconnector, MAX_RETRY_AFTER,
+};
