@@ -178,10 +178,16 @@ mod tests {
         let t0 = Instant::now();
         let mut l = Liveness::new(Duration::ZERO, Duration::from_secs(30), t0).never_stale();
         assert_eq!(l.poll_timeout(), None, "nothing is ever due");
-        assert_eq!(l.handle_timeout(t0 + Duration::from_secs(86_400)), Due::default());
+        assert_eq!(
+            l.handle_timeout(t0 + Duration::from_secs(86_400)),
+            Due::default()
+        );
         let mut l = Liveness::new(Duration::MAX, Duration::MAX, t0);
         assert_eq!(l.poll_timeout(), None);
-        assert_eq!(l.handle_timeout(t0 + Duration::from_secs(86_400)), Due::default());
+        assert_eq!(
+            l.handle_timeout(t0 + Duration::from_secs(86_400)),
+            Due::default()
+        );
         l.pinged(t0);
         assert_eq!(l.poll_timeout(), None);
     }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use slack_core::rtm::{
     Ack, ConnEvent, ConnectFailure, Connection, ReconnectAction, Reconnector, RtmEvent, SendError,
 };
-use slack_core::transport::{BoxFuture, Timer, TransportError, WsConnection, WsMessage};
+use slack_core::transport::{BoxFuture, Timer, TransportError, WsConnection, WsMessage, WsSender};
 use slack_core::{Args, CallOptions, RetryPolicy, SlackResponse};
 
 use crate::client::{Command, RtmClient, Shared};
@@ -292,16 +292,15 @@ impl<'a> Driver<'a> {
         let shared = self.shared;
         loop {
             while let Some(frame) = conn.poll_transmit() {
-                if let Err(e) = sender.send(WsMessage::Text(frame)).await {
+                if let Err(e) = self.send(&mut *sender, WsMessage::Text(frame)).await {
                     conn.handle_closed();
                     self.drain_events(&mut conn);
                     return Ended::Failed(e);
                 }
             }
             if let Some(ended) = self.drain_events(&mut conn) {
-                let _ = sender
-                    .send(WsMessage::Close(Some((1000, String::new()))))
-                    .await;
+                let close = WsMessage::Close(Some((1000, String::new())));
+                let _ = self.send(&mut *sender, close).await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
                 return ended;
@@ -314,9 +313,8 @@ impl<'a> Driver<'a> {
                 None
             };
             if let Some((ended, reason)) = closing {
-                let _ = sender
-                    .send(WsMessage::Close(Some((1000, reason.into()))))
-                    .await;
+                let close = WsMessage::Close(Some((1000, reason.into())));
+                let _ = self.send(&mut *sender, close).await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
                 return ended;
@@ -404,7 +402,7 @@ impl<'a> Driver<'a> {
                 Input::Frame(Some(Ok(WsMessage::Text(text)))) => conn.handle_text(now, text),
                 Input::Frame(Some(Ok(WsMessage::Ping(p)))) => {
                     conn.handle_alive(now);
-                    if let Err(e) = sender.send(WsMessage::Pong(p)).await {
+                    if let Err(e) = self.send(&mut *sender, WsMessage::Pong(p)).await {
                         conn.handle_closed();
                         self.drain_events(&mut conn);
                         return Ended::Failed(e);
@@ -430,6 +428,17 @@ impl<'a> Driver<'a> {
                 }
             }
         }
+    }
+
+    /// Write `message`, giving up after the send timeout: a peer that stops reading must not
+    /// hold the loop (pings, staleness, handlers) for ever.
+    async fn send(
+        &self,
+        sender: &mut dyn WsSender,
+        message: WsMessage,
+    ) -> Result<(), TransportError> {
+        let limit = self.client.options.send_timeout;
+        slack_core::rtm::send_within(sender, message, &*self.timer, limit).await
     }
 
     /// Handle what the connection machine produced; `Some` when the connection must end.

@@ -605,7 +605,11 @@ mod tests {
             c.send(object(payload), t0),
             Err(SendError::InvalidId(Value::from(7)))
         );
-        for bad in [serde_json::json!("7"), serde_json::json!(-1), serde_json::json!(1.5)] {
+        for bad in [
+            serde_json::json!("7"),
+            serde_json::json!(-1),
+            serde_json::json!(1.5),
+        ] {
             let p = serde_json::json!({"id": bad, "type": "message", "channel": "C1"});
             assert_eq!(c.send(object(p), t0), Err(SendError::InvalidId(bad)));
         }
@@ -617,8 +621,9 @@ mod tests {
         c.handle_text(t0, r#"{"ok":true,"reply_to":7,"ts":"1.7","text":"mine"}"#);
         let evs = drain(&mut c);
         assert!(
-            evs.iter()
-                .any(|e| matches!(e, ConnEvent::Acked { id: 7, ack } if ack.ts.as_deref() == Some("1.7"))),
+            evs.iter().any(
+                |e| matches!(e, ConnEvent::Acked { id: 7, ack } if ack.ts.as_deref() == Some("1.7"))
+            ),
             "{evs:?}"
         );
         // Acked: the id is free again.

@@ -4,10 +4,12 @@
 //! [`WsTransport`](crate::transport::WsTransport).
 
 mod connection;
+mod deadline;
 mod event;
 mod reconnect;
 
 pub use connection::{ConnEvent, Connection, ConnectionConfig, SendError};
+pub use deadline::send_within;
 pub use event::{
     decode_event, Ack, ChannelEvent, Frame, FrameError, MembershipEvent, MessageEvent,
     MessageSubtype, ReactionEvent, RtmEvent,

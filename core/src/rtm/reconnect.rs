@@ -366,11 +366,36 @@ mod tests {
     fn a_server_wait_is_bounded_and_never_panics() {
         let day = Some(MAX_RETRY_AFTER);
         let cases: &[(u16, Option<&str>, &str, Option<Duration>)] = &[
-            (200, None, r#"{"ok":false,"error":"ratelimited","retry_after":1e300}"#, day),
-            (200, None, r#"{"ok":false,"error":"ratelimited","retry_after":1.8e19}"#, day),
-            (200, None, r#"{"ok":false,"error":"ratelimited","retry_after":-5}"#, None),
-            (200, None, r#"{"ok":false,"error":"ratelimited","retry_after":"NaN"}"#, None),
-            (200, None, r#"{"ok":false,"error":"ratelimited","retry_after":"inf"}"#, None),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":1e300}"#,
+                day,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":1.8e19}"#,
+                day,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":-5}"#,
+                None,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":"NaN"}"#,
+                None,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":"inf"}"#,
+                None,
+            ),
             (
                 200,
                 None,
@@ -387,7 +412,11 @@ mod tests {
         for (status, header, body, want) in cases {
             let error = rate_limited(*status, *header, body);
             let got = ConnectFailure::from_error(&error);
-            assert_eq!(got, ConnectFailure::RateLimited(*want), "{status} {header:?} {body}");
+            assert_eq!(
+                got,
+                ConnectFailure::RateLimited(*want),
+                "{status} {header:?} {body}"
+            );
         }
     }
 
