@@ -289,10 +289,13 @@ impl<'a> Driver<'a> {
             mut receiver,
         } = ws;
         let mut conn = Connection::new(self.client.options.connection_config(), self.timer.now());
+        // Every write gives up after the send timeout: a peer that stops reading must not
+        // hold the loop (pings, staleness, handlers) for ever.
+        let (timer, limit) = (self.timer.clone(), self.client.options.send_timeout);
         let shared = self.shared;
         loop {
             while let Some(frame) = conn.poll_transmit() {
-                if let Err(e) = self.send(&mut *sender, WsMessage::Text(frame)).await {
+                if let Err(e) = send(&mut *sender, &*timer, limit, WsMessage::Text(frame)).await {
                     conn.handle_closed();
                     self.drain_events(&mut conn);
                     return Ended::Failed(e);
@@ -300,7 +303,7 @@ impl<'a> Driver<'a> {
             }
             if let Some(ended) = self.drain_events(&mut conn) {
                 let close = WsMessage::Close(Some((1000, String::new())));
-                let _ = self.send(&mut *sender, close).await;
+                let _ = send(&mut *sender, &*timer, limit, close).await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
                 return ended;
@@ -314,7 +317,7 @@ impl<'a> Driver<'a> {
             };
             if let Some((ended, reason)) = closing {
                 let close = WsMessage::Close(Some((1000, reason.into())));
-                let _ = self.send(&mut *sender, close).await;
+                let _ = send(&mut *sender, &*timer, limit, close).await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
                 return ended;
@@ -402,7 +405,7 @@ impl<'a> Driver<'a> {
                 Input::Frame(Some(Ok(WsMessage::Text(text)))) => conn.handle_text(now, text),
                 Input::Frame(Some(Ok(WsMessage::Ping(p)))) => {
                     conn.handle_alive(now);
-                    if let Err(e) = self.send(&mut *sender, WsMessage::Pong(p)).await {
+                    if let Err(e) = send(&mut *sender, &*timer, limit, WsMessage::Pong(p)).await {
                         conn.handle_closed();
                         self.drain_events(&mut conn);
                         return Ended::Failed(e);
@@ -428,17 +431,6 @@ impl<'a> Driver<'a> {
                 }
             }
         }
-    }
-
-    /// Write `message`, giving up after the send timeout: a peer that stops reading must not
-    /// hold the loop (pings, staleness, handlers) for ever.
-    async fn send(
-        &self,
-        sender: &mut dyn WsSender,
-        message: WsMessage,
-    ) -> Result<(), TransportError> {
-        let limit = self.client.options.send_timeout;
-        slack_core::rtm::send_within(sender, message, &*self.timer, limit).await
     }
 
     /// Handle what the connection machine produced; `Some` when the connection must end.
@@ -580,6 +572,18 @@ fn next_task(
             Poll::Ready(None) | Poll::Pending => Poll::Pending,
         }
     })
+}
+
+/// Write `message`, failing with a timeout after `limit` (see [`RtmOptions::send_timeout`]).
+///
+/// [`RtmOptions::send_timeout`]: crate::RtmOptions::send_timeout
+async fn send(
+    sender: &mut dyn WsSender,
+    timer: &dyn Timer,
+    limit: Duration,
+    message: WsMessage,
+) -> Result<(), TransportError> {
+    slack_core::rtm::send_within(sender, message, timer, limit).await
 }
 
 fn fail_command(cmd: Command, error: SendError) {
