@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use slack_core::transport::{
-    BoxFuture, TransportError, TransportErrorKind, WsConnection, WsMessage, WsSender,
-    WsTransport,
+    BoxFuture, TransportError, TransportErrorKind, WsConnection, WsMessage, WsSender, WsTransport,
 };
 use slack_core::WebClientBuilder;
 use slack_socket_mode::{ErrorEvent, Request, SocketModeClient, SocketModeOptions};

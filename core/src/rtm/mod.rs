@@ -7,6 +7,8 @@ mod connection;
 mod deadline;
 mod event;
 mod reconnect;
+#[cfg(test)]
+mod secret_debug;
 
 pub use connection::{ConnEvent, Connection, ConnectionConfig, SendError};
 pub use deadline::send_within;
