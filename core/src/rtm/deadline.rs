@@ -37,7 +37,9 @@ use crate::transport::{BoxFuture, Timer, TransportError, TransportErrorKind, WsM
 /// }
 ///
 /// use futures_util::FutureExt;
-/// let send = send_within(&mut Stuck, WsMessage::Text("{}".into()), &NoWait, Duration::from_secs(10));
+/// let mut sender = Stuck;
+/// let message = WsMessage::Text("{}".into());
+/// let send = send_within(&mut sender, message, &NoWait, Duration::from_secs(10));
 /// let Some(Err(err)) = send.now_or_never() else { panic!("the send did not time out") };
 /// assert_eq!(err.kind(), slack_core::transport::TransportErrorKind::Timeout);
 /// ```
