@@ -18,7 +18,8 @@ pub(crate) struct Due {
 pub(crate) struct Liveness {
     /// `None`: pings off.
     ping_interval: Option<Duration>,
-    stale_after: Duration,
+    /// `None`: staleness is not judged.
+    stale_after: Option<Duration>,
     next_ping: Option<Instant>,
     last_seen: Instant,
     stale_reported: bool,
@@ -33,12 +34,19 @@ impl Liveness {
         let ping_interval = (!ping_interval.is_zero()).then_some(ping_interval);
         Liveness {
             ping_interval,
-            stale_after: stale_after.max(Duration::from_millis(1)),
-            next_ping: ping_interval.map(|i| now + i),
+            stale_after: Some(stale_after.max(Duration::from_millis(1))),
+            next_ping: ping_interval.and_then(|i| now.checked_add(i)),
             last_seen: now,
             stale_reported: false,
             paused: false,
         }
+    }
+
+    /// Never judge staleness (for a peer that may rightly stay silent for good, as an RTM
+    /// server the client does not ping).
+    pub(crate) fn never_stale(mut self) -> Self {
+        self.stale_after = None;
+        self
     }
 
     /// Something arrived from the peer at `now` (any frame, a pong, a ping).
@@ -69,7 +77,8 @@ impl Liveness {
     /// A ping was sent at `now` outside the schedule: the next one is an interval later.
     pub(crate) fn pinged(&mut self, now: Instant) {
         if let Some(i) = self.ping_interval {
-            self.next_ping = Some(now + i);
+            // An interval too long for the clock means no further ping.
+            self.next_ping = now.checked_add(i);
         }
     }
 
@@ -78,7 +87,9 @@ impl Liveness {
         let mut due = Due::default();
         if !self.stale_reported
             && !self.paused
-            && now.saturating_duration_since(self.last_seen) >= self.stale_after
+            && self
+                .stale_after
+                .is_some_and(|bound| now.saturating_duration_since(self.last_seen) >= bound)
         {
             self.stale_reported = true;
             due.stale = true;
@@ -92,8 +103,10 @@ impl Liveness {
 
     /// When [`handle_timeout`](Self::handle_timeout) next has something to do.
     pub(crate) fn poll_timeout(&self) -> Option<Instant> {
-        let stale =
-            (!self.stale_reported && !self.paused).then(|| self.last_seen + self.stale_after);
+        let stale = self
+            .stale_after
+            .filter(|_| !self.stale_reported && !self.paused)
+            .and_then(|bound| self.last_seen.checked_add(bound));
         match (self.next_ping, stale) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -157,6 +170,25 @@ mod tests {
         let due = l.handle_timeout(t0 + Duration::from_secs(29));
         assert_eq!(due, Due::default());
         assert!(l.handle_timeout(t0 + Duration::from_secs(30)).stale);
+        assert_eq!(l.poll_timeout(), None);
+    }
+
+    #[test]
+    fn never_stale_and_huge_durations_never_panic() {
+        let t0 = Instant::now();
+        let mut l = Liveness::new(Duration::ZERO, Duration::from_secs(30), t0).never_stale();
+        assert_eq!(l.poll_timeout(), None, "nothing is ever due");
+        assert_eq!(
+            l.handle_timeout(t0 + Duration::from_secs(86_400)),
+            Due::default()
+        );
+        let mut l = Liveness::new(Duration::MAX, Duration::MAX, t0);
+        assert_eq!(l.poll_timeout(), None);
+        assert_eq!(
+            l.handle_timeout(t0 + Duration::from_secs(86_400)),
+            Due::default()
+        );
+        l.pinged(t0);
         assert_eq!(l.poll_timeout(), None);
     }
 }

@@ -15,7 +15,7 @@ use serde_json::Value;
 use slack_core::rtm::{
     Ack, ConnEvent, ConnectFailure, Connection, ReconnectAction, Reconnector, RtmEvent, SendError,
 };
-use slack_core::transport::{BoxFuture, Timer, TransportError, WsConnection, WsMessage};
+use slack_core::transport::{BoxFuture, Timer, TransportError, WsConnection, WsMessage, WsSender};
 use slack_core::{Args, CallOptions, RetryPolicy, SlackResponse};
 
 use crate::client::{Command, RtmClient, Shared};
@@ -289,19 +289,21 @@ impl<'a> Driver<'a> {
             mut receiver,
         } = ws;
         let mut conn = Connection::new(self.client.options.connection_config(), self.timer.now());
+        // Every write gives up after the send timeout: a peer that stops reading must not
+        // hold the loop (pings, staleness, handlers) for ever.
+        let (timer, limit) = (self.timer.clone(), self.client.options.send_timeout);
         let shared = self.shared;
         loop {
             while let Some(frame) = conn.poll_transmit() {
-                if let Err(e) = sender.send(WsMessage::Text(frame)).await {
+                if let Err(e) = send(&mut *sender, &*timer, limit, WsMessage::Text(frame)).await {
                     conn.handle_closed();
                     self.drain_events(&mut conn);
                     return Ended::Failed(e);
                 }
             }
             if let Some(ended) = self.drain_events(&mut conn) {
-                let _ = sender
-                    .send(WsMessage::Close(Some((1000, String::new()))))
-                    .await;
+                let close = WsMessage::Close(Some((1000, String::new())));
+                let _ = send(&mut *sender, &*timer, limit, close).await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
                 return ended;
@@ -314,9 +316,8 @@ impl<'a> Driver<'a> {
                 None
             };
             if let Some((ended, reason)) = closing {
-                let _ = sender
-                    .send(WsMessage::Close(Some((1000, reason.into()))))
-                    .await;
+                let close = WsMessage::Close(Some((1000, reason.into())));
+                let _ = send(&mut *sender, &*timer, limit, close).await;
                 conn.handle_closed();
                 self.drain_events(&mut conn);
                 return ended;
@@ -404,7 +405,7 @@ impl<'a> Driver<'a> {
                 Input::Frame(Some(Ok(WsMessage::Text(text)))) => conn.handle_text(now, text),
                 Input::Frame(Some(Ok(WsMessage::Ping(p)))) => {
                     conn.handle_alive(now);
-                    if let Err(e) = sender.send(WsMessage::Pong(p)).await {
+                    if let Err(e) = send(&mut *sender, &*timer, limit, WsMessage::Pong(p)).await {
                         conn.handle_closed();
                         self.drain_events(&mut conn);
                         return Ended::Failed(e);
@@ -571,6 +572,18 @@ fn next_task(
             Poll::Ready(None) | Poll::Pending => Poll::Pending,
         }
     })
+}
+
+/// Write `message`, failing with a timeout after `limit` (see [`RtmOptions::send_timeout`]).
+///
+/// [`RtmOptions::send_timeout`]: crate::RtmOptions::send_timeout
+async fn send(
+    sender: &mut dyn WsSender,
+    timer: &dyn Timer,
+    limit: Duration,
+    message: WsMessage,
+) -> Result<(), TransportError> {
+    slack_core::rtm::send_within(sender, message, timer, limit).await
 }
 
 fn fail_command(cmd: Command, error: SendError) {

@@ -48,8 +48,12 @@ pub struct RtmOptions {
     pub auto_reconnect: bool,
     /// `rtm.connect` (default) or `rtm.start`.
     pub connect_method: ConnectMethod,
-    /// Time between pings (default 30 s). No pong for 4 intervals → reconnect.
+    /// Time between pings (default 30 s). No pong for 4 intervals → reconnect. Zero: no
+    /// pings and no staleness check.
     pub ping_interval: Duration,
+    /// How long one websocket write may take (default 10 s); a write still blocked then
+    /// closes the connection, and the client reconnects.
+    pub send_timeout: Duration,
     /// Wait for a sent message's ack (default 30 s).
     pub ack_timeout: Duration,
     /// Handlers running at once (default 10). Further events wait in order.
@@ -77,6 +81,7 @@ impl Default for RtmOptions {
             auto_reconnect: true,
             connect_method: ConnectMethod::Connect,
             ping_interval: Duration::from_secs(30),
+            send_timeout: Duration::from_secs(10),
             ack_timeout: Duration::from_secs(30),
             max_concurrent_handlers: 10,
             outgoing_queue: 256,
@@ -116,6 +121,10 @@ impl RtmOptions {
     /// Time between pings (default 30 s). A connection with no frame for four intervals is
     /// stale and replaced: shorter finds dead connections sooner, at a ping per interval.
     ///
+    /// Zero turns pings off, and with them the staleness check (an RTM server sends nothing
+    /// unasked, so silence would prove nothing): a dead peer is then found only when the
+    /// transport reports an error, or a write times out ([`send_timeout`](Self::send_timeout)).
+    ///
     /// ```
     /// # use std::time::Duration;
     /// let o = slack_rtm::RtmOptions::default().ping_interval(Duration::from_secs(5));
@@ -123,6 +132,24 @@ impl RtmOptions {
     /// ```
     pub fn ping_interval(mut self, interval: Duration) -> Self {
         self.ping_interval = interval;
+        self
+    }
+
+    /// How long one websocket write (a message, a ping, a pong, a close) may take before
+    /// the connection is given up (default 10 s). A write blocks when the peer stops reading
+    /// (its TCP window is full); while it does, nothing else of the connection moves, so
+    /// this bounds how long a stuck peer can hold the client: the connection then ends as
+    /// failed ([`ErrorEvent::Connection`](crate::ErrorEvent::Connection) with a timeout),
+    /// unacknowledged messages fail, and the client reconnects. Shorter gives up on a slow
+    /// link sooner; a write that completes at once costs no timer.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let o = slack_rtm::RtmOptions::default().send_timeout(Duration::from_secs(3));
+    /// assert_eq!(o.send_timeout, Duration::from_secs(3));
+    /// ```
+    pub fn send_timeout(mut self, timeout: Duration) -> Self {
+        self.send_timeout = timeout;
         self
     }
 

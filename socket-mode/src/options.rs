@@ -35,6 +35,7 @@ pub struct SocketModeOptions {
     max_concurrent_handlers: usize,
     buffer: usize,
     shutdown_timeout: Duration,
+    send_timeout: Duration,
     dedupe: Option<Arc<dyn DedupeStore>>,
     on_error: Option<ErrorCallback>,
     seed: Option<u64>,
@@ -49,6 +50,7 @@ impl Default for SocketModeOptions {
             max_concurrent_handlers: 64,
             buffer: 256,
             shutdown_timeout: Duration::from_secs(10),
+            send_timeout: Duration::from_secs(10),
             dedupe: Some(Arc::new(InMemoryDedupe::default())),
             on_error: None,
             seed: None,
@@ -65,6 +67,7 @@ impl fmt::Debug for SocketModeOptions {
             .field("max_concurrent_handlers", &self.max_concurrent_handlers)
             .field("buffer", &self.buffer)
             .field("shutdown_timeout", &self.shutdown_timeout)
+            .field("send_timeout", &self.send_timeout)
             .field("dedupe", &self.dedupe)
             .finish_non_exhaustive()
     }
@@ -131,6 +134,24 @@ impl SocketModeOptions {
         self
     }
 
+    /// How long one websocket write (an ack, a ping, a pong, a close) may take before its
+    /// connection is given up (default 10 s). A write blocks when Slack stops reading (a full
+    /// TCP window); while it does, the connection's pings, staleness check and other acks
+    /// wait too, so this bounds how long a stuck peer holds them: the connection then closes
+    /// as failed ([`ErrorEvent::Websocket`] with a timeout), its unacknowledged envelopes
+    /// come again on another, and a new connection opens. A write that completes at once
+    /// costs no timer.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let o = slack_socket_mode::SocketModeOptions::default().send_timeout(Duration::from_secs(3));
+    /// # let _ = o;
+    /// ```
+    pub fn send_timeout(mut self, timeout: Duration) -> Self {
+        self.send_timeout = timeout;
+        self
+    }
+
     /// Where re-deliveries are recognised (default: in memory, 10 minutes, 10,000 keys);
     /// `None` hands every delivery to the handler. A recognised re-delivery is acknowledged
     /// and not handled again.
@@ -169,6 +190,10 @@ impl SocketModeOptions {
 
     pub(crate) fn shutdown(&self) -> Duration {
         self.shutdown_timeout
+    }
+
+    pub(crate) fn send_limit(&self) -> Duration {
+        self.send_timeout
     }
 
     pub(crate) fn dedupe_store(&self) -> Option<&Arc<dyn DedupeStore>> {

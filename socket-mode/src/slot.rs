@@ -11,7 +11,7 @@ use std::time::Instant;
 use futures_channel::mpsc;
 use futures_util::future::{self, BoxFuture, FutureExt};
 use futures_util::stream::StreamExt;
-use slack_core::rtm::{ConnectFailure, ReconnectAction, Reconnector};
+use slack_core::rtm::{send_within, ConnectFailure, ReconnectAction, Reconnector};
 use slack_core::socket_mode::{
     ConnEvent, Connection, ConnectionConfig, DedupeStore, DisconnectReason, Transmit,
 };
@@ -205,13 +205,14 @@ impl<'a> Slot<'a> {
 
     /// Write what the machines want written; a failed write closes that connection.
     async fn flush(&mut self) {
+        let limit = self.options.send_limit();
         for live in self.lives.iter_mut().filter(|l| !l.closed) {
             while let Some(t) = live.conn.poll_transmit() {
                 let msg = match t {
                     Transmit::Text(text) => WsMessage::Text(text),
                     Transmit::Ping => WsMessage::Ping(Default::default()),
                 };
-                if let Err(e) = live.sender.send(msg).await {
+                if let Err(e) = send_within(&mut *live.sender, msg, &*self.timer, limit).await {
                     self.options.report(&ErrorEvent::Websocket(e));
                     live.conn.handle_closed();
                     live.closed = true;
@@ -278,10 +279,9 @@ impl<'a> Slot<'a> {
                         self.options.report(&ErrorEvent::Stale);
                         self.leave(i, now);
                         let live = &mut self.lives[i];
-                        let _ = live
-                            .sender
-                            .send(WsMessage::Close(Some((1000, "stale".into()))))
-                            .await;
+                        let close = WsMessage::Close(Some((1000, "stale".into())));
+                        let limit = self.options.send_limit();
+                        let _ = send_within(&mut *live.sender, close, &*self.timer, limit).await;
                         live.conn.handle_closed();
                         live.closed = true;
                     }
@@ -321,10 +321,9 @@ impl<'a> Slot<'a> {
         let mut closed_current = false;
         for live in &mut self.lives {
             if live.leaving && !live.closed && replacement_ready && live.conn.pending_acks() == 0 {
-                let _ = live
-                    .sender
-                    .send(WsMessage::Close(Some((1000, "replaced".into()))))
-                    .await;
+                let close = WsMessage::Close(Some((1000, "replaced".into())));
+                let limit = self.options.send_limit();
+                let _ = send_within(&mut *live.sender, close, &*self.timer, limit).await;
                 live.conn.handle_closed();
                 live.closed = true;
             }
@@ -359,10 +358,9 @@ impl<'a> Slot<'a> {
 
     async fn close_all(&mut self) {
         for live in &mut self.lives {
-            let _ = live
-                .sender
-                .send(WsMessage::Close(Some((1000, "stopped".into()))))
-                .await;
+            let close = WsMessage::Close(Some((1000, "stopped".into())));
+            let limit = self.options.send_limit();
+            let _ = send_within(&mut *live.sender, close, &*self.timer, limit).await;
             live.conn.handle_closed();
             live.closed = true;
         }
@@ -482,7 +480,10 @@ impl<'a> Slot<'a> {
                     Some(Ok(WsMessage::Text(text))) => live.conn.handle_text(now, &text),
                     Some(Ok(WsMessage::Ping(p))) => {
                         live.conn.handle_alive(now);
-                        if let Err(e) = live.sender.send(WsMessage::Pong(p)).await {
+                        let (pong, limit) = (WsMessage::Pong(p), self.options.send_limit());
+                        if let Err(e) =
+                            send_within(&mut *live.sender, pong, &*self.timer, limit).await
+                        {
                             self.options.report(&ErrorEvent::Websocket(e));
                             live.conn.handle_closed();
                             live.closed = true;

@@ -321,7 +321,7 @@ pub(crate) const RESPONSES: &[Entry] = &[
 ("reminders.info", check::<<crate::api::reminders::Info as SlackMethod>::Response>, false),
 ("reminders.list", check::<<crate::api::reminders::List as SlackMethod>::Response>, false),
 ("rtm.connect", check::<<crate::api::rtm::Connect as SlackMethod>::Response>, false),
-("rtm.start", check::<<crate::api::rtm::Start as SlackMethod>::Response>, false),
+("rtm.start", check::<<crate::api::rtm::Start as SlackMethod>::Response>, true),
 ("search.all", check::<<crate::api::search::All as SlackMethod>::Response>, false),
 ("search.files", check::<<crate::api::search::Files as SlackMethod>::Response>, false),
 ("search.messages", check::<<crate::api::search::Messages as SlackMethod>::Response>, false),

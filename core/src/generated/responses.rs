@@ -3736,7 +3736,9 @@ pub mod apps {
         ///
         /// Generated from the reference sample and schema. A field of an unexpected type decodes as `None`
         /// (or an empty list); `raw()` keeps the whole JSON.
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        ///
+        /// `Debug` shows `url` as `<redacted>`.
+        #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct OpenResponse {
             /// `url`.
@@ -3746,6 +3748,14 @@ pub mod apps {
                 skip_serializing_if = "Option::is_none"
             )]
             pub url: Option<String>,
+        }
+
+        impl std::fmt::Debug for OpenResponse {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("OpenResponse")
+                    .field("url", &self.url.as_ref().map(|_| "<redacted>"))
+                    .finish()
+            }
         }
     }
 
@@ -7593,8 +7603,29 @@ pub mod rtm {
     ///
     /// See <https://docs.slack.dev/reference/methods/rtm.start>.
     ///
-    /// No sample or schema describes this answer yet, so it is the JSON object.
-    pub type StartResponse = serde_json::Value;
+    /// No sample or schema describes this answer yet: only its secret fields are typed (so that `Debug`
+    /// redacts them); `raw()` keeps the whole JSON.
+    ///
+    /// `Debug` shows `url` as `<redacted>`.
+    #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[non_exhaustive]
+    pub struct StartResponse {
+        /// The websocket URL (a session ticket).
+        #[serde(
+            default,
+            deserialize_with = "crate::types::de::lenient",
+            skip_serializing_if = "Option::is_none"
+        )]
+        pub url: Option<String>,
+    }
+
+    impl std::fmt::Debug for StartResponse {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("StartResponse")
+                .field("url", &self.url.as_ref().map(|_| "<redacted>"))
+                .finish()
+        }
+    }
 }
 /// Responses of the `slack_lists` family.
 pub mod slack_lists {

@@ -5,7 +5,10 @@ pub use crate::generated::responses::rtm::*;
 use serde::{Deserialize, Serialize};
 
 /// `rtm.connect`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// `Debug` shows `url` as `<redacted>`: its path is a session ticket (the codegen rule
+/// `SECRET_RESPONSE_FIELDS`, applied by hand to this hand-written type).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ConnectResponse {
     /// The websocket URL (valid for 30 seconds).
@@ -15,6 +18,16 @@ pub struct ConnectResponse {
     pub self_: Identity,
     /// The team.
     pub team: TeamRef,
+}
+
+impl std::fmt::Debug for ConnectResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectResponse")
+            .field("url", &"<redacted>")
+            .field("self_", &self.self_)
+            .field("team", &self.team)
+            .finish()
+    }
 }
 
 /// An id and a name.

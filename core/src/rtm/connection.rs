@@ -22,9 +22,11 @@ use crate::liveness::Liveness;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ConnectionConfig {
-    /// Time between pings (default 30 s, like Python's `ping_interval`).
+    /// Time between pings (default 30 s, like Python's `ping_interval`). Zero turns pings
+    /// off, and with them staleness (an RTM server says nothing unasked, so silence proves
+    /// nothing): only the transport's own errors and closes end the connection.
     pub ping_interval: Duration,
-    /// The connection is stale when no pong arrived for this many ping intervals
+    /// The connection is stale when no frame arrived for this many ping intervals
     /// (default 4).
     pub stale_after_intervals: u32,
     /// How long a sent message waits for its ack before it is reported failed
@@ -43,9 +45,19 @@ impl Default for ConnectionConfig {
 }
 
 impl ConnectionConfig {
-    /// Ping every `interval`.
+    /// Ping every `interval`; zero turns pings (and staleness) off.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// use slack_core::rtm::{Connection, ConnectionConfig};
+    ///
+    /// let config = ConnectionConfig::default().ping_interval(Duration::ZERO);
+    /// assert_eq!(config.stale_after(), None);
+    /// let mut conn = Connection::new(config, Instant::now());
+    /// assert_eq!(conn.poll_timeout(), None, "no ping is ever due");
+    /// ```
     pub fn ping_interval(mut self, interval: Duration) -> Self {
-        self.ping_interval = interval.max(Duration::from_millis(1));
+        self.ping_interval = interval;
         self
     }
 
@@ -55,9 +67,14 @@ impl ConnectionConfig {
         self
     }
 
-    /// The staleness bound: `stale_after_intervals × ping_interval`.
-    pub fn stale_after(&self) -> Duration {
-        self.ping_interval * self.stale_after_intervals.max(1)
+    /// The staleness bound: `stale_after_intervals × ping_interval` (saturating); `None`
+    /// when pings are off.
+    pub fn stale_after(&self) -> Option<Duration> {
+        (!self.ping_interval.is_zero()).then(|| {
+            self.ping_interval
+                .checked_mul(self.stale_after_intervals.max(1))
+                .unwrap_or(Duration::MAX)
+        })
     }
 }
 
@@ -77,6 +94,11 @@ pub enum SendError {
     /// The connection is not open.
     #[error("the connection is not open")]
     NotOpen,
+    /// The payload's own `id` is not a non-negative integer (Slack's RTM ids are), or a
+    /// message with that id still waits for its ack (two acks could not be told apart).
+    /// Retrying with another id helps.
+    #[error("unusable message id {0}: not a non-negative integer, or already awaiting an ack")]
+    InvalidId(Value),
 }
 
 /// What happened on the connection.
@@ -128,8 +150,8 @@ pub struct Connection {
     /// Outgoing frames, in order.
     transmit: VecDeque<String>,
     events: VecDeque<ConnEvent>,
-    /// Messages awaiting an ack: id → deadline.
-    pending: BTreeMap<u64, Instant>,
+    /// Messages awaiting an ack: id → deadline (`None`: a timeout beyond the clock's range).
+    pending: BTreeMap<u64, Option<Instant>>,
     /// The ping schedule and the staleness bound (paused while the driver does not read).
     liveness: Liveness,
 }
@@ -144,12 +166,11 @@ impl Connection {
             transmit: VecDeque::new(),
             events: VecDeque::new(),
             pending: BTreeMap::new(),
-            // RTM always pings (the setter keeps the interval at 1 ms or more).
-            liveness: Liveness::new(
-                config.ping_interval.max(Duration::from_millis(1)),
-                config.stale_after(),
-                now,
-            ),
+            liveness: match config.stale_after() {
+                Some(bound) => Liveness::new(config.ping_interval, bound, now),
+                // Pings off: a silent RTM server is not a dead one.
+                None => Liveness::new(Duration::ZERO, Duration::MAX, now).never_stale(),
+            },
         }
     }
 
@@ -167,8 +188,23 @@ impl Connection {
 
     // ===== commands =====
 
-    /// Queue `payload` (a JSON object) with a fresh `id`; returns the id. Only messages of
-    /// type `message` are tracked for an ack (Slack acks nothing else).
+    /// Queue `payload` (a JSON object); returns its id. A payload without an `id` gets a
+    /// fresh one; an `id` of its own is kept, and its ack matched by it (it must be a
+    /// non-negative integer not already awaiting an ack, else [`SendError::InvalidId`]).
+    /// Only messages of type `message` are tracked for an ack (Slack acks nothing else).
+    ///
+    /// ```
+    /// use std::time::Instant;
+    /// use slack_core::rtm::{ConnEvent, Connection, ConnectionConfig};
+    ///
+    /// let now = Instant::now();
+    /// let mut conn = Connection::new(ConnectionConfig::default(), now);
+    /// let payload = serde_json::json!({"id": 42, "type": "message", "channel": "C1", "text": "hi"});
+    /// let serde_json::Value::Object(payload) = payload else { unreachable!() };
+    /// assert_eq!(conn.send(payload, now), Ok(42));
+    /// conn.handle_text(now, r#"{"ok":true,"reply_to":42,"ts":"1.1"}"#);
+    /// assert!(matches!(conn.poll_event(), Some(ConnEvent::Acked { id: 42, .. })));
+    /// ```
     pub fn send(
         &mut self,
         mut payload: Map<String, Value>,
@@ -177,15 +213,35 @@ impl Connection {
         if self.state != State::Open {
             return Err(SendError::NotOpen);
         }
-        let id = self.next_id;
-        self.next_id += 1;
-        payload.insert("id".into(), Value::from(id));
         let tracked = payload.get("type").and_then(Value::as_str) == Some("message");
+        let id = match payload.get("id") {
+            None => {
+                let id = self.fresh_id();
+                payload.insert("id".into(), Value::from(id));
+                id
+            }
+            Some(given) => match given.as_u64() {
+                Some(id) if !(tracked && self.pending.contains_key(&id)) => id,
+                _ => return Err(SendError::InvalidId(given.clone())),
+            },
+        };
         self.transmit.push_back(Value::Object(payload).to_string());
         if tracked {
-            self.pending.insert(id, now + self.config.ack_timeout);
+            self.pending
+                .insert(id, now.checked_add(self.config.ack_timeout));
         }
         Ok(id)
+    }
+
+    /// The next id of ours, skipping any a caller's message still waits on.
+    fn fresh_id(&mut self) -> u64 {
+        loop {
+            let id = self.next_id;
+            self.next_id = self.next_id.wrapping_add(1).max(1);
+            if !self.pending.contains_key(&id) {
+                return id;
+            }
+        }
     }
 
     /// Queue a `message` to `channel`; its ack arrives as [`ConnEvent::Acked`].
@@ -296,7 +352,7 @@ impl Connection {
         let expired: Vec<u64> = self
             .pending
             .iter()
-            .filter(|(_, deadline)| **deadline <= now)
+            .filter(|(_, deadline)| deadline.is_some_and(|d| d <= now))
             .map(|(id, _)| *id)
             .collect();
         for id in expired {
@@ -334,12 +390,11 @@ impl Connection {
         if self.state != State::Open {
             return None;
         }
-        // RTM always pings, so the liveness has a deadline.
-        let mut t = self.liveness.poll_timeout()?;
-        if let Some(d) = self.pending.values().min() {
-            t = t.min(*d);
+        let acks = self.pending.values().flatten().min().copied();
+        match (self.liveness.poll_timeout(), acks) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
-        Some(t)
     }
 }
 
@@ -492,6 +547,90 @@ mod tests {
         assert_eq!(frame.kind(), "user_typing");
     }
 
+    fn object(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            other => panic!("not an object: {other}"),
+        }
+    }
+
+    #[test]
+    fn zero_ping_interval_sends_no_ping_and_never_goes_stale() {
+        let t0 = Instant::now();
+        let cfg = ConnectionConfig::default().ping_interval(Duration::ZERO);
+        assert_eq!(cfg.ping_interval, Duration::ZERO);
+        let mut c = Connection::new(cfg, t0);
+        assert_eq!(c.poll_timeout(), None);
+        for h in 1..=48 {
+            c.handle_timeout(t0 + Duration::from_secs(3600 * h));
+        }
+        assert_eq!(c.poll_transmit(), None, "no ping");
+        assert!(drain(&mut c).is_empty(), "no stale");
+        assert!(c.is_open());
+        // Ack deadlines still wake the driver.
+        let id = c.send_message("C1", "x", t0).unwrap();
+        assert_eq!(c.poll_timeout(), Some(t0 + Duration::from_secs(30)));
+        c.handle_timeout(t0 + Duration::from_secs(30));
+        assert!(drain(&mut c).contains(&ConnEvent::SendFailed {
+            id,
+            error: SendError::Timeout
+        }));
+    }
+
+    #[test]
+    fn huge_settings_never_panic() {
+        let t0 = Instant::now();
+        let cfg = ConnectionConfig::default()
+            .ping_interval(Duration::MAX)
+            .ack_timeout(Duration::MAX);
+        assert_eq!(cfg.stale_after(), Some(Duration::MAX));
+        let mut c = Connection::new(cfg, t0);
+        c.send_message("C1", "x", t0).unwrap();
+        assert_eq!(c.poll_timeout(), None);
+        c.handle_timeout(t0 + Duration::from_secs(86_400));
+        assert_eq!(c.pending_acks(), 1);
+    }
+
+    #[test]
+    fn a_caller_id_is_kept_and_its_ack_matched() {
+        let t0 = Instant::now();
+        let mut c = Connection::new(ConnectionConfig::default(), t0);
+        let payload =
+            serde_json::json!({"id": 7, "type": "message", "channel": "C1", "text": "mine"});
+        assert_eq!(c.send(object(payload.clone()), t0), Ok(7));
+        let sent: Value = serde_json::from_str(&c.poll_transmit().unwrap()).unwrap();
+        assert_eq!(sent, payload, "sent as given");
+        // The same id again while the first waits: two acks could not be told apart.
+        assert_eq!(
+            c.send(object(payload), t0),
+            Err(SendError::InvalidId(Value::from(7)))
+        );
+        for bad in [
+            serde_json::json!("7"),
+            serde_json::json!(-1),
+            serde_json::json!(1.5),
+        ] {
+            let p = serde_json::json!({"id": bad, "type": "message", "channel": "C1"});
+            assert_eq!(c.send(object(p), t0), Err(SendError::InvalidId(bad)));
+        }
+        // Fresh ids never take the caller's pending one.
+        let ours: Vec<u64> = (0..8)
+            .map(|_| c.send_message("C1", "x", t0).unwrap())
+            .collect();
+        assert!(!ours.contains(&7), "{ours:?}");
+        c.handle_text(t0, r#"{"ok":true,"reply_to":7,"ts":"1.7","text":"mine"}"#);
+        let evs = drain(&mut c);
+        assert!(
+            evs.iter().any(
+                |e| matches!(e, ConnEvent::Acked { id: 7, ack } if ack.ts.as_deref() == Some("1.7"))
+            ),
+            "{evs:?}"
+        );
+        // Acked: the id is free again.
+        let p = serde_json::json!({"id": 7, "type": "message", "channel": "C1"});
+        assert_eq!(c.send(object(p), t0), Ok(7));
+    }
+
     #[derive(Debug, Clone)]
     enum Op {
         Send,
@@ -548,7 +687,7 @@ mod tests {
                                 match ev {
                                     ConnEvent::Stale => {
                                         stale_seen = true;
-                                        proptest::prop_assert!(now - last_frame <= cfg.stale_after() + Duration::from_millis(1));
+                                        proptest::prop_assert!(now - last_frame <= cfg.stale_after().unwrap() + Duration::from_millis(1));
                                     }
                                     ConnEvent::Acked { id, .. } | ConnEvent::SendFailed { id, .. } => { resolved.insert(id); }
                                     _ => {}
@@ -557,7 +696,7 @@ mod tests {
                         }
                         now = target;
                         if c.is_open() && !stale_seen {
-                            proptest::prop_assert!(now - last_frame < cfg.stale_after() + Duration::from_secs(1), "silence not detected");
+                            proptest::prop_assert!(now - last_frame < cfg.stale_after().unwrap() + Duration::from_secs(1), "silence not detected");
                         }
                     }
                     Op::Frame => {

@@ -4,12 +4,18 @@
 //! [`WsTransport`](crate::transport::WsTransport).
 
 mod connection;
+mod deadline;
 mod event;
 mod reconnect;
+#[cfg(test)]
+mod secret_debug;
 
 pub use connection::{ConnEvent, Connection, ConnectionConfig, SendError};
+pub use deadline::send_within;
 pub use event::{
     decode_event, Ack, ChannelEvent, Frame, FrameError, MembershipEvent, MessageEvent,
     MessageSubtype, ReactionEvent, RtmEvent,
 };
-pub use reconnect::{ConnectFailure, ReconnectAction, ReconnectConfig, Reconnector};
+pub use reconnect::{
+    ConnectFailure, ReconnectAction, ReconnectConfig, Reconnector, MAX_RETRY_AFTER,
+};

@@ -11,6 +11,10 @@ use std::time::{Duration, Instant};
 
 use crate::retry::Rng;
 
+/// The longest server-asked wait honoured (a day): a longer `Retry-After` or `retry_after`
+/// is surely a server bug, and is cut to this rather than parking reconnects for years.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
 /// Settings of the reconnect machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -79,18 +83,19 @@ pub enum ConnectFailure {
 impl ConnectFailure {
     /// Classify the failure of the call that asks for a websocket URL (`rtm.connect`,
     /// `apps.connections.open`): an auth error is fatal, a rate limit carries its wait (the
-    /// `Retry-After` header, else a `retry_after` in the body, bounded to a day), anything
-    /// else is transient.
+    /// `Retry-After` header, else a `retry_after` in the body; negative or non-numeric ones
+    /// are ignored, longer ones cut to [`MAX_RETRY_AFTER`]), anything else is transient.
     pub fn from_error(error: &crate::Error) -> ConnectFailure {
-        const MAX_WAIT: f64 = 86_400.0;
         let body_retry_after = match error {
-            crate::Error::RateLimited { response, .. } => response.get("retry_after").as_f64(),
-            crate::Error::Api(api) => api.response.get("retry_after").as_f64(),
+            crate::Error::RateLimited { response, .. } => body_seconds(response),
+            crate::Error::Api(api) => body_seconds(&api.response),
             _ => None,
         }
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(MAX_WAIT)));
-        let retry_after = error.retry_after().or(body_retry_after);
+        .and_then(seconds);
+        let retry_after = error
+            .retry_after()
+            .or(body_retry_after)
+            .map(|d| d.min(MAX_RETRY_AFTER));
         match error.api_code() {
             Some(code) => ConnectFailure::from_code(code.as_str(), retry_after),
             None if error.is_rate_limited() => ConnectFailure::RateLimited(retry_after),
@@ -114,6 +119,29 @@ impl ConnectFailure {
             _ => ConnectFailure::Transient,
         }
     }
+}
+
+/// A `retry_after` number in a response's JSON body (a 429's body is kept as bytes, so it
+/// is read from them).
+fn body_seconds(response: &crate::SlackResponse) -> Option<f64> {
+    #[derive(serde::Deserialize)]
+    struct Body {
+        retry_after: Option<serde_json::Value>,
+    }
+    let parsed = response.get("retry_after").as_f64();
+    parsed.or_else(|| {
+        serde_json::from_slice::<Body>(response.body())
+            .ok()?
+            .retry_after?
+            .as_f64()
+    })
+}
+
+/// `s` seconds as a wait: `None` unless finite and not negative; at most
+/// [`MAX_RETRY_AFTER`] (so `Duration::from_secs_f64` never sees a value it panics on).
+fn seconds(s: f64) -> Option<Duration> {
+    (s.is_finite() && s >= 0.0)
+        .then(|| Duration::from_secs_f64(s.min(MAX_RETRY_AFTER.as_secs_f64())))
 }
 
 /// What to do next.
@@ -256,11 +284,16 @@ impl Reconnector {
         let jitter = self
             .rng
             .duration_between(Duration::ZERO, self.config.max_jitter);
-        let mut wait = (base + jitter).min(self.config.max_backoff);
+        let mut wait = base.saturating_add(jitter).min(self.config.max_backoff);
         if let Some(ra) = retry_after {
-            wait = wait.max(ra);
+            wait = wait.max(ra.min(MAX_RETRY_AFTER));
         }
-        self.state = State::Waiting { until: now + wait };
+        // A wait beyond the clock's range (a `max_backoff` of `Duration::MAX`) is cut to a
+        // day, rather than overflowing `Instant`.
+        let until = now
+            .checked_add(wait)
+            .unwrap_or_else(|| now + MAX_RETRY_AFTER);
+        self.state = State::Waiting { until };
     }
 }
 
@@ -311,6 +344,101 @@ mod tests {
             r.poll_action(t0 + Duration::from_secs(999)),
             ReconnectAction::Fatal("invalid_auth".into())
         );
+    }
+
+    fn rate_limited(status: u16, retry_after_header: Option<&str>, body: &str) -> crate::Error {
+        let mut resp = crate::transport::HttpResponse::new(
+            http::StatusCode::from_u16(status).unwrap(),
+            body.to_owned(),
+        );
+        resp.headers.insert(
+            http::header::CONTENT_TYPE,
+            http::HeaderValue::from_static("application/json"),
+        );
+        if let Some(h) = retry_after_header {
+            resp.headers
+                .insert(http::header::RETRY_AFTER, h.parse().unwrap());
+        }
+        crate::response::parse_response("rtm.connect", resp).unwrap_err()
+    }
+
+    #[test]
+    fn a_server_wait_is_bounded_and_never_panics() {
+        let day = Some(MAX_RETRY_AFTER);
+        let cases: &[(u16, Option<&str>, &str, Option<Duration>)] = &[
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":1e300}"#,
+                day,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":1.8e19}"#,
+                day,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":-5}"#,
+                None,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":"NaN"}"#,
+                None,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":"inf"}"#,
+                None,
+            ),
+            (
+                200,
+                None,
+                r#"{"ok":false,"error":"ratelimited","retry_after":2.5}"#,
+                Some(Duration::from_millis(2500)),
+            ),
+            (429, Some("99999999999999999999"), r#"{"ok":false}"#, day),
+            (429, Some("1e300"), r#"{"ok":false}"#, day),
+            (429, Some("NaN"), r#"{"ok":false}"#, None),
+            (429, Some("-inf"), r#"{"ok":false}"#, None),
+            (429, Some("18446744073709551615"), r#"{"ok":false}"#, day),
+            (429, None, r#"{"ok":false,"retry_after":1e308}"#, day),
+        ];
+        for (status, header, body, want) in cases {
+            let error = rate_limited(*status, *header, body);
+            let got = ConnectFailure::from_error(&error);
+            assert_eq!(
+                got,
+                ConnectFailure::RateLimited(*want),
+                "{status} {header:?} {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_waits_are_cut_to_a_day() {
+        let t0 = Instant::now();
+        let cfg = ReconnectConfig::default().max_backoff(Duration::MAX);
+        let mut r = Reconnector::new(cfg, 1);
+        r.poll_action(t0);
+        // Given directly, past `from_error`'s bound.
+        r.handle_connect_failed(t0, ConnectFailure::RateLimited(Some(Duration::MAX)));
+        assert_eq!(r.poll_action(t0), ReconnectAction::Wait(MAX_RETRY_AFTER));
+        // 2^63 s of backoff: beyond the clock, cut to a day too.
+        for _ in 0..70 {
+            let t = t0 + MAX_RETRY_AFTER;
+            r.poll_action(t);
+            r.handle_connect_failed(t, ConnectFailure::Transient);
+        }
+        assert!(matches!(
+            r.poll_action(t0 + MAX_RETRY_AFTER),
+            ReconnectAction::Wait(w) if w <= MAX_RETRY_AFTER
+        ));
     }
 
     #[test]

@@ -154,6 +154,40 @@ fn emit_tree(out: &mut String, path: &[&str], node: &Tree) {
     out.push_str("}\n");
 }
 
+/// A `Debug` impl for a response with secret fields: each shows as `<redacted>` when
+/// present, every other field as derived.
+fn redacting_debug(name: &str, object: &Object, secrets: &[&str]) -> String {
+    let mut out = format!(
+        "\nimpl std::fmt::Debug for {name} {{\n\
+         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n\
+         f.debug_struct({})\n",
+        lit(name)
+    );
+    let mut seen = BTreeSet::new();
+    for (wire, field) in &object.fields {
+        let ident = field_ident(wire);
+        if !seen.insert(ident.clone()) {
+            continue;
+        }
+        let label = lit(ident.trim_start_matches("r#"));
+        if !secrets.contains(&wire.as_str()) {
+            let _ = writeln!(out, ".field({label}, &self.{ident})");
+        } else if matches!(field.shape, Shape::Array(_)) {
+            let _ = writeln!(
+                out,
+                ".field({label}, &self.{ident}.iter().map(|_| \"<redacted>\").collect::<Vec<_>>())"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                ".field({label}, &self.{ident}.as_ref().map(|_| \"<redacted>\"))"
+            );
+        }
+    }
+    out.push_str(".finish()\n}\n}\n");
+    out
+}
+
 /// `admin.apps.approve` → `ApproveResponse`.
 pub fn response_name(method: &str) -> String {
     format!("{}Response", naming::struct_name(method))
@@ -188,7 +222,23 @@ impl Ctx {
             "/// The answer of `{}`.\n///\n/// See <https://docs.slack.dev/reference/methods/{}>.\n",
             m.name, m.name
         );
-        let Some(object) = &m.response else {
+        let secrets = crate::typing::secret_response_fields(&m.name);
+        // A secret field is always typed, so that `Debug` can redact it.
+        let synthesized = (m.response.is_none() && !secrets.is_empty()).then(|| Object {
+            fields: secrets
+                .iter()
+                .map(|f| {
+                    let doc = Some("The websocket URL (a session ticket).".to_owned());
+                    let field = crate::shape::Field {
+                        shape: Shape::Str,
+                        doc,
+                    };
+                    ((*f).to_owned(), field)
+                })
+                .collect(),
+            definition: None,
+        });
+        let Some(object) = m.response.as_ref().or(synthesized.as_ref()) else {
             let item = format!(
                 "{doc_link}///\n/// No sample or schema describes this answer yet, so it \
                  is the JSON object.\npub type {name} = serde_json::Value;\n"
@@ -213,12 +263,30 @@ impl Ctx {
         }
         let (fields, _) = self.fields(&module, &name, object, 0);
         let mut item = doc_link;
-        item.push_str(
-            "///\n/// Generated from the reference sample and schema. A field of an unexpected \
-             type decodes as `None`\n/// (or an empty list); `raw()` keeps the whole JSON.\n",
-        );
-        item.push_str(DERIVES);
-        let _ = writeln!(item, "pub struct {name} {{\n{fields}}}");
+        if synthesized.is_some() {
+            item.push_str(
+                "///\n/// No sample or schema describes this answer yet: only its secret fields \
+                 are typed (so that `Debug`\n/// redacts them); `raw()` keeps the whole JSON.\n",
+            );
+        } else {
+            item.push_str(
+                "///\n/// Generated from the reference sample and schema. A field of an \
+                 unexpected type decodes as `None`\n/// (or an empty list); `raw()` keeps the \
+                 whole JSON.\n",
+            );
+        }
+        if secrets.is_empty() {
+            item.push_str(DERIVES);
+            let _ = writeln!(item, "pub struct {name} {{\n{fields}}}");
+        } else {
+            item.push_str("///\n/// `Debug` shows ");
+            let listed: Vec<String> = secrets.iter().map(|f| format!("`{f}`")).collect();
+            item.push_str(&listed.join(", "));
+            item.push_str(" as `<redacted>`.\n");
+            item.push_str(&DERIVES.replacen("Debug, ", "", 1));
+            let _ = writeln!(item, "pub struct {name} {{\n{fields}}}");
+            item.push_str(&redacting_debug(&name, object, &secrets));
+        }
         self.module(&module).items.push(item);
 
         let items = rules::paginated(m)
@@ -554,6 +622,37 @@ mod tests {
         assert_eq!(typed["x.unknown"].kind, Kind::Json);
         assert!(src.contains("pub type EmptyResponse = crate::responses::Empty;"));
         assert!(src.contains("pub type UnknownResponse = serde_json::Value;"));
+    }
+
+    #[test]
+    fn secret_fields_are_redacted_in_debug_and_always_typed() {
+        let open = method(
+            "apps.connections.open",
+            json!({"ok": true, "url": "wss://x/link/?ticket=t", "extra": 1}),
+        );
+        let start = Method {
+            name: "rtm.start".into(),
+            ..Method::default()
+        };
+        let plain = method("x.plain", json!({"url": "https://example.com"}));
+        let (src, typed) = responses(&[open, start, plain], &BTreeMap::new(), &BTreeMap::new());
+        assert_eq!(typed["rtm.start"].kind, Kind::Struct, "typed to redact it");
+        for name in ["OpenResponse", "StartResponse"] {
+            assert!(
+                src.contains(&format!("impl std::fmt::Debug for {name} {{")),
+                "{src}"
+            );
+        }
+        assert_eq!(src.matches("impl std::fmt::Debug").count(), 2, "{src}");
+        assert_eq!(
+            src.matches(".field(\"url\", &self.url.as_ref().map(|_| \"<redacted>\"))")
+                .count(),
+            2,
+            "{src}"
+        );
+        assert!(src.contains(".field(\"extra\", &self.extra)"), "{src}");
+        // Only the structs with secrets drop the derived `Debug`.
+        assert_eq!(src.matches("#[derive(Debug,").count(), 1, "{src}");
     }
 
     #[test]

@@ -223,6 +223,27 @@ pub fn is_secret(arg: &str) -> bool {
     SECRET_ARGS.contains(&arg)
 }
 
+/// Secret response fields, by method: their values show as `<redacted>` in the generated
+/// responses' `Debug`. A websocket URL carries a session ticket (RTM in its path, Socket
+/// Mode in its query): whoever reads it from a log can open the session. A method listed
+/// here with no sample or schema still gets a struct, with just these fields typed, so that
+/// its `Debug` can redact them. Hand-written responses (`rtm.connect`) redact the same
+/// fields by hand; a test in `slack-core` checks every method listed here.
+pub const SECRET_RESPONSE_FIELDS: &[(&str, &str)] = &[
+    ("apps.connections.open", "url"),
+    ("rtm.connect", "url"),
+    ("rtm.start", "url"),
+];
+
+/// The secret response fields of `method` (wire names).
+pub fn secret_response_fields(method: &str) -> Vec<&'static str> {
+    SECRET_RESPONSE_FIELDS
+        .iter()
+        .filter(|(m, _)| *m == method)
+        .map(|(_, f)| *f)
+        .collect()
+}
+
 /// Rule 4: arguments that are JSON objects or arrays.
 pub const JSON_ARGS: &[&str] = &[
     "actions",
