@@ -57,6 +57,8 @@ struct Inner {
     reconcile: crate::reconcile::Reconcile,
     seed: u64,
     calls: AtomicU64,
+    /// The limiter's workspace digest of `config.token()`, once a limited call needs it.
+    token_digest: std::sync::OnceLock<Option<String>>,
 }
 
 impl fmt::Debug for WebClient {
@@ -191,7 +193,12 @@ impl WebClient {
         options: &CallOptions,
     ) -> Result<SlackResponse> {
         let request = encode_request(&self.inner.config, info.name, args, options)?;
-        let key = Some(self.limit_key(info, args, options));
+        // Without a limiter there is nothing to key (the key hashes the token).
+        let key = self
+            .inner
+            .limiter
+            .is_some()
+            .then(|| self.limit_key(info, args, options));
         self.execute(info.name, Some(info), request, key, options.retry.clone())
             .await
     }
@@ -199,12 +206,22 @@ impl WebClient {
     /// The limiter's key for a call: method, channel, and the workspace of its token.
     fn limit_key(&self, info: &MethodInfo, args: &Args, options: &CallOptions) -> LimitKey {
         let config = &self.inner.config;
-        let token = options.token.as_ref().or(config.token());
         let team = args
             .get("team_id")
             .and_then(|v| v.as_str())
             .or(config.team_id());
-        LimitKey::for_call(info, args).in_workspace(token, team)
+        let key = LimitKey::for_call(info, args);
+        match &options.token {
+            Some(token) => key.in_workspace(Some(token), team),
+            // The client's own token: its digest is worked out once.
+            None => key.in_workspace_digest(
+                self.inner
+                    .token_digest
+                    .get_or_init(|| config.token().and_then(crate::limiter::workspace_digest))
+                    .as_deref(),
+                team,
+            ),
+        }
     }
 
     /// Run one call through the retry state machine.
@@ -616,8 +633,6 @@ struct Limit {
 }
 
 impl Limit {
-    /// Tell the limiter what Slack said: pause the key on HTTP 429 or `ok:false`
-    /// `ratelimited`; learn a channel's ID from `chat.postMessage`'s answer.
     /// A `#name` key learns the channel's ID from Slack's answer, so the name and the ID
     /// share one budget. (Pauses on a 429 or a `ratelimited` body come from the call
     /// machine: [`Call::poll_pause`].)
@@ -978,6 +993,7 @@ impl WebClientBuilder {
                 reconcile: self.reconcile,
                 seed,
                 calls: AtomicU64::new(0),
+                token_digest: std::sync::OnceLock::new(),
             }),
         }
     }

@@ -72,17 +72,17 @@ impl LimitKey {
     /// The same key in the workspace of `token` (and `team`, the `team_id` of an org-wide
     /// app's call). The token itself is not kept: only the first 8 bytes of its SHA-256, in
     /// hex.
-    pub fn in_workspace(mut self, token: Option<&Token>, team: Option<&str>) -> LimitKey {
-        let digest = token.filter(|t| !t.is_empty()).map(|t| {
-            let d = Sha256::digest(t.expose().as_bytes());
-            d.iter()
-                .take(8)
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        });
+    pub fn in_workspace(self, token: Option<&Token>, team: Option<&str>) -> LimitKey {
+        let digest = token.and_then(workspace_digest);
+        self.in_workspace_digest(digest.as_deref(), team)
+    }
+
+    /// [`in_workspace`](Self::in_workspace) with the token's [`workspace_digest`] already
+    /// worked out (a client keeps its own token's).
+    pub fn in_workspace_digest(mut self, digest: Option<&str>, team: Option<&str>) -> LimitKey {
         self.workspace = match (digest, team) {
             (Some(d), Some(t)) => Some(format!("{d}/{t}")),
-            (Some(d), None) => Some(d),
+            (Some(d), None) => Some(d.to_owned()),
             (None, Some(t)) => Some(format!("-/{t}")),
             (None, None) => None,
         };
@@ -544,6 +544,16 @@ impl RateLimiter for InMemoryLimiter {
             .aliases
             .insert((key.workspace.clone(), name), id.to_owned());
     }
+}
+
+/// The workspace part of a limiter key for `token`: the first 8 bytes of its SHA-256, in
+/// hex (the token itself is never kept). `None` for an empty token.
+pub fn workspace_digest(token: &Token) -> Option<String> {
+    if token.is_empty() {
+        return None;
+    }
+    let d = Sha256::digest(token.expose().as_bytes());
+    Some(d.iter().take(8).map(|b| format!("{b:02x}")).collect())
 }
 
 #[cfg(test)]
