@@ -135,9 +135,13 @@ async fn every_modelled_answer_fits_its_typed_response() {
             .channel(&general)
             .timestamp(&ts)
     );
+    // rtm.start (retired) is typed for its `url` alone, so `Debug` can hide the session
+    // ticket; the rest of its large answer stays in `raw()`.
     #[allow(deprecated)]
-    let start = rtm::Start::new();
-    typed!(&c, start);
+    let start = c.call(rtm::Start::new()).await.unwrap();
+    let url = start.url.clone().unwrap();
+    assert!(!format!("{:?}", *start).contains(&url));
+    assert!(start.raw().get("self").is_object());
     typed!(&c, chat::Delete::new(&general, &ts));
     let lost = LOST.lock().unwrap();
     assert!(
