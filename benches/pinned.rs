@@ -417,22 +417,7 @@ async fn rtm_row(sdk: bool, base: &str, n: usize) {
         return;
     }
     // The raw consumer asks rtm.connect for the URL as the SDK does (not timed apart).
-    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let req = http::Request::post(format!("{base}rtm.connect"))
-        .header("authorization", "Bearer xoxb-bench")
-        .body(Full::new(Bytes::new()))
-        .unwrap();
-    let body = client
-        .request(req)
-        .await
-        .unwrap()
-        .into_body()
-        .collect()
-        .await
-        .unwrap()
-        .to_bytes();
-    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    let url = v["url"].as_str().unwrap().to_owned();
+    let url = open_url(base, "rtm.connect", TOKEN).await;
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let (mut sink, mut stream) = ws.split();
     let mut seen = 0;
@@ -450,11 +435,12 @@ async fn rtm_row(sdk: bool, base: &str, n: usize) {
     let _ = sink.send(Message::Close(None)).await;
 }
 
-/// `apps.connections.open` through a raw hyper client.
-async fn open_url(base: &str, app_token: &str) -> String {
+/// A websocket URL from `method` (`rtm.connect`, `apps.connections.open`) through a raw
+/// hyper client.
+async fn open_url(base: &str, method: &str, token: &str) -> String {
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let req = http::Request::post(format!("{base}apps.connections.open"))
-        .header("authorization", format!("Bearer {app_token}"))
+    let req = http::Request::post(format!("{base}{method}"))
+        .header("authorization", format!("Bearer {token}"))
         .body(Full::new(Bytes::new()))
         .unwrap();
     let body = client
@@ -492,7 +478,7 @@ async fn socket_row(sdk: bool, base: &str, n: usize) {
             .expect("socket mode");
         return;
     }
-    let url = open_url(base, "xapp-bench").await;
+    let url = open_url(base, "apps.connections.open", "xapp-bench").await;
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let (mut sink, mut stream) = ws.split();
     let mut acked = 0;
@@ -554,7 +540,7 @@ fn rss_kib() -> u64 {
 async fn idle_row(sdk: bool, base: &str, n: usize) -> f64 {
     // Warm up: the first connection pays for one-time set-up (runtime, TLS roots, code).
     let web = sdk_web(base);
-    let url = open_url(base, "xapp-idle").await;
+    let url = open_url(base, "apps.connections.open", "xapp-idle").await;
     let mut keep = Vec::new();
     let open_raw = |url: String| async move {
         let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();

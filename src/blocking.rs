@@ -168,7 +168,7 @@ impl WebClient {
 
     /// Upload files and share them (`files.getUploadURLExternal`, the upload,
     /// `files.completeUploadExternal`); see the async
-    /// [`files_upload_v2`](crate::WebClient::files_upload_v2).
+    /// [`files_upload_v2`](crate::core::WebClient::files_upload_v2).
     ///
     /// ```no_run
     /// use slack_sdk::files::{FilesUploadV2, UploadFile};

@@ -2,37 +2,15 @@
 //! logs or `Debug` output. Alone in its test binary: tracing's callsite cache is global.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::{Arc, Mutex};
-
 use slack_sdk::core::transport::WsTransport;
 use slack_sdk::transport::hyper::HyperTransport;
 
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<String>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap()
-            .push_str(&String::from_utf8_lossy(buf));
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+#[path = "common/logs.rs"]
+mod logs;
 
 #[tokio::test]
 async fn the_rtm_ticket_is_not_logged_or_debug_printed() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    tracing::callsite::rebuild_interest_cache();
+    let capture = logs::LogCapture::start();
 
     let emu = slack_emulator::Emulator::start().await.unwrap();
     let transport = HyperTransport::builder().no_proxy().build().unwrap();
@@ -59,7 +37,7 @@ async fn the_rtm_ticket_is_not_logged_or_debug_printed() {
         .unwrap();
     drop(conn);
     let debug = format!("{resp:?}");
-    let logs = capture.0.lock().unwrap().clone();
+    let logs = capture.text();
     assert!(logs.contains("opening websocket"), "{logs}");
     for (what, text) in [("logs", &logs), ("Debug of rtm.connect's answer", &debug)] {
         assert!(!text.contains(&secret), "{what} hold the ticket: {text}");

@@ -3,8 +3,6 @@
 //! events from this one.
 #![allow(clippy::unwrap_used)]
 
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
 use slack_sdk::api::{auth, chat};
 use slack_sdk::mock::MockTransport;
@@ -12,33 +10,12 @@ use slack_sdk::mock::MockTransport;
 const TOKEN: &str = "xoxb-1111-2222-SECRETSECRET";
 
 /// Collects every tracing event and span field, at every level.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<String>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap()
-            .push_str(&String::from_utf8_lossy(buf));
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+#[path = "common/logs.rs"]
+mod logs;
 
 #[tokio::test]
 async fn tokens_never_leak_into_debug_logs_or_errors() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    // Other tests in this process may have cached "no subscriber" for our callsites.
-    tracing::callsite::rebuild_interest_cache();
+    let capture = logs::LogCapture::start();
 
     let mock = MockTransport::new();
     mock.on("auth.test")
@@ -60,13 +37,10 @@ async fn tokens_never_leak_into_debug_logs_or_errors() {
         format!("{e2:?} {e2}"),
         format!("{:?}", mock.requests()),
         format!("{:?}", slack_sdk::Token::new(TOKEN)),
-        capture.0.lock().unwrap().clone(),
+        capture.text(),
     ];
     for out in outputs {
         assert!(!out.contains("SECRETSECRET"), "token leaked: {out}");
     }
-    assert!(
-        !capture.0.lock().unwrap().is_empty(),
-        "tracing captured nothing"
-    );
+    assert!(!capture.text().is_empty(), "tracing captured nothing");
 }

@@ -12,46 +12,11 @@ use serde_json::json;
 use slack_core::transport::{
     BoxFuture, TransportError, TransportErrorKind, WsConnection, WsMessage, WsSender, WsTransport,
 };
-use slack_core::{WebClient, WebClientBuilder};
-use slack_rtm::{ErrorEvent, Event, RtmClient, RtmError, RtmOptions, SendError};
-use slack_transport_mock::{MockTransport, MockWsTransport, VirtualClock};
+use slack_rtm::{ErrorEvent, Event, RtmClient, SendError};
+use slack_transport_mock::MockWsTransport;
 
-struct Setup {
-    clock: VirtualClock,
-    mock: MockTransport,
-    web: WebClient,
-}
-
-fn setup() -> Setup {
-    let clock = VirtualClock::manual();
-    let mock = MockTransport::with_clock(clock.clone());
-    mock.on("rtm.connect")
-        .always()
-        .respond_json(json!({"ok": true, "url": "wss://mock.test/rtm", "self": {"id": "UBOT"}}));
-    let web = WebClientBuilder::new()
-        .token("xoxb-test")
-        .transport_with_ws(mock.clone())
-        .build()
-        .unwrap();
-    Setup { clock, mock, web }
-}
-
-fn options() -> RtmOptions {
-    RtmOptions::default()
-        .seed(1)
-        .ping_interval(Duration::from_secs(10))
-}
-
-async fn settle() {
-    for _ in 0..200 {
-        tokio::task::yield_now().await;
-    }
-}
-
-fn spawn(rtm: &Arc<RtmClient>) -> tokio::task::JoinHandle<Result<(), RtmError>> {
-    let rtm = rtm.clone();
-    tokio::spawn(async move { rtm.start().await })
-}
+mod common;
+use common::{options, settle, setup, spawn};
 
 /// The mock websocket transport, whose connections' writes can be made to block for ever
 /// (a peer that stopped reading), one connection at a time.

@@ -8,47 +8,12 @@ use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
 use serde_json::json;
-use slack_core::{WebClient, WebClientBuilder};
-use slack_rtm::{ErrorEvent, Event, RtmClient, RtmError, RtmEvent, RtmOptions};
+use slack_core::WebClientBuilder;
+use slack_rtm::{ErrorEvent, Event, RtmClient, RtmError, RtmEvent};
 use slack_transport_mock::{MockTransport, VirtualClock};
 
-struct Setup {
-    clock: VirtualClock,
-    mock: MockTransport,
-    web: WebClient,
-}
-
-fn setup() -> Setup {
-    let clock = VirtualClock::manual();
-    let mock = MockTransport::with_clock(clock.clone());
-    mock.on("rtm.connect")
-        .always()
-        .respond_json(json!({"ok": true, "url": "wss://mock.test/rtm", "self": {"id": "UBOT"}}));
-    let web = WebClientBuilder::new()
-        .token("xoxb-test")
-        .transport_with_ws(mock.clone())
-        .build()
-        .unwrap();
-    Setup { clock, mock, web }
-}
-
-fn options() -> RtmOptions {
-    RtmOptions::default()
-        .seed(1)
-        .ping_interval(Duration::from_secs(10))
-}
-
-/// Let every spawned task run until it waits on something (a frame, the clock, a consumer).
-async fn settle() {
-    for _ in 0..200 {
-        tokio::task::yield_now().await;
-    }
-}
-
-fn spawn(rtm: &Arc<RtmClient>) -> tokio::task::JoinHandle<Result<(), RtmError>> {
-    let rtm = rtm.clone();
-    tokio::spawn(async move { rtm.start().await })
-}
+mod common;
+use common::{options, settle, setup, spawn};
 
 fn message(n: usize) -> String {
     json!({"type": "message", "channel": "C1", "user": "U1", "text": format!("m{n}"), "ts": format!("{n}.0")})
