@@ -98,7 +98,9 @@ fn seeds(d: &decoders::Decoder) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     for dir in d.sample_dirs {
         for (name, bytes) in read_dir_files(&samples.join(dir)) {
-            out.push((d.wrap)(&name, &bytes));
+            // Big samples (pages of history) are shrunk to their shapes: the mutator's time
+            // goes to many small inputs instead of a few huge ones.
+            out.push((d.wrap)(&name, &mutate::shrink_seed(&bytes, 8 * 1024)));
         }
     }
     out.extend((d.seeds)());

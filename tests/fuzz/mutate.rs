@@ -373,3 +373,36 @@ pub fn generate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
     data.truncate(256 * 1024);
     data
 }
+
+/// A large JSON sample made small but alike: every array keeps its first two items and long
+/// strings are cut, so a seed of 700 KiB (a page of history) becomes a few KiB of the same
+/// shapes. Inputs that are not JSON, or small, come back as they are.
+pub fn shrink_seed(data: &[u8], limit: usize) -> Vec<u8> {
+    fn shrink(v: &mut Value) {
+        match v {
+            Value::Array(a) => {
+                a.truncate(2);
+                a.iter_mut().for_each(shrink);
+            }
+            Value::Object(m) => m.values_mut().for_each(shrink),
+            Value::String(s) if s.len() > 256 => {
+                let mut cut = 256;
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                s.truncate(cut);
+            }
+            _ => {}
+        }
+    }
+    if data.len() <= limit {
+        return data.to_vec();
+    }
+    match serde_json::from_slice::<Value>(data) {
+        Ok(mut v) => {
+            shrink(&mut v);
+            serde_json::to_vec(&v).unwrap_or_else(|_| data.to_vec())
+        }
+        Err(_) => data.to_vec(),
+    }
+}
