@@ -22,15 +22,15 @@
 mod api {
     pub use slack_core::api::*;
 }
-/// Core's generated list of every method's response type, read from its source so a new
-/// generated type is fuzzed without touching this crate.
-#[allow(deprecated, dead_code, unreachable_pub)]
-#[path = "../core/src/generated/response_tests.rs"]
-mod response_table;
 #[path = "../tests/fuzz/decoders.rs"]
 mod decoders;
 #[path = "../tests/fuzz/mutate.rs"]
 mod mutate;
+/// Core's generated list of every method's response type, read from its source so a new
+/// generated type is fuzzed without touching this crate.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../core/src/generated/response_tests.rs"]
+mod response_table;
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -63,7 +63,10 @@ fn opts() -> Opts {
             "--seed" => o.seed = args.next().and_then(|s| s.parse().ok()).unwrap_or(o.seed),
             "--save-corpus" => o.save_corpus = true,
             "--max-corpus" => {
-                o.max_corpus = args.next().and_then(|s| s.parse().ok()).unwrap_or(o.max_corpus)
+                o.max_corpus = args
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(o.max_corpus)
             }
             // `cargo bench` passes `--bench`; ignore it and anything unknown.
             _ => {}
@@ -122,7 +125,12 @@ struct Report {
 
 fn fuzz(d: &decoders::Decoder, o: &Opts, panic_dir: &Path) -> Report {
     let seeds = seeds(d);
-    let mut rng = Rng::new(o.seed ^ d.name.bytes().fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(b)));
+    let mut rng = Rng::new(
+        o.seed
+            ^ d.name
+                .bytes()
+                .fold(0u64, |h, b| h.rotate_left(5) ^ u64::from(b)),
+    );
     let mut r = Report {
         inputs: 0,
         panics: 0,
@@ -135,7 +143,9 @@ fn fuzz(d: &decoders::Decoder, o: &Opts, panic_dir: &Path) -> Report {
     let mut queue: Vec<Vec<u8>> = seeds.clone();
     queue.reverse();
     while r.inputs < o.inputs {
-        let input = queue.pop().unwrap_or_else(|| mutate::generate(&mut rng, &seeds));
+        let input = queue
+            .pop()
+            .unwrap_or_else(|| mutate::generate(&mut rng, &seeds));
         let t = Instant::now();
         let outcome = catch_unwind(AssertUnwindSafe(|| (d.run)(&input)));
         r.slowest = r.slowest.max(t.elapsed());

@@ -111,8 +111,16 @@ impl Counts {
 
     /// Every key with a non-zero count, with it.
     fn keys(&self) -> impl Iterator<Item = (String, u8)> + '_ {
-        let w = self.web.iter().enumerate().map(|(i, c)| (format!("w{i}"), *c));
-        let r = self.rtm.iter().enumerate().map(|(i, c)| (format!("r{i}"), *c));
+        let w = self
+            .web
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("w{i}"), *c));
+        let r = self
+            .rtm
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("r{i}"), *c));
         w.chain(r).filter(|(_, c)| *c > 0)
     }
 }
@@ -352,7 +360,7 @@ async fn run(o: Opts) -> bool {
             while !stop.load(Ordering::SeqCst) {
                 gate.enter().await;
                 i += 1;
-                let res = if i % 2 == 0 {
+                let res = if i.is_multiple_of(2) {
                     let c = web.call(conversations::History::new(&general).limit(20));
                     tokio::time::timeout(RESOLVE_DEADLINE, async { c.await.map(|_| ()) }).await
                 } else {
@@ -400,9 +408,10 @@ async fn run(o: Opts) -> bool {
                         "rtm.unresolved".into()
                     }
                 };
+                let not_open = kind == "rtm.err.NotOpen";
                 tally.lock().unwrap().add(kind);
                 gate.leave();
-                if kind == "rtm.err.NotOpen" {
+                if not_open {
                     // Not connected: give the reconnect a moment instead of spinning.
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
@@ -556,12 +565,7 @@ async fn run(o: Opts) -> bool {
 
 /// Pause the senders, clear faults, count the stored messages by key, reset the workspace,
 /// resume. Returns how many messages were counted.
-async fn harvest(
-    emu: &Emulator,
-    general: &str,
-    gate: &Gate,
-    counts: &mut Counts,
-) -> u64 {
+async fn harvest(emu: &Emulator, general: &str, gate: &Gate, counts: &mut Counts) -> u64 {
     gate.pause().await;
     emu.clear_faults();
     // Let applies already on their way land (RTM frames in flight, slow bodies).

@@ -6,13 +6,13 @@
 mod api {
     pub use slack_core::api::*;
 }
-/// Core's generated list of every response type, read from its source.
-#[allow(deprecated, dead_code, unreachable_pub)]
-#[path = "../../core/src/generated/response_tests.rs"]
-mod response_table;
 #[allow(dead_code)]
 #[path = "../../tests/fuzz/decoders.rs"]
 mod decoders;
+/// Core's generated list of every response type, read from its source.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../../core/src/generated/response_tests.rs"]
+mod response_table;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Some(d) = decoders::by_name("response_every_type") {

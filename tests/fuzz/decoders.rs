@@ -53,6 +53,13 @@ pub fn all() -> Vec<Decoder> {
             name: "response_envelope",
             run: response_envelope,
             sample_dirs: &["api"],
+            wrap: |_, b| with_ok_true(b),
+            seeds: envelope_seeds,
+        },
+        Decoder {
+            name: "call_retry",
+            run: call_retry,
+            sample_dirs: &[],
             wrap: |_, b| b.to_vec(),
             seeds: envelope_seeds,
         },
@@ -197,10 +204,9 @@ pub fn split(data: &[u8]) -> Message<'_> {
             b":query" => m.query = Some(String::from_utf8_lossy(value).into_owned()),
             b":method" => m.method = Some(String::from_utf8_lossy(value).into_owned()),
             _ => {
-                if let (Ok(n), Ok(v)) = (
-                    HeaderName::from_bytes(name),
-                    HeaderValue::from_bytes(value),
-                ) {
+                if let (Ok(n), Ok(v)) =
+                    (HeaderName::from_bytes(name), HeaderValue::from_bytes(value))
+                {
                     m.headers.append(n, v);
                 }
             }
@@ -288,11 +294,67 @@ fn response_envelope(data: &[u8]) -> String {
     }
 }
 
-/// `name\n\n<sample>`: the method name travels with the body for the typed decoders.
+/// The retry state machine fed the input as every attempt's answer (a read and a write,
+/// the default policy), on a virtual clock; then the RTM/Socket Mode classification of the
+/// error it ends with.
+fn call_retry(data: &[u8]) -> String {
+    let m = split(data);
+    let mut out = String::new();
+    for method in ["conversations.history", "chat.postMessage"] {
+        let Some(info) = slack_core::method::lookup(method) else {
+            continue;
+        };
+        let request =
+            slack_core::transport::HttpRequest::new(http::Method::POST, "https://slack.com/api/x");
+        let mut call = slack_core::call::Call::new(info, request, slack_retry::default_policy(), 7);
+        let mut now = Instant::now();
+        out = "unfinished".into();
+        for _ in 0..16 {
+            match call.poll_action(now) {
+                slack_core::call::Action::Send(_) => {
+                    call.handle_response(now, Ok(http_response(&m)));
+                    let _ = call.poll_pause();
+                }
+                slack_core::call::Action::Sleep(d) => now += d,
+                slack_core::call::Action::Done(Ok(_)) => {
+                    out = "ok".into();
+                    break;
+                }
+                slack_core::call::Action::Done(Err(e)) => {
+                    let _ = slack_core::rtm::ConnectFailure::from_error(&e);
+                    let _ = (
+                        e.is_outcome_unknown(),
+                        e.unknown_outcome_cause(),
+                        e.retry_after(),
+                    );
+                    out = class("err", &e);
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The vendored samples merge every documented field, `"ok": false` included; as seeds of
+/// a success they need `"ok": true`, or every input would stop at the envelope.
+fn with_ok_true(body: &[u8]) -> Vec<u8> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(mut m)) => {
+            m.insert("ok".into(), Value::Bool(true));
+            m.remove("error");
+            serde_json::to_vec(&Value::Object(m)).unwrap_or_else(|_| body.to_vec())
+        }
+        _ => body.to_vec(),
+    }
+}
+
+/// `:method: name\n\n<sample>`: the method name travels with the body for the typed
+/// decoders; the sample made a success.
 fn wrap_with_method(file: &str, body: &[u8]) -> Vec<u8> {
     let method = file.strip_suffix(".json").unwrap_or(file);
     let mut v = format!(":method: {method}\n\n").into_bytes();
-    v.extend_from_slice(body);
+    v.extend_from_slice(&with_ok_true(body));
     v
 }
 
@@ -362,12 +424,9 @@ fn response_every_type(data: &[u8]) -> String {
         .as_deref()
         .and_then(|name| table.iter().find(|e| e.0 == name))
         .unwrap_or_else(|| {
-            let h = m
-                .body
-                .iter()
-                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                    (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
-                });
+            let h = m.body.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+            });
             &table[(h % table.len() as u64) as usize]
         });
     match (entry.1)(m.body) {
@@ -586,10 +645,8 @@ const SIGNED_AT: i64 = 1_531_420_618;
 fn signature_seeds() -> Vec<Vec<u8>> {
     let body = b"token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&command=%2Fweather&text=94070";
     let sig = slack_core::signature::sign(SIGNING_SECRET, SIGNED_AT, body);
-    let mut good = format!(
-        "x-slack-request-timestamp: {SIGNED_AT}\nx-slack-signature: {sig}\n\n"
-    )
-    .into_bytes();
+    let mut good = format!("x-slack-request-timestamp: {SIGNED_AT}\nx-slack-signature: {sig}\n\n")
+        .into_bytes();
     good.extend_from_slice(body);
     vec![
         good,
@@ -631,7 +688,9 @@ fn proxy_seeds() -> Vec<Vec<u8>> {
         b"HTTP/1.0 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n\r\n".to_vec(),
         vec![5, 2, 1, 0, 5, 0, 0, 1, 127, 0, 0, 1, 0, 80],
         vec![5, 0, 5, 0, 0, 3, 4, b'h', b'o', b's', b't', 0, 80],
-        vec![5, 0, 5, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 187],
+        vec![
+            5, 0, 5, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 187,
+        ],
     ]
 }
 

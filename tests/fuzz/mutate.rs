@@ -193,7 +193,8 @@ fn swap_node(rng: &mut Rng, node: &mut Value) {
             a.push(item);
         }
         (2, _) => {
-            if let Ok(odd) = serde_json::from_str::<Value>(ODD_VALUES[rng.below(ODD_VALUES.len())]) {
+            if let Ok(odd) = serde_json::from_str::<Value>(ODD_VALUES[rng.below(ODD_VALUES.len())])
+            {
                 *node = odd;
             }
         }
