@@ -13,7 +13,7 @@
 //! are counted and the workspace is reset (ids, tokens and the RTM connection stay).
 //!
 //! ```sh
-//! cargo bench --bench soak --features rtm-tokio -- --secs 600
+//! cargo bench --bench soak -- --secs 600
 //! ```
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
