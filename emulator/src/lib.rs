@@ -119,6 +119,8 @@ mod app;
 mod config;
 mod emulator;
 mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 mod interaction;
 mod ratelimit;
 mod rtm;
