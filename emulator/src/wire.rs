@@ -214,10 +214,6 @@ fn parse_multipart(body: &Bytes, boundary: &str, req: &mut ApiRequest) -> Result
     }
 }
 
-/// Arguments a modelled method takes although the SDK sends them under another name for now;
-/// the files helper renames `alt_text` to Slack's `alt_txt` (issue 12), and this entry goes then.
-const PENDING_NAMES: &[(&str, &str)] = &[("files.getUploadURLExternal", "alt_text")];
-
 impl ApiRequest {
     /// What Slack would refuse in the arguments of `method`, as `invalid_arguments` messages:
     /// names the method does not take, and values not in the argument's wire form (a file
@@ -225,11 +221,7 @@ impl ApiRequest {
     /// nested value, an integer that is not one, a time that is neither an integer nor text).
     pub(crate) fn wire_errors(&self, info: &slack_core::MethodInfo) -> Vec<String> {
         use slack_core::request::{wire_form, WireForm};
-        let takes = |name: &str| {
-            info.required.contains(&name)
-                || info.optional.contains(&name)
-                || PENDING_NAMES.contains(&(info.name, name))
-        };
+        let takes = |name: &str| info.required.contains(&name) || info.optional.contains(&name);
         let mut out = Vec::new();
         for (name, value) in &self.args {
             if !takes(name) {

@@ -304,41 +304,45 @@ async fn remote_files_with_a_multipart_preview() {
     );
 }
 
-/// Only Slack's own name, `alt_txt`, sets a file's alt text; `alt_text` is ignored like any
-/// unknown argument (accepting it hid a client sending the wrong name).
+/// Only Slack's own name, `alt_txt`, sets a file's alt text; `alt_text` is refused like any
+/// argument the method does not take (accepting it hid a client sending the wrong name).
 #[tokio::test]
 async fn alt_txt_is_the_only_name_for_alt_text() {
     let emu = emulator().await;
-    let mut ids = Vec::new();
-    for arg in ["alt_txt", "alt_text"] {
-        let v = common::form(
-            &emu,
-            "files.getUploadURLExternal",
-            &[
-                ("token", &emu.bot_token()),
-                ("filename", "chart.png"),
-                ("length", "2"),
-                (arg, "a chart"),
-            ],
-        )
-        .await
-        .json();
-        let url = v["upload_url"].as_str().unwrap();
-        let path = url[format!("http://{}", emu.addr()).len()..].to_owned();
-        send(&emu, Method::POST, &path, &[], "hi").await.unwrap();
-        let id = v["file_id"].as_str().unwrap().to_owned();
-        ok(
-            &emu,
-            "files.completeUploadExternal",
-            json!({"files": [{"id": id, "highlight_type": "png"}]}),
-        )
-        .await;
-        ids.push(id);
-    }
-    let info = ok(&emu, "files.info", json!({"file": ids[0]})).await;
+    let upload = |arg: &'static str| {
+        let emu = &emu;
+        async move {
+            common::form(
+                emu,
+                "files.getUploadURLExternal",
+                &[
+                    ("token", &emu.bot_token()),
+                    ("filename", "chart.png"),
+                    ("length", "2"),
+                    (arg, "a chart"),
+                ],
+            )
+            .await
+            .json()
+        }
+    };
+    let wrong = upload("alt_text").await;
+    assert_eq!(wrong["ok"], false, "{wrong}");
+    assert_eq!(wrong["error"], "invalid_arguments", "{wrong}");
+
+    let v = upload("alt_txt").await;
+    let url = v["upload_url"].as_str().unwrap();
+    let path = url[format!("http://{}", emu.addr()).len()..].to_owned();
+    send(&emu, Method::POST, &path, &[], "hi").await.unwrap();
+    let id = v["file_id"].as_str().unwrap().to_owned();
+    ok(
+        &emu,
+        "files.completeUploadExternal",
+        json!({"files": [{"id": id, "highlight_type": "png"}]}),
+    )
+    .await;
+    let info = ok(&emu, "files.info", json!({"file": id})).await;
     assert_eq!(info["file"]["alt_txt"], "a chart");
-    let info = ok(&emu, "files.info", json!({"file": ids[1]})).await;
-    assert!(info["file"]["alt_txt"].is_null(), "{info}");
 }
 
 /// `channels`: a comma-separated list shares the files into each channel once.

@@ -59,8 +59,8 @@ pub(crate) fn get_upload_url(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest
             ]))
         }
     }
-    // Slack's argument is `alt_txt`; `alt_text` is not one (ignored, like any unknown
-    // argument), so a client sending the wrong name sees its alt text missing.
+    // Slack's argument is `alt_txt`; `alt_text` is not one, and is refused with
+    // `invalid_arguments` like any argument the method does not take.
     let alt_text = req.nonempty("alt_txt");
     if alt_text.as_ref().is_some_and(|a| a.chars().count() > 1000) {
         return Err(err("alt_txt_too_large"));
