@@ -15,9 +15,11 @@ const SHORT: Duration = Duration::from_millis(200);
 
 #[tokio::test]
 async fn connection_refused_is_connect_and_not_sent() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    // Bound but not listening: a connection is refused, and no other test's listener can
+    // take the port meanwhile (a dropped listener's port could be handed out again).
+    let holder = tokio::net::TcpSocket::new_v4().unwrap();
+    holder.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = holder.local_addr().unwrap();
     let e = plain()
         .send(post(format!("http://{addr}/x"), "a=1"))
         .await

@@ -117,9 +117,11 @@ async fn silent_proxy_is_connect_timeout_and_not_sent() {
 
 #[tokio::test]
 async fn unreachable_proxy_is_connect_and_not_sent() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let proxy_addr = listener.local_addr().unwrap();
-    drop(listener);
+    // Bound but not listening: a connection is refused, and no other test's listener can
+    // take the port meanwhile (a dropped listener's port could be handed out again).
+    let holder = tokio::net::TcpSocket::new_v4().unwrap();
+    holder.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let proxy_addr = holder.local_addr().unwrap();
     let e = through(Proxy::parse(&proxy_addr.to_string()).unwrap())
         .send(post("http://slack.invalid/x".into(), "a=1"))
         .await

@@ -142,9 +142,11 @@ async fn proxy_refusal_is_proxy() {
 
 #[tokio::test]
 async fn refused_is_connect() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    // Bound but not listening: a connection is refused, and no other test's listener can
+    // take the port meanwhile (a dropped listener's port could be handed out again).
+    let holder = tokio::net::TcpSocket::new_v4().unwrap();
+    holder.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = holder.local_addr().unwrap();
     let e = plain()
         .connect(&format!("ws://{addr}/rtm"), &HeaderMap::new())
         .await
