@@ -88,7 +88,7 @@ impl Extras {
             "features": {"bot_user": {"display_name": "emulator-bot", "always_online": true}},
             "oauth_config": {"scopes": {"bot": ["chat:write", "channels:read"]}},
             "settings": {"socket_mode_enabled": true, "org_deploy_enabled": true,
-                         "function_runtime": "remote"},
+                         "function_runtime": "slack"},
             "functions": {"greet": {"title": "Greet", "description": "Say hello",
                                     "input_parameters": {"properties": {"name": {"type": "string"}}},
                                     "output_parameters": {"properties": {"greeting": {"type": "string"}}}}},
