@@ -407,7 +407,7 @@ fn info(shared: &Shared) -> Resp {
         "verification_token": ws.verification_token,
         "channels": channels, "users": users,
         "signing_secret": shared.config.signing_secret,
-        "modelled_methods": crate::api::MODELLED,
+        "modelled_methods": crate::api::modelled(),
     }))
 }
 

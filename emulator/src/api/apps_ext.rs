@@ -20,7 +20,11 @@ fn datastore(ws: &Workspace, req: &ApiRequest) -> Result<(String, String, Vec<St
             return Err(err("invalid_app_id"));
         }
     }
-    let app = ws.extras.apps.get(&ws.app_id).ok_or_else(|| err("invalid_app_id"))?;
+    let app = ws
+        .extras
+        .apps
+        .get(&ws.app_id)
+        .ok_or_else(|| err("invalid_app_id"))?;
     if app["manifest"]["settings"]["function_runtime"] != "slack" {
         return Err(err("app_not_hosted"));
     }
@@ -39,7 +43,9 @@ fn datastore(ws: &Workspace, req: &ApiRequest) -> Result<(String, String, Vec<St
 
 /// Check an item against the datastore's attributes; its primary key value.
 fn item_key(item: &Value, key: &str, attrs: &[String]) -> Result<String, ApiError> {
-    let obj = item.as_object().ok_or_else(|| invalid("item", "must be an object"))?;
+    let obj = item
+        .as_object()
+        .ok_or_else(|| invalid("item", "must be an object"))?;
     if let Some(bad) = obj.keys().find(|k| !attrs.contains(k)) {
         return Err(invalid("item", &format!("unknown attribute {bad}")));
     }
@@ -169,7 +175,11 @@ fn parse_expression(expr: &str, names: &Value, values: &Value) -> Result<Vec<Con
     };
     let value = |t: &str| -> Result<Value, ApiError> {
         let t = t.trim();
-        values.get(t).cloned().filter(|_| t.starts_with(':')).ok_or_else(bad)
+        values
+            .get(t)
+            .cloned()
+            .filter(|_| t.starts_with(':'))
+            .ok_or_else(bad)
     };
     // Split on AND, keeping BETWEEN's own AND with its clause.
     let tokens: Vec<&str> = expr.split(" AND ").collect();
@@ -189,11 +199,17 @@ fn parse_expression(expr: &str, names: &Value, values: &Value) -> Result<Vec<Con
     let mut out = Vec::new();
     for c in clauses {
         let c = c.trim();
-        if let Some(args) = c.strip_prefix("begins_with(").and_then(|r| r.strip_suffix(')')) {
+        if let Some(args) = c
+            .strip_prefix("begins_with(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
             let (a, v) = args.split_once(',').ok_or_else(bad)?;
             let v = value(v)?.as_str().ok_or_else(bad)?.to_owned();
             out.push(Cond::BeginsWith(name(a)?, v));
-        } else if let Some(args) = c.strip_prefix("contains(").and_then(|r| r.strip_suffix(')')) {
+        } else if let Some(args) = c
+            .strip_prefix("contains(")
+            .and_then(|r| r.strip_suffix(')'))
+        {
             let (a, v) = args.split_once(',').ok_or_else(bad)?;
             out.push(Cond::Contains(name(a)?, value(v)?));
         } else if let Some((a, rest)) = c.split_once(" BETWEEN ") {
@@ -234,7 +250,9 @@ fn matches(item: &Value, conds: &[Cond]) -> bool {
                 _ => matches!(o, Some(Greater | Equal)),
             }
         }
-        Cond::BeginsWith(a, p) => item[a.as_str()].as_str().is_some_and(|s| s.starts_with(p.as_str())),
+        Cond::BeginsWith(a, p) => item[a.as_str()]
+            .as_str()
+            .is_some_and(|s| s.starts_with(p.as_str())),
         Cond::Contains(a, v) => match (&item[a.as_str()], v) {
             (Value::String(s), Value::String(x)) => s.contains(x.as_str()),
             (Value::Array(l), x) => l.contains(x),
@@ -242,7 +260,8 @@ fn matches(item: &Value, conds: &[Cond]) -> bool {
         },
         Cond::Between(a, lo, hi) => {
             let x = &item[a.as_str()];
-            matches!(order(x, lo), Some(Greater | Equal)) && matches!(order(x, hi), Some(Less | Equal))
+            matches!(order(x, lo), Some(Greater | Equal))
+                && matches!(order(x, hi), Some(Less | Equal))
         }
     })
 }
@@ -252,8 +271,14 @@ fn selected(ws: &Workspace, req: &ApiRequest) -> Result<(String, Vec<Value>), Ap
     let (name, _, _) = datastore(ws, req)?;
     let conds = match req.nonempty("expression") {
         Some(e) => {
-            let names = req.json("expression_attributes").map_err(|()| invalid("expression_attributes", "must be JSON"))?.unwrap_or(json!({}));
-            let values = req.json("expression_values").map_err(|()| invalid("expression_values", "must be JSON"))?.unwrap_or(json!({}));
+            let names = req
+                .json("expression_attributes")
+                .map_err(|()| invalid("expression_attributes", "must be JSON"))?
+                .unwrap_or(json!({}));
+            let values = req
+                .json("expression_values")
+                .map_err(|()| invalid("expression_values", "must be JSON"))?
+                .unwrap_or(json!({}));
             parse_expression(&e, &names, &values)?
         }
         None => Vec::new(),
@@ -300,11 +325,18 @@ fn manifest_errors(m: &Value) -> Vec<Value> {
     }
     if let Some(d) = m["display_information"]["description"].as_str() {
         if d.chars().count() > 140 {
-            fail("/display_information/description", "must be at most 140 characters");
+            fail(
+                "/display_information/description",
+                "must be at most 140 characters",
+            );
         }
     }
     if let Some(bot) = m["features"]["bot_user"].as_object() {
-        if bot.get("display_name").and_then(Value::as_str).is_none_or(str::is_empty) {
+        if bot
+            .get("display_name")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
             fail("/features/bot_user/display_name", "is required");
         }
     }
@@ -315,9 +347,14 @@ fn manifest_errors(m: &Value) -> Vec<Value> {
     }
     if m["settings"]["socket_mode_enabled"] == false
         && m["settings"]["event_subscriptions"].is_object()
-        && m["settings"]["event_subscriptions"]["request_url"].as_str().is_none()
+        && m["settings"]["event_subscriptions"]["request_url"]
+            .as_str()
+            .is_none()
     {
-        fail("/settings/event_subscriptions/request_url", "is required without Socket Mode");
+        fail(
+            "/settings/event_subscriptions/request_url",
+            "is required without Socket Mode",
+        );
     }
     out
 }
@@ -335,7 +372,11 @@ fn checked_manifest(req: &ApiRequest) -> Result<Value, ApiError> {
 /// The app named by `app_id`, which `user` created (else `app_not_found` / `no_permission`).
 fn own_app(ws: &Workspace, user: &str, req: &ApiRequest) -> Result<String, ApiError> {
     let id = req.nonempty("app_id").unwrap_or_default();
-    let app = ws.extras.apps.get(&id).ok_or_else(|| err("app_not_found"))?;
+    let app = ws
+        .extras
+        .apps
+        .get(&id)
+        .ok_or_else(|| err("app_not_found"))?;
     if app["creator"] != user {
         return Err(err("no_permission"));
     }
@@ -382,7 +423,11 @@ pub(crate) fn manifest_update(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiReques
     user_token_only(ws, &ctx.user)?;
     let id = own_app(ws, &ctx.user, req)?;
     let manifest = checked_manifest(req)?;
-    let app = ws.extras.apps.get_mut(&id).ok_or_else(|| err("app_not_found"))?;
+    let app = ws
+        .extras
+        .apps
+        .get_mut(&id)
+        .ok_or_else(|| err("app_not_found"))?;
     let changed = app["manifest"]["oauth_config"] != manifest["oauth_config"];
     app["manifest"] = manifest;
     ok(json!({"app_id": id, "permissions_updated": changed}))
@@ -409,7 +454,11 @@ pub(crate) fn event_authorizations(ws: &Workspace, req: &ApiRequest) -> Outcome 
     let raw = req.nonempty("event_context").unwrap_or_default();
     let decoded = raw
         .strip_prefix("4-")
-        .and_then(|b| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b).ok())
+        .and_then(|b| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(b)
+                .ok()
+        })
         .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
         .ok_or_else(|| err("invalid_event_context"))?;
     if decoded["tid"] != ws.team_id.as_str() || decoded["aid"] != ws.app_id.as_str() {
@@ -458,7 +507,12 @@ pub(crate) fn uninstall(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest)
 /// `apps.icon.set`: a `file` part (an image) or a `url`.
 pub(crate) fn icon_set(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let id = req.nonempty("app_id").unwrap_or_default();
-    let creator = ws.extras.apps.get(&id).map(|a| a["creator"].clone()).ok_or_else(|| err("invalid_app_id"))?;
+    let creator = ws
+        .extras
+        .apps
+        .get(&id)
+        .map(|a| a["creator"].clone())
+        .ok_or_else(|| err("invalid_app_id"))?;
     if creator != ctx.user.as_str() && id != ws.app_id {
         return Err(err("no_permission"));
     }
@@ -490,7 +544,11 @@ pub(crate) fn activities_list(ws: &Workspace, req: &ApiRequest) -> Outcome {
     }
     let (limit, offset) = page_args(req, 100)?;
     let min_level = req.nonempty("min_log_level");
-    let rank = |l: &str| ["trace", "debug", "info", "warn", "error", "fatal"].iter().position(|x| *x == l);
+    let rank = |l: &str| {
+        ["trace", "debug", "info", "warn", "error", "fatal"]
+            .iter()
+            .position(|x| *x == l)
+    };
     let kind = req.nonempty("log_event_type");
     let component = req.nonempty("component_id");
     let mut items: Vec<Value> = ws
@@ -498,7 +556,11 @@ pub(crate) fn activities_list(ws: &Workspace, req: &ApiRequest) -> Outcome {
         .activities
         .iter()
         .filter(|a| a["app_id"] == app.as_str())
-        .filter(|a| min_level.as_deref().is_none_or(|m| rank(a["level"].as_str().unwrap_or("info")) >= rank(m)))
+        .filter(|a| {
+            min_level
+                .as_deref()
+                .is_none_or(|m| rank(a["level"].as_str().unwrap_or("info")) >= rank(m))
+        })
         .filter(|a| kind.as_deref().is_none_or(|k| a["log_event_type"] == k))
         .filter(|a| component.as_deref().is_none_or(|c| a["component_id"] == c))
         .cloned()
@@ -512,7 +574,11 @@ pub(crate) fn activities_list(ws: &Workspace, req: &ApiRequest) -> Outcome {
 
 pub(crate) fn external_get(ws: &Workspace, req: &ApiRequest) -> Outcome {
     let id = req.nonempty("external_token_id").unwrap_or_default();
-    let t = ws.extras.external_tokens.get(&id).ok_or_else(|| err("token_not_found"))?;
+    let t = ws
+        .extras
+        .external_tokens
+        .get(&id)
+        .ok_or_else(|| err("token_not_found"))?;
     ok(json!({"external_token": t["token"], "provider_key": t["provider_key"]}))
 }
 
@@ -534,7 +600,11 @@ pub(crate) fn external_delete(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
         .external_tokens
         .retain(|_, t| provider.as_deref().is_some_and(|p| t["provider_key"] != p));
     if ws.extras.external_tokens.len() == before {
-        return Err(err(if provider.is_some() { "providers_not_found" } else { "no_tokens_found" }));
+        return Err(err(if provider.is_some() {
+            "providers_not_found"
+        } else {
+            "no_tokens_found"
+        }));
     }
     ok(json!({}))
 }
@@ -552,9 +622,17 @@ pub(crate) fn user_connection_update(ws: &mut Workspace, req: &ApiRequest) -> Ou
     ok(json!({}))
 }
 
-pub(crate) fn managed_permissions_set(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
+pub(crate) fn managed_permissions_set(
+    ws: &mut Workspace,
+    ctx: &Ctx<'_>,
+    req: &ApiRequest,
+) -> Outcome {
     let id = req.nonempty("app_id").unwrap_or_default();
-    let app = ws.extras.apps.get(&id).ok_or_else(|| err("app_not_found"))?;
+    let app = ws
+        .extras
+        .apps
+        .get(&id)
+        .ok_or_else(|| err("app_not_found"))?;
     if app["creator"] != ctx.user.as_str() {
         return Err(err("app_not_owned_by_manager_app"));
     }
@@ -592,12 +670,25 @@ mod tests {
     fn expressions_parse_and_match() {
         let names = json!({"#t": "title", "#d": "done", "#n": "n"});
         let values = json!({":a": "Wr", ":b": false, ":lo": 2, ":hi": 4});
-        let conds = parse_expression("begins_with(#t, :a) AND #d = :b AND #n BETWEEN :lo AND :hi", &names, &values)
-            .unwrap_or_default();
+        let conds = parse_expression(
+            "begins_with(#t, :a) AND #d = :b AND #n BETWEEN :lo AND :hi",
+            &names,
+            &values,
+        )
+        .unwrap_or_default();
         assert_eq!(conds.len(), 3);
-        assert!(matches(&json!({"title": "Write", "done": false, "n": 3}), &conds));
-        assert!(!matches(&json!({"title": "Write", "done": false, "n": 5}), &conds));
-        assert!(!matches(&json!({"title": "Read", "done": false, "n": 3}), &conds));
+        assert!(matches(
+            &json!({"title": "Write", "done": false, "n": 3}),
+            &conds
+        ));
+        assert!(!matches(
+            &json!({"title": "Write", "done": false, "n": 5}),
+            &conds
+        ));
+        assert!(!matches(
+            &json!({"title": "Read", "done": false, "n": 3}),
+            &conds
+        ));
         assert!(parse_expression("#x = :nope", &names, &values).is_err());
         assert!(parse_expression("#t ~ :a", &names, &values).is_err());
     }
@@ -607,6 +698,9 @@ mod tests {
         assert!(manifest_errors(&json!({"display_information": {"name": "ok"}})).is_empty());
         assert_eq!(manifest_errors(&json!({})).len(), 1);
         let long = "x".repeat(36);
-        assert_eq!(manifest_errors(&json!({"display_information": {"name": long}}))[0]["pointer"], "/display_information/name");
+        assert_eq!(
+            manifest_errors(&json!({"display_information": {"name": long}}))[0]["pointer"],
+            "/display_information/name"
+        );
     }
 }

@@ -11,7 +11,12 @@ use crate::wire::ApiRequest;
 
 /// `(channel, thread_ts)` of a thread call: the channel is visible, the thread exists
 /// (`invalid_thread_ts` otherwise).
-fn thread(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest, required: bool) -> Result<(String, Option<String>), ApiError> {
+fn thread(
+    ws: &Workspace,
+    ctx: &Ctx<'_>,
+    req: &ApiRequest,
+    required: bool,
+) -> Result<(String, Option<String>), ApiError> {
     let channel = visible_channel(ws, &ctx.user, req, "channel_id")?;
     let ts = req.nonempty("thread_ts");
     match &ts {
@@ -28,12 +33,19 @@ fn key(channel: &str, ts: Option<&str>) -> String {
 
 pub(crate) fn set_status(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let (channel, ts) = thread(ws, ctx, req, true)?;
-    if req.str("username").is_some_and(|u| u.eq_ignore_ascii_case("slackbot")) {
+    if req
+        .str("username")
+        .is_some_and(|u| u.eq_ignore_ascii_case("slackbot"))
+    {
         return Err(err("reserved_username"));
     }
     let status = req.str("status").unwrap_or_default();
     let loading = req.list("loading_messages");
-    let t = ws.extras.assistant_threads.entry(key(&channel, ts.as_deref())).or_insert_with(|| json!({}));
+    let t = ws
+        .extras
+        .assistant_threads
+        .entry(key(&channel, ts.as_deref()))
+        .or_insert_with(|| json!({}));
     t["status"] = json!(status);
     t["loading_messages"] = json!(loading);
     ok(json!({}))
@@ -42,7 +54,11 @@ pub(crate) fn set_status(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) ->
 pub(crate) fn set_title(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let (channel, ts) = thread(ws, ctx, req, true)?;
     let title = req.str("title").unwrap_or_default();
-    let t = ws.extras.assistant_threads.entry(key(&channel, ts.as_deref())).or_insert_with(|| json!({}));
+    let t = ws
+        .extras
+        .assistant_threads
+        .entry(key(&channel, ts.as_deref()))
+        .or_insert_with(|| json!({}));
     t["title"] = json!(title);
     ok(json!({}))
 }
@@ -50,11 +66,24 @@ pub(crate) fn set_title(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> 
 pub(crate) fn set_prompts(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let (channel, ts) = thread(ws, ctx, req, false)?;
     let prompts = json_arg(req, "prompts")?;
-    let list = prompts.as_array().filter(|a| (1..=4).contains(&a.len())).ok_or_else(|| invalid("prompts", "between 1 and 4 prompts"))?;
-    if list.iter().any(|p| p["title"].as_str().is_none() || p["message"].as_str().is_none()) {
-        return Err(invalid("prompts", "each prompt needs a title and a message"));
+    let list = prompts
+        .as_array()
+        .filter(|a| (1..=4).contains(&a.len()))
+        .ok_or_else(|| invalid("prompts", "between 1 and 4 prompts"))?;
+    if list
+        .iter()
+        .any(|p| p["title"].as_str().is_none() || p["message"].as_str().is_none())
+    {
+        return Err(invalid(
+            "prompts",
+            "each prompt needs a title and a message",
+        ));
     }
-    let t = ws.extras.assistant_threads.entry(key(&channel, ts.as_deref())).or_insert_with(|| json!({}));
+    let t = ws
+        .extras
+        .assistant_threads
+        .entry(key(&channel, ts.as_deref()))
+        .or_insert_with(|| json!({}));
     t["prompts"] = prompts.clone();
     t["prompts_title"] = json!(req.str("title"));
     ok(json!({}))
@@ -77,7 +106,11 @@ pub(crate) fn search_context(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) ->
             continue;
         }
         for m in ws.channel_messages(&ch.id) {
-            let text = m.get("text").and_then(Value::as_str).unwrap_or("").to_lowercase();
+            let text = m
+                .get("text")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_lowercase();
             let bot = m.contains_key("bot_id");
             if (bot && !include_bots) || !words.iter().all(|w| text.contains(w.as_str())) {
                 continue;
@@ -104,7 +137,9 @@ pub(crate) fn search_info(_ws: &Workspace) -> Outcome {
 /// `thread_ts`; elsewhere it is refused.
 fn session(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Result<String, ApiError> {
     let channel = visible_channel(ws, &ctx.user, req, "channel_id")?;
-    let ch = ws.channel(&channel).ok_or_else(|| err("channel_not_found"))?;
+    let ch = ws
+        .channel(&channel)
+        .ok_or_else(|| err("channel_not_found"))?;
     if ch.archived {
         return Err(err("is_archived"));
     }
@@ -128,7 +163,11 @@ pub(crate) fn agent_status(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) 
             return Err(err("user_not_found"));
         }
     }
-    let s = ws.extras.agent_sessions.entry(k).or_insert_with(|| json!({}));
+    let s = ws
+        .extras
+        .agent_sessions
+        .entry(k)
+        .or_insert_with(|| json!({}));
     s["status"] = json!(status);
     if let Some(t) = req.str("title") {
         s["title"] = json!(t);
@@ -142,7 +181,11 @@ pub(crate) fn agent_rename(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) 
     if title.trim().is_empty() || title.chars().count() > 255 {
         return Err(err("invalid_name"));
     }
-    let s = ws.extras.agent_sessions.entry(k).or_insert_with(|| json!({}));
+    let s = ws
+        .extras
+        .agent_sessions
+        .entry(k)
+        .or_insert_with(|| json!({}));
     s["title"] = json!(title);
     ok(json!({}))
 }

@@ -39,7 +39,10 @@ fn document(req: &ApiRequest, key: &str) -> Result<Option<String>, ApiError> {
 
 fn doc_markdown(v: &Value) -> Result<String, ApiError> {
     if v["type"] != "markdown" {
-        return Err(super::helpers2::invalid("document_content/type", "must be markdown"));
+        return Err(super::helpers2::invalid(
+            "document_content/type",
+            "must be markdown",
+        ));
     }
     Ok(v["markdown"].as_str().unwrap_or_default().to_owned())
 }
@@ -92,7 +95,11 @@ pub(crate) fn create(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) ->
     ok(json!({ "canvas_id": id }))
 }
 
-pub(crate) fn conversation_canvas(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> Outcome {
+pub(crate) fn conversation_canvas(
+    ws: &mut Workspace,
+    ctx: &mut Ctx<'_>,
+    req: &ApiRequest,
+) -> Outcome {
     let channel = visible_channel(ws, &ctx.user, req, "channel_id")?;
     if ws.extras.channel_canvases.contains_key(&channel) {
         return Err(err("channel_canvas_already_exists"));
@@ -148,14 +155,27 @@ pub(crate) fn access(ws: &Workspace, canvas: &Value, user: &str) -> Option<&'sta
 /// The canvas named by `canvas_id`, which `user` may see; its id.
 fn readable(ws: &Workspace, user: &str, req: &ApiRequest) -> Result<String, ApiError> {
     let id = req.nonempty("canvas_id").unwrap_or_default();
-    let c = ws.extras.canvases.get(&id).ok_or_else(|| err("canvas_not_found"))?;
+    let c = ws
+        .extras
+        .canvases
+        .get(&id)
+        .ok_or_else(|| err("canvas_not_found"))?;
     access(ws, c, user).ok_or_else(|| err("canvas_not_found"))?;
     Ok(id)
 }
 
-fn writable(ws: &Workspace, user: &str, req: &ApiRequest, need_owner: bool) -> Result<String, ApiError> {
+fn writable(
+    ws: &Workspace,
+    user: &str,
+    req: &ApiRequest,
+    need_owner: bool,
+) -> Result<String, ApiError> {
     let id = readable(ws, user, req)?;
-    let level = ws.extras.canvases.get(&id).and_then(|c| access(ws, c, user));
+    let level = ws
+        .extras
+        .canvases
+        .get(&id)
+        .and_then(|c| access(ws, c, user));
     match level {
         Some("owner") => Ok(id),
         Some("write") if !need_owner => Ok(id),
@@ -185,7 +205,10 @@ fn apply(ws: &mut Workspace, canvas: &mut Value, change: &Value) -> Result<(), A
         secs.iter().position(|s| s["id"] == sid).ok_or_else(failed)
     };
     let content = || -> Result<String, ApiError> {
-        change.get("document_content").map(doc_markdown).unwrap_or_else(|| Err(failed()))
+        change
+            .get("document_content")
+            .map(doc_markdown)
+            .unwrap_or_else(|| Err(failed()))
     };
     match op {
         "insert_at_start" | "insert_at_end" | "insert_before" | "insert_after" => {
@@ -212,7 +235,9 @@ fn apply(ws: &mut Workspace, canvas: &mut Value, change: &Value) -> Result<(), A
             secs.remove(i);
         }
         "rename" => {
-            let title = change["title_content"]["markdown"].as_str().ok_or_else(failed)?;
+            let title = change["title_content"]["markdown"]
+                .as_str()
+                .ok_or_else(failed)?;
             canvas["title"] = json!(title);
         }
         _ => return Err(failed()),
@@ -224,14 +249,21 @@ fn apply(ws: &mut Workspace, canvas: &mut Value, change: &Value) -> Result<(), A
 pub(crate) fn edit(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> Outcome {
     let id = writable(ws, &ctx.user, req, false)?;
     let changes = json_arg(req, "changes")?;
-    let list = changes.as_array().filter(|a| !a.is_empty()).ok_or_else(|| err("invalid_arguments"))?;
+    let list = changes
+        .as_array()
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| err("invalid_arguments"))?;
     let mut canvas = ws.extras.canvases.get(&id).cloned().unwrap_or_default();
     for change in list {
         apply(ws, &mut canvas, change)?;
     }
     let markdown_size: usize = canvas["sections"]
         .as_array()
-        .map(|a| a.iter().map(|s| s["markdown"].as_str().map_or(0, str::len)).sum())
+        .map(|a| {
+            a.iter()
+                .map(|s| s["markdown"].as_str().map_or(0, str::len))
+                .sum()
+        })
         .unwrap_or(0);
     if markdown_size > 1_000_000 {
         return Err(err("canvas_too_large"));
@@ -249,7 +281,10 @@ pub(crate) fn edit(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> O
 }
 
 /// `channel_ids` / `user_ids` of an access call, checked (one of them is needed).
-fn access_targets(ws: &Workspace, req: &ApiRequest) -> Result<(Vec<String>, Vec<String>), ApiError> {
+fn access_targets(
+    ws: &Workspace,
+    req: &ApiRequest,
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
     let channels = req.list("channel_ids");
     let users = req.list("user_ids");
     if channels.is_empty() && users.is_empty() {
@@ -261,7 +296,11 @@ fn access_targets(ws: &Workspace, req: &ApiRequest) -> Result<(Vec<String>, Vec<
 }
 
 /// `canvases.access.set` or `slackLists.access.set` on the record at `record`.
-pub(crate) fn set_access(ws: &Workspace, record: &mut Value, req: &ApiRequest) -> Result<(), ApiError> {
+pub(crate) fn set_access(
+    ws: &Workspace,
+    record: &mut Value,
+    req: &ApiRequest,
+) -> Result<(), ApiError> {
     let level = req.nonempty("access_level").unwrap_or_default();
     if !["read", "write", "owner"].contains(&level.as_str()) {
         return Err(err("invalid_parameters"));
@@ -288,7 +327,11 @@ pub(crate) fn set_access(ws: &Workspace, record: &mut Value, req: &ApiRequest) -
 }
 
 /// `canvases.access.delete` or `slackLists.access.delete` on the record.
-pub(crate) fn delete_access(ws: &Workspace, record: &mut Value, req: &ApiRequest) -> Result<(), ApiError> {
+pub(crate) fn delete_access(
+    ws: &Workspace,
+    record: &mut Value,
+    req: &ApiRequest,
+) -> Result<(), ApiError> {
     let (channels, users) = access_targets(ws, req)?;
     for (key, ids) in [("channels", channels), ("users", users)] {
         if let Some(m) = record["access"][key].as_object_mut() {
@@ -322,7 +365,10 @@ pub(crate) fn sections_lookup(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -
     let types = strings(&criteria["section_types"]);
     let text = criteria["contains_text"].as_str().map(str::to_lowercase);
     if types.is_empty() && text.is_none() {
-        return Err(super::helpers2::invalid("criteria", "section_types or contains_text is required"));
+        return Err(super::helpers2::invalid(
+            "criteria",
+            "section_types or contains_text is required",
+        ));
     }
     let found: Vec<Value> = ws
         .extras
@@ -334,11 +380,17 @@ pub(crate) fn sections_lookup(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -
                 .filter(|s| {
                     let t = s["type"].as_str().unwrap_or("any");
                     types.is_empty()
-                        || types.iter().any(|x| x == t || (x == "any_header" && t.starts_with('h')))
+                        || types
+                            .iter()
+                            .any(|x| x == t || (x == "any_header" && t.starts_with('h')))
                 })
                 .filter(|s| {
                     text.as_deref().is_none_or(|q| {
-                        s["markdown"].as_str().unwrap_or("").to_lowercase().contains(q)
+                        s["markdown"]
+                            .as_str()
+                            .unwrap_or("")
+                            .to_lowercase()
+                            .contains(q)
                     })
                 })
                 .map(|s| json!({"id": s["id"]}))

@@ -27,7 +27,9 @@ pub(crate) fn public_url(
         let secret: String = id.chars().rev().collect::<String>().to_lowercase();
         let name = f["name"].as_str().unwrap_or("file").to_owned();
         f["permalink_public"] = json!(format!("https://slack-files.com/{team}-{id}-{secret}"));
-        f["public_url"] = json!(format!("https://slack-files.com/files-pub/{team}-{id}-{secret}/{name}"));
+        f["public_url"] = json!(format!(
+            "https://slack-files.com/files-pub/{team}-{id}-{secret}/{name}"
+        ));
     } else {
         if let Some(m) = f.as_object_mut() {
             m.remove("permalink_public");
@@ -37,9 +39,15 @@ pub(crate) fn public_url(
     let file = f.clone();
     let user = ctx.user.clone();
     let event_ts = ws.next_ts();
-    let kind = if share { "file_public" } else { "file_unshared" };
+    let kind = if share {
+        "file_public"
+    } else {
+        "file_unshared"
+    };
     ctx.emit(|| json!({"type": kind, "file_id": id, "user_id": user, "file": {"id": id}, "event_ts": event_ts}));
-    ctx.emit(|| json!({"type": "file_change", "file_id": id, "file": {"id": id}, "event_ts": event_ts}));
+    ctx.emit(
+        || json!({"type": "file_change", "file_id": id, "file": {"id": id}, "event_ts": event_ts}),
+    );
     ok(json!({ "file": file }))
 }
 

@@ -16,7 +16,11 @@ use crate::wire::ApiRequest;
 /// execution must be running; it ends, and the app's activity log records it.
 pub(crate) fn complete(ws: &mut Workspace, req: &ApiRequest, success: bool) -> Outcome {
     let id = req.nonempty("function_execution_id").unwrap_or_default();
-    let exec = ws.extras.executions.get(&id).ok_or_else(|| err("function_execution_not_found"))?;
+    let exec = ws
+        .extras
+        .executions
+        .get(&id)
+        .ok_or_else(|| err("function_execution_not_found"))?;
     if exec["state"] != "running" {
         return Err(err("execution_not_in_running_state"));
     }
@@ -32,7 +36,9 @@ pub(crate) fn complete(ws: &mut Workspace, req: &ApiRequest, success: bool) -> O
             .apps
             .get(&ws.app_id)
             .and_then(|a| {
-                let callback = ws.extras.functions.get(&function)?["callback_id"].as_str()?.to_owned();
+                let callback = ws.extras.functions.get(&function)?["callback_id"]
+                    .as_str()?
+                    .to_owned();
                 a["manifest"]["functions"][callback]["output_parameters"]["properties"]
                     .as_object()
                     .map(|m| m.keys().cloned().collect())
@@ -49,7 +55,11 @@ pub(crate) fn complete(ws: &mut Workspace, req: &ApiRequest, success: bool) -> O
         e["state"] = json!(if success { "completed" } else { "failed" });
         e["result"] = payload.clone();
     }
-    let kind = if success { "function_execution_result" } else { "function_execution_error" };
+    let kind = if success {
+        "function_execution_result"
+    } else {
+        "function_execution_error"
+    };
     log_activity(ws, kind, &function, payload);
     ok(json!({}))
 }
@@ -59,10 +69,19 @@ pub(crate) fn complete(ws: &mut Workspace, req: &ApiRequest, success: bool) -> O
 /// The function named by `function_id`, or `function_callback_id` + `function_app_id`.
 fn function(ws: &Workspace, req: &ApiRequest) -> Result<String, ApiError> {
     if let Some(id) = req.nonempty("function_id") {
-        return ws.extras.functions.contains_key(&id).then_some(id).ok_or_else(|| err("function_not_found"));
+        return ws
+            .extras
+            .functions
+            .contains_key(&id)
+            .then_some(id)
+            .ok_or_else(|| err("function_not_found"));
     }
-    let callback = req.nonempty("function_callback_id").ok_or_else(|| err("function_not_found"))?;
-    let app = req.nonempty("function_app_id").ok_or_else(|| err("function_not_found"))?;
+    let callback = req
+        .nonempty("function_callback_id")
+        .ok_or_else(|| err("function_not_found"))?;
+    let app = req
+        .nonempty("function_app_id")
+        .ok_or_else(|| err("function_not_found"))?;
     if !ws.extras.apps.contains_key(&app) {
         return Err(err("app_not_found"));
     }
@@ -85,7 +104,11 @@ fn distribution(ws: &Workspace, f: &Value) -> Value {
 
 pub(crate) fn permissions_list(ws: &Workspace, req: &ApiRequest) -> Outcome {
     let id = function(ws, req)?;
-    let f = ws.extras.functions.get(&id).ok_or_else(|| err("function_not_found"))?;
+    let f = ws
+        .extras
+        .functions
+        .get(&id)
+        .ok_or_else(|| err("function_not_found"))?;
     ok(distribution(ws, f))
 }
 
@@ -97,7 +120,11 @@ pub(crate) fn permissions_change(ws: &mut Workspace, req: &ApiRequest, add: bool
         return Err(err("user_not_found"));
     }
     known_users(ws, &users, "user_not_found")?;
-    let f = ws.extras.functions.get_mut(&id).ok_or_else(|| err("function_not_found"))?;
+    let f = ws
+        .extras
+        .functions
+        .get_mut(&id)
+        .ok_or_else(|| err("function_not_found"))?;
     if add {
         f["permission_type"] = json!("named_entities");
         super::helpers2::add_all(&mut f["user_ids"], &users);
@@ -113,16 +140,26 @@ pub(crate) fn permissions_change(ws: &mut Workspace, req: &ApiRequest, add: bool
 
 pub(crate) fn permissions_set(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
     let id = function(ws, req)?;
-    let kind = req.nonempty("permission_type").ok_or_else(|| err("permission_type_required"))?;
+    let kind = req
+        .nonempty("permission_type")
+        .ok_or_else(|| err("permission_type_required"))?;
     if !["everyone", "app_collaborators", "named_entities"].contains(&kind.as_str()) {
         return Err(err("invalid_permission_type"));
     }
     let users = req.list("user_ids");
     known_users(ws, &users, "user_not_found")?;
-    if kind == "named_entities" && users.is_empty() && req.list("team_ids").is_empty() && req.list("org_ids").is_empty() {
+    if kind == "named_entities"
+        && users.is_empty()
+        && req.list("team_ids").is_empty()
+        && req.list("org_ids").is_empty()
+    {
         return Err(err("invalid_named_entities"));
     }
-    let f = ws.extras.functions.get_mut(&id).ok_or_else(|| err("function_not_found"))?;
+    let f = ws
+        .extras
+        .functions
+        .get_mut(&id)
+        .ok_or_else(|| err("function_not_found"))?;
     f["permission_type"] = json!(kind);
     f["user_ids"] = json!(users);
     let f = f.clone();
@@ -180,7 +217,11 @@ pub(crate) fn present_comments(req: &ApiRequest) -> Outcome {
         Ok(Some(Value::Array(_))) => {}
         _ => return Err(invalid("comments", "must be a JSON array")),
     }
-    if req.has("delete_action_id") && req.str("delete_action_id").is_some_and(|d| d.trim().is_empty()) {
+    if req.has("delete_action_id")
+        && req
+            .str("delete_action_id")
+            .is_some_and(|d| d.trim().is_empty())
+    {
         return Err(err("missing_delete_action_id"));
     }
     ok(json!({}))
@@ -201,7 +242,11 @@ pub(crate) fn acknowledge_comment(req: &ApiRequest) -> Outcome {
 /// new refresh token; the old refresh token stops working.
 pub(crate) fn rotate(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
     let old = req.nonempty("refresh_token").unwrap_or_default();
-    let user = ws.extras.tooling_refresh.remove(&old).ok_or_else(|| err("invalid_refresh_token"))?;
+    let user = ws
+        .extras
+        .tooling_refresh
+        .remove(&old)
+        .ok_or_else(|| err("invalid_refresh_token"))?;
     let token = format!("xoxe.xoxp-1-{}", ws.opaque_id().replace('-', ""));
     let refresh = format!("xoxe-1-{}", ws.opaque_id().replace('-', ""));
     ws.tokens.insert(
@@ -214,10 +259,14 @@ pub(crate) fn rotate(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
                 .collect(),
         },
     );
-    ws.extras.tooling_refresh.insert(refresh.clone(), user.clone());
+    ws.extras
+        .tooling_refresh
+        .insert(refresh.clone(), user.clone());
     let iat = ws.now_secs();
-    ok(json!({"token": token, "refresh_token": refresh, "team_id": ws.team_id, "user_id": user,
-              "iat": iat, "exp": iat + 43_200}))
+    ok(
+        json!({"token": token, "refresh_token": refresh, "team_id": ws.team_id, "user_id": user,
+              "iat": iat, "exp": iat + 43_200}),
+    )
 }
 
 /// `migration.exchange`: the emulator's ids never changed, so known users map to
@@ -227,9 +276,12 @@ pub(crate) fn migration_exchange(ws: &Workspace, req: &ApiRequest) -> Outcome {
     if users.len() > 400 {
         return Err(err("too_many_users"));
     }
-    let (known, unknown): (Vec<&String>, Vec<&String>) = users.iter().partition(|u| ws.user(u).is_some());
-    let map: serde_json::Map<String, Value> = known.iter().map(|u| ((*u).clone(), json!(u))).collect();
-    let mut out = json!({"team_id": ws.team_id, "enterprise_id": ws.org.enterprise_id, "user_id_map": map});
+    let (known, unknown): (Vec<&String>, Vec<&String>) =
+        users.iter().partition(|u| ws.user(u).is_some());
+    let map: serde_json::Map<String, Value> =
+        known.iter().map(|u| ((*u).clone(), json!(u))).collect();
+    let mut out =
+        json!({"team_id": ws.team_id, "enterprise_id": ws.org.enterprise_id, "user_id_map": map});
     if !unknown.is_empty() {
         out["invalid_user_ids"] = json!(unknown);
     }
@@ -238,14 +290,31 @@ pub(crate) fn migration_exchange(ws: &Workspace, req: &ApiRequest) -> Outcome {
 
 /// Block types Slack knows.
 const BLOCK_TYPES: &[&str] = &[
-    "actions", "context", "divider", "file", "header", "image", "input", "rich_text", "section",
-    "video", "markdown", "table", "context_actions", "card", "carousel", "alert", "plan", "task_card",
+    "actions",
+    "context",
+    "divider",
+    "file",
+    "header",
+    "image",
+    "input",
+    "rich_text",
+    "section",
+    "video",
+    "markdown",
+    "table",
+    "context_actions",
+    "card",
+    "carousel",
+    "alert",
+    "plan",
+    "task_card",
 ];
 
 fn check_blocks(blocks: &Value) -> bool {
     blocks.as_array().is_some_and(|a| {
         a.len() <= 50
-            && a.iter().all(|b| b["type"].as_str().is_some_and(|t| BLOCK_TYPES.contains(&t)))
+            && a.iter()
+                .all(|b| b["type"].as_str().is_some_and(|t| BLOCK_TYPES.contains(&t)))
     })
 }
 
@@ -257,14 +326,19 @@ pub(crate) fn validate_blocks(req: &ApiRequest) -> Outcome {
         _ => {}
     }
     match req.json("message") {
-        Ok(Some(m)) if !m.is_object() || (m.get("blocks").is_some() && !check_blocks(&m["blocks"])) => {
+        Ok(Some(m))
+            if !m.is_object() || (m.get("blocks").is_some() && !check_blocks(&m["blocks"])) =>
+        {
             return Err(err("invalid_message"))
         }
         Err(()) => return Err(err("invalid_message")),
         _ => {}
     }
     match req.json("view") {
-        Ok(Some(v)) if !["modal", "home"].contains(&v["type"].as_str().unwrap_or("")) || !check_blocks(&v["blocks"]) => {
+        Ok(Some(v))
+            if !["modal", "home"].contains(&v["type"].as_str().unwrap_or(""))
+                || !check_blocks(&v["blocks"]) =>
+        {
             return Err(err("invalid_view"))
         }
         Err(()) => return Err(err("invalid_view")),
@@ -275,4 +349,3 @@ pub(crate) fn validate_blocks(req: &ApiRequest) -> Outcome {
     }
     ok(json!({}))
 }
-

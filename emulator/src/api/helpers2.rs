@@ -76,6 +76,11 @@ pub(crate) fn remove_all(list: &mut Value, remove: &[String]) {
 /// The strings of a JSON array.
 pub(crate) fn strings(v: &Value) -> Vec<String> {
     v.as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -11,9 +11,25 @@ use crate::state::Workspace;
 use crate::wire::ApiRequest;
 
 const COLUMN_TYPES: &[&str] = &[
-    "text", "number", "select", "date", "user", "checkbox", "email", "phone", "channel",
-    "rating", "link", "attachment", "message", "timestamp", "vote", "todo_assignee",
-    "todo_due_date", "todo_completed", "rich_text",
+    "text",
+    "number",
+    "select",
+    "date",
+    "user",
+    "checkbox",
+    "email",
+    "phone",
+    "channel",
+    "rating",
+    "link",
+    "attachment",
+    "message",
+    "timestamp",
+    "vote",
+    "todo_assignee",
+    "todo_due_date",
+    "todo_completed",
+    "rich_text",
 ];
 
 /// The longest list name Slack takes.
@@ -21,17 +37,26 @@ const MAX_TITLE: usize = 255;
 
 /// Check a schema and give each column an id; `(columns)`.
 fn schema(ws: &mut Workspace, raw: &Value) -> Result<Vec<Value>, ApiError> {
-    let cols = raw.as_array().filter(|a| !a.is_empty()).ok_or_else(|| err("invalid_schema"))?;
+    let cols = raw
+        .as_array()
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| err("invalid_schema"))?;
     if cols.len() > 100 {
         return Err(err("over_column_maximum"));
     }
-    let primaries = cols.iter().filter(|c| c["is_primary_column"] == true).count();
+    let primaries = cols
+        .iter()
+        .filter(|c| c["is_primary_column"] == true)
+        .count();
     if primaries != 1 {
         return Err(err("invalid_primary_column"));
     }
     let mut out = Vec::new();
     for c in cols {
-        let key = c["key"].as_str().filter(|k| !k.is_empty()).ok_or_else(|| err("invalid_schema"))?;
+        let key = c["key"]
+            .as_str()
+            .filter(|k| !k.is_empty())
+            .ok_or_else(|| err("invalid_schema"))?;
         let kind = c["type"].as_str().unwrap_or("");
         if !COLUMN_TYPES.contains(&kind) {
             return Err(err("invalid_column_type"));
@@ -69,7 +94,11 @@ pub(crate) fn create(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) ->
     }
     let (cols, items) = match &copy_from {
         Some(src) => {
-            let l = ws.extras.lists.get(src).ok_or_else(|| err("list_not_found"))?;
+            let l = ws
+                .extras
+                .lists
+                .get(src)
+                .ok_or_else(|| err("list_not_found"))?;
             if access(ws, l, &ctx.user).is_none() {
                 return Err(err("list_not_found"));
             }
@@ -82,7 +111,8 @@ pub(crate) fn create(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) ->
         }
         None if has_schema => (schema(ws, &json_arg(req, "schema")?)?, Vec::new()),
         None => {
-            let default = json!([{"key": "name", "name": "Name", "type": "text", "is_primary_column": true}]);
+            let default =
+                json!([{"key": "name", "name": "Name", "type": "text", "is_primary_column": true}]);
             (schema(ws, &default)?, Vec::new())
         }
     };
@@ -102,14 +132,17 @@ pub(crate) fn create(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) ->
         "access": {"users": {}, "channels": {}},
     });
     let meta = metadata(&list);
-    ws.files.insert(id.clone(), json!({
-        "id": id, "created": now, "timestamp": now, "name": name, "title": name,
-        "mimetype": "application/vnd.slack-list", "filetype": "list", "pretty_type": "List",
-        "user": ctx.user, "user_team": ws.team_id, "editable": true, "size": 0, "mode": "list",
-        "is_external": false, "external_type": "", "is_public": false,
-        "public_url_shared": false, "display_as_bot": false, "username": "",
-        "channels": [], "groups": [], "ims": [], "comments_count": 0,
-    }));
+    ws.files.insert(
+        id.clone(),
+        json!({
+            "id": id, "created": now, "timestamp": now, "name": name, "title": name,
+            "mimetype": "application/vnd.slack-list", "filetype": "list", "pretty_type": "List",
+            "user": ctx.user, "user_team": ws.team_id, "editable": true, "size": 0, "mode": "list",
+            "is_external": false, "external_type": "", "is_public": false,
+            "public_url_shared": false, "display_as_bot": false, "username": "",
+            "channels": [], "groups": [], "ims": [], "comments_count": 0,
+        }),
+    );
     ws.extras.lists.insert(id.clone(), list);
     let user = ctx.user.clone();
     let event_ts = ws.next_ts();
@@ -118,9 +151,19 @@ pub(crate) fn create(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) ->
 }
 
 /// The list named by `key`, which the caller may see (`write`: may change).
-fn list_id(ws: &Workspace, user: &str, req: &ApiRequest, key: &str, write: bool) -> Result<String, ApiError> {
+fn list_id(
+    ws: &Workspace,
+    user: &str,
+    req: &ApiRequest,
+    key: &str,
+    write: bool,
+) -> Result<String, ApiError> {
     let id = req.nonempty(key).unwrap_or_default();
-    let l = ws.extras.lists.get(&id).ok_or_else(|| err("list_not_found"))?;
+    let l = ws
+        .extras
+        .lists
+        .get(&id)
+        .ok_or_else(|| err("list_not_found"))?;
     match access(ws, l, user) {
         None => Err(err("list_not_found")),
         Some("read") if write => Err(err("permission_denied")),
@@ -129,7 +172,10 @@ fn list_id(ws: &Workspace, user: &str, req: &ApiRequest, key: &str, write: bool)
 }
 
 fn list_mut<'a>(ws: &'a mut Workspace, id: &str) -> Result<&'a mut Value, ApiError> {
-    ws.extras.lists.get_mut(id).ok_or_else(|| err("list_not_found"))
+    ws.extras
+        .lists
+        .get_mut(id)
+        .ok_or_else(|| err("list_not_found"))
 }
 
 pub(crate) fn update(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
@@ -138,7 +184,9 @@ pub(crate) fn update(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Out
     if name.as_ref().is_some_and(|n| n.chars().count() > MAX_TITLE) {
         return Err(err("over_title_length_maximum"));
     }
-    let blocks = req.json("description_blocks").map_err(|()| err("unexpected_description_blocks_arg"))?;
+    let blocks = req
+        .json("description_blocks")
+        .map_err(|()| err("unexpected_description_blocks_arg"))?;
     if name.is_none() && blocks.is_none() && !req.present("todo_mode") {
         return Err(err("missing_arguments"));
     }
@@ -164,7 +212,9 @@ pub(crate) fn update(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Out
 /// One cell from a field object (`{column_id, text|rich_text|checkbox|number|…}`), checked
 /// against the schema.
 fn cell(schema: &[Value], field: &Value) -> Result<Value, ApiError> {
-    let col_id = field["column_id"].as_str().ok_or_else(|| err("column_id_not_provided"))?;
+    let col_id = field["column_id"]
+        .as_str()
+        .ok_or_else(|| err("column_id_not_provided"))?;
     let col = schema
         .iter()
         .find(|c| c["id"] == col_id)
@@ -172,23 +222,48 @@ fn cell(schema: &[Value], field: &Value) -> Result<Value, ApiError> {
     let kind = col["type"].as_str().unwrap_or("text");
     let mut out = json!({"key": col["key"], "column_id": col_id});
     let value_keys = [
-        "text", "rich_text", "checkbox", "number", "select", "date", "user", "email", "phone",
-        "channel", "rating", "link", "attachment", "message", "timestamp",
+        "text",
+        "rich_text",
+        "checkbox",
+        "number",
+        "select",
+        "date",
+        "user",
+        "email",
+        "phone",
+        "channel",
+        "rating",
+        "link",
+        "attachment",
+        "message",
+        "timestamp",
     ];
-    let present: Vec<&str> = value_keys.iter().copied().filter(|k| field.get(*k).is_some()).collect();
+    let present: Vec<&str> = value_keys
+        .iter()
+        .copied()
+        .filter(|k| field.get(*k).is_some())
+        .collect();
     let Some(key) = present.first() else {
         return Err(err("invalid_input_type"));
     };
     let v = &field[*key];
     let fits = match (kind, *key) {
         ("checkbox" | "todo_completed", "checkbox") => v.is_boolean(),
-        ("number" | "rating", "number" | "rating") => v.is_number() || v.as_array().is_some_and(|a| a.iter().all(Value::is_number)),
+        ("number" | "rating", "number" | "rating") => {
+            v.is_number() || v.as_array().is_some_and(|a| a.iter().all(Value::is_number))
+        }
         ("text", "text" | "rich_text") => true,
         ("email", "email") => strings_or(v).iter().all(|e| e.contains('@')),
-        (k, f) => k == f || (k == "todo_assignee" && f == "user") || (k == "todo_due_date" && f == "date"),
+        (k, f) => {
+            k == f || (k == "todo_assignee" && f == "user") || (k == "todo_due_date" && f == "date")
+        }
     };
     if !fits {
-        return Err(err(if kind == "email" { "invalid_email" } else { "invalid_input_type" }));
+        return Err(err(if kind == "email" {
+            "invalid_email"
+        } else {
+            "invalid_input_type"
+        }));
     }
     out[*key] = v.clone();
     out["value"] = match *key {
@@ -228,7 +303,10 @@ pub(crate) fn item_create(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -
     }
     let mut cells = Vec::new();
     if let Some(dup) = req.nonempty("duplicated_item_id") {
-        let src = items.iter().find(|i| i["id"] == dup.as_str()).ok_or_else(|| err("duplicated_item_not_found"))?;
+        let src = items
+            .iter()
+            .find(|i| i["id"] == dup.as_str())
+            .ok_or_else(|| err("duplicated_item_not_found"))?;
         cells = src["fields"].as_array().cloned().unwrap_or_default();
     }
     for f in &fields {
@@ -257,11 +335,25 @@ pub(crate) fn item_create(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -
 pub(crate) fn item_info(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let id = list_id(ws, &ctx.user, req, "list_id", false)?;
     let rid = req.nonempty("id").unwrap_or_default();
-    let l = ws.extras.lists.get(&id).ok_or_else(|| err("list_not_found"))?;
+    let l = ws
+        .extras
+        .lists
+        .get(&id)
+        .ok_or_else(|| err("list_not_found"))?;
     let items = l["items"].as_array().cloned().unwrap_or_default();
-    let record = items.iter().find(|i| i["id"] == rid.as_str()).ok_or_else(|| err("record_not_found"))?;
-    let subtasks: Vec<&Value> = items.iter().filter(|i| i["parent_record_id"] == rid.as_str()).collect();
-    let mut file = ws.files.get(&id).cloned().unwrap_or_else(|| json!({"id": id}));
+    let record = items
+        .iter()
+        .find(|i| i["id"] == rid.as_str())
+        .ok_or_else(|| err("record_not_found"))?;
+    let subtasks: Vec<&Value> = items
+        .iter()
+        .filter(|i| i["parent_record_id"] == rid.as_str())
+        .collect();
+    let mut file = ws
+        .files
+        .get(&id)
+        .cloned()
+        .unwrap_or_else(|| json!({"id": id}));
     file["list_metadata"] = metadata(l);
     let mut record = record.clone();
     if req.bool("include_is_subscribed") {
@@ -273,7 +365,11 @@ pub(crate) fn item_info(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outc
 pub(crate) fn item_list(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let id = list_id(ws, &ctx.user, req, "list_id", false)?;
     let (limit, offset) = page_args(req, 100)?;
-    let l = ws.extras.lists.get(&id).ok_or_else(|| err("list_not_found"))?;
+    let l = ws
+        .extras
+        .lists
+        .get(&id)
+        .ok_or_else(|| err("list_not_found"))?;
     // Deleted items are gone, and the emulator archives none: `archived=true` lists nothing.
     let items: Vec<Value> = if req.bool("archived") {
         Vec::new()
@@ -298,8 +394,13 @@ pub(crate) fn item_update(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -
     // Check everything first, then apply.
     let mut updates: Vec<(usize, Value)> = Vec::new();
     for c in &cells {
-        let row = c["row_id"].as_str().ok_or_else(|| err("row_id_not_provided"))?;
-        let i = items.iter().position(|x| x["id"] == row).ok_or_else(|| err("row_not_found"))?;
+        let row = c["row_id"]
+            .as_str()
+            .ok_or_else(|| err("row_id_not_provided"))?;
+        let i = items
+            .iter()
+            .position(|x| x["id"] == row)
+            .ok_or_else(|| err("row_not_found"))?;
         updates.push((i, cell(&schema, c)?));
     }
     for (i, new) in updates {
@@ -316,12 +417,25 @@ pub(crate) fn item_update(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -
 }
 
 /// `slackLists.items.delete` (one `id`) or `.deleteMultiple` (`ids`).
-pub(crate) fn item_delete(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest, many: bool) -> Outcome {
+pub(crate) fn item_delete(
+    ws: &mut Workspace,
+    ctx: &Ctx<'_>,
+    req: &ApiRequest,
+    many: bool,
+) -> Outcome {
     let id = list_id(ws, &ctx.user, req, "list_id", true)?;
-    let ids = if many { req.list("ids") } else { req.nonempty("id").into_iter().collect() };
+    let ids = if many {
+        req.list("ids")
+    } else {
+        req.nonempty("id").into_iter().collect()
+    };
     let l = list_mut(ws, &id)?;
     let mut items = l["items"].as_array().cloned().unwrap_or_default();
-    if !many && !ids.iter().all(|r| items.iter().any(|i| i["id"] == r.as_str())) {
+    if !many
+        && !ids
+            .iter()
+            .all(|r| items.iter().any(|i| i["id"] == r.as_str()))
+    {
         return Err(err("record_not_found"));
     }
     items.retain(|i| {
@@ -351,7 +465,11 @@ pub(crate) fn access_delete(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest)
 
 fn owned(ws: &Workspace, user: &str, req: &ApiRequest) -> Result<String, ApiError> {
     let id = list_id(ws, user, req, "list_id", false)?;
-    let l = ws.extras.lists.get(&id).ok_or_else(|| err("list_not_found"))?;
+    let l = ws
+        .extras
+        .lists
+        .get(&id)
+        .ok_or_else(|| err("list_not_found"))?;
     if access(ws, l, user) == Some("owner") {
         Ok(id)
     } else {
@@ -370,17 +488,26 @@ fn csv(s: &str) -> String {
 
 pub(crate) fn download_start(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let id = list_id(ws, &ctx.user, req, "list_id", false)?;
-    let l = ws.extras.lists.get(&id).ok_or_else(|| err("list_not_found"))?;
+    let l = ws
+        .extras
+        .lists
+        .get(&id)
+        .ok_or_else(|| err("list_not_found"))?;
     let schema = l["schema"].as_array().cloned().unwrap_or_default();
     let mut out = String::new();
-    let header: Vec<String> = schema.iter().map(|c| csv(c["name"].as_str().unwrap_or(""))).collect();
+    let header: Vec<String> = schema
+        .iter()
+        .map(|c| csv(c["name"].as_str().unwrap_or("")))
+        .collect();
     out.push_str(&header.join(","));
     out.push('\n');
     for item in l["items"].as_array().cloned().unwrap_or_default() {
         let row: Vec<String> = schema
             .iter()
             .map(|c| {
-                let f = item["fields"].as_array().and_then(|fs| fs.iter().find(|f| f["column_id"] == c["id"]).cloned());
+                let f = item["fields"]
+                    .as_array()
+                    .and_then(|fs| fs.iter().find(|f| f["column_id"] == c["id"]).cloned());
                 let v = f.map(|f| f["value"].clone()).unwrap_or(Value::Null);
                 csv(&match v {
                     Value::String(s) => s,
@@ -399,7 +526,10 @@ pub(crate) fn download_start(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest
     let mut rec = Map::new();
     rec.insert("list_id".into(), json!(id));
     rec.insert("status".into(), json!("COMPLETED"));
-    rec.insert("download_url".into(), json!(format!("{root}files/{id}/download/{name}.csv")));
+    rec.insert(
+        "download_url".into(),
+        json!(format!("{root}files/{id}/download/{name}.csv")),
+    );
     ws.extras.list_jobs.insert(job.clone(), Value::Object(rec));
     ok(json!({ "job_id": job }))
 }
@@ -407,6 +537,11 @@ pub(crate) fn download_start(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest
 pub(crate) fn download_get(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let id = list_id(ws, &ctx.user, req, "list_id", false)?;
     let job = req.nonempty("job_id").unwrap_or_default();
-    let j = ws.extras.list_jobs.get(&job).filter(|j| j["list_id"] == id.as_str()).ok_or_else(|| err("job_not_found"))?;
+    let j = ws
+        .extras
+        .list_jobs
+        .get(&job)
+        .filter(|j| j["list_id"] == id.as_str())
+        .ok_or_else(|| err("job_not_found"))?;
     ok(json!({"status": j["status"], "download_url": j["download_url"]}))
 }

@@ -44,7 +44,12 @@ pub(crate) fn issue_code(ws: &mut Workspace, user: &str, redirect_uri: &str) -> 
 fn id_token(claims: &Value) -> String {
     let header = json!({"typ": "JWT", "alg": "HS256", "kid": "emulator"});
     let enc = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
-    format!("{}.{}.{}", enc(&header), enc(claims), URL_SAFE_NO_PAD.encode("emulator-signature"))
+    format!(
+        "{}.{}.{}",
+        enc(&header),
+        enc(claims),
+        URL_SAFE_NO_PAD.encode("emulator-signature")
+    )
 }
 
 /// The claims of `user` (the ID token's and `userInfo`'s).
@@ -86,11 +91,17 @@ pub(crate) fn token(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
     if req.nonempty("client_secret").unwrap_or_default() != ws.extras.client_secret {
         return Err(err("bad_client_secret"));
     }
-    let grant = req.nonempty("grant_type").unwrap_or_else(|| "authorization_code".into());
+    let grant = req
+        .nonempty("grant_type")
+        .unwrap_or_else(|| "authorization_code".into());
     let user = match grant.as_str() {
         "authorization_code" => {
             let code = req.nonempty("code").ok_or_else(|| err("invalid_code"))?;
-            let c = ws.extras.oidc_codes.remove(&code).ok_or_else(|| err("invalid_code"))?;
+            let c = ws
+                .extras
+                .oidc_codes
+                .remove(&code)
+                .ok_or_else(|| err("invalid_code"))?;
             if c.expires < ws.now_secs() {
                 return Err(err("invalid_code"));
             }
@@ -102,8 +113,13 @@ pub(crate) fn token(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
             c.user
         }
         "refresh_token" => {
-            let r = req.nonempty("refresh_token").ok_or_else(|| err("invalid_refresh_token"))?;
-            ws.extras.oidc_refresh.remove(&r).ok_or_else(|| err("invalid_refresh_token"))?
+            let r = req
+                .nonempty("refresh_token")
+                .ok_or_else(|| err("invalid_refresh_token"))?;
+            ws.extras
+                .oidc_refresh
+                .remove(&r)
+                .ok_or_else(|| err("invalid_refresh_token"))?
         }
         _ => return Err(err("unsupported_grant_type")),
     };
@@ -113,7 +129,10 @@ pub(crate) fn token(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
         access.clone(),
         TokenInfo {
             user_id: user.clone(),
-            scopes: ["openid", "email", "profile"].iter().map(|s| (*s).to_owned()).collect(),
+            scopes: ["openid", "email", "profile"]
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
         },
     );
     ws.extras.oidc_refresh.insert(refresh.clone(), user.clone());

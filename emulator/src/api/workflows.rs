@@ -11,7 +11,10 @@ use crate::wire::ApiRequest;
 const ENTITY_KEYS: [&str; 4] = ["user_ids", "channel_ids", "team_ids", "org_ids"];
 
 /// The named entities of the request, checked: `(key, ids)` for each key present.
-fn entities(ws: &Workspace, req: &ApiRequest) -> Result<Vec<(&'static str, Vec<String>)>, ApiError> {
+fn entities(
+    ws: &Workspace,
+    req: &ApiRequest,
+) -> Result<Vec<(&'static str, Vec<String>)>, ApiError> {
     let mut out = Vec::new();
     for key in ENTITY_KEYS {
         let ids = req.list(key);
@@ -114,12 +117,18 @@ pub(crate) fn permissions_change(ws: &mut Workspace, req: &ApiRequest, add: bool
 }
 
 /// The channel and trigger ids of a `workflows.featured.*` write, checked.
-fn featured_args(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Result<(String, Vec<String>), ApiError> {
+fn featured_args(
+    ws: &Workspace,
+    ctx: &Ctx<'_>,
+    req: &ApiRequest,
+) -> Result<(String, Vec<String>), ApiError> {
     let raw = req.nonempty("channel_id").unwrap_or_default();
     let channel = ws
         .resolve_channel(&raw)
         .ok_or_else(|| err("channel_not_found"))?;
-    let ch = ws.channel(&channel).ok_or_else(|| err("channel_not_found"))?;
+    let ch = ws
+        .channel(&channel)
+        .ok_or_else(|| err("channel_not_found"))?;
     if !ch.has_member(&ctx.user) && ch.kind != crate::state::Kind::Public {
         return Err(err("channel_not_found"));
     }
@@ -137,7 +146,12 @@ fn featured_args(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Result<(Str
 const MAX_FEATURED: usize = 15;
 
 /// `workflows.featured.add`, `.remove` or `.set` (`mode`).
-pub(crate) fn featured_change(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiRequest, mode: &str) -> Outcome {
+pub(crate) fn featured_change(
+    ws: &mut Workspace,
+    ctx: &Ctx<'_>,
+    req: &ApiRequest,
+    mode: &str,
+) -> Outcome {
     let (channel, ids) = featured_args(ws, ctx, req)?;
     let list = ws.extras.featured.entry(channel.clone()).or_default();
     let mut next = match mode {
@@ -191,4 +205,3 @@ pub(crate) fn featured_list(ws: &Workspace, req: &ApiRequest) -> Outcome {
         .collect();
     ok(json!({ "featured_workflows": featured }))
 }
-

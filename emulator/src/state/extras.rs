@@ -74,13 +74,7 @@ impl Extras {
     /// workflow triggers (`Ft{tag}0001` open to everyone and featured in `#general`,
     /// `Ft{tag}0002` limited to its collaborators), a configuration refresh token for ada
     /// (`xoxe-1-{seed}-emulator-ada`) and a first activity-log entry.
-    pub(crate) fn seeded(
-        seed: u64,
-        tag: &str,
-        app_id: &str,
-        general: &str,
-        owner: &str,
-    ) -> Self {
+    pub(crate) fn seeded(seed: u64, tag: &str, app_id: &str, general: &str, owner: &str) -> Self {
         let function = format!("Fn{tag}0001");
         let manifest = serde_json::json!({
             "_metadata": {"major_version": 2, "minor_version": 1},

@@ -121,8 +121,17 @@ impl Org {
     /// Second": ada owner, grace regular). Ada is the org's primary owner and admin, so her
     /// user token (which carries every scope) calls `admin.*`. Pending: one app install
     /// request (`Ar{tag}0001`, by grace) and an invite request in each workspace.
-    pub(crate) fn seeded(tag: &str, main_team: &str, main_name: &str, users: &[(String, bool)]) -> Self {
-        let humans: Vec<&String> = users.iter().filter(|(_, bot)| !bot).map(|(u, _)| u).collect();
+    pub(crate) fn seeded(
+        tag: &str,
+        main_team: &str,
+        main_name: &str,
+        users: &[(String, bool)],
+    ) -> Self {
+        let humans: Vec<&String> = users
+            .iter()
+            .filter(|(_, bot)| !bot)
+            .map(|(u, _)| u)
+            .collect();
         let ada = humans.first().map(|s| (*s).clone()).unwrap_or_default();
         let grace = humans.get(1).map(|s| (*s).clone()).unwrap_or_default();
         let mut main_members = BTreeMap::new();
@@ -152,8 +161,19 @@ impl Org {
             created: 1_700_000_000,
         };
         let mut teams = BTreeMap::new();
-        teams.insert(main_team.to_owned(), team(main_team, main_name, "emulated", main_members));
-        teams.insert(second.clone(), team(&second, "Emulated Second", "emulated-second", second_members));
+        teams.insert(
+            main_team.to_owned(),
+            team(main_team, main_name, "emulated", main_members),
+        );
+        teams.insert(
+            second.clone(),
+            team(
+                &second,
+                "Emulated Second",
+                "emulated-second",
+                second_members,
+            ),
+        );
         let mut app_requests = BTreeMap::new();
         let req_id = format!("Ar{tag}0001");
         app_requests.insert(
@@ -176,9 +196,12 @@ impl Org {
             }),
         );
         let mut invite_requests = BTreeMap::new();
-        for (n, (team_id, email)) in [(main_team, "newcomer@example.com"), (second.as_str(), "visitor@example.com")]
-            .into_iter()
-            .enumerate()
+        for (n, (team_id, email)) in [
+            (main_team, "newcomer@example.com"),
+            (second.as_str(), "visitor@example.com"),
+        ]
+        .into_iter()
+        .enumerate()
         {
             let id = format!("I{tag}{:04}", n + 1);
             invite_requests.insert(
