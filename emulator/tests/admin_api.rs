@@ -1,6 +1,8 @@
 //! `admin.*` over the emulated org: who may call, and what the methods change in the
 //! workspace the bot sees (channels, events).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{call_with, emulator, next_event, rtm_connect};

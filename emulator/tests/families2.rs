@@ -2,6 +2,8 @@
 //! manifests, OpenID Connect, assistant threads, functions; and the call fixtures
 //! `tests/calls/fam2.json` and `tests/calls/admin.json` run step by step.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::{call_with, emulator, next_event, ok, rtm_connect};

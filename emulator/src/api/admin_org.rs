@@ -648,9 +648,6 @@ fn archive_one(
     if archive && v.general {
         return Err(err("cant_archive_general"));
     }
-    if archive && is_org_wide(ws, id) && v.general {
-        return Err(err("default_org_wide_channel"));
-    }
     if v.archived == archive {
         return Err(err(if archive {
             "already_archived"
@@ -787,7 +784,7 @@ fn conv_invite(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> Outco
 
 fn conv_privacy(ws: &mut Workspace, req: &ApiRequest, private: bool) -> Outcome {
     let mut v = channel_arg(ws, req)?;
-    if v.general || is_org_wide(ws, &v.id) && v.general {
+    if v.general {
         return Err(err("default_org_wide_channel"));
     }
     if v.private == private {
@@ -934,7 +931,9 @@ fn conv_search(ws: &Workspace, req: &ApiRequest) -> Outcome {
         "created" => found.sort_by_key(|v| v.created),
         _ => found.sort_by_key(|v| v.members.len()),
     }
-    if dir == "desc" && sort != "name" || dir == "desc" && sort == "name" && req.has("sort_dir") {
+    // Names sort ascending unless asked otherwise; counts and dates newest/biggest first.
+    let descending = dir == "desc" && (sort != "name" || req.has("sort_dir"));
+    if descending {
         found.reverse();
     }
     let total = found.len();
