@@ -12,6 +12,7 @@
 //! | `DELETE /_emulator/faults` | clear every rule |
 //! | `GET /_emulator/rate_limits`, `POST /_emulator/rate_limits` `{"mode":"off"}` / `{"mode":"slack_like"}` / `{"mode":"custom","tiers":[1,20,50,100],"post_message_per_minute":60}` | read or change rate limiting |
 //! | `POST /_emulator/tokens` `{"token":"xoxb-…","scopes":["chat:write"],"user":"U…"}` | add a token (default user: the bot) |
+//! | `POST /_emulator/openid/code` `{"user":"ada","redirect_uri":"https://app.example/cb"}` | Sign in with Slack: the code the authorize step would redirect with, for `openid.connect.token` |
 //! | `POST /_emulator/messages` `{"user":"ada","channel":"general","text":"hi","thread_ts":"…"}` | post as any user (name or id), as if from Slack's UI; answers `ts` |
 //! | `GET /_emulator/rtm` | `{"connections": n}` |
 //! | `POST /_emulator/rtm/goodbye` | send `goodbye` to every RTM connection, then close |
@@ -151,6 +152,14 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
             }
         }
         (Method::POST, "messages") => post_as(shared, &body),
+        (Method::POST, "openid/code") => {
+            let s = |k: &str| body.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+            let mut ws = shared.lock_state();
+            match crate::api::openid::issue_code(&mut ws, &s("user"), &s("redirect_uri")) {
+                Some(code) => ok(json!({"code": code})),
+                None => bad("user_not_found"),
+            }
+        }
         (Method::GET, "rtm") => ok(json!({"connections": shared.rtm_open.load(Ordering::Relaxed)})),
         (Method::POST, "rtm/goodbye") => {
             let _ = shared.control.send(Control::Goodbye);
@@ -398,7 +407,7 @@ fn info(shared: &Shared) -> Resp {
         "verification_token": ws.verification_token,
         "channels": channels, "users": users,
         "signing_secret": shared.config.signing_secret,
-        "modelled_methods": crate::api::MODELLED,
+        "modelled_methods": crate::api::modelled(),
     }))
 }
 

@@ -311,6 +311,7 @@ async fn methods_not_modelled_check_arguments_then_say_so() {
             .any(|p| m.starts_with(p))
             || m == "workflows.updateStep"
             || m == "files.upload"
+            || m == "users.setActive"
     };
     let mut checked = 0;
     for m in slack_core::method::all() {
@@ -345,7 +346,8 @@ async fn methods_not_modelled_check_arguments_then_say_so() {
         }
         checked += 1;
     }
-    assert!(checked > 250, "{checked}");
+    // Fewer as families get modelled; the unmodelled admin.* methods stay (about 20).
+    assert!(checked >= 20, "{checked}");
 }
 
 #[tokio::test]

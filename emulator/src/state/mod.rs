@@ -2,7 +2,9 @@
 //!
 //! Pure data and lookups; the Web API handlers in `api/` change it under one lock.
 
+mod extras;
 mod model;
+mod org;
 mod seed;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -10,7 +12,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
+pub(crate) use extras::{Extras, OidcCode};
 pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
+pub(crate) use org::{Org, OrgChannel, OrgTeam, Role};
 
 /// One stored message (Slack's `message` object, without `channel`).
 pub(crate) type Message = Map<String, Value>;
@@ -45,6 +49,11 @@ pub(crate) struct Workspace {
     pub(crate) bot_id: String,
     pub(crate) bot_token: String,
     pub(crate) user_token: String,
+    /// Calls, canvases, lists, datastores, manifests, triggers, functions, assistant threads,
+    /// OpenID Connect (`api/calls.rs`, `api/canvases.rs`, …).
+    pub(crate) extras: Extras,
+    /// The Enterprise Grid org around the workspace (`admin.*`).
+    pub(crate) org: Org,
     clock: u64,
     ids: u64,
 }

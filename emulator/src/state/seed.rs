@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::model::{Channel, Kind, TokenInfo, User};
-use super::Workspace;
+use super::{Extras, Org, Workspace};
 
 /// Every scope the method table mentions, given to the seeded tokens.
 fn all_scopes() -> BTreeSet<String> {
@@ -122,10 +122,14 @@ impl Workspace {
         tokens.insert(
             user_token.clone(),
             TokenInfo {
-                user_id: ada,
+                user_id: ada.clone(),
                 scopes: all_scopes(),
             },
         );
+        let extras = Extras::seeded(seed, &tag, &format!("A{tag}APP"), &channels[0].id, &ada);
+        let member_list: Vec<(String, bool)> =
+            users.iter().map(|u| (u.id.clone(), u.is_bot)).collect();
+        let org = Org::seeded(&tag, &team_id, "Emulated Workspace", &member_list);
         Workspace {
             team_id,
             team_name: "Emulated Workspace".into(),
@@ -148,6 +152,8 @@ impl Workspace {
             bot_id,
             bot_token,
             user_token,
+            extras,
+            org,
             clock: 0,
             ids: 0,
         }
