@@ -32,6 +32,7 @@ use crate::server::Shared;
 use crate::state::Workspace;
 
 pub use control::{EventsApiControl, SlashCommand, SocketModeControl};
+pub(crate) use control::issue_trigger_id;
 use hub::Origin;
 
 /// Records kept per kind (deliveries, acks, responses, …); the oldest go first.

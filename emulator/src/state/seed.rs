@@ -148,7 +148,12 @@ impl Workspace {
             bot_id,
             bot_token,
             user_token,
-            clock: 0,
+            scheduled: BTreeMap::new(),
+            reminders: BTreeMap::new(),
+            dnd: BTreeMap::new(),
+            trigger_ids: BTreeMap::new(),
+            clock: crate::clock::Clock::default(),
+            last_ts: 0,
             ids: 0,
         }
     }
