@@ -35,11 +35,7 @@ pub(crate) async fn task(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool
     loop {
         run(&shared);
         let next = shared.lock_state().next_due();
-        let wait = next.and_then(|at| {
-            shared
-                .clock
-                .real_wait_until(at.saturating_mul(1_000_000))
-        });
+        let wait = next.and_then(|at| shared.clock.real_wait_until(at.saturating_mul(1_000_000)));
         let sleep = async {
             match wait {
                 Some(d) => tokio::time::sleep(d).await,

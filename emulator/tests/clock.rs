@@ -67,21 +67,53 @@ async fn clock_over_http() {
         .as_secs_f64();
     assert!((v["now"].as_f64().unwrap() - real).abs() < 60.0);
 
-    let (_, v) = admin(&emu, Method::POST, "/_emulator/clock", json!({"freeze": true})).await;
+    let (_, v) = admin(
+        &emu,
+        Method::POST,
+        "/_emulator/clock",
+        json!({"freeze": true}),
+    )
+    .await;
     assert_eq!(v["frozen"], true);
-    let (_, v) = admin(&emu, Method::POST, "/_emulator/clock", json!({"set": 1_900_000_000.5})).await;
+    let (_, v) = admin(
+        &emu,
+        Method::POST,
+        "/_emulator/clock",
+        json!({"set": 1_900_000_000.5}),
+    )
+    .await;
     assert_eq!(v["now"], 1_900_000_000.5);
-    let (_, v) = admin(&emu, Method::POST, "/_emulator/clock", json!({"advance": 10})).await;
+    let (_, v) = admin(
+        &emu,
+        Method::POST,
+        "/_emulator/clock",
+        json!({"advance": 10}),
+    )
+    .await;
     assert_eq!(v["now"], 1_900_000_010.5);
     let (_, again) = admin(&emu, Method::GET, "/_emulator/clock", json!({})).await;
     assert_eq!(again["now"], 1_900_000_010.5, "frozen: still");
-    let (_, v) = admin(&emu, Method::POST, "/_emulator/clock", json!({"resume": true})).await;
+    let (_, v) = admin(
+        &emu,
+        Method::POST,
+        "/_emulator/clock",
+        json!({"resume": true}),
+    )
+    .await;
     assert_eq!(v["frozen"], false);
     assert!(v["now"].as_f64().unwrap() >= 1_900_000_010.5);
     assert!(!emu.clock().is_frozen());
-    for bad in [json!({"advance": -5}), json!({"set": "soon"}), json!({"jump": 1})] {
+    for bad in [
+        json!({"advance": -5}),
+        json!({"set": "soon"}),
+        json!({"jump": 1}),
+    ] {
         let (status, v) = admin(&emu, Method::POST, "/_emulator/clock", bad.clone()).await;
-        assert_eq!((status, v["error"].as_str()), (400, Some("invalid_clock")), "{bad}");
+        assert_eq!(
+            (status, v["error"].as_str()),
+            (400, Some("invalid_clock")),
+            "{bad}"
+        );
     }
 }
 

@@ -46,7 +46,12 @@ async fn scheduled_messages_appear_at_their_time_with_their_event() {
         json!({"channel": general, "post_at": (at + 60).to_string(), "text": "later"}),
     )
     .await;
-    let listed = ok(&emu, "chat.scheduledMessages.list", json!({"channel": general})).await;
+    let listed = ok(
+        &emu,
+        "chat.scheduledMessages.list",
+        json!({"channel": general}),
+    )
+    .await;
     let list = listed["scheduled_messages"].as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["id"], id.as_str());
@@ -104,22 +109,38 @@ async fn schedule_checks_like_slack() {
     let general = emu.channel_id("general").unwrap();
     let now = T0 as i64;
     let cases = [
-        (json!({"channel": general, "post_at": now, "text": "x"}), "time_in_past"),
-        (json!({"channel": general, "post_at": now - 10, "text": "x"}), "time_in_past"),
+        (
+            json!({"channel": general, "post_at": now, "text": "x"}),
+            "time_in_past",
+        ),
+        (
+            json!({"channel": general, "post_at": now - 10, "text": "x"}),
+            "time_in_past",
+        ),
         (
             json!({"channel": general, "post_at": now + 121 * 86_400, "text": "x"}),
             "time_too_far",
         ),
-        (json!({"channel": general, "post_at": "soon", "text": "x"}), "invalid_arguments"),
+        (
+            json!({"channel": general, "post_at": "soon", "text": "x"}),
+            "invalid_arguments",
+        ),
         (json!({"channel": general, "post_at": now + 60}), "no_text"),
-        (json!({"channel": "C0NOPE", "post_at": now + 60, "text": "x"}), "channel_not_found"),
+        (
+            json!({"channel": "C0NOPE", "post_at": now + 60, "text": "x"}),
+            "channel_not_found",
+        ),
         (
             json!({"channel": emu.channel_id("outside").unwrap(), "post_at": now + 60, "text": "x"}),
             "not_in_channel",
         ),
     ];
     for (args, code) in cases {
-        assert_eq!(fail(&emu, "chat.scheduleMessage", args.clone()).await, code, "{args}");
+        assert_eq!(
+            fail(&emu, "chat.scheduleMessage", args.clone()).await,
+            code,
+            "{args}"
+        );
     }
     // 120 days is still fine.
     ok(
@@ -155,7 +176,12 @@ async fn scheduled_messages_post_in_real_time_too() {
 async fn reminders_are_delivered_by_slackbot() {
     let emu = frozen().await;
     let ada = emu.user_id("ada").unwrap();
-    let added = as_user(&emu, "reminders.add", json!({"text": "water the plants", "time": "in 5 minutes"})).await;
+    let added = as_user(
+        &emu,
+        "reminders.add",
+        json!({"text": "water the plants", "time": "in 5 minutes"}),
+    )
+    .await;
     assert_eq!(added["ok"], true, "{added}");
     let r = &added["reminder"];
     let id = r["id"].as_str().unwrap().to_owned();
@@ -165,7 +191,12 @@ async fn reminders_are_delivered_by_slackbot() {
     assert_eq!(r["complete_ts"], 0);
     let info = as_user(&emu, "reminders.info", json!({"reminder": id})).await;
     assert_eq!(info["reminder"]["text"], "water the plants");
-    let by_unix = as_user(&emu, "reminders.add", json!({"text": "later", "time": T0 as i64 + 7_200})).await;
+    let by_unix = as_user(
+        &emu,
+        "reminders.add",
+        json!({"text": "later", "time": T0 as i64 + 7_200}),
+    )
+    .await;
     assert_eq!(by_unix["reminder"]["time"], T0 as i64 + 7_200);
     let listed = as_user(&emu, "reminders.list", json!({})).await;
     assert_eq!(listed["reminders"].as_array().unwrap().len(), 2);
@@ -178,8 +209,16 @@ async fn reminders_are_delivered_by_slackbot() {
         .iter()
         .find(|c| {
             c["is_im"] == true
-                && c["members"].as_array().unwrap().iter().any(|m| m == "USLACKBOT")
-                && c["members"].as_array().unwrap().iter().any(|m| m == ada.as_str())
+                && c["members"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m == "USLACKBOT")
+                && c["members"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m == ada.as_str())
         })
         .expect("a DM with Slackbot");
     let msgs = dm["messages"].as_array().unwrap();
@@ -199,9 +238,18 @@ async fn reminders_are_delivered_by_slackbot() {
     for (args, code) in [
         (json!({"text": "x", "time": "tomorrow-ish"}), "cannot_parse"),
         (json!({"text": "x", "time": "in 5"}), "cannot_parse"),
-        (json!({"text": "x", "time": "in 5 minutes", "user": emu.bot_user_id()}), "cannot_add_bot"),
-        (json!({"text": "x", "time": "in 5 minutes", "user": "USLACKBOT"}), "cannot_add_slackbot"),
-        (json!({"text": "x", "time": "in 5 minutes", "user": "U0NOPE"}), "user_not_found"),
+        (
+            json!({"text": "x", "time": "in 5 minutes", "user": emu.bot_user_id()}),
+            "cannot_add_bot",
+        ),
+        (
+            json!({"text": "x", "time": "in 5 minutes", "user": "USLACKBOT"}),
+            "cannot_add_slackbot",
+        ),
+        (
+            json!({"text": "x", "time": "in 5 minutes", "user": "U0NOPE"}),
+            "user_not_found",
+        ),
     ] {
         let v = as_user(&emu, "reminders.add", args.clone()).await;
         assert_eq!(v["error"], code, "{args}");
@@ -231,7 +279,10 @@ async fn snoozes_end_on_the_clock() {
     assert_eq!(info["snooze_enabled"], true);
     let team = ok(&emu, "dnd.teamInfo", json!({"users": ada})).await;
     assert_eq!(team["users"][ada.as_str()]["dnd_enabled"], true);
-    assert_eq!(team["users"][ada.as_str()]["next_dnd_end_ts"], T0 as i64 + 1_800);
+    assert_eq!(
+        team["users"][ada.as_str()]["next_dnd_end_ts"],
+        T0 as i64 + 1_800
+    );
 
     emu.clock().advance(Duration::from_secs(1_800)).unwrap();
     let event = common::next_event(&mut rtm, &["hello", "reconnect_url"]).await;
@@ -251,5 +302,8 @@ async fn snoozes_end_on_the_clock() {
     assert_eq!(v["snooze_enabled"], false);
     let v = as_user(&emu, "dnd.setSnooze", json!({"num_minutes": 100_000})).await;
     assert_eq!(v["error"], "too_long");
-    assert_eq!(fail(&emu, "dnd.teamInfo", json!({"users": ""})).await, "no_users_provided");
+    assert_eq!(
+        fail(&emu, "dnd.teamInfo", json!({"users": ""})).await,
+        "no_users_provided"
+    );
 }

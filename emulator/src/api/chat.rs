@@ -24,7 +24,11 @@ pub(crate) struct NewMessage {
 
 /// The conversation `user` may post to, from argument `channel`: an id, a name, or a user id
 /// (their IM with `user`, opened when needed).
-pub(crate) fn postable(ws: &mut Workspace, user: &str, req: &ApiRequest) -> Result<String, ApiError> {
+pub(crate) fn postable(
+    ws: &mut Workspace,
+    user: &str,
+    req: &ApiRequest,
+) -> Result<String, ApiError> {
     let raw = req.nonempty("channel").unwrap_or_default();
     if ws.resolve_channel(&raw).is_none() && ws.user(&raw).is_some() {
         return Ok(open_im(ws, user, &raw));

@@ -28,7 +28,9 @@ fn snooze_end(ws: &Workspace, user: &str) -> Option<i64> {
 /// What everyone sees of `user`'s Do Not Disturb.
 fn status(ws: &Workspace, user: &str) -> Value {
     match snooze_end(ws, user) {
-        Some(end) => json!({"dnd_enabled": true, "next_dnd_start_ts": now(ws), "next_dnd_end_ts": end}),
+        Some(end) => {
+            json!({"dnd_enabled": true, "next_dnd_start_ts": now(ws), "next_dnd_end_ts": end})
+        }
         None => json!({"dnd_enabled": false, "next_dnd_start_ts": 1, "next_dnd_end_ts": 1}),
     }
 }
@@ -46,9 +48,10 @@ fn emit_change(ws: &Workspace, ctx: &mut Ctx<'_>, user: &str) {
         s
     };
     let (u, t) = (user.to_owned(), ts.clone());
-    ctx.emit_for(Some(user.to_owned()), || {
-        json!({"type": "dnd_updated", "user": u, "dnd_status": mine, "event_ts": t})
-    });
+    ctx.emit_for(
+        Some(user.to_owned()),
+        || json!({"type": "dnd_updated", "user": u, "dnd_status": mine, "event_ts": t}),
+    );
     let u = user.to_owned();
     ctx.emit(|| json!({"type": "dnd_updated_user", "user": u, "dnd_status": st, "event_ts": ts}));
 }

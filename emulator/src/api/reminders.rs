@@ -74,7 +74,9 @@ fn find<'w>(ws: &'w Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Result<&'w Re
 
 pub(crate) fn add(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> Outcome {
     human(ws, ctx)?;
-    let text = req.nonempty("text").ok_or_else(|| err("missing_argument"))?;
+    let text = req
+        .nonempty("text")
+        .ok_or_else(|| err("missing_argument"))?;
     let user = req.nonempty("user").unwrap_or_else(|| ctx.user.clone());
     if user == SLACKBOT {
         return Err(err("cannot_add_slackbot"));

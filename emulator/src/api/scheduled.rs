@@ -100,7 +100,9 @@ pub(crate) fn schedule(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) 
 
 pub(crate) fn list(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let channel = match req.nonempty("channel") {
-        Some(_) => Some(visible_channel(ws, &ctx.user, req, "channel").map_err(|_| err("invalid_channel"))?),
+        Some(_) => Some(
+            visible_channel(ws, &ctx.user, req, "channel").map_err(|_| err("invalid_channel"))?,
+        ),
         None => None,
     };
     let bound = |name: &str| -> Result<Option<i64>, ApiError> {

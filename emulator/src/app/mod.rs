@@ -31,8 +31,8 @@ use crate::api::Event;
 use crate::server::Shared;
 use crate::state::Workspace;
 
-pub use control::{EventsApiControl, SlashCommand, SocketModeControl};
 pub(crate) use control::issue_trigger_id;
+pub use control::{EventsApiControl, SlashCommand, SocketModeControl};
 use hub::Origin;
 
 /// Records kept per kind (deliveries, acks, responses, …); the oldest go first.

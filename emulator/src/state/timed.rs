@@ -71,10 +71,7 @@ impl Workspace {
     /// Use a trigger id (once): `invalid_trigger_id` when never issued or already used,
     /// `expired_trigger_id` more than 3 s after it was issued.
     pub(crate) fn take_trigger_id(&mut self, id: &str) -> Result<(), &'static str> {
-        let issued = self
-            .trigger_ids
-            .remove(id)
-            .ok_or("invalid_trigger_id")?;
+        let issued = self.trigger_ids.remove(id).ok_or("invalid_trigger_id")?;
         if self.clock.now_micros().saturating_sub(issued) > TRIGGER_TTL_MICROS {
             return Err("expired_trigger_id");
         }
