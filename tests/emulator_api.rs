@@ -82,7 +82,7 @@ async fn argument_and_method_errors() {
     let raw = common::raw(
         &emu,
         Method::POST,
-        "/api/dnd.info",
+        "/api/admin.apps.approve",
         &[("authorization", &format!("Bearer {}", emu.bot_token()))],
         "",
     )
@@ -91,7 +91,7 @@ async fn argument_and_method_errors() {
     assert!(common::json(&raw)["detail"]
         .as_str()
         .unwrap()
-        .contains("dnd.info"));
+        .contains("admin.apps.approve"));
 }
 
 #[tokio::test]
