@@ -82,7 +82,7 @@ async fn argument_and_method_errors() {
     let raw = common::raw(
         &emu,
         Method::POST,
-        "/api/dnd.info",
+        "/api/admin.apps.approve",
         &[("authorization", &format!("Bearer {}", emu.bot_token()))],
         "",
     )
@@ -91,7 +91,7 @@ async fn argument_and_method_errors() {
     assert!(common::json(&raw)["detail"]
         .as_str()
         .unwrap()
-        .contains("dnd.info"));
+        .contains("admin.apps.approve"));
 }
 
 #[tokio::test]
@@ -632,7 +632,7 @@ async fn views_with_hash_conflict() {
     let modal =
         json!({"type": "modal", "title": {"type": "plain_text", "text": "Hi"}, "blocks": []});
     let opened = c
-        .call(views::Open::new(&modal).trigger_id("trigger-1"))
+        .call(views::Open::new(&modal).trigger_id(emu.issue_trigger_id()))
         .await
         .unwrap();
     let id = opened.view.id.clone();
@@ -648,7 +648,7 @@ async fn views_with_hash_conflict() {
         .unwrap_err();
     assert_eq!(code(&e), "hash_conflict");
     let pushed = c
-        .call(views::Push::new(&modal).trigger_id("trigger-2"))
+        .call(views::Push::new(&modal).trigger_id(emu.issue_trigger_id()))
         .await
         .unwrap();
     assert_ne!(pushed.view.id, id);

@@ -139,7 +139,8 @@ async fn views_examples() {
     let emu = emulator(RateLimits::Off).await;
     views::run(
         &client(&emu, false),
-        "emulated-trigger",
+        &emu.issue_trigger_id(),
+        Some(&emu.issue_trigger_id()),
         emu.user_id("ada").as_deref(),
     )
     .await

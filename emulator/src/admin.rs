@@ -3,7 +3,11 @@
 //!
 //! | request | effect |
 //! |---|---|
-//! | `GET /_emulator/state` | the workspace: team, users, channels (members, messages with threads, reactions, edits), files, remote files, views |
+//! | `GET /_emulator/state` | the workspace: team, users, channels (members, messages with threads, reactions, edits), files, remote files, views; and `version` and `workspace`, the whole workspace as stored (what `PUT` takes) |
+//! | `PUT /_emulator/state` (or `POST`) with what `GET` gave, or only its `workspace` object, or part of that | replace the workspace (what the body lacks comes from the seeded workspace); 400 `invalid_state` with a `detail` |
+//! | `GET /_emulator/clock` | `{"ok":true,"now":<Unix seconds, float>,"frozen":bool}` |
+//! | `POST /_emulator/clock` `{"freeze":true}` / `{"resume":true}` / `{"advance":<seconds>}` / `{"set":<Unix seconds>}` | change the clock, then run what became due (scheduled messages, reminders, snooze ends); answers like `GET`; 400 `invalid_clock` |
+//! | `POST /_emulator/trigger_id` | a fresh `trigger_id`, usable once within 3 s on the emulator's clock |
 //! | `GET /_emulator/info` | `base_url`, `bot_token`, `user_token`, `team_id`, `bot_user_id`, `bot_id`, `app_id`, `app_token`, `verification_token`, `channels` (name → id), `users` (name → id), `signing_secret`, `modelled_methods` |
 //! | `GET /_emulator/stats` | `requests`, `rate_limited`, `fault_hits` (per method), `rtm_connections`, `socket_mode_connections` |
 //! | `POST /_emulator/reset` | back to the seeded workspace; faults cleared, rate allowances refilled |
@@ -60,6 +64,9 @@ use crate::ratelimit::RateLimits;
 use crate::rtm::{Control, RtmControl};
 use crate::server::{json_response, read_body, Resp, Shared};
 
+/// Largest workspace `PUT /_emulator/state` takes.
+const MAX_STATE_BYTES: usize = 1 << 30;
+
 fn bad(error: &str) -> Resp {
     json_response(
         StatusCode::BAD_REQUEST,
@@ -79,7 +86,13 @@ fn ok(fields: Value) -> Resp {
 pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) -> Resp {
     let method = req.method().clone();
     let (parts, body) = req.into_parts();
-    let Ok(body) = read_body(&parts.headers, body, 1 << 20).await else {
+    // A whole workspace may be large; other bodies are small.
+    let limit = if path.trim_end_matches('/') == "state" {
+        MAX_STATE_BYTES
+    } else {
+        1 << 20
+    };
+    let Ok(body) = read_body(&parts.headers, body, limit).await else {
         return json_response(
             StatusCode::PAYLOAD_TOO_LARGE,
             &json!({"ok": false, "error": "request_too_large"}),
@@ -94,7 +107,26 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
         }
     };
     let path = path.trim_end_matches('/');
+    let changes = method != Method::GET;
+    let answer = route(shared, method, path, body).await;
+    if changes {
+        // Nothing an admin call changed is answered before it is on disk.
+        shared.persisted().await;
+    }
+    answer
+}
+
+async fn route(shared: &Shared, method: Method, path: &str, body: Value) -> Resp {
     match (method, path) {
+        (Method::PUT | Method::POST, "state") => match shared.restore(&body) {
+            Ok(()) => ok(json!({})),
+            Err(e) => bad_with("invalid_state", &e),
+        },
+        (Method::GET, "clock") => clock_json(shared),
+        (Method::POST, "clock") => clock(shared, &body),
+        (Method::POST, "trigger_id") => {
+            ok(json!({"trigger_id": crate::app::issue_trigger_id(shared)}))
+        }
         (Method::GET, "state") => json_response(StatusCode::OK, &shared.lock_state().snapshot()),
         (Method::GET, "info") => info(shared),
         (Method::GET, "stats") => ok(json!({
@@ -343,6 +375,39 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
             StatusCode::NOT_FOUND,
             &json!({"ok": false, "error": "unknown_admin_endpoint"}),
         ),
+    }
+}
+
+fn clock_json(shared: &Shared) -> Resp {
+    ok(json!({"now": shared.clock.now(), "frozen": shared.clock.is_frozen()}))
+}
+
+/// `POST /_emulator/clock`: one of `freeze`, `resume`, `advance`, `set`.
+fn clock(shared: &Shared, body: &Value) -> Resp {
+    let c = crate::clock::ClockControl { shared };
+    let done = if body.get("freeze").and_then(Value::as_bool) == Some(true) {
+        c.freeze();
+        Ok(())
+    } else if body.get("resume").and_then(Value::as_bool) == Some(true) {
+        c.resume();
+        Ok(())
+    } else if let Some(v) = body.get("advance") {
+        v.as_f64()
+            .ok_or(crate::ClockError::InvalidAdvance)
+            .and_then(|s| c.advance_secs(s))
+    } else if let Some(v) = body.get("set") {
+        v.as_f64()
+            .ok_or(crate::ClockError::InvalidTime)
+            .and_then(|t| c.set(t))
+    } else {
+        return bad_with(
+            "invalid_clock",
+            "expected {\"freeze\":true}, {\"resume\":true}, {\"advance\":seconds} or {\"set\":unix}",
+        );
+    };
+    match done {
+        Ok(()) => clock_json(shared),
+        Err(e) => bad_with("invalid_clock", &e.to_string()),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Settings: [`EmulatorBuilder`].
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::app::AppMode;
@@ -28,6 +29,8 @@ pub(crate) struct Config {
     pub(crate) disconnect_grace: Duration,
     pub(crate) http_timeout: Duration,
     pub(crate) http_retry_delays: [Duration; 3],
+    pub(crate) seed_file: Option<PathBuf>,
+    pub(crate) persist: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -50,6 +53,8 @@ impl Default for Config {
                 Duration::from_secs(60),
                 Duration::from_secs(300),
             ],
+            seed_file: None,
+            persist: None,
         }
     }
 }
@@ -172,6 +177,44 @@ impl EmulatorBuilder {
     /// schedule: at once, after 1 minute, after 5 minutes; tests use milliseconds.
     pub fn events_api_retry_delays(mut self, delays: [Duration; 3]) -> Self {
         self.config.http_retry_delays = delays;
+        self
+    }
+
+    /// Start from the workspace in a JSON file: what `GET /_emulator/state` answers (or
+    /// only its `workspace` object, or a part of that: the fields it lacks come from the
+    /// seeded workspace). Starting fails when the file is missing or invalid. A
+    /// [`persist`](Self::persist) file, once it exists, wins over the seed file. Default:
+    /// the seeded workspace.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let emu = slack_emulator::Emulator::builder()
+    ///     .seed_file("tests/fixtures/workspace.json")
+    ///     .start()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn seed_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.seed_file = Some(path.into());
+        self
+    }
+
+    /// Keep the workspace in a file: loaded at start when it exists, and replaced
+    /// atomically (write, `fsync`, rename) after every change, before the change is
+    /// answered, so a restart finds the workspace as it was and a crash loses nothing
+    /// acknowledged. Concurrent changes share writes. Faults, rate-limit allowances, open
+    /// connections and the clock are not kept. Default: not persisted.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let emu = slack_emulator::Emulator::builder()
+    ///     .persist("slack-workspace.json")
+    ///     .start()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn persist(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.persist = Some(path.into());
         self
     }
 

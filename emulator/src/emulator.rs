@@ -9,6 +9,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use crate::app::{AppResponse, EventsApiControl, SocketModeControl};
+use crate::clock::ClockControl;
 use crate::config::{Config, EmulatorBuilder};
 use crate::faults::{FaultRule, Faults};
 use crate::interaction::InteractionError;
@@ -192,6 +193,24 @@ impl Emulator {
         crate::admin::post_message_as(&self.shared, user, channel, text, None).map(|(_, ts)| ts)
     }
 
+    /// Replace the workspace with a snapshot: what [`state`](Self::state) (or
+    /// `GET /_emulator/state`) gave, or only its `workspace` object, or part of it (what it
+    /// lacks comes from the seeded workspace). The same as `PUT /_emulator/state`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// let before = emu.state();
+    /// emu.post_as("ada", "general", "soon gone").expect("posted");
+    /// emu.restore_state(&before).expect("restored");
+    /// # Ok(()) }
+    /// ```
+    pub fn restore_state(&self, snapshot: &Value) -> Result<(), String> {
+        self.shared.restore(snapshot)?;
+        self.shared.mark_changed();
+        Ok(())
+    }
+
     /// Back to the seeded workspace (same ids and tokens), faults cleared, rate allowances
     /// refilled, the Socket Mode link enabled; open RTM and Socket Mode connections stay
     /// open, and the app's delivery records are kept.
@@ -263,6 +282,29 @@ impl Emulator {
     /// Remove every fault (shorthand for `faults().clear()`).
     pub fn clear_faults(&self) {
         self.faults().clear();
+    }
+}
+
+// ===== impl Emulator: the clock =====
+
+impl Emulator {
+    /// The emulator's clock: real time until frozen, advanced or set. Message `ts`,
+    /// `created` fields, rate-limit windows, trigger-id expiry, scheduled messages,
+    /// reminders and snoozes follow it.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// emu.clock().freeze();
+    /// // … a bot schedules a message for in an hour …
+    /// emu.clock().advance(Duration::from_secs(3600))?; // posted before this returns
+    /// # Ok(()) }
+    /// ```
+    pub fn clock(&self) -> ClockControl<'_> {
+        ClockControl {
+            shared: &self.shared,
+        }
     }
 }
 
@@ -379,6 +421,22 @@ impl Emulator {
     /// Every trigger id issued with a command or interaction, oldest first.
     pub fn trigger_ids(&self) -> Vec<String> {
         self.shared.lock_app().trigger_ids.clone()
+    }
+
+    /// A fresh trigger id, as if a user had just clicked a button: `views.open`,
+    /// `views.push` and `dialog.open` take it once, within 3 s on the emulator's clock
+    /// (`invalid_trigger_id` for one never issued or already used, `expired_trigger_id`
+    /// after). The same as `POST /_emulator/trigger_id`.
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// let trigger_id = emu.issue_trigger_id();
+    /// // views.open with this trigger_id succeeds once
+    /// # Ok(()) }
+    /// ```
+    pub fn issue_trigger_id(&self) -> String {
+        crate::app::issue_trigger_id(&self.shared)
     }
 }
 

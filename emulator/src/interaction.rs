@@ -65,7 +65,8 @@ pub(crate) async fn post_signed(
     headers: &[(&str, String)],
     timeout: Duration,
 ) -> Result<(u16, String), PostError> {
-    let ts = unix_now();
+    // The emulator's clock: an app that checks request freshness sees it moved.
+    let ts = i64::try_from(shared.clock.now_secs()).unwrap_or(i64::MAX);
     let signature = slack_core::signature::sign(&shared.config.signing_secret, ts, &body);
     let mut req = http::Request::post(url)
         .header("content-type", content_type)

@@ -116,12 +116,15 @@ struct ReadmeDoctests;
 pub mod admin;
 mod api;
 mod app;
+mod clock;
 mod config;
+mod due;
 mod emulator;
 mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 mod interaction;
+mod persist;
 mod ratelimit;
 mod rtm;
 mod server;
@@ -132,6 +135,7 @@ pub use app::{
     AppError, AppMode, AppResponse, DisconnectReason, EventsApiControl, HttpDelivery, ResponseVia,
     SlashCommand, SocketAck, SocketDelivery, SocketModeControl,
 };
+pub use clock::{ClockControl, ClockError};
 pub use config::{EmulatorBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_SIGNING_SECRET};
 pub use emulator::Emulator;
 pub use faults::{Fault, FaultRule, Faults};

@@ -1,8 +1,10 @@
 //! `slack-emulator [--port N] [--rate-limits slack-like|off] [--signing-secret S]
 //! [--interaction-url URL] [--event-request-url URL] [--command-url URL]
-//! [--max-body-bytes N] [--seed N]`: serve a local Slack until Ctrl-C. Prints
+//! [--max-body-bytes N] [--seed N] [--seed-file FILE] [--persist FILE]`: serve a local Slack until Ctrl-C. Prints
 //! ready-to-paste `export` lines; the tokens depend only on `--seed` (default 1), not on the
 //! port. The app is in Socket Mode unless `--event-request-url` is given (HTTP mode).
+//! `--seed-file` starts from a saved workspace (`GET /_emulator/state`); `--persist` keeps
+//! the workspace in a file across restarts and crashes.
 
 use std::process::ExitCode;
 
@@ -10,7 +12,7 @@ use slack_emulator::{Emulator, RateLimits};
 
 const USAGE: &str = "usage: slack-emulator [--port N] [--rate-limits slack-like|off] \
 [--signing-secret SECRET] [--interaction-url URL] [--event-request-url URL] \
-[--command-url URL] [--max-body-bytes N] [--seed N]";
+[--command-url URL] [--max-body-bytes N] [--seed N] [--seed-file FILE] [--persist FILE]";
 
 /// The binary's default seed: the same tokens on every run, whatever the port.
 const DEFAULT_SEED: u64 = 1;
@@ -58,6 +60,14 @@ async fn main() -> ExitCode {
             "--seed" => match value().and_then(|n| n.parse().ok()) {
                 Some(n) => builder.seed(n),
                 None => return usage("--seed needs a number"),
+            },
+            "--seed-file" => match value() {
+                Some(p) => builder.seed_file(p),
+                None => return usage("--seed-file needs a path"),
+            },
+            "--persist" => match value() {
+                Some(p) => builder.persist(p),
+                None => return usage("--persist needs a path"),
             },
             "--max-body-bytes" => match value().and_then(|n| n.parse().ok()) {
                 Some(n) => builder.max_body_bytes(n),

@@ -320,6 +320,7 @@ fn send_message(
         (result, ctx.events)
     };
     shared.publish(events);
+    shared.mark_changed();
     let m = result?;
     let get = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     Ok((get("ts"), get("text")))

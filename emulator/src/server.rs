@@ -10,7 +10,7 @@
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
@@ -29,8 +29,10 @@ use tracing::Instrument;
 use crate::api::{self, Env, Event};
 use crate::app::hub::Hub;
 use crate::app::{AppMode, Identity, Job};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::faults::{Fault, FaultTable};
+use crate::persist::Persist;
 use crate::ratelimit::{retry_after_secs, Limiter};
 use crate::rtm::Control;
 use crate::state::Workspace;
@@ -89,6 +91,10 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) ws_base: String,
     pub(crate) shutdown_rx: watch::Receiver<bool>,
+    /// The emulator's clock (the workspace holds a handle on it too).
+    pub(crate) clock: Clock,
+    /// Where the workspace is persisted, if anywhere.
+    pub(crate) persist: Option<Persist>,
 }
 
 impl Shared {
@@ -151,10 +157,39 @@ impl Shared {
         }
     }
 
+    /// The seeded workspace of this emulator, on its clock.
+    pub(crate) fn seeded(&self) -> Workspace {
+        let mut ws = Workspace::seeded(self.seed);
+        ws.clock = self.clock.clone();
+        ws
+    }
+
+    /// Replace the workspace with `snapshot` (the format of `GET /_emulator/state`; fields
+    /// it lacks come from the seeded workspace).
+    pub(crate) fn restore(&self, snapshot: &Value) -> Result<(), String> {
+        let ws = Workspace::restore(snapshot, &self.seeded())?;
+        *self.lock_state() = ws;
+        self.clock.wake();
+        Ok(())
+    }
+
+    /// Record that the workspace changed (persisted in the background); the change number
+    /// to [`persisted`](Self::persisted), if persisting.
+    pub(crate) fn mark_changed(&self) -> Option<u64> {
+        self.persist.as_ref().map(Persist::mark)
+    }
+
+    /// Record a change and wait until it is on disk (at once when not persisting).
+    pub(crate) async fn persisted(&self) {
+        if let Some(p) = &self.persist {
+            p.wait(p.mark()).await;
+        }
+    }
+
     /// Back to the seeded workspace, no faults, fresh rate allowances. Open RTM connections
     /// stay open.
     pub(crate) fn reset(&self) {
-        *self.lock_state() = Workspace::seeded(self.seed);
+        *self.lock_state() = self.seeded();
         self.lock_faults().clear();
         self.lock_applied().clear();
         self.lock_limiter().reset();
@@ -179,7 +214,9 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
     let (events, _) = broadcast::channel(1024);
     let (control, _) = broadcast::channel(16);
     let seed = config.seed.unwrap_or(u64::from(addr.port()));
-    let workspace = Workspace::seeded(seed);
+    let clock = Clock::default();
+    let workspace = initial_workspace(&config, seed, &clock)?;
+    let persist = config.persist.clone().map(Persist::new);
     let identity = Identity::of(&workspace);
     let (jobs, jobs_rx) = mpsc::unbounded_channel();
     let link_open = config.app_mode == AppMode::SocketMode;
@@ -206,10 +243,18 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
         base_url: format!("http://{addr}/api/"),
         ws_base: format!("ws://{addr}/"),
         shutdown_rx: shutdown_rx.clone(),
+        clock,
+        persist,
     });
     let s = shared.clone();
-    let task = tokio::spawn(accept_loop(listener, s, shutdown_rx));
+    let task = tokio::spawn(accept_loop(listener, s, shutdown_rx.clone()));
     tokio::spawn(crate::app::run(shared.clone(), jobs_rx));
+    tokio::spawn(crate::due::task(shared.clone(), shutdown_rx.clone()));
+    if shared.persist.is_some() {
+        tokio::spawn(crate::persist::writer(shared.clone(), shutdown_rx));
+        // The starting state is on disk before the first answer.
+        shared.persisted().await;
+    }
     tracing::debug!(%addr, "slack emulator listening");
     Ok(Running {
         shared,
@@ -217,6 +262,31 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
         shutdown,
         task,
     })
+}
+
+/// The workspace to start from: the persisted one if its file exists, else the seed file's,
+/// else the seeded one.
+fn initial_workspace(config: &Config, seed: u64, clock: &Clock) -> std::io::Result<Workspace> {
+    let mut base = Workspace::seeded(seed);
+    base.clock = clock.clone();
+    let invalid = |path: &std::path::Path, e: String| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: {e}", path.display()),
+        )
+    };
+    for path in [&config.persist, &config.seed_file].into_iter().flatten() {
+        if let Some(snapshot) = crate::persist::read(path)? {
+            return Workspace::restore(&snapshot, &base).map_err(|e| invalid(path, e));
+        }
+        if Some(path) == config.seed_file.as_ref() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("seed file {} not found", path.display()),
+            ));
+        }
+    }
+    Ok(base)
 }
 
 async fn accept_loop(
@@ -477,7 +547,7 @@ pub(crate) async fn handle_api(
         let info = &info;
         let limited = shared
             .lock_limiter()
-            .check(info, token, channel, Instant::now());
+            .check(info, token, channel, shared.clock.instant());
         if let Err(wait) = limited {
             shared.rate_limited.fetch_add(1, Ordering::Relaxed);
             let r = json_response(
@@ -495,6 +565,9 @@ pub(crate) async fn handle_api(
     let body = match outcome {
         Ok(v) => {
             *shared.lock_applied().entry(method.to_owned()).or_default() += 1;
+            if changes_state(method) {
+                shared.persisted().await;
+            }
             v
         }
         Err(e) => e.to_json(),
@@ -518,6 +591,13 @@ pub(crate) async fn handle_api(
         }
         _ => Ok(json_response(StatusCode::OK, &body)),
     }
+}
+
+/// Whether a successful call of `method` may have changed the workspace (to persist it
+/// before answering): every method not documented as a read, and the upload URL.
+fn changes_state(method: &str) -> bool {
+    method == "files.getUploadURLExternal"
+        || slack_core::method::lookup(method).is_some_and(|m| !m.idempotent)
 }
 
 /// Marks an answer whose second half is sent only after this long ([`Fault::SlowBody`]).
@@ -629,19 +709,26 @@ async fn handle_upload(shared: &Shared, req: Request<Incoming>) -> Resp {
         }
         data.truncate(KEEP_UPLOAD_BYTES);
     }
-    let mut ws = shared.lock_state();
-    match ws.pending_uploads.get_mut(&id) {
-        Some(p) => {
-            p.data = Some(data);
-            p.received = total;
-            bytes_response(
-                StatusCode::OK,
-                "text/plain; charset=utf-8",
-                Bytes::from(format!("OK - {total}")),
-            )
+    let stored = {
+        let mut ws = shared.lock_state();
+        match ws.pending_uploads.get_mut(&id) {
+            Some(p) => {
+                p.data = Some(data);
+                p.received = total;
+                true
+            }
+            None => false,
         }
-        None => text_response(StatusCode::NOT_FOUND, "file not found"),
+    };
+    if !stored {
+        return text_response(StatusCode::NOT_FOUND, "file not found");
     }
+    shared.persisted().await;
+    bytes_response(
+        StatusCode::OK,
+        "text/plain; charset=utf-8",
+        Bytes::from(format!("OK - {total}")),
+    )
 }
 
 /// `GET /files/<id>/…`: a completed file's bytes (its `url_private`), for a valid token.

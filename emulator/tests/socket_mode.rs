@@ -618,7 +618,7 @@ async fn view_submission_answers_update_the_view() {
     let emu = fast().start().await.unwrap();
     let (mut ws, _) = connect(&emu).await;
     let opened = call_with(&emu, &emu.bot_token(), "views.open", json!({
-        "trigger_id": "1.2.3",
+        "trigger_id": emu.issue_trigger_id(),
         "view": {"type": "modal", "title": {"type": "plain_text", "text": "Sign up"}, "blocks": []},
     })).await.json();
     let view_id = opened["view"]["id"].as_str().unwrap().to_owned();

@@ -21,7 +21,7 @@ async fn open_update_with_hash_and_push() {
     let opened = ok(
         &emu,
         "views.open",
-        json!({"trigger_id": "12345.98765.abcd", "view": modal("Sign up")}),
+        json!({"trigger_id": emu.issue_trigger_id(), "view": modal("Sign up")}),
     )
     .await;
     let view = &opened["view"];
@@ -76,7 +76,12 @@ async fn open_update_with_hash_and_push() {
     // By external id.
     let mut ext = modal("External");
     ext["external_id"] = json!("ext-view");
-    ok(&emu, "views.open", json!({"trigger_id": "t2", "view": ext})).await;
+    ok(
+        &emu,
+        "views.open",
+        json!({"trigger_id": emu.issue_trigger_id(), "view": ext}),
+    )
+    .await;
     let by_ext = ok(
         &emu,
         "views.update",
@@ -88,7 +93,7 @@ async fn open_update_with_hash_and_push() {
     let pushed = ok(
         &emu,
         "views.push",
-        json!({"trigger_id": "t3", "view": modal("Pushed")}),
+        json!({"trigger_id": emu.issue_trigger_id(), "view": modal("Pushed")}),
     )
     .await;
     assert_ne!(pushed["view"]["id"], id.as_str());
@@ -163,7 +168,7 @@ async fn triggers_and_view_checks() {
         "views.open",
         &[
             ("token", &emu.bot_token()),
-            ("trigger_id", "t"),
+            ("trigger_id", &emu.issue_trigger_id()),
             ("view", &modal("form").to_string()),
         ],
     )

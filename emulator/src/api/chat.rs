@@ -24,7 +24,11 @@ pub(crate) struct NewMessage {
 
 /// The conversation `user` may post to, from argument `channel`: an id, a name, or a user id
 /// (their IM with `user`, opened when needed).
-fn postable(ws: &mut Workspace, user: &str, req: &ApiRequest) -> Result<String, ApiError> {
+pub(crate) fn postable(
+    ws: &mut Workspace,
+    user: &str,
+    req: &ApiRequest,
+) -> Result<String, ApiError> {
     let raw = req.nonempty("channel").unwrap_or_default();
     if ws.resolve_channel(&raw).is_none() && ws.user(&raw).is_some() {
         return Ok(open_im(ws, user, &raw));
@@ -150,7 +154,7 @@ pub(crate) fn store_message(
 }
 
 /// `text`, `blocks`, `attachments` of a post or update, checked as Slack does.
-fn content(req: &ApiRequest) -> Result<(Option<String>, Message), ApiError> {
+pub(crate) fn content(req: &ApiRequest) -> Result<(Option<String>, Message), ApiError> {
     let text = req.str("text");
     if text.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT) {
         return Err(err("msg_too_long"));

@@ -14,6 +14,7 @@ mod calls;
 mod canvases;
 pub(crate) mod chat;
 mod conversations;
+pub(crate) mod dnd;
 mod files;
 mod files_ext;
 mod functions;
@@ -22,8 +23,10 @@ mod lists;
 pub(crate) mod openid;
 mod paging;
 mod reactions;
+pub(crate) mod reminders;
 mod remote_files;
 mod rtm;
+pub(crate) mod scheduled;
 mod users;
 pub(crate) mod views;
 mod workflows;
@@ -333,6 +336,19 @@ fn run(ws: &mut Workspace, ctx: &mut Ctx<'_>, method: &str, req: &ApiRequest) ->
         "files.remote.update" => remote_files::update(ws, req),
         "files.remote.remove" => remote_files::remove(ws, req),
         "files.remote.share" => remote_files::share(ws, ctx, req),
+        "chat.scheduleMessage" => scheduled::schedule(ws, ctx, req),
+        "chat.scheduledMessages.list" => scheduled::list(ws, ctx, req),
+        "chat.deleteScheduledMessage" => scheduled::delete(ws, ctx, req),
+        "reminders.add" => reminders::add(ws, ctx, req),
+        "reminders.complete" => reminders::complete(ws, ctx, req),
+        "reminders.delete" => reminders::delete(ws, ctx, req),
+        "reminders.info" => reminders::info(ws, ctx, req),
+        "reminders.list" => reminders::list(ws, ctx),
+        "dnd.setSnooze" => dnd::set_snooze(ws, ctx, req),
+        "dnd.endSnooze" => dnd::end_snooze(ws, ctx),
+        "dnd.endDnd" => dnd::end_dnd(ws, ctx),
+        "dnd.info" => dnd::info(ws, ctx, req),
+        "dnd.teamInfo" => dnd::team_info(ws, req),
         "files.sharedPublicURL" => files_ext::public_url(ws, ctx, req, true),
         "files.revokePublicURL" => files_ext::public_url(ws, ctx, req, false),
         "files.comments.delete" => files_ext::delete_comment(ws, ctx, req),
@@ -501,6 +517,19 @@ pub(crate) const MODELLED: &[&str] = &[
     "files.remote.update",
     "files.remote.remove",
     "files.remote.share",
+    "chat.scheduleMessage",
+    "chat.scheduledMessages.list",
+    "chat.deleteScheduledMessage",
+    "reminders.add",
+    "reminders.complete",
+    "reminders.delete",
+    "reminders.info",
+    "reminders.list",
+    "dnd.setSnooze",
+    "dnd.endSnooze",
+    "dnd.endDnd",
+    "dnd.info",
+    "dnd.teamInfo",
     // second families (calls, workflows, canvases, lists, apps, openid, assistant, functions)
     "files.sharedPublicURL",
     "files.revokePublicURL",

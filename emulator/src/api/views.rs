@@ -81,12 +81,23 @@ pub(crate) fn store(
     view
 }
 
+/// Use the call's `trigger_id` (or `interactivity_pointer`): it must have been issued by
+/// the emulator (with a command, an interaction or a shortcut, or by
+/// `POST /_emulator/trigger_id`), not used yet (`invalid_trigger_id`), and at most 3 s old
+/// on the emulator's clock (`expired_trigger_id`). `views.open`, `views.push` and
+/// `dialog.open` check it once their other arguments are valid.
+pub(crate) fn use_trigger_id(ws: &mut Workspace, req: &ApiRequest) -> Result<(), ApiError> {
+    let id = req
+        .nonempty("trigger_id")
+        .or_else(|| req.nonempty("interactivity_pointer"))
+        .ok_or_else(|| err("invalid_trigger_id"))?;
+    ws.take_trigger_id(&id).map_err(err)
+}
+
 /// `views.open`, or `views.push` (`push`) onto the latest modal.
 pub(crate) fn open(ws: &mut Workspace, req: &ApiRequest, push: bool) -> Outcome {
-    if req.nonempty("trigger_id").is_none() && req.nonempty("interactivity_pointer").is_none() {
-        return Err(err("invalid_trigger_id"));
-    }
     let view = view_arg(req, &["modal"])?;
+    use_trigger_id(ws, req)?;
     let mut extra = Vec::new();
     if push {
         let top = ws

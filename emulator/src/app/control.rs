@@ -73,11 +73,22 @@ fn root(shared: &Shared) -> &str {
 
 /// A fresh trigger id and response URL (id, URL).
 fn issue_ids(shared: &Shared) -> (String, String, String) {
-    let mut hub = shared.lock_app();
-    let trigger = hub.trigger_id();
-    let response_id = hub.opaque_id().replace('-', "");
+    let (trigger, response_id) = {
+        let mut hub = shared.lock_app();
+        let trigger = hub.trigger_id();
+        (trigger, hub.opaque_id().replace('-', ""))
+    };
+    shared.lock_state().issue_trigger_id(trigger.clone());
     let url = format!("{}_emulator/response_url/{response_id}", root(shared));
     (trigger, response_id, url)
+}
+
+/// A fresh trigger id, usable once within 3 s on the emulator's clock
+/// ([`Emulator::issue_trigger_id`](crate::Emulator::issue_trigger_id)).
+pub(crate) fn issue_trigger_id(shared: &Shared) -> String {
+    let trigger = shared.lock_app().trigger_id();
+    shared.lock_state().issue_trigger_id(trigger.clone());
+    trigger
 }
 
 /// The fields of `cmd` with fresh ids; remembers its response URL.

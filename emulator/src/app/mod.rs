@@ -31,6 +31,7 @@ use crate::api::Event;
 use crate::server::Shared;
 use crate::state::Workspace;
 
+pub(crate) use control::issue_trigger_id;
 pub use control::{EventsApiControl, SlashCommand, SocketModeControl};
 use hub::Origin;
 

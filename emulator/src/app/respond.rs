@@ -30,6 +30,8 @@ fn record(
     outcome: &str,
     ts: Option<String>,
 ) {
+    // What the app answered may have changed the workspace.
+    shared.mark_changed();
     shared.lock_app().record_response(AppResponse {
         via,
         id: id.to_owned(),

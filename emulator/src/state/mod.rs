@@ -3,24 +3,30 @@
 //! Pure data and lookups; the Web API handlers in `api/` change it under one lock.
 
 mod extras;
+mod bytes_b64;
 mod model;
 mod org;
 mod seed;
+mod timed;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use bytes::Bytes;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 pub(crate) use extras::{Extras, OidcCode};
-pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
 pub(crate) use org::{Org, OrgChannel, OrgTeam, Role};
+use crate::clock::Clock;
+pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
+pub(crate) use timed::{Dnd, Reminder, ScheduledMessage};
 
 /// One stored message (Slack's `message` object, without `channel`).
 pub(crate) type Message = Map<String, Value>;
 
-/// The whole workspace.
-#[derive(Debug)]
+/// The whole workspace. Serialized whole for snapshots and persistence
+/// (`/_emulator/state`): every field and every type in it derives serde.
+#[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Workspace {
     pub(crate) team_id: String,
     pub(crate) team_name: String,
@@ -33,6 +39,7 @@ pub(crate) struct Workspace {
     pub(crate) messages: HashMap<String, Vec<Message>>,
     pub(crate) files: BTreeMap<String, Value>,
     /// The first MiB of each uploaded file, served at its `url_private`.
+    #[serde(with = "bytes_b64::map")]
     pub(crate) file_data: HashMap<String, Bytes>,
     pub(crate) pending_uploads: HashMap<String, PendingUpload>,
     pub(crate) remote_files: BTreeMap<String, Value>,
@@ -54,7 +61,23 @@ pub(crate) struct Workspace {
     pub(crate) extras: Extras,
     /// The Enterprise Grid org around the workspace (`admin.*`).
     pub(crate) org: Org,
-    clock: u64,
+    /// Scheduled messages by id (`chat.scheduleMessage`).
+    #[serde(default)]
+    pub(crate) scheduled: BTreeMap<String, ScheduledMessage>,
+    /// Reminders by id (`reminders.add`).
+    #[serde(default)]
+    pub(crate) reminders: BTreeMap<String, Reminder>,
+    /// Do Not Disturb per user id.
+    #[serde(default)]
+    pub(crate) dnd: BTreeMap<String, Dnd>,
+    /// Trigger ids handed out and not used yet: id → Unix microseconds issued.
+    #[serde(default)]
+    pub(crate) trigger_ids: BTreeMap<String, i64>,
+    /// The emulator's clock (installed by the server; not part of snapshots).
+    #[serde(skip)]
+    pub(crate) clock: Clock,
+    /// The latest `ts` handed out, in microseconds since 1,700,000,000.
+    last_ts: u64,
     ids: u64,
 }
 
@@ -86,24 +109,23 @@ fn ts_of(m: &Message) -> &str {
 }
 
 impl Workspace {
-    /// A fresh message timestamp, strictly greater than every earlier one: the wall clock in
-    /// microseconds, as Slack's (so a client that looks for its message in a window around
-    /// the send time finds it), bumped by one microsecond when two calls meet.
+    /// A fresh message timestamp, strictly greater than every earlier one: the emulator's
+    /// clock in microseconds, as Slack's (so a client that looks for its message in a window
+    /// around the send time finds it), bumped by one microsecond when two calls meet or the
+    /// clock was set back.
     pub(crate) fn next_ts(&mut self) -> String {
-        let wall = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
+        let now = u64::try_from(self.clock.now_micros())
             .ok()
-            .and_then(|d| u64::try_from(d.as_micros()).ok())
             .and_then(|us| us.checked_sub(1_700_000_000 * 1_000_000))
             .unwrap_or(0);
-        self.clock = (self.clock + 1).max(wall);
-        let secs = 1_700_000_000 + self.clock / 1_000_000;
-        format!("{secs}.{:06}", self.clock % 1_000_000)
+        self.last_ts = (self.last_ts + 1).max(now);
+        let secs = 1_700_000_000 + self.last_ts / 1_000_000;
+        format!("{secs}.{:06}", self.last_ts % 1_000_000)
     }
 
-    /// The Unix time of the latest `ts` handed out (for `created`/`timestamp` fields).
+    /// The emulator's clock in Unix seconds (for `created`/`timestamp` fields).
     pub(crate) fn now_secs(&self) -> u64 {
-        1_700_000_000 + self.clock / 1_000_000
+        self.clock.now_secs()
     }
 
     /// A fresh id with `prefix` (`F0000002A`).
@@ -208,8 +230,58 @@ impl Workspace {
             "files": self.files.values().collect::<Vec<_>>(),
             "remote_files": self.remote_files.values().collect::<Vec<_>>(),
             "views": self.views.values().collect::<Vec<_>>(),
+            "version": STATE_VERSION,
+            "workspace": serde_json::to_value(self).unwrap_or(Value::Null),
         })
     }
+
+    /// A workspace from a snapshot (what [`snapshot`](Self::snapshot) gives, or only its
+    /// `workspace` object). Fields the snapshot lacks (a hand-written seed file, an older
+    /// emulator) come from `base`, so a fixture may hold only what it changes.
+    pub(crate) fn restore(snapshot: &Value, base: &Workspace) -> Result<Workspace, String> {
+        let given = snapshot.get("workspace").unwrap_or(snapshot);
+        let Value::Object(given) = given else {
+            return Err("the state must be a JSON object".into());
+        };
+        if let Some(v) = snapshot.get("version").and_then(Value::as_u64) {
+            if v > STATE_VERSION {
+                return Err(format!("state version {v} is newer than this emulator's"));
+            }
+        }
+        let mut merged = match serde_json::to_value(base) {
+            Ok(Value::Object(m)) => m,
+            Ok(_) => Map::new(),
+            Err(e) => return Err(e.to_string()),
+        };
+        for (k, v) in given {
+            merged.insert(k.clone(), v.clone());
+        }
+        let mut ws: Workspace =
+            serde_json::from_value(Value::Object(merged)).map_err(|e| e.to_string())?;
+        ws.clock = base.clock.clone();
+        // Keep `ts` increasing past every stored message.
+        let latest = ws
+            .messages
+            .values()
+            .filter_map(|list| list.last())
+            .filter_map(|m| m.get("ts").and_then(Value::as_str))
+            .filter_map(ts_micros)
+            .max()
+            .unwrap_or(0);
+        ws.last_ts = ws.last_ts.max(latest);
+        Ok(ws)
+    }
+}
+
+/// The version of the snapshot format.
+pub(crate) const STATE_VERSION: u64 = 1;
+
+/// A `ts` in microseconds since 1,700,000,000.
+fn ts_micros(ts: &str) -> Option<u64> {
+    let (secs, micros) = ts.split_once('.')?;
+    let secs: u64 = secs.parse().ok()?;
+    let micros: u64 = format!("{micros:0<6}").get(..6)?.parse().ok()?;
+    (secs.checked_sub(1_700_000_000)? * 1_000_000).checked_add(micros)
 }
 
 #[cfg(test)]

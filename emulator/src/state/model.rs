@@ -3,10 +3,12 @@
 use std::collections::BTreeSet;
 
 use bytes::Bytes;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// Kinds of conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub(crate) enum Kind {
     Public,
     Private,
@@ -36,7 +38,7 @@ impl Kind {
 }
 
 /// A member of the workspace (a human or the bot).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct User {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -72,14 +74,14 @@ impl User {
 }
 
 /// A token: whose it is and which scopes it carries.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct TokenInfo {
     pub(crate) user_id: String,
     pub(crate) scopes: BTreeSet<String>,
 }
 
 /// A conversation: public or private channel, IM or MPIM.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Channel {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -150,11 +152,12 @@ impl Channel {
 }
 
 /// A file announced by `files.getUploadURLExternal` and not completed yet.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PendingUpload {
     pub(crate) filename: String,
     pub(crate) user: String,
     /// The first bytes received at the upload URL (`None` until uploaded).
+    #[serde(with = "super::bytes_b64::option")]
     pub(crate) data: Option<Bytes>,
     /// Bytes received at the upload URL.
     pub(crate) received: u64,

@@ -154,7 +154,12 @@ impl Workspace {
             user_token,
             extras,
             org,
-            clock: 0,
+            scheduled: BTreeMap::new(),
+            reminders: BTreeMap::new(),
+            dnd: BTreeMap::new(),
+            trigger_ids: BTreeMap::new(),
+            clock: crate::clock::Clock::default(),
+            last_ts: 0,
             ids: 0,
         }
     }
