@@ -10,6 +10,7 @@ mod auth;
 pub(crate) mod chat;
 mod conversations;
 mod files;
+mod oauth;
 mod paging;
 mod reactions;
 mod remote_files;
@@ -196,6 +197,16 @@ fn check(ws: &Workspace, method: &str, req: &ApiRequest) -> Result<String, ApiEr
     if method == "api.test" {
         return Ok(String::new());
     }
+    if oauth::CLIENT_AUTHED.contains(&method) {
+        return Ok(String::new());
+    }
+    if req
+        .token
+        .as_deref()
+        .is_some_and(|t| crate::oauth::is_expired(ws, t))
+    {
+        return Err(err("token_expired"));
+    }
     let Some(token) = req.token.as_deref().filter(|t| !t.is_empty()) else {
         return Err(err("not_authed"));
     };
@@ -292,6 +303,8 @@ fn run(ws: &mut Workspace, ctx: &mut Ctx<'_>, method: &str, req: &ApiRequest) ->
         "files.remote.update" => remote_files::update(ws, req),
         "files.remote.remove" => remote_files::remove(ws, req),
         "files.remote.share" => remote_files::share(ws, ctx, req),
+        "oauth.v2.access" => oauth::access(ws, req),
+        "oauth.v2.exchange" => oauth::exchange(ws, req),
         other => Err(not_modelled(other)),
     }
 }
@@ -354,6 +367,8 @@ pub(crate) const MODELLED: &[&str] = &[
     "files.remote.update",
     "files.remote.remove",
     "files.remote.share",
+    "oauth.v2.access",
+    "oauth.v2.exchange",
 ];
 
 // ===== shared helpers =====

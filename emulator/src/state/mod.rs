@@ -45,6 +45,8 @@ pub(crate) struct Workspace {
     pub(crate) bot_id: String,
     pub(crate) bot_token: String,
     pub(crate) user_token: String,
+    /// The OAuth authorization server: codes, refresh tokens, token expiry.
+    pub(crate) oauth: crate::oauth::OAuthState,
     clock: u64,
     ids: u64,
 }

@@ -148,6 +148,7 @@ impl Workspace {
             bot_id,
             bot_token,
             user_token,
+            oauth: crate::oauth::OAuthState::default(),
             clock: 0,
             ids: 0,
         }
