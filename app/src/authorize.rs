@@ -101,6 +101,9 @@ mod tests {
         assert_eq!(ia.team_id.as_deref(), Some("T2"));
         assert_eq!(ia.enterprise_id, None);
         assert!(ia.is_enterprise_install);
-        assert_eq!(AuthorizeQuery::from_payload("not json"), AuthorizeQuery::default());
+        assert_eq!(
+            AuthorizeQuery::from_payload("not json"),
+            AuthorizeQuery::default()
+        );
     }
 }
