@@ -25,6 +25,7 @@
 //! | `rtm-tokio` | no | `rtm` plus `RtmClient::run_until_signal` (SIGINT/SIGTERM/SIGHUP on tokio) |
 //! | `socket-mode` | no | `socket_mode` and `app`: receive events, commands and interactions over Socket Mode |
 //! | `events` | no | `app` with `App::http`: the same over signed HTTP requests (Events API, interactivity, commands) |
+//! | `oauth` | no | `oauth`: OAuth v2 installs, installation and state stores (file, SQLite/Postgres), token rotation |
 //!
 //! The sans-IO core ([`core`]) works without any of them: bring your own
 //! [`HttpTransport`](core::transport::HttpTransport) and give it to
@@ -102,6 +103,14 @@ pub mod socket_mode {
 #[cfg_attr(docsrs, doc(cfg(any(feature = "socket-mode", feature = "events"))))]
 pub mod app {
     pub use slack_app::*;
+}
+
+/// OAuth v2 installs: the install flow as a hyper service, installation and state stores,
+/// and token rotation (`slack-oauth`).
+#[cfg(feature = "oauth")]
+#[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
+pub mod oauth {
+    pub use slack_oauth::*;
 }
 
 /// The scripted transport with virtual time, for unit tests of code that calls Slack.

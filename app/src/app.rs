@@ -94,10 +94,11 @@ type Unhandled = Arc<
 /// ```
 #[derive(Clone)]
 pub struct App {
-    web: WebClient,
+    pub(crate) web: WebClient,
     listeners: Arc<Vec<Listener>>,
     unhandled: Option<Unhandled>,
     on_error: Option<ErrorHook>,
+    pub(crate) authorize: Option<crate::authorize::Authorize>,
 }
 
 impl fmt::Debug for App {
@@ -129,6 +130,7 @@ impl App {
             listeners: Arc::new(Vec::new()),
             unhandled: None,
             on_error: None,
+            authorize: None,
         }
     }
 
@@ -224,9 +226,16 @@ impl App {
     /// through `ack` (exactly once: by the handler, at the listener's deadline, or when the
     /// handler returns). Receivers call this; tests can too.
     pub async fn dispatch(&self, incoming: Incoming, ack: Arc<dyn AckSink>) {
+        let web = match self.client_for(&incoming).await {
+            Ok(web) => web,
+            Err(e) => {
+                self.report(&AppError::Handler(e));
+                return self.ack_quietly(&*ack).await;
+            }
+        };
         let decoded = decode(&incoming);
         let cx = Context {
-            web: self.web.clone(),
+            web,
             raw: incoming.body.clone(),
             ack: ack.clone(),
             origin: decoded.as_ref().map(origin).unwrap_or_default(),

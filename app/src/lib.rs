@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 
 mod app;
+mod authorize;
 mod context;
 #[cfg(feature = "http")]
 mod http;
@@ -24,6 +25,7 @@ mod listener;
 mod socket;
 
 pub use app::{App, AppError, Incoming, IncomingKind};
+pub use authorize::AuthorizeQuery;
 pub use context::{AckError, AckSink, BoxFuture, Context, Req};
 #[cfg(feature = "http")]
 pub use http::{HttpApp, DEFAULT_ACK_DEADLINE, DEFAULT_MAX_BODY};

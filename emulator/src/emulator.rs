@@ -403,6 +403,23 @@ impl Emulator {
         }
     }
 
+    /// The OAuth v2 authorization server: approve or deny installs from code, the app's
+    /// client id and secret, token rotation, expiring tokens ([`crate::OAuthControl`]).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let emu = slack_emulator::Emulator::start().await?;
+    /// emu.oauth().set_token_rotation(Some(3600));
+    /// // … install the app, then make every issued token answer `token_expired`:
+    /// emu.oauth().expire_tokens();
+    /// # Ok(()) }
+    /// ```
+    pub fn oauth(&self) -> crate::OAuthControl<'_> {
+        crate::OAuthControl {
+            shared: &self.shared,
+        }
+    }
+
     /// What the app answered to commands and interactions (ack payloads, HTTP answers,
     /// `response_url` posts), oldest first, with what the emulator did with each.
     ///

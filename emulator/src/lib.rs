@@ -23,6 +23,11 @@
 //! - **Signed outgoing interactions** ([`Emulator::send_interaction`]).
 //! - **Socket Mode and the Events API**: the app receives events, slash commands and
 //!   interactions over a websocket or as signed HTTP requests (below).
+//! - **OAuth v2 installs**: a consent page at `/oauth/v2/authorize` (Allow/Deny, or
+//!   [`Emulator::oauth`] from code), `oauth.v2.access` (code exchange with client checks,
+//!   `grant_type=refresh_token`) and `oauth.v2.exchange`, issuing rotating `xoxe.xoxb-…`
+//!   tokens that expire on the emulator's clock (`token_expired`) with single-use refresh
+//!   tokens ([`OAuthControl`]).
 //! - An **admin API** under [`/_emulator/`](admin) for clients in any language.
 //!
 //! ```no_run
@@ -125,6 +130,7 @@ mod faults;
 pub mod fuzzing;
 mod interaction;
 mod persist;
+mod oauth;
 mod ratelimit;
 mod rtm;
 mod server;
@@ -140,5 +146,8 @@ pub use config::{EmulatorBuilder, DEFAULT_MAX_BODY_BYTES, DEFAULT_SIGNING_SECRET
 pub use emulator::Emulator;
 pub use faults::{Fault, FaultRule, Faults};
 pub use interaction::InteractionError;
+pub use oauth::{
+    AuthorizeError, OAuthControl, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_TOKEN_LIFETIME,
+};
 pub use ratelimit::RateLimits;
 pub use rtm::RtmControl;

@@ -393,6 +393,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
     if path == "/link" || path == "/link/" {
         return Ok(crate::app::socket::upgrade(shared, req));
     }
+    if path == "/oauth/v2/authorize" {
+        return Ok(crate::oauth::handle_authorize(&shared, req).await);
+    }
     if let Some(rest) = path.strip_prefix("/_emulator/") {
         return Ok(crate::admin::handle(&shared, req, rest).await);
     }

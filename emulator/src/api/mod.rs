@@ -21,6 +21,7 @@ mod functions;
 mod helpers2;
 mod lists;
 pub(crate) mod openid;
+mod oauth;
 mod paging;
 mod reactions;
 pub(crate) mod reminders;
@@ -240,6 +241,16 @@ fn check(ws: &Workspace, method: &str, req: &ApiRequest) -> Result<String, ApiEr
         }
         return Ok(String::new());
     }
+    if oauth::CLIENT_AUTHED.contains(&method) {
+        return Ok(String::new());
+    }
+    if req
+        .token
+        .as_deref()
+        .is_some_and(|t| crate::oauth::is_expired(ws, t))
+    {
+        return Err(err("token_expired"));
+    }
     let Some(token) = req.token.as_deref().filter(|t| !t.is_empty()) else {
         return Err(err("not_authed"));
     };
@@ -433,6 +444,8 @@ fn run(ws: &mut Workspace, ctx: &mut Ctx<'_>, method: &str, req: &ApiRequest) ->
         "migration.exchange" => functions::migration_exchange(ws, req),
         "blocks.validate" => functions::validate_blocks(req),
         m if m.starts_with("admin.") => admin_org::run(ws, ctx, m, req),
+        "oauth.v2.access" => oauth::access(ws, req),
+        "oauth.v2.exchange" => oauth::exchange(ws, req),
         other => Err(not_modelled(other)),
     }
 }
@@ -612,6 +625,8 @@ pub(crate) const MODELLED: &[&str] = &[
     "tooling.tokens.rotate",
     "migration.exchange",
     "blocks.validate",
+    "oauth.v2.access",
+    "oauth.v2.exchange",
 ];
 
 // ===== shared helpers =====

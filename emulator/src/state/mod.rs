@@ -78,6 +78,8 @@ pub(crate) struct Workspace {
     pub(crate) clock: Clock,
     /// The latest `ts` handed out, in microseconds since 1,700,000,000.
     last_ts: u64,
+    /// The OAuth authorization server: codes, refresh tokens, token expiry.
+    pub(crate) oauth: crate::oauth::OAuthState,
     ids: u64,
 }
 

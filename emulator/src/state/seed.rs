@@ -160,6 +160,7 @@ impl Workspace {
             trigger_ids: BTreeMap::new(),
             clock: crate::clock::Clock::default(),
             last_ts: 0,
+            oauth: crate::oauth::OAuthState::default(),
             ids: 0,
         }
     }

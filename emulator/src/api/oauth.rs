@@ -1,0 +1,41 @@
+//! `oauth.v2.access` (code exchange and `grant_type=refresh_token`) and `oauth.v2.exchange`;
+//! the authorization server's state is in [`crate::oauth`].
+
+use super::{err, ok, ApiError, Outcome};
+use crate::oauth;
+use crate::state::Workspace;
+use crate::wire::ApiRequest;
+
+/// Methods that authenticate the app by `client_id` and `client_secret`, not by a token.
+pub(crate) const CLIENT_AUTHED: &[&str] = &["oauth.v2.access", "oauth.v2.exchange"];
+
+fn client(ws: &Workspace, req: &ApiRequest) -> Result<(), ApiError> {
+    let id = req.nonempty("client_id");
+    let secret = req.nonempty("client_secret");
+    ws.oauth
+        .check_client(id.as_deref(), secret.as_deref())
+        .map_err(err)
+}
+
+/// `oauth.v2.access`.
+pub(crate) fn access(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
+    client(ws, req)?;
+    let answer = match req.nonempty("grant_type").as_deref() {
+        None | Some("authorization_code") => oauth::exchange_code(
+            ws,
+            req.nonempty("code").as_deref(),
+            req.nonempty("redirect_uri").as_deref(),
+        ),
+        Some("refresh_token") => oauth::refresh(ws, req.nonempty("refresh_token").as_deref()),
+        Some(_) => Err("invalid_grant_type"),
+    };
+    answer.map_err(err).and_then(ok)
+}
+
+/// `oauth.v2.exchange`: the long-lived token to swap is the call's token.
+pub(crate) fn exchange(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
+    client(ws, req)?;
+    oauth::exchange_legacy(ws, req.token.as_deref())
+        .map_err(err)
+        .and_then(ok)
+}
