@@ -122,6 +122,8 @@ mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 mod interaction;
+#[doc(hidden)]
+pub mod introspect;
 mod ratelimit;
 mod rtm;
 mod server;
