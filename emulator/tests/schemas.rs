@@ -86,7 +86,9 @@ fn success_schema<'a>(spec: &'a Value, method: &str) -> Option<&'a Value> {
 /// once.
 fn sample(method: &str) -> Option<Arc<Value>> {
     static CACHE: Mutex<BTreeMap<String, Option<Arc<Value>>>> = Mutex::new(BTreeMap::new());
-    let mut cache = CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut cache = CACHE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     cache
         .entry(method.to_owned())
         .or_insert_with(|| read_sample(method).map(Arc::new))
@@ -119,14 +121,26 @@ const ALLOWED: &[(&str, &str, &str)] = &[
     ("*", "/files/*/shares/private/*", "keyed by channel id"),
     // The minimal `conversations.open` channel is `{"id"}` with a `D…` id; for an MPIM
     // Slack answers its `G…`/`C…` id the same way.
-    ("conversations.open", "/channel/id", "an MPIM id is not a D… id"),
+    (
+        "conversations.open",
+        "/channel/id",
+        "an MPIM id is not a D… id",
+    ),
     // A broadcast thread reply carries `subtype: thread_broadcast` in replies too; the
     // reply schema and the (sparse) recording leave it out.
-    ("conversations.replies", "/messages/*/subtype", "thread_broadcast replies"),
+    (
+        "conversations.replies",
+        "/messages/*/subtype",
+        "thread_broadcast replies",
+    ),
     // reactions.get answers the whole message, as conversations.history does (which
     // records `edited` and `is_locked`); its own recording saw fewer messages.
     ("reactions.get", "/message/edited", "an edited message"),
-    ("reactions.get", "/message/is_locked", "as conversations.replies records"),
+    (
+        "reactions.get",
+        "/message/is_locked",
+        "as conversations.replies records",
+    ),
     // The emulator's `rtm.start` keeps the legacy `users` and `channels`; Slack's
     // recordings are of today's `rtm.connect`-like answer (see RECORDED_AS).
     ("rtm.start", "/users", "legacy rtm.start answer"),
@@ -254,7 +268,11 @@ impl<'a> Validator<'a> {
     fn check(&self, value: &Value, schema: &'a Value, path: &str, out: &mut Vec<Mismatch>) {
         let miss = |out: &mut Vec<Mismatch>, what: String| {
             out.push(Mismatch {
-                path: if path.is_empty() { "/".into() } else { path.into() },
+                path: if path.is_empty() {
+                    "/".into()
+                } else {
+                    path.into()
+                },
                 what,
             })
         };
@@ -404,7 +422,11 @@ impl<'a> Validator<'a> {
             let n = results.len();
             if let Some((i, best)) = results.into_iter().enumerate().min_by_key(|(_, r)| r.len()) {
                 out.extend(best.into_iter().map(|m| Mismatch {
-                    what: format!("{} (matches none of {n} options; closest: {})", m.what, i + 1),
+                    what: format!(
+                        "{} (matches none of {n} options; closest: {})",
+                        m.what,
+                        i + 1
+                    ),
                     ..m
                 }));
             }
@@ -434,7 +456,7 @@ fn sample_mismatches(value: &Value, sample: &Value, path: &str, out: &mut Vec<Mi
             }
         }
         (Value::Array(items), Value::Array(seen)) if !seen.is_empty() => {
-            let merged = seen.iter().fold(Value::Null, |acc, s| merge(acc, s));
+            let merged = seen.iter().fold(Value::Null, merge);
             for (i, item) in items.iter().enumerate() {
                 sample_mismatches(item, &merged, &format!("{path}/{i}"), out);
             }
@@ -534,9 +556,11 @@ impl Run<'_> {
                 "bot_id" => Some(self.emu.bot_id()),
                 "team_id" => Some(self.emu.team_id()),
                 "app_id" => Some(self.emu.app_id()),
-                saved => return self.saved.get(saved).cloned().ok_or_else(|| {
-                    format!("${{{saved}}} is neither a built-in nor a saved value")
-                }),
+                saved => {
+                    return self.saved.get(saved).cloned().ok_or_else(|| {
+                        format!("${{{saved}}} is neither a built-in nor a saved value")
+                    })
+                }
             }
         };
         found
@@ -634,7 +658,10 @@ impl Run<'_> {
         report.seen.entry(method.to_owned()).or_insert(false);
         let info = slack_core::method::lookup(method)
             .ok_or_else(|| format!("{method} is not in the method table"))?;
-        let args = step.get("args").cloned().unwrap_or(Value::Object(Map::new()));
+        let args = step
+            .get("args")
+            .cloned()
+            .unwrap_or(Value::Object(Map::new()));
         let args = self.substitute(&args)?;
         let args = args.as_object().ok_or("\"args\" is not an object")?;
         let undocumented: Vec<&str> = args
@@ -703,9 +730,9 @@ impl Run<'_> {
                 if let Some(save) = step.get("save").and_then(Value::as_object) {
                     for (name, pointer) in save {
                         let p = pointer.as_str().ok_or("save: a pointer is not a string")?;
-                        let v = answer
-                            .pointer(p)
-                            .ok_or_else(|| format!("{method}: save {name}: nothing at {p} in {answer}"))?;
+                        let v = answer.pointer(p).ok_or_else(|| {
+                            format!("{method}: save {name}: nothing at {p} in {answer}")
+                        })?;
                         self.saved.insert(name.clone(), v.clone());
                     }
                 }
@@ -860,11 +887,20 @@ mod validator {
             "thing",
         );
         let joined = got.join("\n");
-        assert!(joined.contains("/id \"X1\" does not match pattern"), "{joined}");
-        assert!(joined.contains("/n expected integer or null, got string"), "{joined}");
+        assert!(
+            joined.contains("/id \"X1\" does not match pattern"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("/n expected integer or null, got string"),
+            "{joined}"
+        );
         assert!(joined.contains("/tags items are not unique"), "{joined}");
         assert!(joined.contains("/tags/2 \"c\" is not one of"), "{joined}");
-        assert!(joined.contains("/extra field not in the schema"), "{joined}");
+        assert!(
+            joined.contains("/extra field not in the schema"),
+            "{joined}"
+        );
         assert_eq!(got.len(), 5, "{joined}");
         let got = paths(&json!({"tags": []}), "thing").join("\n");
         assert!(got.contains("/id required field missing"), "{got}");
@@ -892,7 +928,8 @@ mod validator {
 
     #[test]
     fn samples_flag_fields_slack_never_sends() {
-        let seen = json!({"ok": true, "file": {"id": "", "meta": {}}, "list": [{"a": 1}, {"b": 2}]});
+        let seen =
+            json!({"ok": true, "file": {"id": "", "meta": {}}, "list": [{"a": 1}, {"b": 2}]});
         let mut out = Vec::new();
         sample_mismatches(
             &json!({"ok": true, "file": {"id": "F1", "meta": {"x": 1}, "alt_text": ""},
@@ -917,7 +954,10 @@ mod validator {
 
     #[test]
     fn allow_list_paths_use_stars_for_indices() {
-        assert!(!allowed("conversations.list", "/channels/3/nothing_like_this"));
+        assert!(!allowed(
+            "conversations.list",
+            "/channels/3/nothing_like_this"
+        ));
         assert!(allowed("files.list", "/files/3/shares/public/C0123ABCD"));
         assert!(!allowed("files.list", "/files/3/shares/public"));
     }
