@@ -131,6 +131,8 @@ pub mod fuzzing;
 mod interaction;
 mod persist;
 mod oauth;
+#[doc(hidden)]
+pub mod introspect;
 mod ratelimit;
 mod rtm;
 mod server;

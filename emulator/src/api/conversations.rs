@@ -57,13 +57,32 @@ fn new_channel(
     }
 }
 
+/// The IM object `conversations.open` answers with `return_im` (Slack's shape, smaller
+/// than the `conversations.info` one); other conversations as [`Channel::to_json`].
+fn opened_json(c: &Channel, viewer: &str, team_id: &str) -> Value {
+    if c.kind != Kind::Im {
+        return c.to_json(viewer, false, false);
+    }
+    let other = c
+        .members
+        .iter()
+        .find(|u| *u != viewer)
+        .or(c.members.first());
+    json!({
+        "id": c.id, "created": c.created, "is_archived": c.archived, "is_im": true,
+        "is_org_shared": false, "context_team_id": team_id, "updated": c.created * 1000,
+        "user": other, "last_read": "0000000000.000000", "unread_count": 0,
+        "unread_count_display": 0, "is_open": true, "priority": 0,
+    })
+}
+
 pub(crate) fn open(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> Outcome {
     let full = req.bool("return_im");
     if req.has("channel") {
         let id = visible_channel(ws, &ctx.user, req, "channel")?;
         let c = ws.channel(&id).ok_or_else(|| err("channel_not_found"))?;
         let channel = if full {
-            c.to_json(&ctx.user, false, false)
+            opened_json(c, &ctx.user, &ws.team_id)
         } else {
             json!({"id": c.id})
         };
@@ -94,7 +113,7 @@ pub(crate) fn open(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> O
     });
     if let Some(c) = existing {
         let channel = if full {
-            c.to_json(&ctx.user, false, false)
+            opened_json(c, &ctx.user, &ws.team_id)
         } else {
             json!({"id": c.id})
         };
@@ -115,6 +134,7 @@ pub(crate) fn open(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> O
     let ch = new_channel(ws, name, kind, &ctx.user, users);
     let id = ch.id.clone();
     let v = ch.to_json(&ctx.user, false, false);
+    let opened = opened_json(&ch, &ctx.user, &ws.team_id);
     ws.channels.push(ch);
     let user = ctx.user.clone();
     let created = v.clone();
@@ -125,7 +145,7 @@ pub(crate) fn open(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> O
             json!({"type": "mpim_open", "user": user, "channel": created["id"]})
         }
     });
-    let channel = if full { v } else { json!({"id": id}) };
+    let channel = if full { opened } else { json!({"id": id}) };
     ok(json!({"channel": channel}))
 }
 

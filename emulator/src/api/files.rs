@@ -5,7 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::chat::{store_message, NewMessage};
-use super::paging::{page_args, paginate};
+use super::paging::paginate;
 use super::{err, ok, visible_channel, ApiError, Ctx, Outcome};
 use crate::state::{PendingUpload, Workspace};
 use crate::wire::ApiRequest;
@@ -294,8 +294,9 @@ pub(crate) fn info(ws: &Workspace, req: &ApiRequest) -> Outcome {
     }))
 }
 
+/// `files.list` pages by `count` and `page` only (no cursor, so no `response_metadata`).
 pub(crate) fn list(ws: &Workspace, req: &ApiRequest) -> Outcome {
-    let (limit, offset) = page_args(req, 100)?;
+    let limit = 100;
     let count = req
         .int("count")
         .ok()
@@ -326,16 +327,11 @@ pub(crate) fn list(ws: &Workspace, req: &ApiRequest) -> Outcome {
         .cloned()
         .collect();
     let total = items.len();
-    let offset = if req.has("page") {
-        (page_no - 1).saturating_mul(count)
-    } else {
-        offset
-    };
-    let (page, meta) = paginate(items, count, offset);
+    let offset = (page_no - 1).saturating_mul(count);
+    let (page, _) = paginate(items, count, offset);
     ok(json!({
         "files": page,
         "paging": {"count": count, "total": total, "page": page_no, "pages": total.div_ceil(count.max(1))},
-        "response_metadata": meta,
     }))
 }
 

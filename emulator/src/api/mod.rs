@@ -157,7 +157,7 @@ impl<'a> Ctx<'a> {
 // ===== dispatch =====
 
 /// Families Slack retired (`method_deprecated` on every call).
-fn is_retired(info: &MethodInfo) -> bool {
+pub(crate) fn is_retired(info: &MethodInfo) -> bool {
     let name = info.name;
     ["channels.", "groups.", "im.", "mpim."]
         .iter()

@@ -62,10 +62,15 @@ impl User {
                 "real_name": self.real_name, "real_name_normalized": self.real_name,
                 "display_name": self.name, "display_name_normalized": self.name,
                 "email": if self.email.is_empty() { Value::Null } else { json!(self.email) },
-                "bot_id": self.bot_id, "team": team_id, "status_text": "", "status_emoji": "",
+                "team": team_id, "status_text": "", "status_emoji": "",
                 "image_48": format!("https://avatars.example.com/{}_48.png", self.id),
+                "avatar_hash": "", "title": "", "phone": "", "skype": "", "fields": {},
             }
         });
+        // Only bots' profiles carry a `bot_id` (Slack leaves it out for people).
+        if let Some(bot_id) = &self.bot_id {
+            v["profile"]["bot_id"] = json!(bot_id);
+        }
         if include_locale {
             v["locale"] = json!("en-US");
         }
@@ -127,6 +132,7 @@ impl Channel {
                     .or(self.members.first());
                 m.insert("user".into(), json!(other));
                 m.insert("is_user_deleted".into(), json!(false));
+                m.insert("priority".into(), json!(0));
             } else {
                 m.insert("name".into(), json!(self.name));
                 m.insert("name_normalized".into(), json!(self.name));

@@ -26,9 +26,10 @@ impl Workspace {
     ///   `apps.connections.open`).
     pub(crate) fn seeded(seed: u64) -> Self {
         let tag = format!("{:06X}", seed % 0xFF_FFFF);
-        let team_id = format!("T{tag}");
+        // Slack's team and bot ids carry at least eight characters after the letter.
+        let team_id = format!("T{tag}EMU");
         let bot_user_id = format!("U{tag}BOT");
-        let bot_id = format!("B{tag}");
+        let bot_id = format!("B{tag}BOT");
         let human = |n: u32, name: &str, real: &str| User {
             id: format!("U{tag}{n:03}"),
             name: name.into(),
