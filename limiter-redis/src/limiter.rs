@@ -235,6 +235,11 @@ impl RedisLimiter {
         &self.inner.prefix
     }
 
+    /// The SHA-1 of the limiter's Lua script, as `EVALSHA` and `SCRIPT EXISTS` name it.
+    pub fn script_sha(&self) -> &str {
+        &self.inner.sha
+    }
+
     /// Whether calls are paced by the in-memory fallback now (Redis could not be reached).
     pub fn is_on_fallback(&self) -> bool {
         !self.inner.health().is_up()
@@ -250,6 +255,20 @@ impl RedisLimiter {
     /// ```
     pub fn redis_key(&self, key: &LimitKey) -> String {
         self.inner.redis_key(key)
+    }
+
+    /// Write the pauses this process has seen (429s) to Redis now. [`pause`](RateLimiter::pause)
+    /// queues them and writes them from a spawned task (or at this process's next
+    /// acquire or confirm, outside a tokio runtime); await this to be sure the other
+    /// replicas see them, before shutting down for example.
+    ///
+    /// ```no_run
+    /// # async fn run(limiter: slack_limiter_redis::RedisLimiter) {
+    /// limiter.flush_pauses().await;
+    /// # }
+    /// ```
+    pub async fn flush_pauses(&self) {
+        self.inner.flush_pending().await;
     }
 
     /// Ask the server for a `PONG` within the timeout (a readiness check). Does not change
@@ -575,8 +594,13 @@ impl RateLimiter for RedisLimiter {
         };
         // Only what looks like a conversation ID (the in-memory limiter's test).
         let looks_like_id = id.len() >= 7
-            && matches!(id.as_bytes().first(), Some(b'C' | b'G' | b'D' | b'U' | b'W'))
-            && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && matches!(
+                id.as_bytes().first(),
+                Some(b'C' | b'G' | b'D' | b'U' | b'W')
+            )
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if !looks_like_id {
             return;
         }

@@ -226,7 +226,10 @@ mod tests {
                 ticket: Ticket::Redis { epoch: 2, tag: 77 }.encode()
             })
         );
-        assert_eq!(decode(Op::Confirm { epoch: 2 }, &[-1, 2, 0]), Ok(Answer::Go));
+        assert_eq!(
+            decode(Op::Confirm { epoch: 2 }, &[-1, 2, 0]),
+            Ok(Answer::Go)
+        );
         assert!(decode(Op::Acquire, &[-1, 0, 0]).is_err());
         assert!(decode(Op::Acquire, &[1, 2]).is_err());
         assert_eq!(
