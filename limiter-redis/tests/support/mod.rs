@@ -131,15 +131,6 @@ impl RedisServer {
         self.kill();
         self.spawn().unwrap();
     }
-
-    /// A plain client for checking what the limiter wrote.
-    pub async fn admin(&self) -> redis::aio::MultiplexedConnection {
-        redis::Client::open(self.url())
-            .unwrap()
-            .get_multiplexed_async_connection()
-            .await
-            .unwrap()
-    }
 }
 
 impl Drop for RedisServer {
