@@ -26,6 +26,7 @@
 //! | `socket-mode` | no | `socket_mode` and `app`: receive events, commands and interactions over Socket Mode |
 //! | `events` | no | `app` with `App::http`: the same over signed HTTP requests (Events API, interactivity, commands) |
 //! | `oauth` | no | `oauth`: OAuth v2 installs, installation and state stores (file, SQLite/Postgres), token rotation |
+//! | `redis-limiter` | no | `limiter_redis::RedisLimiter`: one rate-limit budget shared by every replica of a bot, on Redis |
 //!
 //! The sans-IO core ([`core`]) works without any of them: bring your own
 //! [`HttpTransport`](core::transport::HttpTransport) and give it to
@@ -111,6 +112,28 @@ pub mod app {
 #[cfg_attr(docsrs, doc(cfg(feature = "oauth")))]
 pub mod oauth {
     pub use slack_oauth::*;
+}
+
+/// A rate limiter shared by every replica of a bot, on Redis: the in-memory limiter's
+/// GCRA in one server-side script, pauses seen by all, an in-memory fallback during outages
+/// (`slack-limiter-redis`).
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use slack_sdk::limiter_redis::RedisLimiter;
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let limiter = RedisLimiter::new("redis://127.0.0.1:6379/0")?;
+/// let client = slack_sdk::WebClient::builder()
+///     .token("xoxb-…")
+///     .rate_limiter(Arc::new(limiter))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[cfg(feature = "redis-limiter")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis-limiter")))]
+pub mod limiter_redis {
+    pub use slack_limiter_redis::*;
 }
 
 /// The scripted transport with virtual time, for unit tests of code that calls Slack.
