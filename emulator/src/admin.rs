@@ -13,6 +13,10 @@
 //! | `GET /_emulator/rate_limits`, `POST /_emulator/rate_limits` `{"mode":"off"}` / `{"mode":"slack_like"}` / `{"mode":"custom","tiers":[1,20,50,100],"post_message_per_minute":60}` | read or change rate limiting |
 //! | `POST /_emulator/tokens` `{"token":"xoxb-…","scopes":["chat:write"],"user":"U…"}` | add a token (default user: the bot) |
 //! | `POST /_emulator/messages` `{"user":"ada","channel":"general","text":"hi","thread_ts":"…"}` | post as any user (name or id), as if from Slack's UI; answers `ts` |
+//! | `GET /_emulator/requests` | the request log, oldest first (the last 1,000 Web API calls): `id`, `at` (Unix seconds), `method`, `status`, `dropped`, `ok`, `error`, `token` and `args` (tokens, secrets, codes and websocket session URLs redacted), `answer` (redacted; `answer_text` when cut at 8 KiB or not JSON), `answer_bytes`, `latency_ms` |
+//! | `GET /_emulator/events` | the event log, oldest first (the last 1,000 deliveries): `id`, `at`, `via` (`rtm`, `socket_mode`, `events_api`), `connection` (Socket Mode connection id; for RTM the sending connection, which does not get it back), `only_for`, `connections_open`, `delivery_id` (envelope or event id), `attempt`, `retry_reason`, `outcome` (Events API), `type`, `payload` (redacted) |
+//! | `GET /_emulator/overview?channel=C…` | what the web page shows: users, conversations with counts, the newest 50 files, and the newest 100 threads of one conversation (default `#general`) with their newest 50 replies |
+//! | `GET /_emulator/live` | Server-Sent Events for the web page: `data: {"kind":"request"\|"event","record":…}` as records are made, `{"kind":"changed"}` after admin changes, `event: resync` when the reader fell behind (bounded: a slow reader skips, the server never waits) |
 //! | `GET /_emulator/rtm` | `{"connections": n}` |
 //! | `POST /_emulator/rtm/goodbye` | send `goodbye` to every RTM connection, then close |
 //! | `POST /_emulator/rtm/close` `{"code":4000,"reason":"…"}` | close every RTM connection with a code (default 1011) |
@@ -151,6 +155,9 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
             }
         }
         (Method::POST, "messages") => post_as(shared, &body),
+        (Method::GET, "requests") => ok(json!({"requests": shared.journal.requests_json()})),
+        (Method::GET, "events") => ok(json!({"events": shared.journal.events_json()})),
+        (Method::GET, "overview") => crate::web::overview(shared, parts.uri.query()),
         (Method::GET, "rtm") => ok(json!({"connections": shared.rtm_open.load(Ordering::Relaxed)})),
         (Method::POST, "rtm/goodbye") => {
             let _ = shared.control.send(Control::Goodbye);

@@ -126,6 +126,7 @@ mod ratelimit;
 mod rtm;
 mod server;
 mod state;
+mod web;
 mod wire;
 
 pub use app::{
