@@ -367,6 +367,72 @@ async fn post_from_the_page_and_watch_the_bot_answer() {
     let shot = screenshot_dir().join("web_ui.png");
     browser.screenshot(&shot).await;
     println!("screenshot: {}", shot.display());
+
+    // The events, per connection.
+    browser.click("#tab-events").await;
+    browser
+        .wait_for(
+            "the events pane",
+            "return !document.getElementById('pane-events').hidden;",
+        )
+        .await;
+    browser.click("#events li[data-via=\"socket_mode\"] summary").await;
+    let shot = screenshot_dir().join("web_ui_events.png");
+    browser.screenshot(&shot).await;
+    println!("screenshot: {}", shot.display());
+
+    // The controls: a fault added from the page reaches the emulator; the clock shows its
+    // state, or says it is not there (an emulator without `/_emulator/clock`).
+    browser.click("#tab-controls").await;
+    let clock = browser
+        .wait_for(
+            "the clock's state",
+            "const t = document.getElementById('clock-state').textContent;\
+             return t === '…' ? null : t;",
+        )
+        .await;
+    let clock = clock.as_str().unwrap_or_default().to_owned();
+    if clock.contains("404") {
+        let disabled = browser
+            .js("return document.getElementById('clock-freeze').disabled;")
+            .await;
+        assert_eq!(disabled, true, "{clock}");
+    } else {
+        assert!(
+            clock.starts_with("Running") || clock.starts_with("Frozen"),
+            "{clock}"
+        );
+    }
+    browser.click("#fault-form button[type=submit]").await;
+    browser
+        .wait_for(
+            "the fault listed",
+            "return document.getElementById('faults').textContent.includes('chat.postMessage → rate_limited');",
+        )
+        .await;
+    let faults = slack_emulator_faults(&emu).await;
+    assert_eq!(faults[0]["method"], "chat.postMessage");
+    assert_eq!(faults[0]["fault"], "rate_limited");
+    let shot = screenshot_dir().join("web_ui_controls.png");
+    browser.screenshot(&shot).await;
+    println!("screenshot: {}", shot.display());
+
     browser.close().await;
     handle.stop();
+}
+
+/// The emulator's fault rules, read over its admin API.
+async fn slack_emulator_faults(emu: &Emulator) -> Vec<Value> {
+    let client: Client<HttpConnector, Full<Bytes>> =
+        Client::builder(TokioExecutor::new()).build_http();
+    let req = Request::get(format!("http://{}/_emulator/faults", emu.addr()))
+        .body(Full::new(Bytes::new()))
+        .unwrap();
+    let resp = tokio::time::timeout(WAIT, client.request(req))
+        .await
+        .unwrap()
+        .unwrap();
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    v["faults"].as_array().cloned().unwrap_or_default()
 }

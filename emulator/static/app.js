@@ -60,11 +60,6 @@
     node.classList.toggle("error", Boolean(isError));
   }
 
-  function clockTime(secs) {
-    const d = new Date(secs * 1000);
-    return d.toISOString().slice(11, 19);
-  }
-
   function localTime(secs) {
     const d = new Date(secs * 1000);
     return d.toLocaleTimeString([], { hour12: false });
@@ -118,8 +113,14 @@
     refreshOverview();
   }
 
+  // "#" for a public channel, a lock for a private one, nothing for DMs.
+  function channelMark(c) {
+    if (c.kind === "public") return el("span", { class: "mark", "aria-hidden": "true", text: "#" });
+    if (c.kind === "private") return el("span", { class: "mark lock", title: "private", "aria-label": "private" });
+    return null;
+  }
+
   function channelButton(c) {
-    const prefix = c.kind === "public" ? "# " : c.kind === "private" ? "🔒 " : "";
     return el(
       "li",
       {},
@@ -131,7 +132,7 @@
           onclick: () => selectChannel(c.id),
           "data-channel": c.id,
         },
-        el("span", { class: c.archived ? "archived" : null, text: prefix + c.name }),
+        el("span", { class: "chan-name" + (c.archived ? " archived" : "") }, channelMark(c), c.name),
         el("span", { class: "n", text: c.messages || "" })
       )
     );
@@ -146,7 +147,7 @@
       meta.push(el("span", { class: "reaction", title: (r.users || []).map(userName).join(", "), text: ":" + r.name + ": " + r.count }));
     }
     for (const f of m.files || []) {
-      meta.push(el("span", { class: "file-chip", text: "📄 " + (f.name || f.title || f.id) }));
+      meta.push(el("span", { class: "file-chip", text: "file: " + (f.name || f.title || f.id) }));
     }
     if (!inThread) {
       meta.push(
@@ -173,7 +174,7 @@
         { class: "msg-head" },
         el("strong", { text: name }),
         isBot ? el("span", { class: "app-tag", text: "APP" }) : null,
-        el("time", { datetime: new Date(parseFloat(m.ts) * 1000).toISOString(), text: clockTime(parseFloat(m.ts)) }),
+        el("time", { datetime: new Date(parseFloat(m.ts) * 1000).toISOString(), text: localTime(parseFloat(m.ts)) }),
         m.subtype ? el("span", { class: "muted", text: m.subtype }) : null
       ),
       el("div", { class: "msg-text" }, renderText(m.text || ""), m.edited ? el("span", { class: "edited", text: " (edited)" }) : null),
@@ -202,10 +203,11 @@
 
     const current = o.channels.find((c) => c.id === state.channel);
     if (current) {
-      const prefix = current.kind === "public" ? "#" : current.kind === "private" ? "🔒 " : "";
-      $("channel-title").textContent = prefix + current.name;
-      $("channel-topic").textContent =
-        (current.topic || current.purpose || "") + " · " + current.members.length + " members · " + current.messages + " messages";
+      const prefix = current.kind === "public" ? "#" : "";
+      $("channel-title").replaceChildren(current.kind === "private" ? channelMark(current) : "", prefix + current.name);
+      const about = [current.topic || current.purpose, current.members.length + " members", current.messages + " messages"];
+      if (current.archived) about.unshift("archived");
+      $("channel-topic").textContent = about.filter(Boolean).join(" · ");
     }
 
     const list = $("messages");
