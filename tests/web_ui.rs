@@ -224,8 +224,12 @@ impl Browser<'_> {
 
     async fn click(&self, css: &str) {
         let id = self.element(css).await;
-        self.cmd(Method::POST, &format!("/element/{id}/click"), Some(json!({})))
-            .await;
+        self.cmd(
+            Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await;
     }
 
     async fn type_into(&self, css: &str, text: &str) {
@@ -278,7 +282,11 @@ async fn post_from_the_page_and_watch_the_bot_answer() {
 
     let driver = Driver::start().await;
     let browser = Browser::open(&driver).await;
-    let root = emu.base_url().trim_end_matches('/').trim_end_matches("api").to_owned();
+    let root = emu
+        .base_url()
+        .trim_end_matches('/')
+        .trim_end_matches("api")
+        .to_owned();
     browser.goto(&root).await;
     browser
         .wait_for(
@@ -314,7 +322,8 @@ async fn post_from_the_page_and_watch_the_bot_answer() {
         .await;
     let reply = reply.as_str().unwrap_or_default().to_owned();
     assert!(
-        reply.contains(&format!("Hi @{poster}!")) && reply.contains("hi @emulator-bot, from the browser"),
+        reply.contains(&format!("Hi @{poster}!"))
+            && reply.contains("hi @emulator-bot, from the browser"),
         "{reply}"
     );
     // The emulator stored the same: the user's message, and the bot's answer in its thread.
@@ -322,7 +331,11 @@ async fn post_from_the_page_and_watch_the_bot_answer() {
     let stored = emu.messages(&general);
     let asked = stored
         .iter()
-        .find(|m| m["text"].as_str().is_some_and(|t| t.ends_with(", from the browser") && t.starts_with("hi <@")))
+        .find(|m| {
+            m["text"]
+                .as_str()
+                .is_some_and(|t| t.ends_with(", from the browser") && t.starts_with("hi <@"))
+        })
         .cloned()
         .expect("the posted message");
     assert!(stored
@@ -360,7 +373,9 @@ async fn post_from_the_page_and_watch_the_bot_answer() {
         .js("return [...document.querySelectorAll('#events li')].map(li => li.dataset.key);")
         .await;
     assert!(
-        events.as_array().is_some_and(|a| a.iter().any(|k| k == "socket_mode#1")),
+        events
+            .as_array()
+            .is_some_and(|a| a.iter().any(|k| k == "socket_mode#1")),
         "{events}"
     );
 
@@ -376,7 +391,9 @@ async fn post_from_the_page_and_watch_the_bot_answer() {
             "return !document.getElementById('pane-events').hidden;",
         )
         .await;
-    browser.click("#events li[data-via=\"socket_mode\"] summary").await;
+    browser
+        .click("#events li[data-via=\"socket_mode\"] summary")
+        .await;
     let shot = screenshot_dir().join("web_ui_events.png");
     browser.screenshot(&shot).await;
     println!("screenshot: {}", shot.display());

@@ -24,6 +24,10 @@
 //! - **Socket Mode and the Events API**: the app receives events, slash commands and
 //!   interactions over a websocket or as signed HTTP requests (below).
 //! - An **admin API** under [`/_emulator/`](admin) for clients in any language.
+//! - A **web page** at `/` (for a browser): conversations, threads, reactions, files,
+//!   users, the request log and the events delivered per connection (secrets redacted),
+//!   and controls for faults, rate limits and the clock, updated live over Server-Sent
+//!   Events (`/_emulator/live`).
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {

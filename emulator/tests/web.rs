@@ -8,7 +8,7 @@ mod common;
 use bytes::Bytes;
 use common::{call_with, emulator, next_event, ok, rtm_connect, send, WAIT};
 use http::{Method, Request};
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Empty, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
@@ -20,7 +20,10 @@ async fn browsers_get_the_page_and_other_clients_the_json_greeting() {
         .await
         .unwrap();
     assert_eq!(page.status, 200);
-    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     assert!(page.header("content-security-policy").is_some());
     let html = page.text();
     assert!(html.contains(r#"<script src="/static/app.js""#), "{html}");
@@ -85,7 +88,12 @@ async fn the_request_log_shows_calls_with_secrets_redacted() {
         .await
         .unwrap();
     let text = log.text();
-    for secret in [emu.bot_token().as_str(), "hunter2", "7.8.9", "xoxb-not-a-real-token"] {
+    for secret in [
+        emu.bot_token().as_str(),
+        "hunter2",
+        "7.8.9",
+        "xoxb-not-a-real-token",
+    ] {
         assert!(!text.contains(secret), "{secret} in the log: {text}");
     }
     let log = log.json();
@@ -112,7 +120,10 @@ async fn the_request_log_shows_calls_with_secrets_redacted() {
 
     let connect = &requests_of(&log, "rtm.connect")[0];
     let url = connect["answer"]["url"].as_str().unwrap_or_default();
-    assert!(url.ends_with("/<redacted>") && !url.contains("/rtm/"), "{url}");
+    assert!(
+        url.ends_with("/<redacted>") && !url.contains("/rtm/"),
+        "{url}"
+    );
 
     // Ids increase; a reset forgets the log.
     let ids: Vec<u64> = log["requests"]
@@ -276,4 +287,62 @@ async fn the_live_feed_streams_records_as_they_are_made() {
     .unwrap();
     let changed = read_live_until(&mut body, &mut buf, |v| v["kind"] == "changed").await;
     assert_eq!(changed, json!({"kind": "changed"}));
+}
+
+#[tokio::test]
+async fn a_reader_that_does_not_read_never_holds_the_server_back() {
+    let emu = emulator().await;
+    let client = Client::builder(TokioExecutor::new()).build_http::<Empty<Bytes>>();
+    let req = Request::get(format!("http://{}/_emulator/live", emu.addr()))
+        .body(Empty::new())
+        .unwrap();
+    let resp = tokio::time::timeout(WAIT, client.request(req))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut body = resp.into_body();
+    let mut buf = String::new();
+    read_live_until(&mut body, &mut buf, |v| v.is_object()).await;
+
+    // 1,200 calls (on one keep-alive connection) while the reader sleeps: every one is
+    // answered.
+    let general = emu.channel_id("general").unwrap();
+    let poster = Client::builder(TokioExecutor::new()).build_http::<Full<Bytes>>();
+    for i in 0..1_200 {
+        let body = json!({"channel": general, "text": format!("flood {i}")}).to_string();
+        let req = Request::post(format!("http://{}/api/chat.postMessage", emu.addr()))
+            .header("authorization", format!("Bearer {}", emu.bot_token()))
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body)))
+            .unwrap();
+        let resp = tokio::time::timeout(WAIT, poster.request(req))
+            .await
+            .unwrap()
+            .unwrap();
+        let answer = resp.into_body().collect().await.unwrap().to_bytes();
+        assert!(answer.starts_with(br#"{"ok":true"#));
+    }
+    // The reader then sees either every record or a `resync` where it fell behind; the log
+    // itself stays bounded.
+    let log = send(&emu, Method::GET, "/_emulator/requests", &[], "")
+        .await
+        .unwrap()
+        .json();
+    assert_eq!(log["requests"].as_array().map(Vec::len), Some(1_000));
+    let last = read_live_until(&mut body, &mut buf, |v| {
+        v["record"]["args"]["text"] == "flood 1199"
+    })
+    .await;
+    assert_eq!(last["kind"], "request");
+
+    // Stopping the emulator ends the stream cleanly (not cut off after the grace period).
+    emu.shutdown().await;
+    loop {
+        match tokio::time::timeout(WAIT, body.frame()).await.unwrap() {
+            None => break,
+            Some(frame) => {
+                frame.expect("the stream ends cleanly");
+            }
+        }
+    }
 }

@@ -176,12 +176,7 @@ impl EventRecord {
         self
     }
 
-    pub(crate) fn delivery(
-        mut self,
-        id: &str,
-        attempt: u32,
-        retry_reason: Option<String>,
-    ) -> Self {
+    pub(crate) fn delivery(mut self, id: &str, attempt: u32, retry_reason: Option<String>) -> Self {
         self.delivery_id = Some(id.to_owned());
         self.attempt = attempt;
         self.retry_reason = retry_reason;
@@ -367,7 +362,10 @@ impl RequestRecord {
         let answer: Option<Value> = (self.answer_len == self.answer.len())
             .then(|| serde_json::from_slice(&self.answer).ok())
             .flatten();
-        let ok = answer.as_ref().and_then(|a| a.get("ok")).and_then(Value::as_bool);
+        let ok = answer
+            .as_ref()
+            .and_then(|a| a.get("ok"))
+            .and_then(Value::as_bool);
         let error = answer
             .as_ref()
             .and_then(|a| a.get("error"))
@@ -485,11 +483,16 @@ mod tests {
         let journal = Journal::default();
         let headers = HeaderMap::new();
         let body = Bytes::from(format!("text={}", "a".repeat(KEEP_BYTES * 2)));
-        let answer = Bytes::from(format!("{{\"ok\":true,\"x\":\"{}\"}}", "b".repeat(KEEP_BYTES)));
+        let answer = Bytes::from(format!(
+            "{{\"ok\":true,\"x\":\"{}\"}}",
+            "b".repeat(KEEP_BYTES)
+        ));
         journal.request(call(&headers, &body, &answer));
         let r = &journal.requests_json()[0];
         assert_eq!(r["args"]["_bytes"], json!(body.len()));
-        assert!(r["args"]["_body"].as_str().is_some_and(|s| s.ends_with('…')));
+        assert!(r["args"]["_body"]
+            .as_str()
+            .is_some_and(|s| s.ends_with('…')));
         assert_eq!(r["answer"], Value::Null);
         assert_eq!(r["answer_bytes"], json!(answer.len()));
         assert!(r["answer_text"]
@@ -507,12 +510,15 @@ mod tests {
                 .connection(Some(3))
                 .delivery("e1", 0, None),
         );
-        let first: Value = serde_json::from_str(&rx.try_recv().unwrap_or_default())
-            .unwrap_or_default();
+        let first: Value =
+            serde_json::from_str(&rx.try_recv().unwrap_or_default()).unwrap_or_default();
         assert_eq!(first["kind"], "event");
         assert_eq!(first["record"]["type"], "message");
         assert_eq!(first["record"]["connection"], 3);
-        assert_eq!(first["record"]["payload"]["event"]["text"], "xoxp-<redacted>");
+        assert_eq!(
+            first["record"]["payload"]["event"]["text"],
+            "xoxp-<redacted>"
+        );
         for _ in 0..LIVE_BUFFER * 2 {
             journal.changed();
         }

@@ -162,10 +162,7 @@ mod tests {
             text("wss://127.0.0.1:9/link/?ticket=abc&app_id=A1 then"),
             "wss://127.0.0.1:9/<redacted> then"
         );
-        assert_eq!(
-            text("url ws://h:1/rtm/s3cr3t"),
-            "url ws://h:1/<redacted>"
-        );
+        assert_eq!(text("url ws://h:1/rtm/s3cr3t"), "url ws://h:1/<redacted>");
         assert_eq!(text("ws://h:1"), "ws://h:1");
         assert_eq!(text("news://x/y"), "news://x/y");
     }

@@ -52,7 +52,10 @@ fn threads(ws: &Workspace, channel: &str) -> Vec<Value> {
         std::collections::HashMap::new();
     for m in tail {
         if !is_top_level(m) {
-            replies.entry(str_field(m, "thread_ts")).or_default().push(m);
+            replies
+                .entry(str_field(m, "thread_ts"))
+                .or_default()
+                .push(m);
         }
     }
     for m in tail.iter().filter(|m| is_top_level(m)) {
@@ -99,9 +102,7 @@ pub(crate) fn overview(ws: &Workspace, selected: Option<&str>) -> Value {
     let users: Vec<Value> = ws
         .users
         .iter()
-        .map(|u| {
-            json!({"id": u.id, "name": u.name, "real_name": u.real_name, "is_bot": u.is_bot})
-        })
+        .map(|u| json!({"id": u.id, "name": u.name, "real_name": u.real_name, "is_bot": u.is_bot}))
         .collect();
     let files: Vec<Value> = ws
         .files
@@ -119,7 +120,12 @@ pub(crate) fn overview(ws: &Workspace, selected: Option<&str>) -> Value {
         .collect();
     let chosen = selected
         .and_then(|s| ws.resolve_channel(s))
-        .or_else(|| ws.channels.iter().find(|c| c.is_general).map(|c| c.id.clone()))
+        .or_else(|| {
+            ws.channels
+                .iter()
+                .find(|c| c.is_general)
+                .map(|c| c.id.clone())
+        })
         .or_else(|| ws.channels.first().map(|c| c.id.clone()));
     let selected = chosen.map(|id| json!({"id": id, "threads": threads(ws, &id)}));
     redact::value(json!({
@@ -169,18 +175,27 @@ mod tests {
         // A late reply to a thread too old to show is left out.
         msg(&mut ws, "late", Some(&first));
         let v = overview(&ws, None);
-        let threads = v["selected"]["threads"].as_array().cloned().unwrap_or_default();
+        let threads = v["selected"]["threads"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(threads.len(), MAX_THREADS);
         let last = &threads[MAX_THREADS - 1];
         assert_eq!(last["text"], "newest");
         let replies = last["replies"].as_array().cloned().unwrap_or_default();
         assert_eq!(replies.len(), MAX_REPLIES);
-        assert_eq!(replies[MAX_REPLIES - 1]["text"], format!("r{}", MAX_REPLIES + 2));
+        assert_eq!(
+            replies[MAX_REPLIES - 1]["text"],
+            format!("r{}", MAX_REPLIES + 2)
+        );
         assert!(!v.to_string().contains("\"late\""));
         let general = v["channels"]
             .as_array()
             .and_then(|c| c.iter().find(|c| c["is_general"] == true).cloned())
             .unwrap_or_default();
-        assert_eq!(general["messages"], json!(before + MAX_THREADS + 13 + MAX_REPLIES + 3));
+        assert_eq!(
+            general["messages"],
+            json!(before + MAX_THREADS + 13 + MAX_REPLIES + 3)
+        );
     }
 }
