@@ -68,7 +68,20 @@ struct Driver {
 }
 
 impl Drop for Driver {
+    /// SIGTERM first, so chromedriver closes the browsers it started (a test that failed
+    /// half-way leaves no Chromium behind); SIGKILL if it is still there after 5 s.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -136,15 +149,17 @@ impl Driver {
 struct Browser<'a> {
     driver: &'a Driver,
     session: String,
+    /// The fresh `--user-data-dir`, removed on close.
+    profile: PathBuf,
 }
 
 impl Browser<'_> {
     async fn open(driver: &Driver) -> Browser<'_> {
-        let profile = std::env::temp_dir().join(format!(
-            "web-ui-chromium-{}-{}",
-            std::process::id(),
-            Instant::now().elapsed().as_nanos()
-        ));
+        let stamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let profile =
+            std::env::temp_dir().join(format!("web-ui-chromium-{}-{stamp}", std::process::id()));
         let _ = std::fs::remove_dir_all(&profile);
         let args = [
             "--headless",
@@ -168,7 +183,11 @@ impl Browser<'_> {
             .await
             .expect("a browser session");
         let session = v["sessionId"].as_str().expect("sessionId").to_owned();
-        Browser { driver, session }
+        Browser {
+            driver,
+            session,
+            profile,
+        }
     }
 
     async fn cmd(&self, method: Method, path: &str, body: Option<Value>) -> Value {
@@ -257,6 +276,7 @@ impl Browser<'_> {
             .driver
             .call(Method::DELETE, &format!("/session/{}", self.session), None)
             .await;
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http::{header, HeaderMap};
+use http::{header, HeaderMap, HeaderValue};
 use serde_json::{json, Map, Value};
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -66,7 +66,8 @@ pub(crate) struct RequestRecord {
     at: f64,
     method: String,
     /// `Content-Type` and `Authorization`, to decode the body again when shown.
-    headers: HeaderMap,
+    content_type: Option<HeaderValue>,
+    authorization: Option<HeaderValue>,
     query: Option<String>,
     body: Bytes,
     body_len: usize,
@@ -247,12 +248,6 @@ impl Journal {
 
     /// Record one Web API call.
     pub(crate) fn request(&self, call: Call<'_>) {
-        let mut headers = HeaderMap::new();
-        for name in [header::CONTENT_TYPE, header::AUTHORIZATION] {
-            if let Some(v) = call.headers.get(&name) {
-                headers.insert(name, v.clone());
-            }
-        }
         let (status, answer) = match call.answer {
             Some((s, a)) => (Some(s), a.clone()),
             None => (None, Bytes::new()),
@@ -261,7 +256,8 @@ impl Journal {
             id: 0,
             at: wall_clock_secs(),
             method: call.method.to_owned(),
-            headers,
+            content_type: call.headers.get(header::CONTENT_TYPE).cloned(),
+            authorization: call.headers.get(header::AUTHORIZATION).cloned(),
             query: call.query.map(str::to_owned),
             body: keep(call.body),
             body_len: call.body.len(),
@@ -274,12 +270,13 @@ impl Journal {
             let mut logs = self.lock();
             logs.next_id += 1;
             record.id = logs.next_id;
-            let live = self.watched().then(|| record.to_json());
+            let live = self.watched().then(|| record.clone());
             push_bounded(&mut logs.requests, MAX_REQUESTS, record);
             live
         };
-        if let Some(v) = live {
-            self.send_live("request", Some(v));
+        // Decoded and redacted outside the lock, only while someone listens.
+        if let Some(r) = live {
+            self.send_live("request", Some(r.to_json()));
         }
     }
 
@@ -290,12 +287,12 @@ impl Journal {
             let mut logs = self.lock();
             logs.next_id += 1;
             record.id = logs.next_id;
-            let live = self.watched().then(|| record.to_json());
+            let live = self.watched().then(|| record.clone());
             push_bounded(&mut logs.events, MAX_EVENTS, record);
             live
         };
-        if let Some(v) = live {
-            self.send_live("event", Some(v));
+        if let Some(r) = live {
+            self.send_live("event", Some(r.to_json()));
         }
     }
 
@@ -333,8 +330,17 @@ fn excerpt(kept: &Bytes, total: usize) -> String {
 impl RequestRecord {
     fn to_json(&self) -> Value {
         let complete = self.body_len == self.body.len();
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            (header::CONTENT_TYPE, &self.content_type),
+            (header::AUTHORIZATION, &self.authorization),
+        ] {
+            if let Some(v) = value {
+                headers.insert(name, v.clone());
+            }
+        }
         let parsed = if complete {
-            crate::wire::parse(&self.headers, self.query.as_deref(), &self.body).ok()
+            crate::wire::parse(&headers, self.query.as_deref(), &self.body).ok()
         } else {
             None
         };
