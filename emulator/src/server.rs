@@ -1,11 +1,12 @@
 //! The HTTP server: one task per connection (HTTP/1.1 keep-alive), routing `/api/<method>`,
 //! the upload URL, file downloads, the RTM websocket, the Socket Mode websocket (`/link/`)
-//! and `/_emulator/*` (response URLs included).
+//! and `/_emulator/*` (response URLs included), and the web page (`/` for a browser,
+//! `/static/*`, the live feed `/_emulator/live`: [`crate::web`]).
 //!
 //! One Web API call, top to bottom ([`handle_api`]): read the body (413 past the limit) →
 //! injected fault, if any → decode the arguments ([`wire`]) → rate limit → checks and the
 //! handler under the workspace lock ([`api::call`]) → events to RTM connections and the app → answer
-//! (or drop the connection, for the `Drop*` faults).
+//! (or drop the connection, for the `Drop*` faults) → a record in the request log.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
