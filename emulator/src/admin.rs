@@ -18,6 +18,10 @@
 //! | `POST /_emulator/tokens` `{"token":"xoxb-…","scopes":["chat:write"],"user":"U…"}` | add a token (default user: the bot) |
 //! | `POST /_emulator/openid/code` `{"user":"ada","redirect_uri":"https://app.example/cb"}` | Sign in with Slack: the code the authorize step would redirect with, for `openid.connect.token` |
 //! | `POST /_emulator/messages` `{"user":"ada","channel":"general","text":"hi","thread_ts":"…"}` | post as any user (name or id), as if from Slack's UI; answers `ts` |
+//! | `GET /_emulator/requests` | the request log, oldest first (the last 1,000 Web API calls): `id`, `at` (Unix seconds), `method`, `status`, `dropped`, `ok`, `error`, `token` and `args` (tokens, secrets, codes and websocket session URLs redacted), `answer` (redacted; `answer_text` when cut at 8 KiB or not JSON), `answer_bytes`, `latency_ms` |
+//! | `GET /_emulator/events` | the event log, oldest first (the last 1,000 deliveries): `id`, `at`, `via` (`rtm`, `socket_mode`, `events_api`), `connection` (Socket Mode connection id; for RTM the sending connection, which does not get it back), `only_for`, `connections_open`, `delivery_id` (envelope or event id), `attempt`, `retry_reason`, `outcome` (Events API), `type`, `payload` (redacted) |
+//! | `GET /_emulator/overview?channel=C…` | what the web page shows: users, conversations with counts, the newest 50 files, and the newest 100 threads of one conversation (default `#general`) with their newest 50 replies |
+//! | `GET /_emulator/live` | Server-Sent Events for the web page: `data: {"kind":"request"\|"event","record":…}` as records are made, `{"kind":"changed"}` after admin changes, `event: resync` when the reader fell behind (bounded: a slow reader skips, the server never waits) |
 //! | `GET /_emulator/rtm` | `{"connections": n}` |
 //! | `POST /_emulator/rtm/goodbye` | send `goodbye` to every RTM connection, then close |
 //! | `POST /_emulator/rtm/close` `{"code":4000,"reason":"…"}` | close every RTM connection with a code (default 1011) |
@@ -108,7 +112,7 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
     };
     let path = path.trim_end_matches('/');
     let changes = method != Method::GET;
-    let answer = route(shared, method, path, body).await;
+    let answer = route(shared, method, path, parts.uri.query(), body).await;
     if changes {
         // Nothing an admin call changed is answered before it is on disk.
         shared.persisted().await;
@@ -116,7 +120,13 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>, path: &str) 
     answer
 }
 
-async fn route(shared: &Shared, method: Method, path: &str, body: Value) -> Resp {
+async fn route(
+    shared: &Shared,
+    method: Method,
+    path: &str,
+    query: Option<&str>,
+    body: Value,
+) -> Resp {
     match (method, path) {
         (Method::PUT | Method::POST, "state") => match shared.restore(&body) {
             Ok(()) => ok(json!({})),
@@ -192,6 +202,9 @@ async fn route(shared: &Shared, method: Method, path: &str, body: Value) -> Resp
                 None => bad("user_not_found"),
             }
         }
+        (Method::GET, "requests") => ok(json!({"requests": shared.journal.requests_json()})),
+        (Method::GET, "events") => ok(json!({"events": shared.journal.events_json()})),
+        (Method::GET, "overview") => crate::web::overview(shared, query),
         (Method::GET, "rtm") => ok(json!({"connections": shared.rtm_open.load(Ordering::Relaxed)})),
         (Method::POST, "rtm/goodbye") => {
             let _ = shared.control.send(Control::Goodbye);

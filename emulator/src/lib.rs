@@ -29,6 +29,10 @@
 //!   tokens that expire on the emulator's clock (`token_expired`) with single-use refresh
 //!   tokens ([`OAuthControl`]).
 //! - An **admin API** under [`/_emulator/`](admin) for clients in any language.
+//! - A **web page** at `/` (for a browser): conversations, threads, reactions, files,
+//!   users, the request log and the events delivered per connection (secrets redacted),
+//!   and controls for faults, rate limits and the clock, updated live over Server-Sent
+//!   Events (`/_emulator/live`).
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -137,6 +141,7 @@ mod ratelimit;
 mod rtm;
 mod server;
 mod state;
+mod web;
 mod wire;
 
 pub use app::{

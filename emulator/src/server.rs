@@ -1,16 +1,17 @@
 //! The HTTP server: one task per connection (HTTP/1.1 keep-alive), routing `/api/<method>`,
 //! the upload URL, file downloads, the RTM websocket, the Socket Mode websocket (`/link/`)
-//! and `/_emulator/*` (response URLs included).
+//! and `/_emulator/*` (response URLs included), and the web page (`/` for a browser,
+//! `/static/*`, the live feed `/_emulator/live`: [`crate::web`]).
 //!
 //! One Web API call, top to bottom ([`handle_api`]): read the body (413 past the limit) →
 //! injected fault, if any → decode the arguments ([`wire`]) → rate limit → checks and the
 //! handler under the workspace lock ([`api::call`]) → events to RTM connections and the app → answer
-//! (or drop the connection, for the `Drop*` faults).
+//! (or drop the connection, for the `Drop*` faults) → a record in the request log.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use http::{header, HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
@@ -95,6 +96,8 @@ pub(crate) struct Shared {
     pub(crate) clock: Clock,
     /// Where the workspace is persisted, if anywhere.
     pub(crate) persist: Option<Persist>,
+    /// The request and event logs the web page shows ([`crate::web::journal`]).
+    pub(crate) journal: crate::web::Journal,
 }
 
 impl Shared {
@@ -152,6 +155,16 @@ impl Shared {
         }
         crate::app::on_workspace_events(self, &events);
         for e in events {
+            let rtm_open = self.rtm_open.load(Ordering::Relaxed);
+            if rtm_open > 0 {
+                use crate::web::journal::{EventRecord, Payload, Via};
+                self.journal.event(
+                    EventRecord::new(Via::Rtm, Payload::Text(e.text.clone()))
+                        .connection(e.origin)
+                        .only_for(e.only_for.clone())
+                        .connections_open(rtm_open),
+                );
+            }
             // No receiver (no RTM connection) is fine.
             let _ = self.events.send(e);
         }
@@ -195,6 +208,7 @@ impl Shared {
         self.lock_limiter().reset();
         self.ping_silence.store(false, Ordering::Relaxed);
         self.set_link_open(true);
+        self.journal.clear();
     }
 }
 
@@ -221,12 +235,15 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
     let (jobs, jobs_rx) = mpsc::unbounded_channel();
     let link_open = config.app_mode == AppMode::SocketMode;
     let app_listening = config.app_mode == AppMode::Http && config.event_request_url.is_some();
+    let journal = crate::web::Journal::default();
+    let mut hub = Hub::new(seed);
+    hub.journal = journal.clone();
     let shared = Arc::new(Shared {
         state: Mutex::new(workspace),
         faults: Mutex::new(FaultTable::default()),
         applied: Mutex::new(std::collections::BTreeMap::new()),
         limiter: Mutex::new(Limiter::new(config.rate_limits.clone())),
-        app: Mutex::new(Hub::new(seed)),
+        app: Mutex::new(hub),
         jobs,
         app_listening: AtomicBool::new(app_listening),
         link_open: AtomicBool::new(link_open),
@@ -245,6 +262,7 @@ pub(crate) async fn start(config: Config) -> std::io::Result<Running> {
         shutdown_rx: shutdown_rx.clone(),
         clock,
         persist,
+        journal,
     });
     let s = shared.clone();
     let task = tokio::spawn(accept_loop(listener, s, shutdown_rx.clone()));
@@ -397,7 +415,15 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Resp, Dro
         return Ok(crate::oauth::handle_authorize(&shared, req).await);
     }
     if let Some(rest) = path.strip_prefix("/_emulator/") {
-        return Ok(crate::admin::handle(&shared, req, rest).await);
+        let changes = req.method() != Method::GET;
+        let answer = crate::admin::handle(&shared, req, rest).await;
+        if changes {
+            shared.journal.changed();
+        }
+        return Ok(answer);
+    }
+    if let Some(page) = crate::web::page(&req) {
+        return Ok(page);
     }
     if path == "/" {
         return Ok(json_response(
@@ -505,12 +531,46 @@ pub(crate) async fn handle_api(
     req: Request<Incoming>,
     method: &str,
 ) -> Result<Resp, DropConnection> {
+    let started = Instant::now();
     let (parts, body) = req.into_parts();
     let body = match read_body(&parts.headers, body, shared.config.max_body).await {
         Ok(b) => b,
         Err(BodyError::TooLarge) => return Ok(too_large()),
         Err(BodyError::Broken) => return Err(DropConnection),
     };
+    let result = apply_api(&shared, &parts, &body, method).await;
+    // The request log: the answer's bytes are shared with the response, not copied.
+    let (result, answer) = match result {
+        Ok(resp) => {
+            let (head, full) = resp.into_parts();
+            let bytes = match full.collect().await {
+                Ok(c) => c.to_bytes(),
+                Err(never) => match never {},
+            };
+            let status = head.status.as_u16();
+            let resp = Response::from_parts(head, Full::new(bytes.clone()));
+            (Ok(resp), Some((status, bytes)))
+        }
+        Err(e) => (Err(e), None),
+    };
+    shared.journal.request(crate::web::journal::Call {
+        method,
+        headers: &parts.headers,
+        query: parts.uri.query(),
+        body: &body,
+        answer: answer.as_ref().map(|(s, b)| (*s, b)),
+        latency: started.elapsed(),
+    });
+    result
+}
+
+/// One Web API call whose body was read: faults, decoding, rate limit, the handler, events.
+async fn apply_api(
+    shared: &Shared,
+    parts: &http::request::Parts,
+    body: &Bytes,
+    method: &str,
+) -> Result<Resp, DropConnection> {
     let fault = {
         let mut faults = shared.lock_faults();
         if faults.is_empty() {
@@ -531,7 +591,7 @@ pub(crate) async fn handle_api(
             }
         }
     }
-    let api_req = match wire::parse(&parts.headers, parts.uri.query(), &body) {
+    let api_req = match wire::parse(&parts.headers, parts.uri.query(), body) {
         Ok(r) => r,
         Err(e) => {
             return Ok(json_response(
@@ -608,7 +668,7 @@ fn changes_state(method: &str) -> bool {
 struct SlowBody(Duration);
 
 /// The body type on the wire: whole, or (for [`Fault::SlowBody`]) in two parts.
-type WireBody = UnsyncBoxBody<Bytes, std::convert::Infallible>;
+pub(crate) type WireBody = UnsyncBoxBody<Bytes, std::convert::Infallible>;
 
 /// [`handle`], with an answer marked [`SlowBody`] sent as its first half at once (under the
 /// full `Content-Length`) and the rest after the delay.
@@ -616,6 +676,9 @@ async fn serve(
     shared: Arc<Shared>,
     req: Request<Incoming>,
 ) -> Result<Response<WireBody>, DropConnection> {
+    if req.uri().path() == "/_emulator/live" {
+        return Ok(crate::web::live(&shared));
+    }
     let resp = handle(shared, req).await?;
     let slow = resp.extensions().get::<SlowBody>().copied();
     let (mut parts, body) = resp.into_parts();

@@ -89,6 +89,8 @@ pub(crate) struct Hub {
     pub(crate) response_urls: HashMap<String, ResponseTarget>,
     pub(crate) trigger_ids: Vec<String>,
     pub(crate) http: Vec<HttpDelivery>,
+    /// The event log the web page shows: every envelope sent and Events API attempt.
+    pub(crate) journal: crate::web::Journal,
 }
 
 fn push_bounded<T>(list: &mut Vec<T>, item: T) {
@@ -136,6 +138,17 @@ impl Hub {
     }
 
     pub(crate) fn record_http(&mut self, d: HttpDelivery) {
+        use crate::web::journal::{EventRecord, Payload, Via};
+        let outcome = match (&d.status, &d.error) {
+            (Some(s), _) => format!("HTTP {s}"),
+            (None, Some(e)) => e.clone(),
+            (None, None) => String::new(),
+        };
+        self.journal.event(
+            EventRecord::new(Via::EventsApi, Payload::None)
+                .delivery(&d.event_id, d.attempt, d.retry_reason.clone())
+                .outcome(outcome),
+        );
         push_bounded(&mut self.http, d);
     }
 
@@ -279,6 +292,14 @@ impl Hub {
             // A connection that just went away: the ack deadline re-delivers.
             let _ = c.tx.send(Out::Frame(frame.to_string()));
         }
+        self.journal.event(
+            crate::web::journal::EventRecord::new(
+                crate::web::journal::Via::SocketMode,
+                crate::web::journal::Payload::Json(delivery.payload.clone()),
+            )
+            .connection(Some(conn))
+            .delivery(id, delivery.retry_attempt, delivery.retry_reason.clone()),
+        );
         push_bounded(&mut self.delivered, delivery);
         true
     }
