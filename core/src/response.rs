@@ -14,6 +14,8 @@ use serde_json::Value;
 use crate::error::{ApiError, DecodeError, Error, ErrorCode, HttpError, Result};
 use crate::transport::{HttpResponse, RedactedHeaders};
 
+mod scan;
+
 /// A successful (`"ok": true`) answer, or a binary download, with everything Slack sent.
 ///
 /// The body is kept as bytes; [`json`](SlackResponse::json) parses it on first use, and
@@ -189,7 +191,7 @@ impl<T> Deref for Response<T> {
 /// The envelope fields of an answer. Only `ok` must have its type; every other field is
 /// read leniently (see [`Lenient`]), so a metadata field of an unexpected type or place never
 /// turns a success into an error. Other fields are skipped without being built.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 struct Envelope {
     ok: Option<bool>,
     #[serde(default)]
@@ -207,6 +209,57 @@ struct Envelope {
     next_cursor: Lenient,
     #[serde(default)]
     response_metadata: Lenient,
+}
+
+impl Envelope {
+    /// The envelope of `body`: found by the byte scanner when it can ([`scan`]), else
+    /// decoded by serde (which then also reports what is wrong with the body).
+    fn read(body: &[u8]) -> serde_json::Result<Envelope> {
+        let mut env = Envelope::default();
+        let mut seen = 0u8;
+        let fast = scan::top_level_fields(body, |key, raw| {
+            let (bit, slot) = match key {
+                b"ok" => {
+                    if seen & 1 != 0 {
+                        return false;
+                    }
+                    seen |= 1;
+                    // `ok` must be a boolean (or null): anything else is serde's error to give.
+                    return match scan::field::<Option<bool>>(raw) {
+                        Some(ok) => {
+                            env.ok = ok;
+                            true
+                        }
+                        None => false,
+                    };
+                }
+                b"error" => (2, &mut env.error),
+                b"needed" => (4, &mut env.needed),
+                b"provided" => (8, &mut env.provided),
+                b"warning" => (16, &mut env.warning),
+                b"warnings" => (32, &mut env.warnings),
+                b"next_cursor" => (64, &mut env.next_cursor),
+                b"response_metadata" => (128, &mut env.response_metadata),
+                _ => return true,
+            };
+            // A repeated field is an error serde reports.
+            if seen & bit != 0 {
+                return false;
+            }
+            seen |= bit;
+            match scan::field::<Lenient>(raw) {
+                Some(v) => {
+                    *slot = v;
+                    true
+                }
+                None => false,
+            }
+        });
+        match fast {
+            Some(()) => Ok(env),
+            None => serde_json::from_slice(body),
+        }
+    }
 }
 
 /// A JSON value of any type, kept only when it is small enough to matter (envelope fields).
@@ -331,7 +384,7 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
         }
         BodyKind::Json => {}
     }
-    let env: Envelope = match serde_json::from_slice(&resp.body) {
+    let env = match Envelope::read(&resp.body) {
         Ok(env) => env,
         Err(e) => return Err(decode_error(resp, format!("invalid JSON: {e}"))),
     };
@@ -437,6 +490,55 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scanner's envelope equals serde's for every body serde accepts, and it gives up
+    /// (so that serde reports the error) on every body serde refuses.
+    #[test]
+    fn envelope_scanner_agrees_with_serde() {
+        fn fields(e: &Envelope) -> Vec<Option<Value>> {
+            [
+                &e.error,
+                &e.needed,
+                &e.provided,
+                &e.warning,
+                &e.warnings,
+                &e.next_cursor,
+                &e.response_metadata,
+            ]
+            .iter()
+            .map(|l| l.0.clone())
+            .collect()
+        }
+        let bodies = [
+            r#"{"ok":true}"#,
+            r#"{"ok":false,"error":"channel_not_found","warning":"w1,w2"}"#,
+            r#"{"ok":true,"ts":"1.2","message":{"ok":false,"error":"nested","blocks":[{"type":"divider"}]},"response_metadata":{"next_cursor":"c2","warnings":["a"]}}"#,
+            r#"{"ok":false,"error":"missing_scope","needed":"chat:write","provided":"a,b","warnings":["x",3]}"#,
+            r#"{"ok":true,"next_cursor":7,"error":null}"#,
+            r#"{"ok":null}"#,
+            r#"{"ok":"yes"}"#,
+            r#"{"ok":true,"ok":true}"#,
+            r#"{"ok":true,"error":"a","error":"b"}"#,
+            r#"{"ok":true,"x":"a"}"}"#,
+            r#"{"ok":true,"error":"escaped key"}"#,
+            r#"{"ok":true,"x":[1,2,]}"#,
+            r#"{"ok":true} trailing"#,
+            r#"{"ok":tru}"#,
+            r#" { "ok" : true , "warnings" : [ ] } "#,
+        ];
+        for body in bodies {
+            let fast = Envelope::read(body.as_bytes());
+            let slow: serde_json::Result<Envelope> = serde_json::from_str(body);
+            match (&fast, &slow) {
+                (Ok(f), Ok(s)) => {
+                    assert_eq!(f.ok, s.ok, "{body}");
+                    assert_eq!(fields(f), fields(s), "{body}");
+                }
+                (Err(f), Err(s)) => assert_eq!(f.to_string(), s.to_string(), "{body}"),
+                _ => panic!("{body}: scanner {:?} vs serde {:?}", fast.is_ok(), slow.is_ok()),
+            }
+        }
+    }
 
     fn resp(status: u16, ct: Option<&str>, body: &'static [u8]) -> HttpResponse {
         let mut r = HttpResponse::new(
