@@ -31,7 +31,10 @@
 //! - Substitutions in any string of `args` (and in `upload`): `${name}` (a saved value; a
 //!   string that is only `${name}` takes the saved JSON value as it is), `${channel:NAME}`,
 //!   `${user:NAME}`, `${im}` (the seeded bot–ada IM), `${mpim}`, `${bot_user_id}`,
-//!   `${bot_id}`, `${team_id}`, `${app_id}`.
+//!   `${bot_id}`, `${team_id}`, `${app_id}`, `${trigger_id}` (a fresh trigger id, as a
+//!   click would issue, each time it is named) and `${event_context}` (an `event_context`
+//!   of this workspace and app, as an event callback carries). `as` takes them too
+//!   (`"as": "token:${rotated}"`).
 //! - A step `{"upload": "${upload_url}", "content": "bytes"}` (no `method`) POSTs raw bytes
 //!   to a URL, as a client does between `files.getUploadURLExternal` and
 //!   `files.completeUploadExternal`; it expects HTTP 200.
@@ -556,6 +559,17 @@ impl Run<'_> {
                 "bot_id" => Some(self.emu.bot_id()),
                 "team_id" => Some(self.emu.team_id()),
                 "app_id" => Some(self.emu.app_id()),
+                "trigger_id" => Some(self.emu.issue_trigger_id()),
+                "event_context" => {
+                    use base64::Engine as _;
+                    let ctx = serde_json::json!({
+                        "tid": self.emu.team_id(), "aid": self.emu.app_id(), "cid": "",
+                    });
+                    Some(format!(
+                        "4-{}",
+                        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(ctx.to_string())
+                    ))
+                }
                 saved => {
                     return self.saved.get(saved).cloned().ok_or_else(|| {
                         format!("${{{saved}}} is neither a built-in nor a saved value")
@@ -675,8 +689,11 @@ impl Run<'_> {
                 info.required, info.optional
             ));
         }
-        let who = step.get("as").and_then(Value::as_str).unwrap_or("bot");
-        let token = self.token(who)?;
+        let who = match step.get("as") {
+            Some(who) => self.substitute(who)?,
+            None => Value::String("bot".into()),
+        };
+        let token = self.token(who.as_str().ok_or("\"as\" is not a string")?)?;
         let as_json = step.get("body").and_then(Value::as_str) == Some("json");
         let auth = token.map(|t| format!("Bearer {t}"));
         let mut headers: Vec<(&str, &str)> = Vec::new();
