@@ -1005,7 +1005,10 @@ fn documented_only_methods_have_no_reference() {
         .map(|(m, _)| *m)
         .filter(|m| success_schema(&spec, m).is_some() || sample(m).is_some())
         .collect();
-    assert!(covered.is_empty(), "now covered by a reference: {covered:?}");
+    assert!(
+        covered.is_empty(),
+        "now covered by a reference: {covered:?}"
+    );
 }
 
 // ===== the validator's own tests =====
