@@ -133,10 +133,10 @@ mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 mod interaction;
-mod persist;
-mod oauth;
 #[doc(hidden)]
 pub mod introspect;
+mod oauth;
+mod persist;
 mod ratelimit;
 mod rtm;
 mod server;

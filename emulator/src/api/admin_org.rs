@@ -399,7 +399,7 @@ fn apps_config_lookup(ws: &Workspace, req: &ApiRequest) -> Outcome {
                    "domain_restrictions": c.get("domain_restrictions").cloned().unwrap_or(json!({"urls": [], "emails": []}))})
         })
         .collect();
-    ok(json!({ "config": configs }))
+    ok(json!({ "configs": configs }))
 }
 
 fn apps_config_set(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
@@ -972,7 +972,7 @@ fn conv_lookup(ws: &Workspace, req: &ApiRequest) -> Outcome {
         .map(|v| json!(v.id))
         .collect();
     let (page, meta) = paginate(ids, limit, offset);
-    ok(json!({"channels": page, "response_metadata": meta}))
+    ok(json!({"channel_ids": page, "response_metadata": meta}))
 }
 
 fn conv_get_setting(ws: &Workspace, req: &ApiRequest, what: &str) -> Outcome {
@@ -1446,7 +1446,17 @@ fn users_get_expiration(ws: &Workspace, req: &ApiRequest) -> Outcome {
     if ws.user(&u).is_none() {
         return Err(err("user_not_found"));
     }
-    ok(json!({"user_id": u, "expiration_ts": ws.org.expirations.get(&u).copied().unwrap_or(0)}))
+    let email = ws.user(&u).map(|x| x.email.clone()).unwrap_or_default();
+    let role = ws
+        .org
+        .teams
+        .values()
+        .find_map(|t| t.members.get(&u).copied());
+    ok(json!({"user": {
+        "id": u, "email": email, "is_restricted": role == Some(Role::Restricted),
+        "is_ultra_restricted": role == Some(Role::UltraRestricted),
+        "expiration_ts": ws.org.expirations.get(&u).copied().unwrap_or(0),
+    }}))
 }
 
 fn sessions_list(ws: &Workspace, req: &ApiRequest) -> Outcome {
@@ -1805,7 +1815,7 @@ fn roles_change(ws: &mut Workspace, req: &ApiRequest, add: bool) -> Outcome {
         }
     }
     if add {
-        ok(json!({"rejected_users": rejected, "rejected_entities": []}))
+        ok(json!({ "rejected_users": rejected }))
     } else {
         ok(json!({}))
     }
@@ -1851,16 +1861,10 @@ fn barrier_write(ws: &mut Workspace, req: &ApiRequest, create: bool) -> Outcome 
         }
         id
     };
-    let created = ws
-        .org
-        .barriers
-        .get(&id)
-        .map(|b| b["date_create"].clone())
-        .unwrap_or(json!(now));
     let barrier = json!({"id": id, "enterprise_id": ws.org.enterprise_id,
         "primary_usergroup": {"id": primary, "name": primary},
         "barriered_from_usergroups": others.iter().map(|o| json!({"id": o, "name": o})).collect::<Vec<_>>(),
-        "restricted_subjects": subjects, "date_update": now, "date_create": created});
+        "restricted_subjects": subjects, "date_update": now});
     ws.org.barriers.insert(id, barrier.clone());
     ok(json!({ "barrier": barrier }))
 }

@@ -561,7 +561,7 @@ pub(crate) fn activities_list(ws: &Workspace, req: &ApiRequest) -> Outcome {
                 .as_deref()
                 .is_none_or(|m| rank(a["level"].as_str().unwrap_or("info")) >= rank(m))
         })
-        .filter(|a| kind.as_deref().is_none_or(|k| a["log_event_type"] == k))
+        .filter(|a| kind.as_deref().is_none_or(|k| a["event_type"] == k))
         .filter(|a| component.as_deref().is_none_or(|c| a["component_id"] == c))
         .cloned()
         .collect();
@@ -650,7 +650,7 @@ pub(crate) fn managed_permissions_set(
 pub(crate) fn log_activity(ws: &mut Workspace, kind: &str, component: &str, payload: Value) {
     let created = ws.now_secs().saturating_mul(1_000_000);
     let mut m = Map::new();
-    m.insert("log_event_type".into(), json!(kind));
+    m.insert("event_type".into(), json!(kind));
     m.insert("source".into(), json!("slack"));
     m.insert("component_type".into(), json!("custom_function"));
     m.insert("component_id".into(), json!(component));

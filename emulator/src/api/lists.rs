@@ -355,6 +355,12 @@ pub(crate) fn item_info(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outc
         .cloned()
         .unwrap_or_else(|| json!({"id": id}));
     file["list_metadata"] = metadata(l);
+    // The list as Slack answers it here: its file's sharing fields are files.info's.
+    if let Some(f) = file.as_object_mut() {
+        for k in ["channels", "groups", "ims", "comments_count"] {
+            f.remove(k);
+        }
+    }
     let mut record = record.clone();
     if req.bool("include_is_subscribed") {
         record["is_subscribed"] = json!(false);

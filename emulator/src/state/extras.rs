@@ -139,7 +139,7 @@ impl Extras {
             featured,
             tooling_refresh,
             activities: vec![serde_json::json!({
-                "log_event_type": "function_execution_started", "source": "slack",
+                "event_type": "function_execution_started", "source": "slack",
                 "component_type": "custom_function", "component_id": function,
                 "level": "info", "created": 1_700_000_000_000_000_u64,
                 "trace_id": format!("Tr{tag}0001"), "app_id": app_id,

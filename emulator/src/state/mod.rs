@@ -2,8 +2,8 @@
 //!
 //! Pure data and lookups; the Web API handlers in `api/` change it under one lock.
 
-mod extras;
 mod bytes_b64;
+mod extras;
 mod model;
 mod org;
 mod seed;
@@ -15,10 +15,10 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-pub(crate) use extras::{Extras, OidcCode};
-pub(crate) use org::{Org, OrgChannel, OrgTeam, Role};
 use crate::clock::Clock;
+pub(crate) use extras::{Extras, OidcCode};
 pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
+pub(crate) use org::{Org, OrgChannel, OrgTeam, Role};
 pub(crate) use timed::{Dnd, Reminder, ScheduledMessage};
 
 /// One stored message (Slack's `message` object, without `channel`).
