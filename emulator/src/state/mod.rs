@@ -2,7 +2,9 @@
 //!
 //! Pure data and lookups; the Web API handlers in `api/` change it under one lock.
 
+mod collab;
 mod model;
+mod search_index;
 mod seed;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -10,7 +12,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
 
+pub(crate) use collab::{Bookmark, Collab, ConnectInvite, InviteRequest, Pin, Star, Usergroup};
 pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
+pub(crate) use search_index::{searchable_text, words, Hit, SearchIndex, Term};
 
 /// One stored message (Slack's `message` object, without `channel`).
 pub(crate) type Message = Map<String, Value>;
@@ -45,6 +49,10 @@ pub(crate) struct Workspace {
     pub(crate) bot_id: String,
     pub(crate) bot_token: String,
     pub(crate) user_token: String,
+    /// Profiles, presence, user groups, pins, bookmarks, stars, read marks, emoji, …
+    pub(crate) collab: Collab,
+    /// The word index behind `search.messages`, kept current by the message methods below.
+    pub(crate) search_index: SearchIndex,
     clock: u64,
     ids: u64,
 }
@@ -166,12 +174,23 @@ impl Workspace {
     /// Remove a message; returns it.
     pub(crate) fn remove_message(&mut self, channel: &str, ts: &str) -> Option<Message> {
         let i = self.position(channel, ts)?;
+        self.search_index.remove(channel, ts);
         Some(self.messages.get_mut(channel)?.remove(i))
     }
 
     /// Append a message whose `ts` came from [`Workspace::next_ts`].
     pub(crate) fn push_message(&mut self, channel: &str, m: Message) {
+        self.search_index.add(channel, &m);
         self.messages.entry(channel.to_owned()).or_default().push(m);
+    }
+
+    /// Re-index a message after its text changed in place (edits, tombstones).
+    pub(crate) fn message_changed(&mut self, channel: &str, ts: &str) {
+        if let Some(i) = self.position(channel, ts) {
+            if let Some(m) = self.messages.get(channel).and_then(|l| l.get(i)) {
+                self.search_index.add(channel, m);
+            }
+        }
     }
 
     /// The messages of a channel, oldest first.

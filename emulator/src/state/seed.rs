@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::model::{Channel, Kind, TokenInfo, User};
 use super::Workspace;
+use super::{Collab, SearchIndex};
 
 /// Every scope the method table mentions, given to the seeded tokens.
 fn all_scopes() -> BTreeSet<String> {
@@ -51,6 +52,7 @@ impl Workspace {
             human(3, "linus", "Linus T"),
         ];
         let ada = users[1].id.clone();
+        let collab = Collab::seeded(&tag, &format!("C{tag}GEN"), &users[2].id);
         let grace = users[2].id.clone();
         let everyone: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
         let channel = |id: String, name: &str, kind, members: Vec<String>, general| Channel {
@@ -148,6 +150,8 @@ impl Workspace {
             bot_id,
             bot_token,
             user_token,
+            collab,
+            search_index: SearchIndex::default(),
             clock: 0,
             ids: 0,
         }
