@@ -14,7 +14,7 @@ use crate::wire::ApiRequest;
 /// The custom profile fields of the workspace: id, label, hint.
 const PROFILE_FIELDS: &[(&str, &str, &str)] = &[
     ("Xf0EMUTEAM", "Team", "The team you work in"),
-    ("Xf0EMULOC", "Location", "Where you work from"),
+    ("Xf0EMULOCN", "Location", "Where you work from"),
 ];
 
 /// The label of a custom profile field (empty for an unknown one).
@@ -96,7 +96,7 @@ pub(crate) fn integration_logs(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) 
             json!({
                 "user_id": u.id, "user_name": u.name, "date": FOUNDED.to_string(),
                 "change_type": "added", "app_type": "app", "app_id": ws.app_id,
-                "scope": "bot", "reason": "", "channel": "",
+                "scope": "bot",
             })
         })
         .into_iter()
@@ -135,14 +135,10 @@ pub(crate) fn profile_get(req: &ApiRequest) -> Outcome {
             json!({
                 "id": id, "ordering": i, "field_name": null, "label": label, "hint": hint,
                 "type": "text", "possible_values": null, "options": null, "is_hidden": false,
-                "section_id": "S0EMUABOUT",
             })
         })
         .collect();
-    ok(json!({"profile": {"fields": fields, "sections": [{
-        "id": "S0EMUABOUT", "team_id": null, "section_type": "about_me", "label": "About me",
-        "order": 1, "is_hidden": false,
-    }]}}))
+    ok(json!({"profile": {"fields": fields}}))
 }
 
 fn external_json(t: &crate::state::Collab, id: &str) -> Option<Value> {
