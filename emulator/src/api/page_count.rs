@@ -6,13 +6,13 @@ use std::ops::Range;
 
 use serde_json::{json, Value};
 
-use super::paging::{encode, page_args};
+use super::paging::{encode, limit, page_args};
 use super::ApiError;
 use crate::wire::ApiRequest;
 
 /// How a list of `total` items is paged: `count` per page (default `default`, at most
 /// `max`), page `page` (from 1, at most `max_page`), or a cursor when one (or `limit`) is
-/// sent. Returns the items' range, the `paging` object and `response_metadata`.
+/// sent (`*` for the first page, as `search.messages` takes). Returns the items' range, the `paging` object and `response_metadata`.
 pub(crate) fn page(
     req: &ApiRequest,
     total: usize,
@@ -26,12 +26,21 @@ pub(crate) fn page(
             .unwrap_or(d)
             .min(hi)
     };
-    let (count, start, page) = if req.has("cursor") || req.has("limit") {
-        let (limit, offset) = page_args(req, default)?;
-        let limit = limit.min(max);
-        (limit, offset, offset / limit.max(1) + 1)
+    let count = clamp(req.int("count").ok().flatten(), default, max);
+    let cursor = req.nonempty("cursor");
+    let (count, start, page) = if cursor.is_some() || req.has("limit") {
+        // `limit` (or `count`) per page from a cursor; `*` asks for the first page.
+        let size = if req.has("limit") {
+            limit(req, default)?.min(max)
+        } else {
+            count
+        };
+        let offset = match cursor.as_deref() {
+            None | Some("*") => 0,
+            Some(_) => page_args(req, size)?.1,
+        };
+        (size, offset, offset / size.max(1) + 1)
     } else {
-        let count = clamp(req.int("count").ok().flatten(), default, max);
         let page = clamp(req.int("page").ok().flatten(), 1, max_page);
         (count, (page - 1) * count, page)
     };
