@@ -182,9 +182,8 @@ fn visible(ws: &Workspace, user: &str, channel: &str) -> bool {
 /// The checks only the stored message answers (phrases, `has:`).
 fn keeps(q: &Query, m: &Message) -> bool {
     if !q.phrases.is_empty() {
-        let text: Vec<String> = words(&crate::state::searchable_text(m)).collect();
-        let text = format!(" {} ", text.join(" "));
-        if !q.phrases.iter().all(|p| text.contains(&format!(" {p} "))) {
+        let text = crate::state::searchable_text(m);
+        if !q.phrases.iter().all(|p| has_phrase(&text, p)) {
             return false;
         }
     }
@@ -200,12 +199,17 @@ fn keeps(q: &Query, m: &Message) -> bool {
     })
 }
 
-/// The `ts` seconds of a message (`1700000000.000100` → 1700000000).
-fn ts_secs(ts: &str) -> u64 {
-    ts.split('.')
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+/// Whether the words of `text` hold `phrase` (lower-case words joined by single spaces)
+/// as consecutive words, compared without allocating.
+fn has_phrase(text: &str, phrase: &str) -> bool {
+    let want: Vec<&str> = phrase.split(' ').collect();
+    let have: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let same = |w: &str, p: &str| w.chars().flat_map(char::to_lowercase).eq(p.chars());
+    have.windows(want.len())
+        .any(|win| win.iter().zip(&want).all(|(w, p)| same(w, p)))
 }
 
 /// Sort order from `sort` and `sort_dir`: by timestamp, newest first unless `asc`.
@@ -215,8 +219,8 @@ fn by_timestamp(req: &ApiRequest) -> (bool, bool) {
     (ts, asc)
 }
 
-/// The matching messages, sorted.
-fn message_hits(ws: &mut Workspace, user: &str, req: &ApiRequest, q: &Query) -> Vec<Hit> {
+/// The matching messages, unsorted (see [`sort_top`]).
+fn message_hits(ws: &mut Workspace, user: &str, q: &Query) -> Vec<Hit> {
     ws.search_index.ensure(&ws.messages);
     let ws: &Workspace = ws;
     let allowed = |c: &str| {
@@ -226,7 +230,7 @@ fn message_hits(ws: &mut Workspace, user: &str, req: &ApiRequest, q: &Query) -> 
     let mut hits = ix.search(&q.terms, &q.exclude, allowed, q.from.as_deref());
     if q.after.is_some() || q.before.is_some() {
         hits.retain(|h| {
-            let s = ts_secs(ix.ts(h.doc));
+            let s = h.key / 1_000_000;
             q.after.is_none_or(|a| s > a) && q.before.is_none_or(|b| s < b)
         });
     }
@@ -237,24 +241,39 @@ fn message_hits(ws: &mut Workspace, user: &str, req: &ApiRequest, q: &Query) -> 
                 .is_some_and(|m| keeps(q, m))
         });
     }
+    hits
+}
+
+/// Put the first `need` hits in answer order (the rest stay unordered behind them): by
+/// score, ties newest first, or by timestamp (`sort=timestamp`, newest first unless
+/// `sort_dir=asc`). Only the pages asked for are sorted, so a common word stays cheap.
+fn sort_top(hits: &mut [Hit], need: usize, req: &ApiRequest) {
     let (by_ts, asc) = by_timestamp(req);
-    if by_ts {
-        hits.sort_unstable_by(|a, b| {
-            let o = ix.ts(a.doc).cmp(ix.ts(b.doc));
+    let order = |a: &Hit, b: &Hit| {
+        if by_ts {
+            let o = a.key.cmp(&b.key).then(a.doc.cmp(&b.doc));
             if asc {
                 o
             } else {
                 o.reverse()
             }
-        });
-    } else {
-        hits.sort_unstable_by(|a, b| {
+        } else {
             b.score
                 .cmp(&a.score)
-                .then_with(|| ix.ts(b.doc).cmp(ix.ts(a.doc)))
-        });
+                .then(b.key.cmp(&a.key))
+                .then(b.doc.cmp(&a.doc))
+        }
+    };
+    let need = need.min(hits.len());
+    if need == 0 {
+        return;
     }
-    hits
+    if need < hits.len() {
+        hits.select_nth_unstable_by(need - 1, order);
+    }
+    if let Some(top) = hits.get_mut(..need) {
+        top.sort_unstable_by(order);
+    }
 }
 
 fn channel_json(ws: &Workspace, viewer: &str, id: &str) -> Value {
@@ -334,8 +353,9 @@ const MAX_COUNT: usize = 100;
 const MAX_PAGE: usize = 100;
 
 fn messages_block(ws: &mut Workspace, user: &str, req: &ApiRequest, q: &Query) -> Outcome {
-    let hits = message_hits(ws, user, req, q);
+    let mut hits = message_hits(ws, user, q);
     let (range, paging, meta) = page_count::page(req, hits.len(), 20, MAX_COUNT, MAX_PAGE)?;
+    sort_top(&mut hits, range.end, req);
     let terms = q.terms.len();
     let matches: Vec<Value> = hits
         .get(range)
@@ -487,6 +507,29 @@ mod tests {
         let q = parse(&ws, &ada, "from:me in:#nowhere");
         assert_eq!(q.from, Some(vec![ada]));
         assert_eq!(q.channels, Some(vec!["?".to_owned()]));
+    }
+
+    #[test]
+    fn phrases_match_consecutive_words_in_any_case() {
+        assert!(has_phrase("The Build, failed again", "build failed"));
+        assert!(!has_phrase("failed build", "build failed"));
+        assert!(!has_phrase("build", "build failed"));
+    }
+
+    #[test]
+    fn only_the_pages_asked_for_are_sorted() {
+        let hit = |doc, score, key| Hit { doc, score, key };
+        let mut hits: Vec<Hit> = (0..100).map(|i| hit(i, i % 7, u64::from(i))).collect();
+        sort_top(&mut hits, 3, &ApiRequest::default());
+        assert_eq!(
+            hits[..3].to_vec(),
+            vec![hit(97, 6, 97), hit(90, 6, 90), hit(83, 6, 83)]
+        );
+        let mut req = ApiRequest::default();
+        req.args.insert("sort".into(), json!("timestamp"));
+        req.args.insert("sort_dir".into(), json!("asc"));
+        sort_top(&mut hits, 2, &req);
+        assert_eq!(hits[..2].to_vec(), vec![hit(0, 0, 0), hit(1, 1, 1)]);
     }
 
     #[test]

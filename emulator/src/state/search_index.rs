@@ -1,9 +1,9 @@
 //! An inverted word index over the stored messages, for `search.messages`.
 //!
 //! Kept current as messages are stored, edited and removed ([`SearchIndex::add`],
-//! [`SearchIndex::remove`]). It is derived data: a snapshot leaves it out, and an index that
-//! was never built (fresh, restored, or after many removals) is rebuilt from the messages on
-//! the next search ([`SearchIndex::ensure`]).
+//! [`SearchIndex::remove`]) from the seeded workspace on. It is derived data: a snapshot
+//! leaves it out, and an index that is not current (restored from a snapshot, or after many
+//! removals) is rebuilt from the messages on the next search ([`SearchIndex::ensure`]).
 //!
 //! Documents get increasing ids, so every posting list is sorted and an `AND` is a merge.
 //! Removal only marks a document dead; its postings are skipped until the next rebuild.
@@ -19,6 +19,8 @@ use super::Message;
 struct Doc {
     channel: u32,
     user: u32,
+    /// The `ts` in microseconds, for sorting without touching the string.
+    key: u64,
     ts: String,
     live: bool,
 }
@@ -30,11 +32,34 @@ pub(crate) enum Term {
     Prefix(String),
 }
 
-/// One match: the document and how many times the query's words occur in it.
+/// One match: the document, how many times the query's words occur in it, and its `ts` in
+/// microseconds (so that sorting touches only the hits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Hit {
     pub(crate) doc: u32,
     pub(crate) score: u32,
+    pub(crate) key: u64,
+}
+
+/// A message `ts` (`1700000000.000123`) in microseconds; 0 when it is not one.
+pub(crate) fn ts_key(ts: &str) -> u64 {
+    let (secs, frac) = ts.split_once('.').unwrap_or((ts, ""));
+    let Ok(secs) = secs.parse::<u64>() else {
+        return 0;
+    };
+    let mut micros = 0_u64;
+    let mut digits = 0;
+    for c in frac.chars().take(6) {
+        let Some(d) = c.to_digit(10) else {
+            return 0;
+        };
+        micros = micros * 10 + u64::from(d);
+        digits += 1;
+    }
+    for _ in digits..6 {
+        micros *= 10;
+    }
+    secs.saturating_mul(1_000_000).saturating_add(micros)
 }
 
 /// The inverted index (see the module docs).
@@ -46,7 +71,7 @@ pub(crate) struct SearchIndex {
     users: Vec<String>,
     user_ids: HashMap<String, u32>,
     docs: Vec<Doc>,
-    keys: HashMap<(u32, String), u32>,
+    keys: HashMap<(u32, u64), u32>,
     postings: BTreeMap<String, Vec<(u32, u32)>>,
     dead: usize,
 }
@@ -111,6 +136,14 @@ fn intersect(a: &[(u32, u32)], b: &[(u32, u32)]) -> Vec<(u32, u32)> {
 }
 
 impl SearchIndex {
+    /// An index of no messages, current (for a new workspace, which has none).
+    pub(crate) fn empty() -> Self {
+        SearchIndex {
+            built: true,
+            ..SearchIndex::default()
+        }
+    }
+
     /// Whether the index reflects the stored messages.
     #[cfg(test)]
     pub(crate) fn is_built(&self) -> bool {
@@ -153,19 +186,30 @@ impl SearchIndex {
             self.built = false;
             return;
         };
+        let key = ts_key(ts);
         self.docs.push(Doc {
             channel: ch,
             user,
+            key,
             ts: ts.to_owned(),
             live: true,
         });
-        self.keys.insert((ch, ts.to_owned()), id);
-        let mut counts: HashMap<String, u32> = HashMap::new();
+        self.keys.insert((ch, key), id);
+        // A message has few words: a list beats a map.
+        let mut counts: Vec<(String, u32)> = Vec::new();
         for w in words(&searchable_text(m)) {
-            *counts.entry(w).or_default() += 1;
+            match counts.iter_mut().find(|(x, _)| *x == w) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((w, 1)),
+            }
         }
         for (w, n) in counts {
-            self.postings.entry(w).or_default().push((id, n));
+            match self.postings.get_mut(&w) {
+                Some(list) => list.push((id, n)),
+                None => {
+                    self.postings.insert(w, vec![(id, n)]);
+                }
+            }
         }
     }
 
@@ -177,11 +221,14 @@ impl SearchIndex {
         let Some(ch) = self.channel_ids.get(channel).copied() else {
             return;
         };
-        if let Some(id) = self.keys.remove(&(ch, ts.to_owned())) {
-            if let Some(d) = self.docs.get_mut(id as usize) {
-                d.live = false;
-                self.dead += 1;
-            }
+        let key = (ch, ts_key(ts));
+        let Some(id) = self.keys.get(&key).copied() else {
+            return;
+        };
+        if let Some(d) = self.docs.get_mut(id as usize).filter(|d| d.ts == ts) {
+            d.live = false;
+            self.dead += 1;
+            self.keys.remove(&key);
         }
         // Many dead documents slow every search: start over on the next one.
         if self.dead > 10_000 && self.dead * 2 > self.docs.len() {
@@ -194,11 +241,6 @@ impl SearchIndex {
         let d = self.docs.get(id as usize)?;
         let ch = self.channels.get(d.channel as usize)?;
         Some((ch.as_str(), d.ts.as_str()))
-    }
-
-    /// The `ts` of a document (for sorting).
-    pub(crate) fn ts(&self, id: u32) -> &str {
-        self.docs.get(id as usize).map_or("", |d| d.ts.as_str())
     }
 
     /// The postings of one term, sorted by document.
@@ -266,7 +308,11 @@ impl SearchIndex {
                         && users.as_ref().is_none_or(|u| u.contains(&doc.user))
                 })
             })
-            .map(|(doc, score)| Hit { doc, score })
+            .map(|(doc, score)| Hit {
+                doc,
+                score,
+                key: self.docs.get(doc as usize).map_or(0, |d| d.key),
+            })
             .collect()
     }
 }
@@ -318,6 +364,9 @@ mod tests {
         messages.insert("C2".into(), vec![msg("1.000002", "U1", "build failed")]);
         let mut ix = SearchIndex::default();
         ix.add("C1", &msg("9.0", "U9", "ignored: not built yet"));
+        assert_eq!(ts_key("1700000000.000123"), 1_700_000_000_000_123);
+        assert_eq!(ts_key("1.5"), 1_500_000);
+        assert_eq!(ts_key("x"), 0);
         ix.ensure(&messages);
         let any = |_: &str| true;
         let w = |s: &str| Term::Word(s.into());

@@ -151,7 +151,7 @@ impl Workspace {
             bot_token,
             user_token,
             collab,
-            search_index: SearchIndex::default(),
+            search_index: SearchIndex::empty(),
             clock: 0,
             ids: 0,
         }
