@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 
 pub(crate) use collab::{Bookmark, Collab, ConnectInvite, InviteRequest, Pin, Star, Usergroup};
 pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
-pub(crate) use search_index::{searchable_text, words, Hit, SearchIndex, Term};
+pub(crate) use search_index::{words, Hit, SearchIndex, Term};
 
 /// One stored message (Slack's `message` object, without `channel`).
 pub(crate) type Message = Map<String, Value>;

@@ -22,6 +22,8 @@ struct Doc {
     /// The `ts` in microseconds, for sorting without touching the string.
     key: u64,
     ts: String,
+    /// The message's words as vocabulary ids, in order (for phrases).
+    seq: Box<[u32]>,
     live: bool,
 }
 
@@ -71,6 +73,8 @@ pub(crate) struct SearchIndex {
     users: Vec<String>,
     user_ids: HashMap<String, u32>,
     docs: Vec<Doc>,
+    /// Every word seen, numbered.
+    vocab: HashMap<String, u32>,
     keys: HashMap<(u32, u64), u32>,
     postings: BTreeMap<String, Vec<(u32, u32)>>,
     dead: usize,
@@ -187,22 +191,32 @@ impl SearchIndex {
             return;
         };
         let key = ts_key(ts);
-        self.docs.push(Doc {
-            channel: ch,
-            user,
-            key,
-            ts: ts.to_owned(),
-            live: true,
-        });
-        self.keys.insert((ch, key), id);
         // A message has few words: a list beats a map.
         let mut counts: Vec<(String, u32)> = Vec::new();
+        let mut seq = Vec::new();
         for w in words(&searchable_text(m)) {
+            let next = u32::try_from(self.vocab.len()).unwrap_or(u32::MAX);
+            seq.push(match self.vocab.get(&w) {
+                Some(v) => *v,
+                None => {
+                    self.vocab.insert(w.clone(), next);
+                    next
+                }
+            });
             match counts.iter_mut().find(|(x, _)| *x == w) {
                 Some((_, n)) => *n += 1,
                 None => counts.push((w, 1)),
             }
         }
+        self.docs.push(Doc {
+            channel: ch,
+            user,
+            key,
+            ts: ts.to_owned(),
+            seq: seq.into_boxed_slice(),
+            live: true,
+        });
+        self.keys.insert((ch, key), id);
         for (w, n) in counts {
             match self.postings.get_mut(&w) {
                 Some(list) => list.push((id, n)),
@@ -268,15 +282,32 @@ impl SearchIndex {
         }
     }
 
-    /// The live documents that hold every term of `all` and no word of `none`, in channels
-    /// `channel_ok` accepts, by one of `from` (any user when `None`).
+    /// Whether document `id` holds the words of `phrase` one after another.
+    fn has_phrase(&self, id: u32, phrase: &[u32]) -> bool {
+        self.docs
+            .get(id as usize)
+            .is_some_and(|d| !phrase.is_empty() && d.seq.windows(phrase.len()).any(|w| w == phrase))
+    }
+
+    /// The live documents that hold every term of `all`, every phrase of `phrases` (each
+    /// a list of lower-case words), and no word of `none`, in channels `channel_ok` accepts,
+    /// by one of `from` (any user when `None`).
     pub(crate) fn search(
         &self,
         all: &[Term],
+        phrases: &[Vec<String>],
         none: &[String],
         channel_ok: impl Fn(&str) -> bool,
         from: Option<&[String]>,
     ) -> Vec<Hit> {
+        // A phrase with a word never seen matches nothing.
+        let phrases: Option<Vec<Vec<u32>>> = phrases
+            .iter()
+            .map(|p| p.iter().map(|w| self.vocab.get(w).copied()).collect())
+            .collect();
+        let Some(phrases) = phrases else {
+            return Vec::new();
+        };
         let channels: Vec<bool> = self.channels.iter().map(|c| channel_ok(c)).collect();
         let users: Option<Vec<u32>> = from.map(|list| {
             list.iter()
@@ -306,7 +337,7 @@ impl SearchIndex {
                     doc.live
                         && channels.get(doc.channel as usize).copied().unwrap_or(false)
                         && users.as_ref().is_none_or(|u| u.contains(&doc.user))
-                })
+                }) && phrases.iter().all(|p| self.has_phrase(*d, p))
             })
             .map(|(doc, score)| Hit {
                 doc,
@@ -370,26 +401,33 @@ mod tests {
         ix.ensure(&messages);
         let any = |_: &str| true;
         let w = |s: &str| Term::Word(s.into());
-        let hits = ix.search(&[w("deploy")], &[], any, None);
+        let hits = ix.search(&[w("deploy")], &[], &[], any, None);
         assert_eq!(docs(&ix, &hits), ["C1/1.000001"]);
         assert_eq!(hits[0].score, 2);
-        let hits = ix.search(&[Term::Prefix("deploy".into())], &[], any, None);
+        let hits = ix.search(&[Term::Prefix("deploy".into())], &[], &[], any, None);
         assert_eq!(docs(&ix, &hits), ["C1/1.000001", "C1/1.000003"]);
-        let hits = ix.search(&[w("build")], &["failed".into()], any, None);
+        let hits = ix.search(&[w("build")], &[], &["failed".into()], any, None);
         assert_eq!(docs(&ix, &hits), ["C1/1.000001"]);
-        let hits = ix.search(&[w("build")], &[], |c| c == "C2", None);
+        let hits = ix.search(&[w("build")], &[], &[], |c| c == "C2", None);
         assert_eq!(docs(&ix, &hits), ["C2/1.000002"]);
-        let hits = ix.search(&[w("build")], &[], any, Some(&["U2".into()]));
+        let hits = ix.search(&[w("build")], &[], &[], any, Some(&["U2".into()]));
         assert!(hits.is_empty());
-        assert!(ix.search(&[w("ignored")], &[], any, None).is_empty());
+        assert!(ix.search(&[w("ignored")], &[], &[], any, None).is_empty());
         // Edit, then delete.
         ix.add("C1", &msg("1.000001", "U1", "rolled back"));
-        assert!(ix.search(&[w("deploy")], &[], any, None).is_empty());
-        assert_eq!(ix.search(&[w("rolled")], &[], any, None).len(), 1);
+        assert!(ix.search(&[w("deploy")], &[], &[], any, None).is_empty());
+        assert_eq!(ix.search(&[w("rolled")], &[], &[], any, None).len(), 1);
         ix.remove("C1", "1.000001");
-        assert!(ix.search(&[w("rolled")], &[], any, None).is_empty());
+        assert!(ix.search(&[w("rolled")], &[], &[], any, None).is_empty());
+        // Phrases: consecutive words only.
+        let build_deploy = vec![vec!["build".to_owned(), "deploy".to_owned()]];
+        assert!(ix.search(&[], &build_deploy, &[], any, None).is_empty());
+        let done = vec![vec!["deployment".to_owned(), "done".to_owned()]];
+        assert_eq!(ix.search(&[], &done, &[], any, None).len(), 1);
+        let unseen = vec![vec!["never".to_owned(), "seen".to_owned()]];
+        assert!(ix.search(&[], &unseen, &[], any, None).is_empty());
         // No words: everything the filters let through.
-        assert_eq!(ix.search(&[], &[], any, None).len(), 2);
+        assert_eq!(ix.search(&[], &[], &[], any, None).len(), 2);
     }
 
     #[test]
