@@ -3,7 +3,8 @@
 //! 1. `SEARCH_MESSAGES` messages (default 100,000) are stored through the emulator's own
 //!    posting path (the same one `chat.postMessage` takes), spread over three channels and
 //!    two authors, with a skewed vocabulary (a few very common words, many rare ones).
-//! 2. The first search builds the word index; its time is reported apart.
+//! 2. The word index is kept as messages are stored (the time per stored message includes
+//!    it); the first search's time is reported apart.
 //! 3. Each query below is then sent `SEARCH_RUNS` times (default 30) over one keep-alive
 //!    HTTP connection, with ada's user token, and the median, 95th percentile and worst
 //!    round trip are printed. The budget (issue 15) is 50 ms per answer.
@@ -109,9 +110,11 @@ async fn main() -> Result<(), BoxError> {
         }
         emu.post_as(author, channel, &text)?;
     }
+    let took = started.elapsed();
     println!(
-        "stored {total} messages in {:.1} s",
-        started.elapsed().as_secs_f64()
+        "stored {total} messages in {:.2} s ({:.1} µs each, indexing included)",
+        took.as_secs_f64(),
+        took.as_secs_f64() * 1e6 / total.max(1) as f64
     );
     let client = Client::builder(TokioExecutor::new()).build_http();
     let url = format!("{}search.messages", emu.base_url());
@@ -119,7 +122,7 @@ async fn main() -> Result<(), BoxError> {
     let t = Instant::now();
     let first = search(&client, &url, &token, &json!({"query": "needle"})).await?;
     println!(
-        "first search (builds the index): {:.1} ms, {} matches",
+        "first search: {:.1} ms, {} matches",
         ms(t.elapsed()),
         first["messages"]["total"]
     );

@@ -76,7 +76,10 @@ pub(crate) struct SearchIndex {
     /// Every word seen, numbered.
     vocab: HashMap<String, u32>,
     keys: HashMap<(u32, u64), u32>,
-    postings: BTreeMap<String, Vec<(u32, u32)>>,
+    /// Every word in order, for prefixes (grows only with new words).
+    sorted: BTreeMap<String, u32>,
+    /// Per word id: the documents holding it and how often, by document.
+    postings: Vec<Vec<(u32, u32)>>,
     dead: usize,
 }
 
@@ -192,20 +195,26 @@ impl SearchIndex {
         };
         let key = ts_key(ts);
         // A message has few words: a list beats a map.
-        let mut counts: Vec<(String, u32)> = Vec::new();
+        let mut counts: Vec<(u32, u32)> = Vec::new();
         let mut seq = Vec::new();
         for w in words(&searchable_text(m)) {
-            let next = u32::try_from(self.vocab.len()).unwrap_or(u32::MAX);
-            seq.push(match self.vocab.get(&w) {
+            let word = match self.vocab.get(&w) {
                 Some(v) => *v,
                 None => {
+                    let Ok(next) = u32::try_from(self.postings.len()) else {
+                        self.built = false;
+                        return;
+                    };
                     self.vocab.insert(w.clone(), next);
+                    self.sorted.insert(w, next);
+                    self.postings.push(Vec::new());
                     next
                 }
-            });
-            match counts.iter_mut().find(|(x, _)| *x == w) {
+            };
+            seq.push(word);
+            match counts.iter_mut().find(|(x, _)| *x == word) {
                 Some((_, n)) => *n += 1,
-                None => counts.push((w, 1)),
+                None => counts.push((word, 1)),
             }
         }
         self.docs.push(Doc {
@@ -218,11 +227,8 @@ impl SearchIndex {
         });
         self.keys.insert((ch, key), id);
         for (w, n) in counts {
-            match self.postings.get_mut(&w) {
-                Some(list) => list.push((id, n)),
-                None => {
-                    self.postings.insert(w, vec![(id, n)]);
-                }
+            if let Some(list) = self.postings.get_mut(w as usize) {
+                list.push((id, n));
             }
         }
     }
@@ -257,16 +263,25 @@ impl SearchIndex {
         Some((ch.as_str(), d.ts.as_str()))
     }
 
+    /// The postings of one word (none for a word never seen).
+    fn word_postings(&self, w: &str) -> &[(u32, u32)] {
+        self.vocab
+            .get(w)
+            .and_then(|id| self.postings.get(*id as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// The postings of one term, sorted by document.
     fn postings_of(&self, term: &Term) -> Vec<(u32, u32)> {
         match term {
-            Term::Word(w) => self.postings.get(w).cloned().unwrap_or_default(),
+            Term::Word(w) => self.word_postings(w).to_vec(),
             Term::Prefix(p) => {
                 let mut all: Vec<(u32, u32)> = self
-                    .postings
+                    .sorted
                     .range(p.clone()..)
                     .take_while(|(k, _)| k.starts_with(p.as_str()))
-                    .flat_map(|(_, v)| v.iter().copied())
+                    .filter_map(|(_, id)| self.postings.get(*id as usize))
+                    .flat_map(|v| v.iter().copied())
                     .collect();
                 all.sort_unstable_by_key(|(d, _)| *d);
                 all.dedup_by(|b, a| {
@@ -326,7 +341,8 @@ impl SearchIndex {
                 .collect(),
         };
         for w in none {
-            if let Some(p) = self.postings.get(w) {
+            let p = self.word_postings(w);
+            if !p.is_empty() {
                 found.retain(|(d, _)| p.binary_search_by_key(d, |(x, _)| *x).is_err());
             }
         }
