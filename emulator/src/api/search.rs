@@ -285,7 +285,7 @@ fn match_json(ws: &Workspace, viewer: &str, hit: Hit, query_terms: usize) -> Opt
     let user = m.get("user").and_then(Value::as_str).unwrap_or("");
     let username = ws.user(user).map(|u| u.name.clone()).unwrap_or_default();
     let mut v = json!({
-        "iid": crate::state::opaque_id(u64::from(hit.doc), 0x5ea4_c4),
+        "iid": crate::state::opaque_id(u64::from(hit.doc), 0x005e_a4c4),
         "team": ws.team_id, "channel": channel_json(ws, viewer, channel),
         "type": "message", "user": user, "username": username, "ts": ts,
         "text": m.get("text").cloned().unwrap_or(json!("")),
