@@ -345,7 +345,8 @@ async fn methods_not_modelled_check_arguments_then_say_so() {
         }
         checked += 1;
     }
-    assert!(checked > 250, "{checked}");
+    // The count falls as more methods are modelled (issue 15 models them family by family).
+    assert!(checked > 0, "{checked}");
 }
 
 #[tokio::test]
