@@ -14,6 +14,12 @@
 //!   by the emulator), remote files, views with `hash` conflicts, `rtm.connect`. Every other
 //!   method of the method table checks its required arguments, then answers
 //!   `emulator_not_implemented` — never a fake `ok: true`.
+//! - **People, groups and search**: profiles and statuses, presence, user groups, pins,
+//!   bookmarks, stars, `reactions.list`, custom emoji, `team.*`, `bots.info`, `auth.revoke`,
+//!   read marks, Slack Connect invites, streamed messages, unfurls, `dialog.open`, and
+//!   `search.messages`/`files`/`all` with Slack's query syntax over a word index kept
+//!   current as messages change; with the events Slack emits (`user_change`,
+//!   `presence_change`, `subteam_*`, `pin_added`, …).
 //! - **Rate limits** like Slack's ([`RateLimits`]): per tier, and per channel for
 //!   `chat.postMessage`, answering 429 with `Retry-After`.
 //! - **Fault injection** ([`Fault`], [`FaultRule`], [`Faults`]) from code or over

@@ -276,6 +276,7 @@ pub(crate) fn update(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) ->
     msg.extend(extra);
     msg.insert("edited".into(), json!({"user": user, "ts": edit_ts}));
     let updated = msg.clone();
+    ws.message_changed(&channel, &ts);
     ctx.emit(|| {
         json!({
             "type": "message", "subtype": "message_changed", "hidden": true, "channel": channel,
@@ -363,6 +364,7 @@ pub(crate) fn delete(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) ->
                 m.remove(k);
             }
         }
+        ws.message_changed(&channel, &ts);
     } else {
         ws.remove_message(&channel, &ts);
         if let Some(root) = thread.filter(|r| *r != ts) {

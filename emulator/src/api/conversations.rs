@@ -9,7 +9,7 @@ use crate::state::{Channel, Kind, Message, Workspace};
 use crate::wire::ApiRequest;
 
 /// Slack's channel-name rules, with its error codes.
-fn check_name(name: &str) -> Result<(), ApiError> {
+pub(crate) fn check_name(name: &str) -> Result<(), ApiError> {
     if name.is_empty() {
         return Err(err("invalid_name_required"));
     }

@@ -12,7 +12,9 @@ mod assistant;
 mod auth;
 mod calls;
 mod canvases;
+mod bookmarks;
 pub(crate) mod chat;
+mod chat_ext;
 mod conversations;
 pub(crate) mod dnd;
 mod files;
@@ -22,13 +24,22 @@ mod helpers2;
 mod lists;
 mod oauth;
 pub(crate) mod openid;
+mod conversations_ext;
+mod dialog;
+mod page_count;
 mod paging;
+mod pins;
 mod reactions;
 pub(crate) mod reminders;
 mod remote_files;
 mod rtm;
 pub(crate) mod scheduled;
+mod search;
+mod stars;
+mod team;
+mod usergroups;
 mod users;
+mod users_ext;
 pub(crate) mod views;
 mod workflows;
 
@@ -265,6 +276,9 @@ fn check(ws: &Workspace, method: &str, req: &ApiRequest) -> Result<String, ApiEr
         }
         return Ok(String::new());
     }
+    if ws.collab.revoked.contains(token) {
+        return Err(err("token_revoked"));
+    }
     let Some(tok) = ws.tokens.get(token) else {
         return Err(err("invalid_auth"));
     };
@@ -446,6 +460,71 @@ fn run(ws: &mut Workspace, ctx: &mut Ctx<'_>, method: &str, req: &ApiRequest) ->
         m if m.starts_with("admin.") => admin_org::run(ws, ctx, m, req),
         "oauth.v2.access" => oauth::access(ws, req),
         "oauth.v2.exchange" => oauth::exchange(ws, req),
+        "users.conversations" => users_ext::conversations(ws, ctx, req),
+        "users.getPresence" => users_ext::get_presence(ws, ctx, req),
+        "users.setPresence" => users_ext::set_presence(ws, ctx, req),
+        "users.profile.get" => users_ext::profile_get(ws, ctx, req),
+        "users.profile.set" => users_ext::profile_set(ws, ctx, req),
+        "users.identity" => users_ext::identity(ws, ctx),
+        "users.setPhoto" => users_ext::set_photo(ws, ctx, req),
+        "users.deletePhoto" => users_ext::delete_photo(ws, ctx),
+        "users.discoverableContacts.lookup" => users_ext::discoverable_lookup(ws, req),
+        "usergroups.create" => usergroups::create(ws, ctx, req),
+        "usergroups.update" => usergroups::update(ws, ctx, req),
+        "usergroups.disable" => usergroups::set_enabled(ws, ctx, req, false),
+        "usergroups.enable" => usergroups::set_enabled(ws, ctx, req, true),
+        "usergroups.list" => usergroups::list(ws, req),
+        "usergroups.users.list" => usergroups::users_list(ws, req),
+        "usergroups.users.update" => usergroups::users_update(ws, ctx, req),
+        "pins.add" => pins::add(ws, ctx, req),
+        "pins.remove" => pins::remove(ws, ctx, req),
+        "pins.list" => pins::list(ws, ctx, req),
+        "bookmarks.add" => bookmarks::add(ws, ctx, req),
+        "bookmarks.edit" => bookmarks::edit(ws, ctx, req),
+        "bookmarks.remove" => bookmarks::remove(ws, ctx, req),
+        "bookmarks.list" => bookmarks::list(ws, ctx, req),
+        "stars.add" => stars::change(ws, ctx, req, true),
+        "stars.remove" => stars::change(ws, ctx, req, false),
+        "stars.list" => stars::list(ws, ctx, req),
+        "reactions.list" => reactions::list(ws, ctx, req),
+        "emoji.list" => team::emoji_list(ws, req),
+        "team.accessLogs" => team::access_logs(ws, ctx, req),
+        "team.billableInfo" => team::billable_info(ws, ctx, req),
+        "team.billing.info" => team::billing_info(),
+        "team.integrationLogs" => team::integration_logs(ws, ctx, req),
+        "team.preferences.list" => team::preferences_list(),
+        "team.profile.get" => team::profile_get(req),
+        "team.externalTeams.list" => team::external_teams_list(ws, req),
+        "team.externalTeams.disconnect" => team::external_teams_disconnect(ws, req),
+        "bots.info" => team::bots_info(ws, req),
+        "auth.revoke" => team::auth_revoke(ws, req),
+        "auth.teams.list" => team::auth_teams_list(ws, req),
+        "conversations.mark" => conversations_ext::mark(ws, ctx, req),
+        "conversations.close" => conversations_ext::close(ws, ctx, req),
+        "conversations.requestSharedInvite.list" => conversations_ext::request_list(ws, req),
+        "conversations.requestSharedInvite.approve" => {
+            conversations_ext::request_answer(ws, req, true)
+        }
+        "conversations.requestSharedInvite.deny" => {
+            conversations_ext::request_answer(ws, req, false)
+        }
+        "conversations.externalInvitePermissions.set" => {
+            conversations_ext::external_permissions_set(ws, ctx, req)
+        }
+        "conversations.inviteShared" => conversations_ext::invite_shared(ws, ctx, req),
+        "conversations.listConnectInvites" => conversations_ext::list_connect_invites(ws, req),
+        "conversations.acceptSharedInvite" => conversations_ext::accept_shared(ws, ctx, req),
+        "conversations.approveSharedInvite" => conversations_ext::answer_shared(ws, req, true),
+        "conversations.declineSharedInvite" => conversations_ext::answer_shared(ws, req, false),
+        "chat.meMessage" => chat_ext::me_message(ws, ctx, req),
+        "chat.unfurl" => chat_ext::unfurl(ws, ctx, req),
+        "chat.startStream" => chat_ext::start_stream(ws, ctx, req),
+        "chat.appendStream" => chat_ext::append_stream(ws, ctx, req),
+        "chat.stopStream" => chat_ext::stop_stream(ws, ctx, req),
+        "search.messages" => search::messages(ws, ctx, req),
+        "search.files" => search::files(ws, ctx, req),
+        "search.all" => search::all(ws, ctx, req),
+        "dialog.open" => dialog::open(req),
         other => Err(not_modelled(other)),
     }
 }
@@ -627,6 +706,65 @@ pub(crate) const MODELLED: &[&str] = &[
     "blocks.validate",
     "oauth.v2.access",
     "oauth.v2.exchange",
+    "users.conversations",
+    "users.getPresence",
+    "users.setPresence",
+    "users.profile.get",
+    "users.profile.set",
+    "users.identity",
+    "users.setPhoto",
+    "users.deletePhoto",
+    "users.discoverableContacts.lookup",
+    "usergroups.create",
+    "usergroups.update",
+    "usergroups.disable",
+    "usergroups.enable",
+    "usergroups.list",
+    "usergroups.users.list",
+    "usergroups.users.update",
+    "pins.add",
+    "pins.remove",
+    "pins.list",
+    "bookmarks.add",
+    "bookmarks.edit",
+    "bookmarks.remove",
+    "bookmarks.list",
+    "stars.add",
+    "stars.remove",
+    "stars.list",
+    "reactions.list",
+    "emoji.list",
+    "team.accessLogs",
+    "team.billableInfo",
+    "team.billing.info",
+    "team.integrationLogs",
+    "team.preferences.list",
+    "team.profile.get",
+    "team.externalTeams.list",
+    "team.externalTeams.disconnect",
+    "bots.info",
+    "auth.revoke",
+    "auth.teams.list",
+    "conversations.mark",
+    "conversations.close",
+    "conversations.requestSharedInvite.list",
+    "conversations.requestSharedInvite.approve",
+    "conversations.requestSharedInvite.deny",
+    "conversations.externalInvitePermissions.set",
+    "conversations.inviteShared",
+    "conversations.listConnectInvites",
+    "conversations.acceptSharedInvite",
+    "conversations.approveSharedInvite",
+    "conversations.declineSharedInvite",
+    "chat.meMessage",
+    "chat.unfurl",
+    "chat.startStream",
+    "chat.appendStream",
+    "chat.stopStream",
+    "search.messages",
+    "search.files",
+    "search.all",
+    "dialog.open",
 ];
 
 // ===== shared helpers =====

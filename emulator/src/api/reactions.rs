@@ -104,3 +104,68 @@ pub(crate) fn get(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     );
     ok(json!({"type": "message", "channel": channel, "message": message}))
 }
+
+/// `reactions.list`: the messages `user` (the caller by default) reacted to, newest first,
+/// in conversations the caller can see.
+pub(crate) fn list(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
+    let user = req.nonempty("user").unwrap_or_else(|| ctx.user.clone());
+    if ws.user(&user).is_none() {
+        return Err(err("user_not_found"));
+    }
+    let full = req.bool("full");
+    let mut items: Vec<(String, Value)> = Vec::new();
+    for ch in &ws.channels {
+        if ch.kind != crate::state::Kind::Public && !ch.has_member(&ctx.user) {
+            continue;
+        }
+        for m in ws.channel_messages(&ch.id) {
+            let reacted = m
+                .get("reactions")
+                .and_then(Value::as_array)
+                .is_some_and(|rs| {
+                    rs.iter().any(|r| {
+                        r["users"]
+                            .as_array()
+                            .is_some_and(|us| us.iter().any(|u| u == user.as_str()))
+                    })
+                });
+            if !reacted {
+                continue;
+            }
+            let ts = m.get("ts").and_then(Value::as_str).unwrap_or("").to_owned();
+            let mut message = m.clone();
+            if !full {
+                // Without `full`, each reaction lists only the first users, as Slack's.
+                if let Some(Value::Array(rs)) = message.get_mut("reactions") {
+                    for r in rs.iter_mut() {
+                        if let Some(Value::Array(us)) = r.get_mut("users") {
+                            us.truncate(50);
+                        }
+                    }
+                }
+            }
+            message.insert(
+                "permalink".into(),
+                json!(format!(
+                    "https://{}.slack.com/archives/{}/p{}",
+                    ws.domain,
+                    ch.id,
+                    ts.replace('.', "")
+                )),
+            );
+            items.push((
+                ts,
+                json!({"type": "message", "channel": ch.id, "message": message}),
+            ));
+        }
+    }
+    items.sort_by(|a, b| b.0.cmp(&a.0));
+    let (range, paging, meta) = super::page_count::page(req, items.len(), 100, 1000, usize::MAX)?;
+    let page: Vec<Value> = items
+        .get(range)
+        .unwrap_or(&[])
+        .iter()
+        .map(|(_, v)| v.clone())
+        .collect();
+    ok(json!({"items": page, "paging": paging, "response_metadata": meta}))
+}

@@ -9,14 +9,18 @@ use crate::wire::ApiRequest;
 
 pub(crate) fn info(ws: &Workspace, req: &ApiRequest) -> Outcome {
     let id = req.nonempty("user").unwrap_or_default();
-    let user = ws.user(&id).ok_or_else(|| err("user_not_found"))?;
-    ok(json!({"user": user.to_json(&ws.team_id, req.bool("include_locale"))}))
+    let user = super::users_ext::user_json(ws, &id, req.bool("include_locale"))
+        .ok_or_else(|| err("user_not_found"))?;
+    ok(json!({ "user": user }))
 }
 
 pub(crate) fn list(ws: &Workspace, req: &ApiRequest) -> Outcome {
     let (limit, offset) = page_args(req, 100)?;
     let locale = req.bool("include_locale");
-    let items = ws.users.iter().map(|u| u.to_json(&ws.team_id, locale));
+    let items = ws
+        .users
+        .iter()
+        .filter_map(|u| super::users_ext::user_json(ws, &u.id, locale));
     let (page, meta) = paginate(items, limit, offset);
     ok(json!({"members": page, "cache_ts": ws.now_secs(), "response_metadata": meta}))
 }
@@ -28,7 +32,9 @@ pub(crate) fn by_email(ws: &Workspace, req: &ApiRequest) -> Outcome {
         .iter()
         .find(|u| !u.email.is_empty() && u.email == email)
         .ok_or_else(|| err("users_not_found"))?;
-    ok(json!({"user": user.to_json(&ws.team_id, false)}))
+    let user =
+        super::users_ext::user_json(ws, &user.id, false).ok_or_else(|| err("users_not_found"))?;
+    ok(json!({ "user": user }))
 }
 
 pub(crate) fn team_info(ws: &Workspace) -> Outcome {

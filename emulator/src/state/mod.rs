@@ -3,9 +3,11 @@
 //! Pure data and lookups; the Web API handlers in `api/` change it under one lock.
 
 mod bytes_b64;
+mod collab;
 mod extras;
 mod model;
 mod org;
+mod search_index;
 mod seed;
 mod timed;
 
@@ -20,6 +22,8 @@ pub(crate) use extras::{Extras, OidcCode};
 pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
 pub(crate) use org::{Org, OrgChannel, OrgTeam, Role};
 pub(crate) use timed::{Dnd, Reminder, ScheduledMessage};
+pub(crate) use collab::{Bookmark, Collab, ConnectInvite, InviteRequest, Pin, Star, Usergroup};
+pub(crate) use search_index::{words, Hit, SearchIndex, Term};
 
 /// One stored message (Slack's `message` object, without `channel`).
 pub(crate) type Message = Map<String, Value>;
@@ -80,6 +84,10 @@ pub(crate) struct Workspace {
     last_ts: u64,
     /// The OAuth authorization server: codes, refresh tokens, token expiry.
     pub(crate) oauth: crate::oauth::OAuthState,
+    /// Profiles, presence, user groups, pins, bookmarks, stars, read marks, emoji, …
+    pub(crate) collab: Collab,
+    /// The word index behind `search.messages`, kept current by the message methods below.
+    pub(crate) search_index: SearchIndex,
     ids: u64,
 }
 
@@ -199,12 +207,23 @@ impl Workspace {
     /// Remove a message; returns it.
     pub(crate) fn remove_message(&mut self, channel: &str, ts: &str) -> Option<Message> {
         let i = self.position(channel, ts)?;
+        self.search_index.remove(channel, ts);
         Some(self.messages.get_mut(channel)?.remove(i))
     }
 
     /// Append a message whose `ts` came from [`Workspace::next_ts`].
     pub(crate) fn push_message(&mut self, channel: &str, m: Message) {
+        self.search_index.add(channel, &m);
         self.messages.entry(channel.to_owned()).or_default().push(m);
+    }
+
+    /// Re-index a message after its text changed in place (edits, tombstones).
+    pub(crate) fn message_changed(&mut self, channel: &str, ts: &str) {
+        if let Some(i) = self.position(channel, ts) {
+            if let Some(m) = self.messages.get(channel).and_then(|l| l.get(i)) {
+                self.search_index.add(channel, m);
+            }
+        }
     }
 
     /// The messages of a channel, oldest first.

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::model::{Channel, Kind, TokenInfo, User};
-use super::{Extras, Org, Workspace};
+use super::{Collab, Extras, Org, SearchIndex, Workspace};
 
 /// Every scope the method table mentions, given to the seeded tokens.
 fn all_scopes() -> BTreeSet<String> {
@@ -52,6 +52,7 @@ impl Workspace {
             human(3, "linus", "Linus T"),
         ];
         let ada = users[1].id.clone();
+        let collab = Collab::seeded(&tag, &format!("C{tag}GEN"), &users[2].id);
         let grace = users[2].id.clone();
         let everyone: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
         let channel = |id: String, name: &str, kind, members: Vec<String>, general| Channel {
@@ -162,6 +163,8 @@ impl Workspace {
             clock: crate::clock::Clock::default(),
             last_ts: 0,
             oauth: crate::oauth::OAuthState::default(),
+            collab,
+            search_index: SearchIndex::empty(),
             ids: 0,
         }
     }
