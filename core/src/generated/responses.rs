@@ -3992,7 +3992,9 @@ pub mod apps {
         ///
         /// Generated from the reference sample and schema. A field of an unexpected type decodes as `None`
         /// (or an empty list); `raw()` keeps the whole JSON.
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        ///
+        /// `Debug` shows `credentials` as `<redacted>`.
+        #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct CreateResponse {
             /// `app_id`.
@@ -4037,6 +4039,22 @@ pub mod apps {
                 skip_serializing_if = "Option::is_none"
             )]
             pub team_id: Option<String>,
+        }
+
+        impl std::fmt::Debug for CreateResponse {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("CreateResponse")
+                    .field("app_id", &self.app_id)
+                    .field(
+                        "credentials",
+                        &self.credentials.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("errors", &self.errors)
+                    .field("oauth_authorize_url", &self.oauth_authorize_url)
+                    .field("team_domain", &self.team_domain)
+                    .field("team_id", &self.team_id)
+                    .finish()
+            }
         }
 
         /// The answer of `apps.manifest.delete`.
@@ -7055,7 +7073,9 @@ pub mod oauth {
     ///
     /// Generated from the reference sample and schema. A field of an unexpected type decodes as `None`
     /// (or an empty list); `raw()` keeps the whole JSON.
-    #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+    ///
+    /// `Debug` shows `access_token` as `<redacted>`.
+    #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
     #[non_exhaustive]
     pub struct AccessResponse {
         /// `access_token`.
@@ -7144,6 +7164,28 @@ pub mod oauth {
         pub user_id: Option<String>,
     }
 
+    impl std::fmt::Debug for AccessResponse {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AccessResponse")
+                .field(
+                    "access_token",
+                    &self.access_token.as_ref().map(|_| "<redacted>"),
+                )
+                .field("authorizing_user", &self.authorizing_user)
+                .field("bot", &self.bot)
+                .field("enterprise_id", &self.enterprise_id)
+                .field("incoming_webhook", &self.incoming_webhook)
+                .field("installer_user", &self.installer_user)
+                .field("scope", &self.scope)
+                .field("scopes", &self.scopes)
+                .field("team_id", &self.team_id)
+                .field("team_name", &self.team_name)
+                .field("token_type", &self.token_type)
+                .field("user_id", &self.user_id)
+                .finish()
+        }
+    }
+
     crate::types::de::lenient_object!(AuthorizingUser, Bot, IncomingWebhook, Scopes);
 
     /// Responses of the `oauth.v2` family.
@@ -7202,7 +7244,9 @@ pub mod oauth {
         ///
         /// Generated from the reference sample and schema. A field of an unexpected type decodes as `None`
         /// (or an empty list); `raw()` keeps the whole JSON.
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        ///
+        /// `Debug` shows `access_token`, `refresh_token` as `<redacted>`.
+        #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct AccessResponse {
             /// `access_token`.
@@ -7292,13 +7336,40 @@ pub mod oauth {
             pub token_type: Option<String>,
         }
 
+        impl std::fmt::Debug for AccessResponse {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("AccessResponse")
+                    .field(
+                        "access_token",
+                        &self.access_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("app_id", &self.app_id)
+                    .field("authed_user", &self.authed_user)
+                    .field("bot_user_id", &self.bot_user_id)
+                    .field("enterprise", &self.enterprise)
+                    .field("expires_in", &self.expires_in)
+                    .field("incoming_webhook", &self.incoming_webhook)
+                    .field("is_enterprise_install", &self.is_enterprise_install)
+                    .field(
+                        "refresh_token",
+                        &self.refresh_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("scope", &self.scope)
+                    .field("team", &self.team)
+                    .field("token_type", &self.token_type)
+                    .finish()
+            }
+        }
+
         /// The answer of `oauth.v2.exchange`.
         ///
         /// See <https://docs.slack.dev/reference/methods/oauth.v2.exchange>.
         ///
         /// Generated from the reference sample and schema. A field of an unexpected type decodes as `None`
         /// (or an empty list); `raw()` keeps the whole JSON.
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        ///
+        /// `Debug` shows `access_token`, `refresh_token` as `<redacted>`.
+        #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct ExchangeResponse {
             /// `access_token`.
@@ -7388,6 +7459,31 @@ pub mod oauth {
             pub token_type: Option<String>,
         }
 
+        impl std::fmt::Debug for ExchangeResponse {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("ExchangeResponse")
+                    .field(
+                        "access_token",
+                        &self.access_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("app_id", &self.app_id)
+                    .field("authed_user", &self.authed_user)
+                    .field("bot_user_id", &self.bot_user_id)
+                    .field("enterprise", &self.enterprise)
+                    .field("expires_in", &self.expires_in)
+                    .field("incoming_webhook", &self.incoming_webhook)
+                    .field("is_enterprise_install", &self.is_enterprise_install)
+                    .field(
+                        "refresh_token",
+                        &self.refresh_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("scope", &self.scope)
+                    .field("team", &self.team)
+                    .field("token_type", &self.token_type)
+                    .finish()
+            }
+        }
+
         crate::types::de::lenient_object!(AuthedUser);
 
         /// Responses of the `oauth.v2.user` family.
@@ -7411,7 +7507,9 @@ pub mod openid {
         ///
         /// Generated from the reference sample and schema. A field of an unexpected type decodes as `None`
         /// (or an empty list); `raw()` keeps the whole JSON.
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        ///
+        /// `Debug` shows `access_token`, `id_token`, `refresh_token` as `<redacted>`.
+        #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct TokenResponse {
             /// `access_token`.
@@ -7449,6 +7547,24 @@ pub mod openid {
                 skip_serializing_if = "Option::is_none"
             )]
             pub token_type: Option<String>,
+        }
+
+        impl std::fmt::Debug for TokenResponse {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("TokenResponse")
+                    .field(
+                        "access_token",
+                        &self.access_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("expires_in", &self.expires_in)
+                    .field("id_token", &self.id_token.as_ref().map(|_| "<redacted>"))
+                    .field(
+                        "refresh_token",
+                        &self.refresh_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("token_type", &self.token_type)
+                    .finish()
+            }
         }
 
         /// The answer of `openid.connect.userInfo`.
@@ -9690,7 +9806,9 @@ pub mod tooling {
         ///
         /// Generated from the reference sample and schema. A field of an unexpected type decodes as `None`
         /// (or an empty list); `raw()` keeps the whole JSON.
-        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        ///
+        /// `Debug` shows `refresh_token`, `token` as `<redacted>`.
+        #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         pub struct RotateResponse {
             /// `exp`.
@@ -9735,6 +9853,22 @@ pub mod tooling {
                 skip_serializing_if = "Option::is_none"
             )]
             pub user_id: Option<String>,
+        }
+
+        impl std::fmt::Debug for RotateResponse {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("RotateResponse")
+                    .field("exp", &self.exp)
+                    .field("iat", &self.iat)
+                    .field(
+                        "refresh_token",
+                        &self.refresh_token.as_ref().map(|_| "<redacted>"),
+                    )
+                    .field("team_id", &self.team_id)
+                    .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+                    .field("user_id", &self.user_id)
+                    .finish()
+            }
         }
     }
 }

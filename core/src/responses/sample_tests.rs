@@ -181,3 +181,73 @@ fn a_field_of_another_type_never_fails_a_response() {
         required.join("\n")
     );
 }
+
+/// The tokens and secrets in the OAuth, OpenID, tooling and manifest answers never show in
+/// `Debug` (the codegen's `SECRET_RESPONSE_FIELDS`): each listed field of the method's
+/// recorded answer is given a secret value, decoded, and looked for in the `Debug` output.
+#[test]
+fn secret_response_fields_are_redacted_on_the_real_samples() {
+    use crate::generated::responses as r;
+    const SECRET: &str = "SECRET-VALUE-1234";
+    /// The sample with `fields` holding the secret (an object's every string value too).
+    fn body(method: &str, fields: &[&str]) -> Vec<u8> {
+        let raw = sample(method).unwrap_or_else(|| panic!("no sample for {method}"));
+        let mut v: Value = serde_json::from_slice(&raw).unwrap_or_default();
+        v["ok"] = json!(true);
+        for f in fields {
+            match v.get_mut(*f) {
+                Some(Value::Object(m)) => m
+                    .values_mut()
+                    .filter(|x| x.is_string())
+                    .for_each(|x| *x = json!(SECRET)),
+                Some(x) => *x = json!(SECRET),
+                None => panic!("{method}: the sample has no `{f}`"),
+            }
+        }
+        serde_json::to_vec(&v).unwrap_or_default()
+    }
+    fn debug_of<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        method: &str,
+        fields: &[&str],
+    ) -> String {
+        let value: T = serde_json::from_slice(&body(method, fields))
+            .unwrap_or_else(|e| panic!("{method}: {e}"));
+        format!("{value:?}")
+    }
+    let oauth_v2 = ["access_token", "refresh_token"];
+    let openid = ["access_token", "id_token", "refresh_token"];
+    let rotate = ["token", "refresh_token"];
+    let cases = [
+        (
+            "oauth.v2.access",
+            debug_of::<r::oauth::v2::AccessResponse>("oauth.v2.access", &oauth_v2),
+        ),
+        (
+            "oauth.v2.exchange",
+            debug_of::<r::oauth::v2::ExchangeResponse>("oauth.v2.exchange", &oauth_v2),
+        ),
+        (
+            "oauth.access",
+            debug_of::<r::oauth::AccessResponse>("oauth.access", &["access_token"]),
+        ),
+        (
+            "openid.connect.token",
+            debug_of::<r::openid::connect::TokenResponse>("openid.connect.token", &openid),
+        ),
+        (
+            "tooling.tokens.rotate",
+            debug_of::<r::tooling::tokens::RotateResponse>("tooling.tokens.rotate", &rotate),
+        ),
+        (
+            "apps.manifest.create",
+            debug_of::<r::apps::manifest::CreateResponse>("apps.manifest.create", &["credentials"]),
+        ),
+    ];
+    for (method, debug) in cases {
+        assert!(
+            !debug.contains(SECRET),
+            "{method}: a secret shows in {debug}"
+        );
+        assert!(debug.contains("<redacted>"), "{method}: {debug}");
+    }
+}

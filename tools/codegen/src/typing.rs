@@ -225,14 +225,27 @@ pub fn is_secret(arg: &str) -> bool {
 
 /// Secret response fields, by method: their values show as `<redacted>` in the generated
 /// responses' `Debug`. A websocket URL carries a session ticket (RTM in its path, Socket
-/// Mode in its query): whoever reads it from a log can open the session. A method listed
+/// Mode in its query): whoever reads it from a log can open the session; the OAuth,
+/// OpenID and tooling answers carry tokens. Only top-level fields are covered: nested
+/// tokens (`authed_user.access_token`) are in shared nested types and still print. A method listed
 /// here with no sample or schema still gets a struct, with just these fields typed, so that
 /// its `Debug` can redact them. Hand-written responses (`rtm.connect`) redact the same
 /// fields by hand; a test in `slack-core` checks every method listed here.
 pub const SECRET_RESPONSE_FIELDS: &[(&str, &str)] = &[
     ("apps.connections.open", "url"),
+    ("apps.manifest.create", "credentials"),
+    ("oauth.access", "access_token"),
+    ("oauth.v2.access", "access_token"),
+    ("oauth.v2.access", "refresh_token"),
+    ("oauth.v2.exchange", "access_token"),
+    ("oauth.v2.exchange", "refresh_token"),
+    ("openid.connect.token", "access_token"),
+    ("openid.connect.token", "id_token"),
+    ("openid.connect.token", "refresh_token"),
     ("rtm.connect", "url"),
     ("rtm.start", "url"),
+    ("tooling.tokens.rotate", "refresh_token"),
+    ("tooling.tokens.rotate", "token"),
 ];
 
 /// The secret response fields of `method` (wire names).
