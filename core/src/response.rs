@@ -535,7 +535,11 @@ mod tests {
                     assert_eq!(fields(f), fields(s), "{body}");
                 }
                 (Err(f), Err(s)) => assert_eq!(f.to_string(), s.to_string(), "{body}"),
-                _ => panic!("{body}: scanner {:?} vs serde {:?}", fast.is_ok(), slow.is_ok()),
+                _ => panic!(
+                    "{body}: scanner {:?} vs serde {:?}",
+                    fast.is_ok(),
+                    slow.is_ok()
+                ),
             }
         }
     }

@@ -282,7 +282,10 @@ mod tests {
             ("\"", 0),
             ("ab\u{1}cdefghijk", 2),
             ("abcdefgh\u{1f}", 8),
-            ("é€ and more than eight bytes\"", "é€ and more than eight bytes".len()),
+            (
+                "é€ and more than eight bytes\"",
+                "é€ and more than eight bytes".len(),
+            ),
         ] {
             assert_eq!(plain_run(text.as_bytes()), want, "{text:?}");
         }

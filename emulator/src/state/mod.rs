@@ -18,12 +18,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::clock::Clock;
+pub(crate) use collab::{Bookmark, Collab, ConnectInvite, InviteRequest, Pin, Star, Usergroup};
 pub(crate) use extras::{Extras, OidcCode};
 pub(crate) use model::{Channel, Kind, PendingUpload, TokenInfo, User};
 pub(crate) use org::{Org, OrgChannel, OrgTeam, Role};
-pub(crate) use timed::{Dnd, Reminder, ScheduledMessage};
-pub(crate) use collab::{Bookmark, Collab, ConnectInvite, InviteRequest, Pin, Star, Usergroup};
 pub(crate) use search_index::{words, Hit, SearchIndex, Term};
+pub(crate) use timed::{Dnd, Reminder, ScheduledMessage};
 
 /// One stored message (Slack's `message` object, without `channel`).
 pub(crate) type Message = Map<String, Value>;
