@@ -111,9 +111,12 @@ async fn admin_fixture_runs() {
     .await;
 }
 
-/// The seed tag of an emulator (`T{tag}` is its team id).
+/// The seed tag of an emulator (`A{tag}APP` is its app id; the team id is `T{tag}EMU`).
 fn tag(emu: &Emulator) -> String {
-    emu.team_id().trim_start_matches('T').to_owned()
+    emu.app_id()
+        .trim_start_matches('A')
+        .trim_end_matches("APP")
+        .to_owned()
 }
 
 /// The seed of an emulator (its bot token is `xoxb-{seed}-emulator-bot`).
@@ -347,8 +350,9 @@ async fn openid_sign_in_over_the_emulators_users() {
     .unwrap()
     .json();
     let code = code["code"].as_str().unwrap().to_owned();
-    let client_id = format!("{}.{}", seed(&emu), tag(&emu));
-    let secret = format!("emulator-client-secret-{}", seed(&emu));
+    // The app's one set of OAuth credentials, as `oauth.v2.access` takes them.
+    let client_id = emu.oauth().client_id();
+    let secret = emu.oauth().client_secret();
     let form = |pairs: Vec<(&'static str, String)>| {
         let emu = &emu;
         async move {
@@ -578,8 +582,9 @@ async fn public_urls_emit_events_and_uninstall_revokes_tokens() {
         .json();
     assert_eq!(revoked["file"]["public_url_shared"], false);
     drop(ws);
-    let client_id = format!("{}.{}", seed(&emu), tag(&emu));
-    let secret = format!("emulator-client-secret-{}", seed(&emu));
+    // The app's one set of OAuth credentials, as `oauth.v2.access` takes them.
+    let client_id = emu.oauth().client_id();
+    let secret = emu.oauth().client_secret();
     ok(
         &emu,
         "apps.uninstall",

@@ -185,6 +185,24 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "/featured_workflows",
         "documented, not recorded",
     ),
+    // pins.list and stars.list hold the message as posted; a bot's message carries the
+    // `app_id` that chat.postMessage and conversations.history record. These two
+    // recordings are of people's messages.
+    ("pins.list", "/items/*/message/app_id", "a bot's message"),
+    ("stars.list", "/items/*/message/app_id", "a bot's message"),
+    // Cursor-paginated (its `cursor` argument is documented as the `next_cursor` of
+    // `response_metadata`); the recording is a single page.
+    (
+        "conversations.requestSharedInvite.list",
+        "/response_metadata",
+        "cursor paging",
+    ),
+    // The recording is of an envelope only; Slack answers the stopped stream's `channel`
+    // and `ts` (as startStream and appendStream record) and the finished `message`
+    // (the official SDKs' ChatStopStreamResponse: channel, ts, message).
+    ("chat.stopStream", "/channel", "stale recording"),
+    ("chat.stopStream", "/ts", "stale recording"),
+    ("chat.stopStream", "/message", "stale recording"),
 ];
 
 /// Methods with neither a schema nor a recording (newer than both references), each with
@@ -231,6 +249,8 @@ const DOCUMENTED_ONLY: &[(&str, &[&str])] = &[
     ),
     ("assistant.search.info", &["is_ai_search_enabled"]),
     ("blocks.validate", &[]),
+    // The example answer on its page: the query and one block per kind searched.
+    ("search.all", &["query", "messages", "files", "posts"]),
     ("entity.acknowledgeCommentAction", &[]),
     ("entity.presentComments", &[]),
     (

@@ -403,7 +403,7 @@ pub(crate) fn manifest_create(ws: &mut Workspace, ctx: &Ctx<'_>, req: &ApiReques
     let id = ws.next_id("A");
     let secret = ws.opaque_id().replace('-', "");
     let credentials = json!({
-        "client_id": format!("{}.{}", ws.extras.client_id.split('.').next().unwrap_or("1"), id),
+        "client_id": format!("{}.{}", ws.oauth.client_id.split('.').next().unwrap_or("1"), id),
         "client_secret": secret, "verification_token": format!("vt{secret}"),
         "signing_secret": format!("ss{secret}"),
     });
@@ -476,14 +476,12 @@ pub(crate) fn event_authorizations(ws: &Workspace, req: &ApiRequest) -> Outcome 
 /// `apps.uninstall`: with the app's client id and secret, revokes every token of the app
 /// and emits `tokens_revoked` and `app_uninstalled`.
 pub(crate) fn uninstall(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest) -> Outcome {
-    let client_id = req.nonempty("client_id").unwrap_or_default();
-    let secret = req.nonempty("client_secret").unwrap_or_default();
-    if client_id != ws.extras.client_id {
-        return Err(err("invalid_client_id"));
-    }
-    if secret != ws.extras.client_secret {
-        return Err(err("bad_client_secret"));
-    }
+    ws.oauth
+        .check_client(
+            req.nonempty("client_id").as_deref(),
+            req.nonempty("client_secret").as_deref(),
+        )
+        .map_err(err)?;
     let bot = ws.bot_user_id.clone();
     let mut users: Vec<String> = Vec::new();
     let mut bots: Vec<String> = Vec::new();
@@ -495,6 +493,9 @@ pub(crate) fn uninstall(ws: &mut Workspace, ctx: &mut Ctx<'_>, req: &ApiRequest)
         }
         false
     });
+    // The refresh tokens of the install go with it, so nothing can mint new tokens.
+    ws.oauth.refresh_tokens.clear();
+    ws.oauth.expiry.clear();
     users.sort();
     users.dedup();
     bots.dedup();

@@ -114,14 +114,17 @@ fn request_json(ws: &Workspace, r: &InviteRequest) -> Value {
                 "team": ws.team_id, "email": user.map(|u| u.email.clone()),
             },
         },
-        "recipient_emails": [r.email],
+        // As Slack records the answer: one `target_user` per request, no `status` (a
+        // request's state shows in which `include_*` filters list it).
+        "target_user": {"recipient_email": r.email},
+        "is_external_limited": false,
+        "date_last_updated": r.created,
         "channel": {
             "id": r.channel, "is_im": false,
             "is_private": channel.is_some_and(|c| c.kind != Kind::Public),
             "date_created": channel.map_or(0, |c| c.created),
             "name": channel.map(|c| c.name.clone()),
         },
-        "status": r.status,
     })
 }
 

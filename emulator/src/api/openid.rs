@@ -82,15 +82,13 @@ fn claims(ws: &Workspace, user: &str) -> Value {
 /// `openid.connect.token`: no token; the client's credentials, then `authorization_code`
 /// (default) or `refresh_token`.
 pub(crate) fn token(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
-    if !req.has("client_id") {
-        return Err(err("invalid_client_id"));
-    }
-    if req.nonempty("client_id").unwrap_or_default() != ws.extras.client_id {
-        return Err(err("invalid_client_id"));
-    }
-    if req.nonempty("client_secret").unwrap_or_default() != ws.extras.client_secret {
-        return Err(err("bad_client_secret"));
-    }
+    // The app's one set of OAuth credentials (`ws.oauth`, as `oauth.v2.access` checks them).
+    ws.oauth
+        .check_client(
+            req.nonempty("client_id").as_deref(),
+            req.nonempty("client_secret").as_deref(),
+        )
+        .map_err(err)?;
     let grant = req
         .nonempty("grant_type")
         .unwrap_or_else(|| "authorization_code".into());
@@ -139,7 +137,7 @@ pub(crate) fn token(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
     let now = ws.now_secs();
     let mut c = claims(ws, &user);
     c["iss"] = json!("https://slack.com");
-    c["aud"] = json!(ws.extras.client_id);
+    c["aud"] = json!(ws.oauth.client_id);
     c["iat"] = json!(now);
     c["exp"] = json!(now + TOKEN_LIFETIME);
     c["auth_time"] = json!(now);

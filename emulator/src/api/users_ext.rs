@@ -371,7 +371,9 @@ pub(crate) fn identity(ws: &Workspace, ctx: &Ctx<'_>) -> Outcome {
     user.insert("email".into(), json!(u.email));
     ok(json!({
         "user": user,
-        "team": {"id": ws.team_id, "name": ws.team_name, "domain": ws.domain},
+        // As Slack's recorded answer: the team's `id` and `name`. (`domain` and the team's
+        // images come only in the identity.team-only shape, where the user is just id and name.)
+        "team": {"id": ws.team_id, "name": ws.team_name},
     }))
 }
 

@@ -19,12 +19,11 @@ pub(crate) struct OidcCode {
     pub(crate) expires: u64,
 }
 
-/// Everything the second family of methods keeps.
+/// Everything the second family of methods keeps. The app's OAuth client credentials are
+/// not here: `apps.uninstall` and `openid.connect.token` check the ones in
+/// [`crate::oauth`] (`Workspace::oauth`), as `oauth.v2.access` does.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Extras {
-    /// The app's OAuth client credentials (`apps.uninstall`, `openid.connect.token`).
-    pub(crate) client_id: String,
-    pub(crate) client_secret: String,
     /// `calls.add` calls by id (`R…`).
     pub(crate) calls: BTreeMap<String, Value>,
     /// Canvases by id (`F…`), with their `sections` and `access` kept beside Slack's fields.
@@ -69,7 +68,7 @@ pub(crate) struct Extras {
 }
 
 impl Extras {
-    /// The seeded extras: the app's client credentials and manifest (with two datastores and
+    /// The seeded extras: the app's manifest (with two datastores and
     /// a custom function), one running execution of that function (`Fx{tag}0001`), two
     /// workflow triggers (`Ft{tag}0001` open to everyone and featured in `#general`,
     /// `Ft{tag}0002` limited to its collaborators), a configuration refresh token for ada
@@ -130,8 +129,6 @@ impl Extras {
         let mut tooling_refresh = BTreeMap::new();
         tooling_refresh.insert(format!("xoxe-1-{seed}-emulator-ada"), owner.to_owned());
         Extras {
-            client_id: format!("{seed}.{tag}"),
-            client_secret: format!("emulator-client-secret-{seed}"),
             apps,
             functions,
             executions,

@@ -117,7 +117,6 @@ impl Channel {
             "is_im": self.kind == Kind::Im,
             "is_mpim": self.kind == Kind::Mpim,
             "is_private": self.kind != Kind::Public,
-            "is_member": self.has_member(viewer),
             "is_general": self.is_general,
             "is_shared": false, "is_ext_shared": false, "is_org_shared": false,
             "is_pending_ext_shared": false,
@@ -134,6 +133,9 @@ impl Channel {
                 m.insert("is_user_deleted".into(), json!(false));
                 m.insert("priority".into(), json!(0));
             } else {
+                // Slack's IM object has no `is_member` (the IM option of
+                // `objs_conversation`, and `users.conversations`' recorded answer).
+                m.insert("is_member".into(), json!(self.has_member(viewer)));
                 m.insert("name".into(), json!(self.name));
                 m.insert("name_normalized".into(), json!(self.name));
                 m.insert(
