@@ -74,7 +74,7 @@ async fn argument_and_method_errors() {
         "method_deprecated"
     );
     let e = c
-        .api_call("admin.apps.approve", Args::new())
+        .api_call("admin.workflows.search", Args::new())
         .await
         .unwrap_err();
     assert_eq!(code(&e), "emulator_not_implemented");
@@ -82,7 +82,7 @@ async fn argument_and_method_errors() {
     let raw = common::raw(
         &emu,
         Method::POST,
-        "/api/admin.apps.approve",
+        "/api/admin.workflows.search",
         &[("authorization", &format!("Bearer {}", emu.bot_token()))],
         "",
     )
@@ -91,7 +91,7 @@ async fn argument_and_method_errors() {
     assert!(common::json(&raw)["detail"]
         .as_str()
         .unwrap()
-        .contains("admin.apps.approve"));
+        .contains("admin.workflows.search"));
 }
 
 #[tokio::test]

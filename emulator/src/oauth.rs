@@ -262,16 +262,7 @@ pub(crate) fn exchange_code(
     code: Option<&str>,
     redirect_uri: Option<&str>,
 ) -> Result<Value, OAuthError> {
-    let code = code.filter(|c| !c.is_empty()).ok_or("invalid_code")?;
-    let grant = ws.oauth.codes.get(code).cloned().ok_or("invalid_code")?;
-    if redirect_uri.is_some_and(|u| u != grant.redirect_uri) {
-        return Err("bad_redirect_uri");
-    }
-    // Single use: gone whatever happens next.
-    ws.oauth.codes.remove(code);
-    if now(ws) > grant.issued_at + CODE_LIFETIME {
-        return Err("invalid_code");
-    }
+    let grant = take_code(ws, code, redirect_uri)?;
     let mut body = team_fields(ws);
     if !grant.scopes.is_empty() {
         let bot_user = ws.bot_user_id.clone();
@@ -297,6 +288,75 @@ pub(crate) fn exchange_code(
         }
     }
     body["authed_user"] = authed_user;
+    ws.oauth.installs += 1;
+    Ok(body)
+}
+
+/// The grant behind `code`: single use (spent whatever happens next), for the redirect URI it
+/// was issued with, and young enough.
+fn take_code(
+    ws: &mut Workspace,
+    code: Option<&str>,
+    redirect_uri: Option<&str>,
+) -> Result<Grant, OAuthError> {
+    let code = code.filter(|c| !c.is_empty()).ok_or("invalid_code")?;
+    let grant = ws.oauth.codes.get(code).cloned().ok_or("invalid_code")?;
+    if redirect_uri.is_some_and(|u| u != grant.redirect_uri) {
+        return Err("bad_redirect_uri");
+    }
+    ws.oauth.codes.remove(code);
+    if now(ws) > grant.issued_at + CODE_LIFETIME {
+        return Err("invalid_code");
+    }
+    Ok(grant)
+}
+
+/// `oauth.v2.user.access`: a code exchanged for the installing user's token only.
+pub(crate) fn exchange_user_code(
+    ws: &mut Workspace,
+    code: Option<&str>,
+    redirect_uri: Option<&str>,
+) -> Result<Value, OAuthError> {
+    let grant = take_code(ws, code, redirect_uri)?;
+    let (access, refresh, expires_in) = issue(ws, &grant.user_id, &grant.user_scopes, false);
+    let mut authed_user = json!({
+        "id": grant.user_id,
+        "scope": grant.user_scopes.join(","),
+        "access_token": access,
+        "token_type": "user",
+    });
+    if let (Some(r), Some(e)) = (refresh, expires_in) {
+        authed_user["refresh_token"] = json!(r);
+        authed_user["expires_in"] = json!(e);
+    }
+    let mut body = team_fields(ws);
+    body["authed_user"] = authed_user;
+    ws.oauth.installs += 1;
+    Ok(body)
+}
+
+/// `oauth.access` (classic apps): the installing user's token, and the bot's under `bot`
+/// when bot scopes were granted.
+pub(crate) fn exchange_classic(
+    ws: &mut Workspace,
+    code: Option<&str>,
+    redirect_uri: Option<&str>,
+) -> Result<Value, OAuthError> {
+    let grant = take_code(ws, code, redirect_uri)?;
+    let (access, _, _) = issue(ws, &grant.user_id, &grant.user_scopes, false);
+    let mut body = json!({
+        "access_token": access,
+        "scope": grant.user_scopes.join(","),
+        "user_id": grant.user_id,
+        "team_id": ws.team_id,
+        "team_name": ws.team_name,
+        "enterprise_id": null,
+    });
+    if !grant.scopes.is_empty() {
+        let bot_user = ws.bot_user_id.clone();
+        let (bot_access, _, _) = issue(ws, &bot_user, &grant.scopes, true);
+        body["bot"] = json!({"bot_user_id": bot_user, "bot_access_token": bot_access});
+    }
     ws.oauth.installs += 1;
     Ok(body)
 }

@@ -249,3 +249,60 @@ async fn rotation_off_gives_long_lived_tokens() {
     .json();
     assert_eq!(legacy["error"], "token_rotation_not_enabled");
 }
+
+#[tokio::test]
+async fn user_only_and_classic_code_exchanges() {
+    let emu = emulator().await;
+    let creds = [
+        ("client_id", DEFAULT_CLIENT_ID),
+        ("client_secret", DEFAULT_CLIENT_SECRET),
+    ];
+    // oauth.v2.user.access: only the installing user's token, rotating like the others.
+    let code = param(&emu.oauth().approve(&authorize_query("u")).unwrap(), "code").unwrap();
+    let mut pairs = creds.to_vec();
+    pairs.extend([("code", code.as_str()), ("redirect_uri", REDIRECT)]);
+    let v = form(&emu, "oauth.v2.user.access", &pairs).await.json();
+    assert_eq!(v["ok"], true, "{v}");
+    assert!(v.get("access_token").is_none(), "no bot token: {v}");
+    let user = &v["authed_user"];
+    assert_eq!(user["token_type"], "user");
+    assert_eq!(user["scope"], "search:read");
+    let token = user["access_token"].as_str().unwrap();
+    assert!(token.starts_with("xoxe.xoxp-"), "{v}");
+    let me = call_with(&emu, token, "auth.test", json!({})).await.json();
+    assert_eq!(me["user_id"], user["id"], "{me}");
+    // Single use.
+    let again = form(&emu, "oauth.v2.user.access", &pairs).await.json();
+    assert_eq!(again["error"], "invalid_code");
+    // Its refresh token renews it once.
+    let refresh = user["refresh_token"].as_str().unwrap();
+    let mut renew = creds.to_vec();
+    renew.extend([("grant_type", "refresh_token"), ("refresh_token", refresh)]);
+    let renewed = form(&emu, "oauth.v2.user.access", &renew).await.json();
+    assert_eq!(renewed["token_type"], "user", "{renewed}");
+    let spent = form(&emu, "oauth.v2.user.access", &renew).await.json();
+    assert_eq!(spent["error"], "invalid_refresh_token");
+
+    // oauth.access (classic apps): the user's token, the bot's under `bot`.
+    let code = param(&emu.oauth().approve(&authorize_query("c")).unwrap(), "code").unwrap();
+    let mut pairs = creds.to_vec();
+    pairs.extend([("code", code.as_str()), ("redirect_uri", REDIRECT)]);
+    let v = form(&emu, "oauth.access", &pairs).await.json();
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["team_id"], emu.team_id());
+    assert_eq!(v["bot"]["bot_user_id"], emu.bot_user_id());
+    for token in [&v["access_token"], &v["bot"]["bot_access_token"]] {
+        let token = token.as_str().unwrap();
+        let who = call_with(&emu, token, "auth.test", json!({})).await.json();
+        assert_eq!(who["ok"], true, "{who}");
+    }
+    let wrong = [
+        ("client_id", DEFAULT_CLIENT_ID),
+        ("client_secret", "wrong"),
+        ("code", code.as_str()),
+    ];
+    assert_eq!(
+        form(&emu, "oauth.access", &wrong).await.json()["error"],
+        "bad_client_secret"
+    );
+}

@@ -7,7 +7,12 @@ use crate::state::Workspace;
 use crate::wire::ApiRequest;
 
 /// Methods that authenticate the app by `client_id` and `client_secret`, not by a token.
-pub(crate) const CLIENT_AUTHED: &[&str] = &["oauth.v2.access", "oauth.v2.exchange"];
+pub(crate) const CLIENT_AUTHED: &[&str] = &[
+    "oauth.access",
+    "oauth.v2.access",
+    "oauth.v2.exchange",
+    "oauth.v2.user.access",
+];
 
 fn client(ws: &Workspace, req: &ApiRequest) -> Result<(), ApiError> {
     let id = req.nonempty("client_id");
@@ -30,6 +35,35 @@ pub(crate) fn access(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
         Some(_) => Err("invalid_grant_type"),
     };
     answer.map_err(err).and_then(ok)
+}
+
+/// `oauth.v2.user.access`: a user-token-only install (`grant_type=refresh_token` renews it).
+/// The app authenticates with its secret: PKCE (`code_verifier` instead of the secret) is not
+/// modelled.
+pub(crate) fn user_access(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
+    client(ws, req)?;
+    let answer = match req.nonempty("grant_type").as_deref() {
+        None | Some("authorization_code") => oauth::exchange_user_code(
+            ws,
+            req.nonempty("code").as_deref(),
+            req.nonempty("redirect_uri").as_deref(),
+        ),
+        Some("refresh_token") => oauth::refresh(ws, req.nonempty("refresh_token").as_deref()),
+        Some(_) => Err("invalid_grant_type"),
+    };
+    answer.map_err(err).and_then(ok)
+}
+
+/// `oauth.access`: the classic apps' code exchange.
+pub(crate) fn classic_access(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
+    client(ws, req)?;
+    oauth::exchange_classic(
+        ws,
+        req.nonempty("code").as_deref(),
+        req.nonempty("redirect_uri").as_deref(),
+    )
+    .map_err(err)
+    .and_then(ok)
 }
 
 /// `oauth.v2.exchange`: the long-lived token to swap is the call's token.
