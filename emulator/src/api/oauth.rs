@@ -1,10 +1,12 @@
-//! `oauth.v2.access` (code exchange and `grant_type=refresh_token`) and `oauth.v2.exchange`;
-//! the authorization server's state is in [`crate::oauth`].
+//! The OAuth methods: `oauth.v2.access` and `oauth.v2.user.access` (code exchange and
+//! `grant_type=refresh_token`), `oauth.access` (classic apps) and `oauth.v2.exchange`; the
+//! authorization server's state is in [`crate::oauth`].
 
 use super::{err, ok, ApiError, Outcome};
-use crate::oauth;
+use crate::oauth::{self, OAuthError};
 use crate::state::Workspace;
 use crate::wire::ApiRequest;
+use serde_json::Value;
 
 /// Methods that authenticate the app by `client_id` and `client_secret`, not by a token.
 pub(crate) const CLIENT_AUTHED: &[&str] = &[
@@ -22,11 +24,14 @@ fn client(ws: &Workspace, req: &ApiRequest) -> Result<(), ApiError> {
         .map_err(err)
 }
 
-/// `oauth.v2.access`.
-pub(crate) fn access(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
+/// A code exchange: `(workspace, code, redirect_uri)` to the answer.
+type Exchange = fn(&mut Workspace, Option<&str>, Option<&str>) -> Result<Value, OAuthError>;
+
+/// The code exchange `exchange`, or `grant_type=refresh_token`, after the client check.
+fn code_or_refresh(ws: &mut Workspace, req: &ApiRequest, exchange: Exchange) -> Outcome {
     client(ws, req)?;
     let answer = match req.nonempty("grant_type").as_deref() {
-        None | Some("authorization_code") => oauth::exchange_code(
+        None | Some("authorization_code") => exchange(
             ws,
             req.nonempty("code").as_deref(),
             req.nonempty("redirect_uri").as_deref(),
@@ -37,21 +42,16 @@ pub(crate) fn access(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
     answer.map_err(err).and_then(ok)
 }
 
+/// `oauth.v2.access`.
+pub(crate) fn access(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
+    code_or_refresh(ws, req, oauth::exchange_code)
+}
+
 /// `oauth.v2.user.access`: a user-token-only install (`grant_type=refresh_token` renews it).
 /// The app authenticates with its secret: PKCE (`code_verifier` instead of the secret) is not
 /// modelled.
 pub(crate) fn user_access(ws: &mut Workspace, req: &ApiRequest) -> Outcome {
-    client(ws, req)?;
-    let answer = match req.nonempty("grant_type").as_deref() {
-        None | Some("authorization_code") => oauth::exchange_user_code(
-            ws,
-            req.nonempty("code").as_deref(),
-            req.nonempty("redirect_uri").as_deref(),
-        ),
-        Some("refresh_token") => oauth::refresh(ws, req.nonempty("refresh_token").as_deref()),
-        Some(_) => Err("invalid_grant_type"),
-    };
-    answer.map_err(err).and_then(ok)
+    code_or_refresh(ws, req, oauth::exchange_user_code)
 }
 
 /// `oauth.access`: the classic apps' code exchange.
