@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Headless Chromium and its WebDriver, for the emulator's web UI test (emulator/tests/web_ui.rs).
+# Headless Chromium and its WebDriver, for the emulator's web page test (tests/web_ui.rs).
 # Idempotent: does nothing when both binaries are present. Installs Debian's `chromium` and
 # `chromium-driver` packages when run as root; otherwise says what to install and fails.
 set -euo pipefail
