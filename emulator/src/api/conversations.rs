@@ -209,8 +209,9 @@ pub(crate) fn set_archived(
     ok(json!({}))
 }
 
-pub(crate) fn list(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
-    let (limit, offset) = page_args(req, 100)?;
+/// The `types` argument of `conversations.list` and `users.conversations`: the kinds asked
+/// for (public channels when absent), or `invalid_types` for a name Slack does not know.
+pub(crate) fn conversation_types(req: &ApiRequest) -> Result<Vec<String>, ApiError> {
     let mut types = req.list("types");
     if types.is_empty() {
         types.push("public_channel".into());
@@ -221,6 +222,12 @@ pub(crate) fn list(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     {
         return Err(err("invalid_types").with("detail", format!("unknown type {bad}")));
     }
+    Ok(types)
+}
+
+pub(crate) fn list(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
+    let (limit, offset) = page_args(req, 100)?;
+    let types = conversation_types(req)?;
     let exclude_archived = req.bool("exclude_archived");
     let items = ws
         .channels

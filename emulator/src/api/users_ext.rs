@@ -139,16 +139,7 @@ fn target_user(
 pub(crate) fn conversations(ws: &Workspace, ctx: &Ctx<'_>, req: &ApiRequest) -> Outcome {
     let (limit, offset) = page_args(req, 100)?;
     let user = target_user(ws, ctx, req, "user")?;
-    let mut types = req.list("types");
-    if types.is_empty() {
-        types.push("public_channel".into());
-    }
-    if let Some(bad) = types
-        .iter()
-        .find(|t| !["public_channel", "private_channel", "im", "mpim"].contains(&t.as_str()))
-    {
-        return Err(err("invalid_types").with("detail", format!("unknown type {bad}")));
-    }
+    let types = super::conversations::conversation_types(req)?;
     let exclude_archived = req.bool("exclude_archived");
     let items = ws
         .channels
