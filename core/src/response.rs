@@ -14,7 +14,7 @@ use serde_json::Value;
 use crate::error::{ApiError, DecodeError, Error, ErrorCode, HttpError, Result};
 use crate::transport::{HttpResponse, RedactedHeaders};
 
-mod scan;
+pub(crate) mod scan;
 
 /// A successful (`"ok": true`) answer, or a binary download, with everything Slack sent.
 ///
@@ -208,7 +208,80 @@ struct Envelope {
     #[serde(default)]
     next_cursor: Lenient,
     #[serde(default)]
-    response_metadata: Lenient,
+    response_metadata: Meta,
+}
+
+/// `response_metadata`: the three fields the envelope reads, each kept as a small
+/// [`Lenient`] value; other fields are skipped unbuilt, and any other shape reads as empty.
+#[derive(Default)]
+struct Meta {
+    warnings: Lenient,
+    next_cursor: Lenient,
+    messages: Lenient,
+}
+
+impl<'de> Deserialize<'de> for Meta {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(MetaVisitor)
+    }
+}
+
+struct MetaVisitor;
+
+impl<'de> serde::de::Visitor<'de> for MetaVisitor {
+    type Value = Meta;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Meta, A::Error> {
+        let mut meta = Meta::default();
+        // A repeated key: the last one counts, as in a `serde_json::Value`.
+        while let Some(key) = map.next_key::<std::borrow::Cow<'_, str>>()? {
+            match &*key {
+                "warnings" => meta.warnings = map.next_value()?,
+                "next_cursor" => meta.next_cursor = map.next_value()?,
+                "messages" => meta.messages = map.next_value()?,
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(meta)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Meta, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Meta::default())
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_none<E>(self) -> std::result::Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Meta, D::Error> {
+        d.deserialize_any(self)
+    }
 }
 
 impl Envelope {
@@ -239,7 +312,19 @@ impl Envelope {
                 b"warning" => (16, &mut env.warning),
                 b"warnings" => (32, &mut env.warnings),
                 b"next_cursor" => (64, &mut env.next_cursor),
-                b"response_metadata" => (128, &mut env.response_metadata),
+                b"response_metadata" => {
+                    if seen & 128 != 0 {
+                        return false;
+                    }
+                    seen |= 128;
+                    return match scan::field::<Meta>(raw) {
+                        Some(meta) => {
+                            env.response_metadata = meta;
+                            true
+                        }
+                        None => false,
+                    };
+                }
                 _ => return true,
             };
             // A repeated field is an error serde reports.
@@ -273,10 +358,6 @@ impl<'de> Deserialize<'de> for Lenient {
 }
 
 impl Lenient {
-    fn get(&self, field: &str) -> Option<&Value> {
-        self.0.as_ref().and_then(|v| v.get(field))
-    }
-
     /// A string, or a number written out; `None` for null, an empty string and other types.
     fn text(&self) -> Option<String> {
         text(self.0.as_ref()?)
@@ -391,7 +472,7 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
     let meta = &env.response_metadata;
     let mut warnings = Vec::new();
     let found = [
-        meta.get("warnings").map(list).unwrap_or_default(),
+        meta.warnings.list(),
         env.warnings.list(),
         env.warning.list(),
     ];
@@ -401,9 +482,9 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
         }
     }
     resp.warnings = warnings;
-    resp.next_cursor = meta.get("next_cursor").and_then(text);
+    resp.next_cursor = meta.next_cursor.text();
     resp.top_next_cursor = env.next_cursor.text();
-    let messages = meta.get("messages").map(list).unwrap_or_default();
+    let messages = meta.messages.list();
     match env.ok {
         Some(true) => Ok(resp),
         Some(false) => {
@@ -503,7 +584,9 @@ mod tests {
                 &e.warning,
                 &e.warnings,
                 &e.next_cursor,
-                &e.response_metadata,
+                &e.response_metadata.warnings,
+                &e.response_metadata.next_cursor,
+                &e.response_metadata.messages,
             ]
             .iter()
             .map(|l| l.0.clone())

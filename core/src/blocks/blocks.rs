@@ -31,7 +31,7 @@ use super::text::{SlackFile, Text};
 /// assert_eq!(new.kind(), "carousel");
 /// assert!(matches!(new, Block::Other(_)));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Block {
@@ -61,6 +61,20 @@ pub enum Block {
     #[serde(untagged)]
     Other(Value),
 }
+
+super::tagged::tagged_enum!(Block {
+    "section" => Section,
+    "actions" => Actions,
+    "context" => Context,
+    "divider" => Divider,
+    "header" => Header,
+    "image" => Image,
+    "input" => Input,
+    "rich_text" => RichText,
+    "video" => Video,
+    "file" => File,
+    "markdown" => Markdown,
+});
 
 into_enum!(Block {
     Section(SectionBlock),

@@ -29,7 +29,7 @@ use super::text::{
 /// let unknown: Element = serde_json::from_str(r#"{"type": "hologram", "x": 1}"#).unwrap();
 /// assert!(matches!(unknown, Element::Other(_)));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Element {
@@ -90,6 +90,34 @@ pub enum Element {
     #[serde(untagged)]
     Other(Value),
 }
+
+super::tagged::tagged_enum!(Element {
+    "button" => Button,
+    "checkboxes" => Checkboxes,
+    "datepicker" => DatePicker,
+    "datetimepicker" => DatetimePicker,
+    "email_text_input" => EmailTextInput,
+    "file_input" => FileInput,
+    "image" => Image,
+    "multi_static_select" => MultiStaticSelect,
+    "multi_external_select" => MultiExternalSelect,
+    "multi_users_select" => MultiUsersSelect,
+    "multi_conversations_select" => MultiConversationsSelect,
+    "multi_channels_select" => MultiChannelsSelect,
+    "number_input" => NumberInput,
+    "overflow" => Overflow,
+    "plain_text_input" => PlainTextInput,
+    "radio_buttons" => RadioButtons,
+    "rich_text_input" => RichTextInput,
+    "static_select" => StaticSelect,
+    "external_select" => ExternalSelect,
+    "users_select" => UsersSelect,
+    "conversations_select" => ConversationsSelect,
+    "channels_select" => ChannelsSelect,
+    "timepicker" => TimePicker,
+    "url_text_input" => UrlTextInput,
+    "workflow_button" => WorkflowButton,
+});
 
 into_enum!(Element {
     Button(Button),
@@ -186,7 +214,7 @@ impl Element {
 /// ]);
 /// assert_eq!(b.to_json()["elements"][1]["type"], "mrkdwn");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ContextElement {
@@ -200,6 +228,12 @@ pub enum ContextElement {
     #[serde(untagged)]
     Other(Value),
 }
+
+super::tagged::tagged_enum!(ContextElement {
+    "image" => Image,
+    "plain_text" => PlainText,
+    "mrkdwn" => Mrkdwn,
+});
 
 into_enum!(ContextElement {
     Image(ImageElement),

@@ -140,6 +140,7 @@ mod inputs;
 pub mod limits;
 mod rich_text;
 mod selects;
+mod tagged;
 mod text;
 mod validate;
 mod view;

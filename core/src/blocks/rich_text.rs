@@ -93,7 +93,7 @@ pub(super) mod tagged {
 // ===== Parts =====
 
 /// A part of a rich text block.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RichTextElement {
@@ -109,6 +109,13 @@ pub enum RichTextElement {
     #[serde(untagged)]
     Other(Value),
 }
+
+super::tagged::tagged_enum!(RichTextElement {
+    "rich_text_section" => RichTextSection,
+    "rich_text_list" => RichTextList,
+    "rich_text_preformatted" => RichTextPreformatted,
+    "rich_text_quote" => RichTextQuote,
+});
 
 into_enum!(RichTextElement {
     RichTextSection(RichTextSection),
@@ -344,7 +351,7 @@ pub enum BroadcastRange {
 }
 
 /// An inline element of a rich text section, list item, code block or quote.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RichTextInline {
@@ -428,6 +435,118 @@ pub enum RichTextInline {
     /// Any other inline element, as JSON.
     #[serde(untagged)]
     Other(Value),
+}
+
+impl<'de> Deserialize<'de> for RichTextInline {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        super::tagged::decode(d, RichTextInline::known_variant, RichTextInline::Other)
+    }
+}
+
+impl crate::types::de::Lenient for RichTextInline {
+    fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Self>, D::Error> {
+        super::tagged::lenient(d, RichTextInline::known_variant, RichTextInline::Other)
+    }
+}
+
+impl RichTextInline {
+    /// The variant for `kind`, decoded from `text`; `None` if unknown or not fitting.
+    fn known_variant(kind: &str, text: &str) -> Option<Self> {
+        super::tagged::inline_variant::<KnownInline>(kind, text).map(Into::into)
+    }
+}
+
+/// [`RichTextInline`]'s known variants, externally tagged, for
+/// [`inline_variant`](super::tagged::inline_variant).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KnownInline {
+    Text {
+        text: String,
+        #[serde(default)]
+        style: Option<RichTextStyle>,
+    },
+    Link {
+        url: String,
+        #[serde(default)]
+        text: Option<String>,
+        #[serde(default)]
+        style: Option<RichTextStyle>,
+    },
+    Emoji {
+        name: String,
+        #[serde(default)]
+        unicode: Option<String>,
+        #[serde(default)]
+        url: Option<String>,
+    },
+    User {
+        user_id: String,
+        #[serde(default)]
+        style: Option<RichTextStyle>,
+    },
+    Channel {
+        channel_id: String,
+        #[serde(default)]
+        style: Option<RichTextStyle>,
+    },
+    Usergroup {
+        usergroup_id: String,
+        #[serde(default)]
+        style: Option<RichTextStyle>,
+    },
+    Broadcast {
+        range: BroadcastRange,
+    },
+    Date {
+        timestamp: i64,
+        format: String,
+        #[serde(default)]
+        url: Option<String>,
+        #[serde(default)]
+        fallback: Option<String>,
+    },
+    Color {
+        value: String,
+    },
+}
+
+impl From<KnownInline> for RichTextInline {
+    fn from(k: KnownInline) -> Self {
+        match k {
+            KnownInline::Text { text, style } => RichTextInline::Text { text, style },
+            KnownInline::Link { url, text, style } => RichTextInline::Link { url, text, style },
+            KnownInline::Emoji { name, unicode, url } => {
+                RichTextInline::Emoji { name, unicode, url }
+            }
+            KnownInline::User { user_id, style } => RichTextInline::User { user_id, style },
+            KnownInline::Channel { channel_id, style } => {
+                RichTextInline::Channel { channel_id, style }
+            }
+            KnownInline::Usergroup {
+                usergroup_id,
+                style,
+            } => RichTextInline::Usergroup {
+                usergroup_id,
+                style,
+            },
+            KnownInline::Broadcast { range } => RichTextInline::Broadcast { range },
+            KnownInline::Date {
+                timestamp,
+                format,
+                url,
+                fallback,
+            } => RichTextInline::Date {
+                timestamp,
+                format,
+                url,
+                fallback,
+            },
+            KnownInline::Color { value } => RichTextInline::Color { value },
+        }
+    }
 }
 
 impl RichTextInline {

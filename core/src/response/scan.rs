@@ -20,7 +20,7 @@ const MAX_DEPTH: usize = 127;
 /// The top-level fields of a JSON object body, as raw value slices. `visit(key, value)` is
 /// called for each field, in order; it returns `false` to give up. `None` when the body is not
 /// one well-formed JSON object the scanner handles (the caller then uses serde).
-pub(super) fn top_level_fields<'a>(
+pub(crate) fn top_level_fields<'a>(
     body: &'a [u8],
     mut visit: impl FnMut(&'a [u8], &'a [u8]) -> bool,
 ) -> Option<()> {

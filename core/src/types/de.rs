@@ -301,161 +301,160 @@ impl<'de, T: DeserializeOwned> de::Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// [`Lenient::deserialize_lenient`] for a type that may reject an object (the shared types,
-/// blocks): the value is buffered as JSON, then decoded; `None` when that fails.
+/// [`Lenient::deserialize_lenient`] for a type that may reject an object (the shared types):
+/// the value's JSON is taken whole ([`grab`]), then decoded; `None` when that fails.
 pub fn buffered<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
-    let value = Buf::deserialize(d)?;
-    if matches!(value, Buf::Null) {
-        return Ok(None);
-    }
-    Ok(T::deserialize(value).ok())
+    Ok(match grab(d)? {
+        Grabbed::Text(text) if &*text == "null" => None,
+        Grabbed::Text(text) => serde_json::from_str(&text).ok(),
+        Grabbed::Value(Value::Null) => None,
+        Grabbed::Value(value) => T::deserialize(value).ok(),
+    })
 }
 
-/// A value held for a second decoding attempt. Cheaper than a `serde_json::Value`: an
-/// object is a plain list of its entries (no key index to build — nothing looks a key up
-/// here), and each number keeps the exact form the input gave, so `T` sees what it would
-/// have seen decoding in place.
-#[derive(Debug)]
-enum Buf {
-    Null,
-    Bool(bool),
-    I(i64),
-    U(u64),
-    F(f64),
-    Str(String),
-    Seq(Vec<Buf>),
-    Map(Vec<(String, Buf)>),
+/// serde_json's name for its raw values: a serde_json deserializer asked for a newtype struct
+/// of this name hands over the value's JSON text (borrowed from the input when it can) instead
+/// of decoding it. Any other deserializer sees an ordinary newtype struct.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// One JSON value, taken whole: its text when the deserializer is serde_json's (over a slice,
+/// a string, a reader or a `Value`), otherwise the value decoded as a [`Value`].
+pub(crate) enum Grabbed<'de> {
+    /// The value's JSON text, checked by the deserializer, without surrounding whitespace.
+    Text(std::borrow::Cow<'de, str>),
+    /// The value, from a deserializer that does not hand out JSON text.
+    Value(Value),
 }
 
-impl<'de> Deserialize<'de> for Buf {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(BufVisitor)
-    }
+/// Take the next value whole, so that decoding it can be tried, and tried again another way.
+/// From serde_json's deserializers this costs one pass over the value's bytes and no
+/// allocation; the value is then decoded from its text, where nested values can do the same.
+pub(crate) fn grab<'de, D: Deserializer<'de>>(d: D) -> Result<Grabbed<'de>, D::Error> {
+    d.deserialize_newtype_struct(RAW_VALUE_TOKEN, GrabVisitor)
 }
 
-struct BufVisitor;
+struct GrabVisitor;
 
-impl<'de> de::Visitor<'de> for BufVisitor {
-    type Value = Buf;
+impl<'de> de::Visitor<'de> for GrabVisitor {
+    type Value = Grabbed<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Buf, E> {
-        Ok(Buf::Bool(v))
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        Value::deserialize(d).map(Grabbed::Value)
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Buf, E> {
-        Ok(Buf::I(v))
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // serde_json answers with a one-entry map: its token, then the text. Anything else is
+        // an object from a deserializer that took the newtype struct for its content.
+        let mut object = serde_json::Map::new();
+        match map.next_key::<FirstKey>()? {
+            None => {}
+            Some(FirstKey::Token) => {
+                let text = map.next_value::<CowStr<'de>>()?;
+                return Ok(Grabbed::Text(text.0));
+            }
+            Some(FirstKey::Other(key)) => {
+                object.insert(key, map.next_value()?);
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    object.insert(key, value);
+                }
+            }
+        }
+        Ok(Grabbed::Value(Value::Object(object)))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Buf, E> {
-        Ok(Buf::U(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Buf, E> {
-        Ok(Buf::F(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Buf, E> {
-        Ok(Buf::Str(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Buf, E> {
-        Ok(Buf::Str(v))
-    }
-    fn visit_unit<E>(self) -> Result<Buf, E> {
-        Ok(Buf::Null)
-    }
-    fn visit_none<E>(self) -> Result<Buf, E> {
-        Ok(Buf::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Buf, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Buf, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         while let Some(item) = seq.next_element()? {
-            out.push(item);
+            items.push(item);
         }
-        Ok(Buf::Seq(out))
+        Ok(Grabbed::Value(Value::Array(items)))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Buf, A::Error> {
-        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
-        while let Some(entry) = map.next_entry()? {
-            out.push(entry);
-        }
-        Ok(Buf::Map(out))
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Grabbed::Value(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Grabbed::Value(Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Grabbed::Value(Value::from(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Grabbed::Value(Value::from(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Grabbed::Value(Value::from(v)))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Grabbed::Value(Value::String(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Grabbed::Value(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Grabbed::Value(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        Value::deserialize(d).map(Grabbed::Value)
     }
 }
 
-impl<'de> de::IntoDeserializer<'de, de::value::Error> for Buf {
-    type Deserializer = Buf;
-    fn into_deserializer(self) -> Buf {
-        self
+/// The first key of a map: serde_json's token, or a real key.
+enum FirstKey {
+    Token,
+    Other(String),
+}
+
+impl<'de> Deserialize<'de> for FirstKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl de::Visitor<'_> for KeyVisitor {
+            type Value = FirstKey;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<FirstKey, E> {
+                Ok(if v == RAW_VALUE_TOKEN {
+                    FirstKey::Token
+                } else {
+                    FirstKey::Other(v.to_owned())
+                })
+            }
+            fn visit_string<E>(self, v: String) -> Result<FirstKey, E> {
+                Ok(if v == RAW_VALUE_TOKEN {
+                    FirstKey::Token
+                } else {
+                    FirstKey::Other(v)
+                })
+            }
+        }
+        d.deserialize_str(KeyVisitor)
     }
 }
 
-impl<'de> Deserializer<'de> for Buf {
-    type Error = de::value::Error;
+/// A string, borrowed from the input when the deserializer can lend it.
+struct CowStr<'de>(std::borrow::Cow<'de, str>);
 
-    fn deserialize_any<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        match self {
-            Buf::Null => visitor.visit_unit(),
-            Buf::Bool(b) => visitor.visit_bool(b),
-            Buf::I(n) => visitor.visit_i64(n),
-            Buf::U(n) => visitor.visit_u64(n),
-            Buf::F(n) => visitor.visit_f64(n),
-            Buf::Str(s) => visitor.visit_string(s),
-            Buf::Seq(items) => {
-                let mut seq = de::value::SeqDeserializer::new(items.into_iter());
-                let out = visitor.visit_seq(&mut seq)?;
-                seq.end()?;
-                Ok(out)
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> de::Visitor<'de> for StrVisitor {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
             }
-            Buf::Map(entries) => {
-                let mut map = de::value::MapDeserializer::new(entries.into_iter());
-                let out = visitor.visit_map(&mut map)?;
-                map.end()?;
-                Ok(out)
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<CowStr<'de>, E> {
+                Ok(CowStr(std::borrow::Cow::Owned(v)))
             }
         }
-    }
-
-    fn deserialize_option<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-        match self {
-            Buf::Null => visitor.visit_none(),
-            other => visitor.visit_some(other),
-        }
-    }
-
-    fn deserialize_newtype_struct<V: de::Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_enum<V: de::Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
-        match self {
-            // A unit variant, as JSON writes it.
-            Buf::Str(s) => visitor.visit_enum(de::IntoDeserializer::into_deserializer(s)),
-            // `{"variant": value}`.
-            Buf::Map(entries) if entries.len() == 1 => {
-                visitor.visit_enum(de::value::MapAccessDeserializer::new(
-                    de::value::MapDeserializer::new(entries.into_iter()),
-                ))
-            }
-            other => other.deserialize_any(visitor),
-        }
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
-        ignored_any
+        d.deserialize_str(StrVisitor)
     }
 }
 
@@ -495,14 +494,13 @@ lenient_object!(
     crate::types::Profile
 );
 
-// These have a required field (`id`, a reaction's `name`) or, for blocks, a shape check: a
-// mismatch inside must not fail the enclosing answer.
+// These have a required field (`id`, a reaction's `name`): a mismatch inside must not fail
+// the enclosing answer. (Blocks decode leniently through `blocks::tagged`.)
 lenient_buffered!(
     crate::types::Reaction,
     crate::types::Conversation,
     crate::types::User,
     crate::types::File,
-    crate::blocks::Block,
 );
 
 #[cfg(test)]
