@@ -78,7 +78,15 @@ impl SlackResponse {
 
     /// Deserialise a typed view straight from the bytes.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T> {
-        serde_json::from_slice(&self.body).map_err(|e| {
+        // Checked as UTF-8 once, the body is read as a `str`: serde_json then trusts every
+        // string in it, and blocks lend their JSON text without checking it again. A body
+        // that is not UTF-8 throughout (serde_json allows that in skipped strings) is read as
+        // bytes, as before.
+        let decoded = match std::str::from_utf8(&self.body) {
+            Ok(text) => serde_json::from_str(text),
+            Err(_) => serde_json::from_slice(&self.body),
+        };
+        decoded.map_err(|e| {
             Error::Decode(Box::new(DecodeError {
                 method: self.method.clone(),
                 status: self.status,
@@ -574,6 +582,36 @@ mod tests {
 
     /// The scanner's envelope equals serde's for every body serde accepts, and it gives up
     /// (so that serde reports the error) on every body serde refuses.
+    /// The typed decode reads a UTF-8 body as text; a body with other bytes in a string that
+    /// nothing reads still decodes, as serde_json decodes it from bytes.
+    #[test]
+    fn typed_decode_of_utf8_and_other_bodies() {
+        use crate::responses::chat::PostMessageResponse;
+        let good = r#"{"ok":true,"channel":"C1","ts":"1.2","message":{"text":"héllo","blocks":[{"type":"divider"}]}}"#;
+        let r = parse_typed::<PostMessageResponse>(
+            "chat.postMessage",
+            HttpResponse::new(StatusCode::OK, good),
+        )
+        .unwrap();
+        assert_eq!(r.ts, "1.2");
+        let message = r.message.as_ref().unwrap();
+        assert_eq!(message.text.as_deref(), Some("héllo"));
+        assert!(matches!(
+            message.blocks[..],
+            [crate::blocks::Block::Divider(_)]
+        ));
+
+        let mut odd = br#"{"ok":true,"channel":"C1","ts":"1.2","junk":""#.to_vec();
+        odd.extend_from_slice(&[0xff, 0xfe]);
+        odd.extend_from_slice(br#""}"#);
+        let r = parse_typed::<PostMessageResponse>(
+            "chat.postMessage",
+            HttpResponse::new(StatusCode::OK, odd),
+        )
+        .unwrap();
+        assert_eq!((r.channel.as_str(), r.ts.as_str()), ("C1", "1.2"));
+    }
+
     #[test]
     fn envelope_scanner_agrees_with_serde() {
         fn fields(e: &Envelope) -> Vec<Option<Value>> {
