@@ -333,7 +333,56 @@ async fn http_row(row: &str, sdk: bool, base: &str, n: usize) {
         _ => (16, "conversations.history"),
     };
     if sdk {
+        // Diagnostic variants of the `post` rows (`PINNED_SDK_VARIANT`), to split the SDK's
+        // cost: `transport` sends through `HyperTransport` alone and decodes a `Value` as the
+        // raw client does; `untyped` is `WebClient::api_call` (the envelope, no typed answer).
+        let variant = std::env::var("PINNED_SDK_VARIANT").unwrap_or_default();
+        if variant == "transport" && method == "chat.postMessage" {
+            use slack_sdk::transport::{Body, HttpRequest, HttpTransport};
+            let transport = HyperTransport::builder()
+                .no_proxy()
+                .pool_max_idle_per_host(64)
+                .build()
+                .unwrap();
+            let url: Arc<str> = format!("{base}{method}").into();
+            spread(n, inflight, move || {
+                let (t, url) = (transport.clone(), url.clone());
+                async move {
+                    let mut req = HttpRequest::new(http::Method::POST, &*url);
+                    req.headers.insert(
+                        "authorization",
+                        http::HeaderValue::from_static("Bearer xoxb-bench"),
+                    );
+                    req.headers.insert(
+                        "content-type",
+                        http::HeaderValue::from_static("application/x-www-form-urlencoded"),
+                    );
+                    req.body = Body::from(Bytes::from_static(
+                        b"channel=C024BE91L&text=benchmark+message",
+                    ));
+                    let resp = t.send(req).await.expect("post");
+                    let v: serde_json::Value = serde_json::from_slice(&resp.body).unwrap();
+                    assert_eq!(v["ok"], true);
+                }
+            })
+            .await;
+            return;
+        }
         let client = sdk_web(base);
+        if variant == "untyped" && method == "chat.postMessage" {
+            spread(n, inflight, move || {
+                let c = client.clone();
+                async move {
+                    let mut args = slack_sdk::Args::new();
+                    args.insert("channel", "C024BE91L");
+                    args.insert("text", "benchmark message");
+                    let r = c.api_call("chat.postMessage", args).await.expect("post");
+                    assert_eq!(r.warnings(), ["missing_charset"]);
+                }
+            })
+            .await;
+            return;
+        }
         if method == "chat.postMessage" {
             spread(n, inflight, move || {
                 let c = client.clone();
