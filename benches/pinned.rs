@@ -335,7 +335,8 @@ async fn http_row(row: &str, sdk: bool, base: &str, n: usize) {
     if sdk {
         // Diagnostic variants of the `post` rows (`PINNED_SDK_VARIANT`), to split the SDK's
         // cost: `transport` sends through `HyperTransport` alone and decodes a `Value` as the
-        // raw client does; `untyped` is `WebClient::api_call` (the envelope, no typed answer).
+        // raw client does; `untyped` is `WebClient::api_call` (the envelope, no typed answer), and
+        // `untyped-decode` adds `SlackResponse::decode` of the typed answer.
         let variant = std::env::var("PINNED_SDK_VARIANT").unwrap_or_default();
         if variant == "transport" && method == "chat.postMessage" {
             use slack_sdk::transport::{Body, HttpRequest, HttpTransport};
@@ -369,7 +370,8 @@ async fn http_row(row: &str, sdk: bool, base: &str, n: usize) {
             return;
         }
         let client = sdk_web(base);
-        if variant == "untyped" && method == "chat.postMessage" {
+        if (variant == "untyped" || variant == "untyped-decode") && method == "chat.postMessage" {
+            let decode = variant == "untyped-decode";
             spread(n, inflight, move || {
                 let c = client.clone();
                 async move {
@@ -378,6 +380,12 @@ async fn http_row(row: &str, sdk: bool, base: &str, n: usize) {
                     args.insert("text", "benchmark message");
                     let r = c.api_call("chat.postMessage", args).await.expect("post");
                     assert_eq!(r.warnings(), ["missing_charset"]);
+                    if decode {
+                        let typed = r
+                            .decode::<slack_sdk::responses::chat::PostMessageResponse>()
+                            .expect("decode");
+                        assert!(!typed.ts.is_empty());
+                    }
                 }
             })
             .await;

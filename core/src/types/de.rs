@@ -22,9 +22,10 @@
 //! ```
 //!
 //! Scalars, generated structs and the shared types whose fields are all lenient
-//! ([`Message`](crate::types::Message)) decode straight from the input; types with a required
-//! field ([`User`](crate::types::User)'s `id`, …) and blocks are buffered as JSON first, so
-//! that a mismatch inside them can be caught.
+//! ([`Message`](crate::types::Message)) decode straight from the input. Types with a required
+//! field ([`User`](crate::types::User)'s `id`, …) and blocks are taken whole first, as their
+//! JSON text when the input is serde_json's (a slice of it, not a copy), so that a mismatch
+//! inside them can be caught and the value decoded another way.
 
 use std::fmt;
 use std::marker::PhantomData;
