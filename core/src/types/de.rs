@@ -303,7 +303,8 @@ impl<'de, T: DeserializeOwned> de::Visitor<'de> for ObjectVisitor<T> {
 }
 
 /// [`Lenient::deserialize_lenient`] for a type that may reject an object (the shared types):
-/// the value's JSON is taken whole ([`grab`]), then decoded; `None` when that fails.
+/// the value's JSON is taken whole (its text, when the input is serde_json's), then decoded;
+/// `None` when that fails.
 pub fn buffered<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
