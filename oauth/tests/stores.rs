@@ -78,6 +78,21 @@ async fn contract<S: InstallationStore + StateStore + 'static>(store: Arc<S>) {
         won += usize::from(t.await.unwrap());
     }
     assert_eq!(won, 1);
+    // Again, many times, on fresh locks: a race a single round can miss.
+    for round in 0..40 {
+        let name = format!("race:{round}");
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let (s, name) = (store.clone(), name.clone());
+                tokio::spawn(async move { s.try_lock(&name, &format!("r{i}"), 100, 30).await })
+            })
+            .collect();
+        let mut won = 0;
+        for t in tasks {
+            won += usize::from(t.await.unwrap().unwrap());
+        }
+        assert_eq!(won, 1, "round {round}");
+    }
     assert!(!store
         .try_lock("refresh:-:T1", "late", 129, 30)
         .await

@@ -175,38 +175,45 @@ fn read_lock(path: &Path) -> io::Result<Option<(String, u64)>> {
 }
 
 fn take_lock(path: &Path, holder: &str, now: u64, ttl: u64) -> io::Result<bool> {
-    let content = format!("{holder}\n{}", now.saturating_add(ttl));
-    for _ in 0..2 {
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-        {
-            Ok(mut f) => {
-                f.write_all(content.as_bytes())?;
-                f.sync_all()?;
-                return Ok(true);
+    // The lock appears whole or not at all: its content goes to a temporary file first, which
+    // is then linked into place (a hard link fails when the lock exists). A lock created
+    // empty and written afterwards could be read half-written by another replica, taken for
+    // a stale one, and moved away — two holders.
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".tmp-{}", unique()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(format!("{holder}\n{}", now.saturating_add(ttl)).as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        for _ in 0..2 {
+            match fs::hard_link(&tmp, path) {
+                Ok(()) => return Ok(true),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
             }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e),
-        }
-        match read_lock(path)? {
-            Some((h, _)) if h == holder => {
-                write_atomic(path, content.as_bytes())?;
-                return Ok(true);
-            }
-            Some((_, until)) if until > now => return Ok(false),
-            // Expired (or gone meanwhile): move it away — only one replica's rename
-            // succeeds for a given file — then try to create it again.
-            _ => {
-                let stale = path.with_extension(format!("stale-{}", unique()));
-                if not_found_is_none(fs::rename(path, &stale))?.is_some() {
-                    let _ = fs::remove_file(&stale);
+            match read_lock(path)? {
+                Some((h, _)) if h == holder => {
+                    // The holder renews: replaced whole, by rename.
+                    fs::rename(&tmp, path)?;
+                    return Ok(true);
+                }
+                Some((_, until)) if until > now => return Ok(false),
+                // Expired (or gone meanwhile): move it away — only one replica's rename
+                // succeeds for a given file — then try to create it again.
+                _ => {
+                    let stale = path.with_extension(format!("stale-{}", unique()));
+                    if not_found_is_none(fs::rename(path, &stale))?.is_some() {
+                        let _ = fs::remove_file(&stale);
+                    }
                 }
             }
         }
-    }
-    Ok(false)
+        Ok(false)
+    })();
+    // Gone already when it was renamed into place.
+    let _ = not_found_is_none(fs::remove_file(&tmp));
+    result
 }
 
 #[derive(serde::Serialize, serde::Deserialize)]
