@@ -59,11 +59,7 @@ pub(crate) fn decode<'de, D, T>(
 where
     D: Deserializer<'de>,
 {
-    let result = match grab(d)? {
-        Grabbed::Text(text) => from_text(&text, known, other),
-        Grabbed::Value(value) => from_text(&value.to_string(), known, other),
-    };
-    result.map_err(D::Error::custom)
+    from_grabbed(grab(d)?, known, other).map_err(D::Error::custom)
 }
 
 /// [`Lenient`](crate::types::de::Lenient) for a tagged enum: `None` for `null`.
@@ -75,12 +71,23 @@ pub(crate) fn lenient<'de, D, T>(
 where
     D: Deserializer<'de>,
 {
-    Ok(match grab(d)? {
-        Grabbed::Text(text) if &*text == "null" => None,
-        Grabbed::Value(Value::Null) => None,
-        Grabbed::Text(text) => from_text(&text, known, other).ok(),
-        Grabbed::Value(value) => from_text(&value.to_string(), known, other).ok(),
-    })
+    let value = grab(d)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    Ok(from_grabbed(value, known, other).ok())
+}
+
+/// A value taken whole, decoded from its text (a `Value` is written out first).
+fn from_grabbed<T>(
+    value: Grabbed<'_>,
+    known: fn(&str, &str) -> Option<T>,
+    other: fn(Value) -> T,
+) -> serde_json::Result<T> {
+    match value {
+        Grabbed::Text(text) => from_text(&text, known, other),
+        Grabbed::Value(value) => from_text(&value.to_string(), known, other),
+    }
 }
 
 fn from_text<T>(

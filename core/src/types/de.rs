@@ -308,10 +308,12 @@ impl<'de, T: DeserializeOwned> de::Visitor<'de> for ObjectVisitor<T> {
 pub fn buffered<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
-    Ok(match grab(d)? {
-        Grabbed::Text(text) if &*text == "null" => None,
+    let value = grab(d)?;
+    if value.is_null() {
+        return Ok(None);
+    }
+    Ok(match value {
         Grabbed::Text(text) => serde_json::from_str(&text).ok(),
-        Grabbed::Value(Value::Null) => None,
         Grabbed::Value(value) => T::deserialize(value).ok(),
     })
 }
@@ -328,6 +330,16 @@ pub(crate) enum Grabbed<'de> {
     Text(std::borrow::Cow<'de, str>),
     /// The value, from a deserializer that does not hand out JSON text.
     Value(Value),
+}
+
+impl Grabbed<'_> {
+    /// Whether the value is `null`.
+    pub(crate) fn is_null(&self) -> bool {
+        match self {
+            Grabbed::Text(text) => &**text == "null",
+            Grabbed::Value(value) => value.is_null(),
+        }
+    }
 }
 
 /// Take the next value whole, so that decoding it can be tried, and tried again another way.
