@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::method::MethodInfo;
-use crate::response::{parse_response, SlackResponse};
+use crate::response::{parse_response_with, SlackResponse};
 use crate::retry::{Outcome, RetryContext, RetryDecision, RetryPolicy, Rng};
 use crate::transport::{HttpRequest, HttpResponse, TransportError};
 
@@ -72,6 +72,8 @@ pub struct Call {
     last_delay: Option<Duration>,
     state: State,
     plain_http: bool,
+    /// Decodes a successful answer's typed view along with its envelope.
+    typed: Option<crate::response::tap::Decoder>,
     /// Set when the last answer was a rate-limit refusal: how long to pause.
     pause: Option<Duration>,
 }
@@ -99,8 +101,16 @@ impl Call {
             last_delay: None,
             state: State::Ready,
             plain_http: false,
+            typed: None,
             pause: None,
         }
+    }
+
+    /// Decode the answer's typed view with `decode` while reading its envelope, in one
+    /// pass over the body (see `response::tap`); the view waits in the [`SlackResponse`].
+    pub(crate) fn with_typed(mut self, decode: crate::response::tap::Decoder) -> Self {
+        self.typed = Some(decode);
+        self
     }
 
     /// Treat any 2xx answer as success whatever its body (for uploads to a file URL, which
@@ -200,7 +210,7 @@ impl Call {
                 let parsed = if self.plain_http {
                     crate::response::parse_plain(&self.method, resp)
                 } else {
-                    parse_response(&self.method, resp)
+                    parse_response_with(&self.method, resp, self.typed)
                 };
                 match parsed {
                     Ok(ok) => {

@@ -1,6 +1,7 @@
 //! `WebClient<T>`: the generic async driver over the core state machines.
 
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -134,10 +135,10 @@ impl WebClient {
         let mut args = args;
         args.read_files().await?;
         match crate::method::lookup(method) {
-            Some(info) => self.call_args(info, &args, &options).await,
+            Some(info) => self.call_args(info, &args, &options, None).await,
             None => {
                 let request = encode_request(&self.inner.config, method, &args, &options)?;
-                self.execute(method, None, request, None, options.retry)
+                self.execute(method, None, request, None, options.retry, None)
                     .await
             }
         }
@@ -152,37 +153,59 @@ impl WebClient {
     /// for c in &page.channels { println!("{}", c.id); }
     /// # Ok(()) }
     /// ```
-    pub async fn call<R: SlackMethod>(&self, request: R) -> Result<Response<R::Response>> {
-        self.call_with(request, CallOptions::default()).await
+    pub fn call<R: SlackMethod>(
+        &self,
+        request: R,
+    ) -> impl Future<Output = Result<Response<R::Response>>> + '_ {
+        self.call_with(request, CallOptions::default())
     }
 
     /// [`call`](WebClient::call) with per-call options.
-    pub async fn call_with<R: SlackMethod>(
+    pub fn call_with<R: SlackMethod>(
         &self,
         request: R,
         options: CallOptions,
-    ) -> Result<Response<R::Response>> {
+    ) -> impl Future<Output = Result<Response<R::Response>>> + '_ {
+        // The request becomes arguments before the future starts, so the future holds the
+        // arguments, not the request too (it is moved at every level of a caller's futures).
         let info = request.info();
-        let mut args = request.to_args()?;
-        args.read_files().await?;
-        let raw = self.call_args(info, &args, &options).await?;
-        let data = raw.decode::<R::Response>()?;
-        Ok(Response::new(data, raw))
+        let args = request.to_args();
+        async move {
+            let mut args = args?;
+            args.read_files().await?;
+            // The typed answer is read with the envelope when the body allows (one pass);
+            // else it is decoded here.
+            let mut raw = self
+                .call_args(
+                    info,
+                    &args,
+                    &options,
+                    Some(crate::response::tap::decode::<R::Response>),
+                )
+                .await?;
+            let data = match raw.take_typed::<R::Response>() {
+                Some(data) => data,
+                None => raw.decode::<R::Response>()?,
+            };
+            Ok(Response::new(data, raw))
+        }
     }
 
-    async fn call_args(
-        &self,
+    // The call path (`call_args` down to `drive`) hands back one boxed future, made at once:
+    // a caller's future then holds a pointer, not the call's whole state, which would be
+    // copied into every future up the chain.
+    fn call_args<'a>(
+        &'a self,
         info: &'static MethodInfo,
-        args: &Args,
-        options: &CallOptions,
-    ) -> Result<SlackResponse> {
+        args: &'a Args,
+        options: &'a CallOptions,
+        typed: Option<crate::response::tap::Decoder>,
+    ) -> BoxFuture<'a, Result<SlackResponse>> {
         let reconcile = options.reconcile.as_ref().unwrap_or(&self.inner.reconcile);
         if reconcile.is_enabled() && info.name == "chat.postMessage" {
-            return self
-                .post_message_reconciled(info, args, options, reconcile)
-                .await;
+            return Box::pin(self.post_message_reconciled(info, args, options, reconcile));
         }
-        self.call_args_once(info, args, options).await
+        self.call_args_typed(info, args, options, typed)
     }
 
     /// One call through the retry machine, without reconciliation.
@@ -192,15 +215,35 @@ impl WebClient {
         args: &Args,
         options: &CallOptions,
     ) -> Result<SlackResponse> {
-        let request = encode_request(&self.inner.config, info.name, args, options)?;
+        self.call_args_typed(info, args, options, None).await
+    }
+
+    /// [`call_args_once`](Self::call_args_once), with the typed answer's decoder.
+    fn call_args_typed<'a>(
+        &'a self,
+        info: &'static MethodInfo,
+        args: &Args,
+        options: &CallOptions,
+        typed: Option<crate::response::tap::Decoder>,
+    ) -> BoxFuture<'a, Result<SlackResponse>> {
+        let request = match encode_request(&self.inner.config, info.name, args, options) {
+            Ok(request) => request,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
         // Without a limiter there is nothing to key (the key hashes the token).
         let key = self
             .inner
             .limiter
             .is_some()
             .then(|| self.limit_key(info, args, options));
-        self.execute(info.name, Some(info), request, key, options.retry.clone())
-            .await
+        self.execute(
+            info.name,
+            Some(info),
+            request,
+            key,
+            options.retry.clone(),
+            typed,
+        )
     }
 
     /// The limiter's key for a call: method, channel, and the workspace of its token.
@@ -225,14 +268,15 @@ impl WebClient {
     }
 
     /// Run one call through the retry state machine.
-    async fn execute(
-        &self,
-        method: &str,
+    fn execute<'a>(
+        &'a self,
+        method: &'a str,
         info: Option<&'static MethodInfo>,
         request: crate::transport::HttpRequest,
         key: Option<LimitKey>,
         retry: Option<RetryPolicy>,
-    ) -> Result<SlackResponse> {
+        typed: Option<crate::response::tap::Decoder>,
+    ) -> BoxFuture<'a, Result<SlackResponse>> {
         let limit = match (&self.inner.limiter, info, key) {
             (Some(l), Some(info), Some(key)) => self
                 .inner
@@ -248,14 +292,17 @@ impl WebClient {
             rate,
             budget: policy.time_budget(),
         });
-        let call = Call::new(
+        let mut call = Call::new(
             info.unwrap_or(&UNKNOWN_METHOD),
             request,
             policy,
             self.next_seed(),
         )
         .with_method_name(method);
-        self.drive(method, call, limit).await
+        if let Some(decode) = typed {
+            call = call.with_typed(decode);
+        }
+        self.drive(method, call, limit)
     }
 
     /// Send a request that is not a Web API call (an upload to a file URL) through the same
@@ -306,16 +353,17 @@ impl WebClient {
     }
 
     /// The driver loop: the whole of the I/O for one call.
-    async fn drive(
-        &self,
-        method: &str,
+    fn drive<'a>(
+        &'a self,
+        method: &'a str,
         mut call: Call,
         limit: Option<Limit>,
-    ) -> Result<SlackResponse> {
+    ) -> BoxFuture<'a, Result<SlackResponse>> {
         let span = tracing::debug_span!("slack.call", method = %method);
         // Boxed: the loop's state (the call machine, the transport's and timer's futures)
         // lives on the heap, so a caller's future — and the stack that polls it, which in a
         // debug build of a deep chain (RTM over async-std) once overflowed — stays small.
+        // Made at once (not in an `async fn`): the call machine goes straight to the heap.
         Box::pin(
             async move {
                 let started = self.inner.timer.now();
@@ -343,7 +391,6 @@ impl WebClient {
             }
             .instrument(span),
         )
-        .await
     }
 
     /// Wait for the limiter's slot within the call's time budget, and cut the attempt's
@@ -539,7 +586,7 @@ impl WebClient {
                     args.insert(arg, c);
                 }
                 let raw = client
-                    .call_args(info, &args, &CallOptions::default())
+                    .call_args(info, &args, &CallOptions::default(), None)
                     .await?;
                 let data = decode(&raw)?;
                 Ok(Response::new(data, raw))

@@ -15,6 +15,7 @@ use crate::error::{ApiError, DecodeError, Error, ErrorCode, HttpError, Result};
 use crate::transport::{HttpResponse, RedactedHeaders};
 
 pub(crate) mod scan;
+pub(crate) mod tap;
 
 /// A successful (`"ok": true`) answer, or a binary download, with everything Slack sent.
 ///
@@ -32,6 +33,20 @@ pub struct SlackResponse {
     warnings: Vec<String>,
     reconciled: Option<crate::reconcile::Reconciled>,
     json: OnceLock<Value>,
+    /// The typed answer when it was decoded with the envelope ([`tap`]), until taken.
+    typed: TypedSlot,
+}
+
+/// A typed answer waiting in a [`SlackResponse`]: taken once, never cloned (a clone of the
+/// response decodes again when asked). The lock only makes the response `Sync` whatever the
+/// answer's type; it is never contended.
+#[derive(Default)]
+struct TypedSlot(std::sync::Mutex<Option<tap::Decoded>>);
+
+impl Clone for TypedSlot {
+    fn clone(&self) -> Self {
+        TypedSlot::default()
+    }
 }
 
 impl SlackResponse {
@@ -74,6 +89,19 @@ impl SlackResponse {
     /// A field of the JSON body, `Value::Null` when absent.
     pub fn get(&self, field: &str) -> &Value {
         self.json().get(field).unwrap_or(&Value::Null)
+    }
+
+    /// The typed answer decoded with the envelope, when it was and is of type `T`
+    /// (otherwise [`decode`](Self::decode) reads it).
+    pub(crate) fn take_typed<T: 'static>(&mut self) -> Option<T> {
+        let slot = self.typed.0.get_mut().ok()?;
+        match slot.take()?.downcast::<T>() {
+            Ok(answer) => Some(*answer),
+            Err(other) => {
+                *slot = Some(other);
+                None
+            }
+        }
     }
 
     /// Deserialise a typed view straight from the bytes.
@@ -200,7 +228,7 @@ impl<T> Deref for Response<T> {
 /// read leniently (see [`Lenient`]), so a metadata field of an unexpected type or place never
 /// turns a success into an error. Other fields are skipped without being built.
 #[derive(Default, Deserialize)]
-struct Envelope {
+pub(crate) struct Envelope {
     ok: Option<bool>,
     #[serde(default)]
     error: Lenient,
@@ -298,60 +326,73 @@ impl Envelope {
     fn read(body: &[u8]) -> serde_json::Result<Envelope> {
         let mut env = Envelope::default();
         let mut seen = 0u8;
-        let fast = scan::top_level_fields(body, |key, raw| {
-            let (bit, slot) = match key {
-                b"ok" => {
-                    if seen & 1 != 0 {
-                        return false;
-                    }
-                    seen |= 1;
-                    // `ok` must be a boolean (or null): anything else is serde's error to give.
-                    return match scan::field::<Option<bool>>(raw) {
-                        Some(ok) => {
-                            env.ok = ok;
-                            true
-                        }
-                        None => false,
-                    };
-                }
-                b"error" => (2, &mut env.error),
-                b"needed" => (4, &mut env.needed),
-                b"provided" => (8, &mut env.provided),
-                b"warning" => (16, &mut env.warning),
-                b"warnings" => (32, &mut env.warnings),
-                b"next_cursor" => (64, &mut env.next_cursor),
-                b"response_metadata" => {
-                    if seen & 128 != 0 {
-                        return false;
-                    }
-                    seen |= 128;
-                    return match scan::field::<Meta>(raw) {
-                        Some(meta) => {
-                            env.response_metadata = meta;
-                            true
-                        }
-                        None => false,
-                    };
-                }
-                _ => return true,
-            };
-            // A repeated field is an error serde reports.
-            if seen & bit != 0 {
-                return false;
-            }
-            seen |= bit;
-            match scan::field::<Lenient>(raw) {
-                Some(v) => {
-                    *slot = v;
-                    true
-                }
-                None => false,
-            }
+        let fast = scan::top_level_fields(body, |key, raw| match Field::of(key) {
+            Some(field) => env.take(&mut seen, field, raw),
+            None => true,
         });
         match fast {
             Some(()) => Ok(env),
             None => serde_json::from_slice(body),
         }
+    }
+
+    /// Read the raw value of one envelope field. `false` when a fast read must give up and
+    /// leave the body to serde: the field was seen before (serde refuses a repeated field),
+    /// or `ok` is not a boolean (serde's error to give).
+    fn take(&mut self, seen: &mut u8, field: Field, raw: &[u8]) -> bool {
+        let bit = 1u8 << field as u8;
+        if *seen & bit != 0 {
+            return false;
+        }
+        *seen |= bit;
+        let slot = match field {
+            Field::Ok => {
+                return scan::field::<Option<bool>>(raw)
+                    .map(|ok| self.ok = ok)
+                    .is_some()
+            }
+            Field::ResponseMetadata => {
+                return scan::field::<Meta>(raw)
+                    .map(|meta| self.response_metadata = meta)
+                    .is_some()
+            }
+            Field::Error => &mut self.error,
+            Field::Needed => &mut self.needed,
+            Field::Provided => &mut self.provided,
+            Field::Warning => &mut self.warning,
+            Field::Warnings => &mut self.warnings,
+            Field::NextCursor => &mut self.next_cursor,
+        };
+        scan::field::<Lenient>(raw).map(|v| *slot = v).is_some()
+    }
+}
+
+/// The fields of [`Envelope`], by their keys.
+#[derive(Clone, Copy, Debug)]
+enum Field {
+    Ok,
+    Error,
+    Needed,
+    Provided,
+    Warning,
+    Warnings,
+    NextCursor,
+    ResponseMetadata,
+}
+
+impl Field {
+    fn of(key: &[u8]) -> Option<Field> {
+        Some(match key {
+            b"ok" => Field::Ok,
+            b"error" => Field::Error,
+            b"needed" => Field::Needed,
+            b"provided" => Field::Provided,
+            b"warning" => Field::Warning,
+            b"warnings" => Field::Warnings,
+            b"next_cursor" => Field::NextCursor,
+            b"response_metadata" => Field::ResponseMetadata,
+            _ => return None,
+        })
     }
 }
 
@@ -443,6 +484,17 @@ fn classify(headers: &HeaderMap) -> BodyKind {
 /// - HTML/text or undecodable JSON → [`Error::Decode`] with an excerpt;
 /// - a binary content type (gzip, octet-stream, …) → `Ok` with [`SlackResponse::is_binary`].
 pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackResponse> {
+    parse_response_with(method, response, None)
+}
+
+/// [`parse_response`], decoding the typed answer with `typed` when there is one: in one pass
+/// with the envelope when the body allows ([`tap`]), the answer then waiting in the
+/// [`SlackResponse`] for [`take_typed`](SlackResponse::take_typed).
+pub(crate) fn parse_response_with(
+    method: &str,
+    response: HttpResponse,
+    typed: Option<tap::Decoder>,
+) -> Result<SlackResponse> {
     let mut resp = parse_plain(method, response)?;
     resp.binary = false;
     let status = resp.status;
@@ -473,9 +525,16 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
         }
         BodyKind::Json => {}
     }
-    let env = match Envelope::read(&resp.body) {
-        Ok(env) => env,
-        Err(e) => return Err(decode_error(resp, format!("invalid JSON: {e}"))),
+    let tapped = typed.and_then(|decode| decode(std::str::from_utf8(&resp.body).ok()?));
+    let env = match tapped {
+        Some((env, value)) => {
+            resp.typed = TypedSlot(std::sync::Mutex::new(Some(value)));
+            env
+        }
+        None => match Envelope::read(&resp.body) {
+            Ok(env) => env,
+            Err(e) => return Err(decode_error(resp, format!("invalid JSON: {e}"))),
+        },
     };
     let meta = &env.response_metadata;
     let mut warnings = Vec::new();
@@ -496,6 +555,7 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
     match env.ok {
         Some(true) => Ok(resp),
         Some(false) => {
+            resp.typed = TypedSlot::default();
             let code = ErrorCode::parse(env.error.text().as_deref().unwrap_or("unknown_error"));
             if code == ErrorCode::RateLimited {
                 // `ok:false` with `ratelimited` is the same refusal as a 429: one variant.
@@ -516,7 +576,10 @@ pub fn parse_response(method: &str, response: HttpResponse) -> Result<SlackRespo
                 response: resp,
             })))
         }
-        None => Err(decode_error(resp, "no `ok` field in the response".into())),
+        None => {
+            resp.typed = TypedSlot::default();
+            Err(decode_error(resp, "no `ok` field in the response".into()))
+        }
     }
 }
 
@@ -541,6 +604,7 @@ pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse
         warnings: Vec::new(),
         reconciled: None,
         json: OnceLock::new(),
+        typed: TypedSlot::default(),
     };
     if status == StatusCode::TOO_MANY_REQUESTS {
         return Err(Error::RateLimited {

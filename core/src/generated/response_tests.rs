@@ -9,10 +9,12 @@ use crate::api::SlackMethod;
 /// A method, a decode of its response type, and whether the type is generated.
 pub(crate) type Entry = (&'static str, fn(&[u8]) -> Result<(), String>, bool);
 
-fn check<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), String> {
-    serde_json::from_slice::<T>(body)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+/// Decodes `body` into `T`, in two passes and in one, and checks that both agree.
+fn check<T>(body: &[u8]) -> Result<(), String>
+where
+    T: serde::de::DeserializeOwned + serde::Serialize + Send + 'static,
+{
+    crate::response::tap::same_as_two_passes::<T>(body)
 }
 
 /// Every method with a response type.

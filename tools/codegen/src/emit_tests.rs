@@ -146,8 +146,10 @@ pub fn response_tests(
     out.push_str(
         "/// A method, a decode of its response type, and whether the type is generated.\n\
          pub(crate) type Entry = (&'static str, fn(&[u8]) -> Result<(), String>, bool);\n\n\
-         fn check<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), String> {\n\
-         serde_json::from_slice::<T>(body).map(|_| ()).map_err(|e| e.to_string())\n}\n\n",
+         /// Decodes `body` into `T`, in two passes and in one, and checks that both agree.\n\
+         fn check<T>(body: &[u8]) -> Result<(), String>\n\
+         where\n    T: serde::de::DeserializeOwned + serde::Serialize + Send + 'static,\n{\n\
+         crate::response::tap::same_as_two_passes::<T>(body)\n}\n\n",
     );
     out.push_str(
         "/// Every method with a response type.\npub(crate) const RESPONSES: &[Entry] = &[\n",
