@@ -214,8 +214,8 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// How many answers the tap decoded in [`same_as_two_passes`] on this thread (so a test can
-/// tell that it compared something).
+// How many answers the tap decoded in `same_as_two_passes` on this thread (so a test can
+// tell that it compared something).
 #[cfg(test)]
 thread_local! {
     pub(crate) static TAPPED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
