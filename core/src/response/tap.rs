@@ -13,12 +13,14 @@
 //! every edge case stays the scanner's and serde's.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use super::{Envelope, Field};
+use crate::types::de::CowStr;
 
 /// A typed answer decoded by [`decode`], type-erased for the retry machine, which does not
 /// know the type.
@@ -141,15 +143,17 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        let Some(key) = self.map.next_key::<Key<'de>>()? else {
+        // The key is read here (borrowed from the body when it has no escapes), then handed
+        // to the typed answer's own key visitor.
+        let Some(CowStr(key)) = self.map.next_key::<CowStr<'de>>()? else {
             return Ok(None);
         };
-        self.pending = Field::of(key.as_str().as_bytes());
+        self.pending = Field::of(key.as_bytes());
         match key {
-            Key::Borrowed(k) => seed
+            Cow::Borrowed(k) => seed
                 .deserialize(de::value::BorrowedStrDeserializer::new(k))
                 .map(Some),
-            Key::Owned(k) => seed
+            Cow::Owned(k) => seed
                 .deserialize(de::value::StringDeserializer::new(k))
                 .map(Some),
         }
@@ -174,43 +178,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
 
     fn size_hint(&self) -> Option<usize> {
         self.map.size_hint()
-    }
-}
-
-/// An object key, borrowed from the body when it has no escapes.
-enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Key<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(k) => k,
-            Key::Owned(k) => k,
-        }
-    }
-}
-
-impl<'de> de::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(v))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v.to_owned()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(v))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
     }
 }
 

@@ -448,7 +448,7 @@ impl<'de> Deserialize<'de> for FirstKey {
 }
 
 /// A string, borrowed from the input when the deserializer can lend it.
-struct CowStr<'de>(std::borrow::Cow<'de, str>);
+pub(crate) struct CowStr<'de>(pub(crate) std::borrow::Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for CowStr<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
