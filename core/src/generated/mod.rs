@@ -9,4 +9,7 @@ mod api_tests;
 pub(crate) mod methods;
 #[cfg(test)]
 pub(crate) mod response_tests;
+/// What `response_tests`' table runs per type: both reads of an answer, compared.
+#[cfg(test)]
+use crate::response::tap::same_as_two_passes as check_response;
 pub(crate) mod responses;

@@ -146,10 +146,11 @@ pub fn response_tests(
     out.push_str(
         "/// A method, a decode of its response type, and whether the type is generated.\n\
          pub(crate) type Entry = (&'static str, fn(&[u8]) -> Result<(), String>, bool);\n\n\
-         /// Decodes `body` into `T`, in two passes and in one, and checks that both agree.\n\
+         /// Decodes `body` into `T` with the including module's `check_response` (core's reads\n\
+         /// it in two passes and in one and checks that both agree; the fuzzers only decode).\n\
          fn check<T>(body: &[u8]) -> Result<(), String>\n\
          where\n    T: serde::de::DeserializeOwned + serde::Serialize + Send + 'static,\n{\n\
-         crate::response::tap::same_as_two_passes::<T>(body)\n}\n\n",
+         super::check_response::<T>(body)\n}\n\n",
     );
     out.push_str(
         "/// Every method with a response type.\npub(crate) const RESPONSES: &[Entry] = &[\n",
