@@ -211,20 +211,22 @@ impl HyperTransportBuilder {
     /// # Ok::<(), slack_core::transport::TransportError>(())
     /// ```
     pub fn build(self) -> Result<HyperTransport, TransportError> {
-        let mut roots = self.built_in_root_store();
-        self.common.add_extra_roots(&mut roots)?;
-        Ok(self.assemble(roots))
+        let mut eager = self.platform_root_store();
+        self.common.add_extra_roots(&mut eager)?;
+        Ok(self.assemble(eager))
     }
 
     /// Build with the built-in roots only, which cannot fail to load.
     pub(crate) fn build_infallible(self) -> HyperTransport {
-        let roots = self.built_in_root_store();
-        self.assemble(roots)
+        let eager = self.platform_root_store();
+        self.assemble(eager)
     }
 
-    fn built_in_root_store(&self) -> rustls::RootCertStore {
+    /// The platform's roots (with the `native-roots` feature and the built-in roots on), read
+    /// now: reading them is file I/O, which the first TLS connection must not wait on.
+    fn platform_root_store(&self) -> rustls::RootCertStore {
         #[allow(unused_mut)]
-        let mut roots = self.common.built_in_root_store();
+        let mut roots = rustls::RootCertStore::empty();
         #[cfg(feature = "native-roots")]
         if self.common.built_in_roots {
             let native = rustls_native_certs::load_native_certs();
@@ -236,9 +238,17 @@ impl HyperTransportBuilder {
         roots
     }
 
-    fn assemble(self, roots: rustls::RootCertStore) -> HyperTransport {
+    /// `eager`: the roots checked or read at build time (the platform's, the added ones).
+    /// The bundled roots and rustls' configuration are made on the first TLS connection, so
+    /// a client that only speaks plain HTTP (to the emulator, in tests) never loads them.
+    fn assemble(self, eager: rustls::RootCertStore) -> HyperTransport {
         let c = &self.common;
-        let tls = settings::tls_config(roots);
+        let bundled = c.clone();
+        let tls = Box::new(move || {
+            let mut roots = bundled.built_in_root_store();
+            roots.roots.extend(eager.roots.iter().cloned());
+            settings::tls_config(roots)
+        });
         let connector = Connector::new(tls, c.connect_timeout, c.proxies(), self.http2);
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(c.pool_idle_timeout)

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -33,14 +33,23 @@ pub(crate) struct Connector {
     inner: Arc<Inner>,
 }
 
+/// Makes the rustls configuration (root store included), on the first TLS connection.
+pub(crate) type MakeTls = Box<dyn Fn() -> Result<rustls::ClientConfig, String> + Send + Sync>;
+
 struct Inner {
-    /// TLS for HTTP: ALPN h2 and http/1.1 (or why TLS cannot be used).
-    tls_http: Result<Arc<rustls::ClientConfig>, String>,
-    /// TLS for websockets: ALPN http/1.1 only.
-    tls_ws: Result<Arc<rustls::ClientConfig>, String>,
+    make_tls: MakeTls,
+    /// Made by `make_tls` when first needed.
+    tls: OnceLock<Tls>,
     connect_timeout: Duration,
     proxies: Proxies,
     http2: bool,
+}
+
+struct Tls {
+    /// TLS for HTTP: ALPN h2 and http/1.1 (or why TLS cannot be used).
+    http: Result<Arc<rustls::ClientConfig>, String>,
+    /// TLS for websockets: ALPN http/1.1 only.
+    ws: Result<Arc<rustls::ClientConfig>, String>,
 }
 
 impl fmt::Debug for Connector {
@@ -54,26 +63,40 @@ impl fmt::Debug for Connector {
 
 impl Connector {
     pub(crate) fn new(
-        tls: Result<rustls::ClientConfig, String>,
+        make_tls: MakeTls,
         connect_timeout: Duration,
         proxies: Proxies,
         http2: bool,
     ) -> Self {
-        let tls_http = if http2 {
-            with_alpn(&tls, &[b"h2", b"http/1.1"])
-        } else {
-            with_alpn(&tls, &[b"http/1.1"])
-        };
-        let tls_ws = with_alpn(&tls, &[b"http/1.1"]);
         Connector {
             inner: Arc::new(Inner {
-                tls_http,
-                tls_ws,
+                make_tls,
+                tls: OnceLock::new(),
                 connect_timeout,
                 proxies,
                 http2,
             }),
         }
+    }
+
+    /// The TLS configurations, made on first use.
+    fn tls(&self) -> &Tls {
+        self.inner.tls.get_or_init(|| {
+            let tls = (self.inner.make_tls)();
+            let http = if self.inner.http2 {
+                with_alpn(&tls, &[b"h2", b"http/1.1"])
+            } else {
+                with_alpn(&tls, &[b"http/1.1"])
+            };
+            let ws = with_alpn(&tls, &[b"http/1.1"]);
+            Tls { http, ws }
+        })
+    }
+
+    /// Whether the TLS configurations have been made (tests).
+    #[cfg(test)]
+    pub(crate) fn tls_made(&self) -> bool {
+        self.inner.tls.get().is_some()
     }
 
     /// Open a connection to `uri`'s host (through a proxy when one applies); TLS for
@@ -131,11 +154,8 @@ impl Connector {
             return Ok((Stream::Plain(tcp), false));
         }
 
-        let config = if for_websocket {
-            &self.inner.tls_ws
-        } else {
-            &self.inner.tls_http
-        };
+        let tls = self.tls();
+        let config = if for_websocket { &tls.ws } else { &tls.http };
         let config = config.clone().map_err(|e| {
             err(
                 TransportErrorKind::Tls,

@@ -117,6 +117,52 @@ impl HyperTransport {
 mod tests {
     use super::*;
 
+    /// A plain-HTTP client never makes its TLS configuration (the root store and rustls'
+    /// set-up are memory an emulator client does not need); the first `https` connection does.
+    #[tokio::test]
+    async fn tls_is_made_on_the_first_tls_connection() {
+        use slack_core::transport::HttpTransport;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = sock.read(&mut buf).await;
+                    let _ = sock
+                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"ok\":true}")
+                        .await;
+                });
+            }
+        });
+        let t = crate::HyperTransport::builder()
+            .no_proxy()
+            .build()
+            .expect("build");
+        assert!(!t.connector.tls_made(), "made at build");
+        let answer = t
+            .send(HttpRequest::new(
+                http::Method::POST,
+                format!("http://{addr}/api/x"),
+            ))
+            .await
+            .expect("plain HTTP answer");
+        assert_eq!(&answer.body[..], b"{\"ok\":true}");
+        assert!(!t.connector.tls_made(), "made for a plain-HTTP request");
+        // The server does not speak TLS: the handshake fails, after the configuration is made.
+        let tls = t
+            .send(HttpRequest::new(
+                http::Method::POST,
+                format!("https://localhost:{}/api/x", addr.port()),
+            ))
+            .await;
+        assert!(tls.is_err());
+        assert!(t.connector.tls_made());
+    }
+
     #[test]
     fn transport_is_clone_send_sync() {
         fn check<T: Clone + Send + Sync + 'static>() {}
