@@ -287,12 +287,17 @@ fn server_role() {
 // The clients
 // ---------------------------------------------------------------------------------------
 
-fn sdk_web(base: &str) -> WebClient {
-    let transport = HyperTransport::builder()
+/// The SDK's transport as the SDK clients use it.
+fn sdk_transport() -> HyperTransport {
+    HyperTransport::builder()
         .no_proxy()
         .pool_max_idle_per_host(64)
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+fn sdk_web(base: &str) -> WebClient {
+    let transport = sdk_transport();
     WebClient::builder()
         .token(TOKEN)
         .base_url(base)
@@ -340,11 +345,7 @@ async fn http_row(row: &str, sdk: bool, base: &str, n: usize) {
         let variant = std::env::var("PINNED_SDK_VARIANT").unwrap_or_default();
         if variant == "transport" && method == "chat.postMessage" {
             use slack_sdk::transport::{Body, HttpRequest, HttpTransport};
-            let transport = HyperTransport::builder()
-                .no_proxy()
-                .pool_max_idle_per_host(64)
-                .build()
-                .unwrap();
+            let transport = sdk_transport();
             let url: Arc<str> = format!("{base}{method}").into();
             spread(n, inflight, move || {
                 let (t, url) = (transport.clone(), url.clone());
