@@ -24,7 +24,8 @@
 //!
 //! Printed per row: the median of `--runs` paired runs (raw and SDK alternate who goes first)
 //! of operations per second, client CPU per operation (user + system, from `/proc`), peak
-//! RSS, and the SDK/raw ratio. `--callgrind` also counts the client's instructions per
+//! RSS, and the SDK/raw ratio: the median of the pairs' ratios, so that the host's drift,
+//! which moves both runs of a pair alike, cancels. `--callgrind` also counts the client's instructions per
 //! operation under `valgrind --tool=callgrind`: two runs of different lengths, so start-up
 //! cancels out — a figure that the machine's noise cannot move.
 //!
@@ -890,9 +891,11 @@ fn driver(args: &[String]) {
         }
         let m = |v: &[Sample], f: fn(&Sample) -> f64| median(v.iter().map(f).collect());
         let (ro, so) = (m(&raw, |s| s.ops), m(&sdk, |s| s.ops));
+        // The ratio is the median of each pair's ratio: the two runs of a pair are adjacent in
+        // time, so the host's drift (which moves both) cancels within a pair.
+        let ratio = median(raw.iter().zip(&sdk).map(|(r, s)| s.ops / r.ops).collect());
         println!(
-            "| {row} | {ro:.0} | {so:.0} | {:.2} | {:.1} | {:.1} | {:.1} MiB | {:.1} MiB |",
-            so / ro,
+            "| {row} | {ro:.0} | {so:.0} | {ratio:.2} | {:.1} | {:.1} | {:.1} MiB | {:.1} MiB |",
             m(&raw, |s| s.cpu_us),
             m(&sdk, |s| s.cpu_us),
             m(&raw, |s| s.rss_kib) / 1024.0,

@@ -60,7 +60,8 @@ enum State {
 #[derive(Debug)]
 pub struct Call {
     info: &'static MethodInfo,
-    method: String,
+    /// The table's name, or the one given for a placeholder (no allocation for the first).
+    method: std::borrow::Cow<'static, str>,
     request: HttpRequest,
     /// Whether `request` can be sent again (in-memory body).
     replayable: bool,
@@ -90,7 +91,7 @@ impl Call {
         let replayable = request.body.as_bytes().is_some();
         Call {
             info,
-            method: info.name.to_owned(),
+            method: std::borrow::Cow::Borrowed(info.name),
             request,
             replayable,
             policy,
@@ -123,7 +124,7 @@ impl Call {
     /// Give the method's name for errors and logs when `info` is a placeholder
     /// ([`MethodInfo::unknown`]).
     pub fn with_method_name(mut self, name: impl Into<String>) -> Self {
-        self.method = name.into();
+        self.method = std::borrow::Cow::Owned(name.into());
         self
     }
 
@@ -187,7 +188,7 @@ impl Call {
             let remaining = budget.saturating_sub(now.saturating_duration_since(started));
             if remaining.is_zero() {
                 return Action::Done(Err(Error::Timeout {
-                    method: self.method.clone(),
+                    method: self.method.to_string(),
                     elapsed: now.saturating_duration_since(started),
                 }));
             }
@@ -247,7 +248,7 @@ impl Call {
             rng: &mut self.rng,
             previous_delay: self.last_delay,
         };
-        for h in &self.policy.handlers {
+        for h in self.policy.handlers.iter() {
             match h.decide(&mut ctx) {
                 RetryDecision::NoAction => continue,
                 d => {

@@ -16,7 +16,9 @@ use crate::call::{Action, Call};
 use crate::error::{Error, Result};
 use crate::limiter::{LimitKey, Rate, RateLimiter, RateTable};
 use crate::method::{MethodInfo, Paginated};
-use crate::request::{encode_request, Args, CallOptions, ClientConfig, UNKNOWN_METHOD};
+use crate::request::{
+    encode_request, encode_request_for, Args, CallOptions, ClientConfig, UNKNOWN_METHOD,
+};
 use crate::response::{Response, SlackResponse};
 use crate::retry::{random_seed, RetryPolicy};
 use crate::token::Token;
@@ -226,7 +228,7 @@ impl WebClient {
         options: &CallOptions,
         typed: Option<crate::response::tap::Decoder>,
     ) -> BoxFuture<'a, Result<SlackResponse>> {
-        let request = match encode_request(&self.inner.config, info.name, args, options) {
+        let request = match encode_request_for(&self.inner.config, info.name, info, args, options) {
             Ok(request) => request,
             Err(e) => return Box::pin(std::future::ready(Err(e))),
         };
@@ -297,8 +299,10 @@ impl WebClient {
             request,
             policy,
             self.next_seed(),
-        )
-        .with_method_name(method);
+        );
+        if info.is_none_or(|info| info.name != method) {
+            call = call.with_method_name(method);
+        }
         if let Some(decode) = typed {
             call = call.with_typed(decode);
         }
@@ -367,14 +371,17 @@ impl WebClient {
         Box::pin(
             async move {
                 let started = self.inner.timer.now();
+                // The clock is read once per step: the time a send or a sleep ended is the
+                // time the machine is next asked at.
+                let mut now = started;
                 loop {
-                    match call.poll_action(self.inner.timer.now()) {
+                    match call.poll_action(now) {
                         Action::Send(mut req) => {
                             if let Some(limit) = &limit {
                                 self.wait_for_slot(method, limit, started, &mut req).await?;
                             }
                             let res = self.inner.transport.send(req).await;
-                            let now = self.inner.timer.now();
+                            now = self.inner.timer.now();
                             if let (Some(limit), Ok(resp)) = (&limit, &res) {
                                 limit.learn_channel(resp);
                             }
@@ -384,7 +391,10 @@ impl WebClient {
                                 limit.limiter.pause(&limit.key, limit.rate, now + after);
                             }
                         }
-                        Action::Sleep(d) => self.inner.timer.sleep(d).await,
+                        Action::Sleep(d) => {
+                            self.inner.timer.sleep(d).await;
+                            now = self.inner.timer.now();
+                        }
                         Action::Done(res) => return res,
                     }
                 }

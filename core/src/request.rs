@@ -538,8 +538,19 @@ pub fn wire_form(method: &str, arg: &str) -> Option<WireForm> {
 fn to_wire_forms<'a>(method: &str, args: &'a Args) -> Result<std::borrow::Cow<'a, Args>> {
     use std::borrow::Cow;
     let mut out = Cow::Borrowed(args);
+    // The method's entry is found once; most methods have none (nothing to do).
+    let table = crate::generated::methods::WIRE_FORMS;
+    let Some(forms) = table
+        .binary_search_by(|(m, _)| (*m).cmp(method))
+        .ok()
+        .and_then(|i| table.get(i))
+        .map(|(_, forms)| *forms)
+    else {
+        return Ok(out);
+    };
     for (name, value) in &args.fields {
-        match wire_form(method, name) {
+        let form = forms.iter().find(|(a, _)| *a == name).map(|(_, f)| *f);
+        match form {
             Some(WireForm::File) if !value.is_null() => {
                 return Err(Error::validation(
                     name,
@@ -845,6 +856,19 @@ pub fn encode_request(
     args: &Args,
     options: &CallOptions,
 ) -> Result<HttpRequest> {
+    let info = crate::method::lookup(method).unwrap_or(&UNKNOWN_METHOD);
+    encode_request_for(config, method, info, args, options)
+}
+
+/// [`encode_request`] for a caller that already holds the method's table entry (`info` is
+/// `method`'s, or [`UNKNOWN_METHOD`] for a method the table does not list).
+pub(crate) fn encode_request_for(
+    config: &ClientConfig,
+    method: &str,
+    info: &MethodInfo,
+    args: &Args,
+    options: &CallOptions,
+) -> Result<HttpRequest> {
     if !is_valid_method_name(method) {
         return Err(Error::validation(
             "method",
@@ -857,7 +881,6 @@ pub fn encode_request(
             reason.to_string(),
         ));
     }
-    let info = crate::method::lookup(method).unwrap_or(&UNKNOWN_METHOD);
     check_block_kit_limits(args)?;
     let mut headers = config.headers.clone();
     headers.insert(USER_AGENT, config.user_agent.clone());
@@ -904,10 +927,7 @@ pub fn encode_request(
             Encoding::Auto => info.json == JsonSupport::Yes && args.has_nested(),
         };
         if use_json {
-            headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/json; charset=utf-8"),
-            );
+            headers.insert(CONTENT_TYPE, JSON_CONTENT_TYPE);
             (Method::POST, encode_json(args)?)
         } else if info.verb == HttpVerb::Get && options.encoding == Encoding::Auto {
             let query = encode_form(args);
@@ -917,10 +937,7 @@ pub fn encode_request(
             }
             (Method::GET, Bytes::new())
         } else {
-            headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            );
+            headers.insert(CONTENT_TYPE, FORM_CONTENT_TYPE);
             (Method::POST, Bytes::from(encode_form(args)))
         }
     };
@@ -934,17 +951,32 @@ pub fn encode_request(
     })
 }
 
+// Made at compile time (`from_static` checks every byte when it runs).
+const JSON_CONTENT_TYPE: HeaderValue = HeaderValue::from_static("application/json; charset=utf-8");
+const FORM_CONTENT_TYPE: HeaderValue =
+    HeaderValue::from_static("application/x-www-form-urlencoded");
+
 /// Block Kit limits on `blocks` and `view`, whether they are JSON or a JSON string.
 fn check_block_kit_limits(args: &Args) -> Result<()> {
     let parsed = |v: &Value| match v {
         Value::String(s) => serde_json::from_str::<Value>(s).ok(),
         other => Some(other.clone()),
     };
-    if let Some(blocks) = args.get("blocks").and_then(parsed) {
-        crate::blocks::validate_message_blocks(&blocks, "blocks")?;
-    }
-    if let Some(view) = args.get("view").and_then(parsed) {
-        crate::blocks::validate_view(&view, "view")?;
+    // One pass over the (few) arguments instead of two hashed lookups.
+    for (name, value) in &args.fields {
+        match name.as_str() {
+            "blocks" => {
+                if let Some(blocks) = parsed(value) {
+                    crate::blocks::validate_message_blocks(&blocks, "blocks")?;
+                }
+            }
+            "view" => {
+                if let Some(view) = parsed(value) {
+                    crate::blocks::validate_view(&view, "view")?;
+                }
+            }
+            _ => {}
+        }
     }
     Ok(())
 }
@@ -986,13 +1018,45 @@ pub fn form_value(v: &Value) -> Option<std::borrow::Cow<'_, str>> {
 
 /// `application/x-www-form-urlencoded` encoding of the arguments (nulls dropped).
 pub fn encode_form(args: &Args) -> String {
-    let mut ser = form_urlencoded::Serializer::new(String::new());
+    let mut out = String::with_capacity(64);
     for (k, v) in &args.fields {
         if let Some(v) = form_value(v) {
-            ser.append_pair(k, &v);
+            if !out.is_empty() {
+                out.push('&');
+            }
+            form_escape(&mut out, k);
+            out.push('=');
+            form_escape(&mut out, &v);
         }
     }
-    ser.finish()
+    out
+}
+
+/// Append `s` `application/x-www-form-urlencoded`: ASCII letters, digits and `*-._` as they
+/// are, a space as `+`, every other byte as `%XX` (the WHATWG URL standard's form encoding,
+/// byte for byte what the `form_urlencoded` crate writes). Runs of kept bytes are copied
+/// whole.
+fn form_escape(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let keep = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if keep(b) {
+            continue;
+        }
+        // `start..i` holds only kept (ASCII) bytes, so it is whole characters.
+        out.push_str(s.get(start..i).unwrap_or_default());
+        if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        start = i + 1;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
 }
 
 fn encode_json(args: &Args) -> Result<Bytes> {
@@ -1495,6 +1559,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The hand-written encoder writes what the `form_urlencoded` crate writes, byte for
+        /// byte, for any keys and values (any Unicode, controls, `%`, `+`, `&`, `=`).
+        #[test]
+        fn form_encoding_matches_form_urlencoded(pairs in proptest::collection::vec(("\\PC{0,6}|[ -~]{0,6}", "(?s).{0,24}"), 0..6)) {
+            let mut args = Args::new();
+            let mut reference = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &pairs {
+                args.insert(k.clone(), v.clone());
+            }
+            for (k, v) in args.fields() {
+                reference.append_pair(k, v.as_str().unwrap_or_default());
+            }
+            proptest::prop_assert_eq!(encode_form(&args), reference.finish());
+        }
+
         #[test]
         fn form_round_trip(map in proptest::collection::btree_map("[a-z_]{1,12}", "\\PC*", 0..8)) {
             let args: Args = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();

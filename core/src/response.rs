@@ -456,21 +456,30 @@ fn classify(headers: &HeaderMap) -> BodyKind {
     let Some(ct) = content_type(headers) else {
         return BodyKind::Json;
     };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    // Compared without case and without a lowercased copy (this runs on every answer).
+    let essence = ct.split(';').next().unwrap_or("").trim().as_bytes();
+    let is = |name: &str| essence.eq_ignore_ascii_case(name.as_bytes());
+    let starts = |prefix: &str| {
+        essence
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    let ends = |suffix: &str| {
+        essence
+            .len()
+            .checked_sub(suffix.len())
+            .and_then(|at| essence.get(at..))
+            .is_some_and(|s| s.eq_ignore_ascii_case(suffix.as_bytes()))
+    };
     if essence.is_empty()
-        || essence == "application/json"
-        || essence.ends_with("+json")
-        || essence == "text/json"
-        || essence == "text/javascript"
-        || essence == "application/javascript"
+        || is("application/json")
+        || ends("+json")
+        || is("text/json")
+        || is("text/javascript")
+        || is("application/javascript")
     {
         BodyKind::Json
-    } else if essence.starts_with("text/") || essence == "application/xhtml+xml" {
+    } else if starts("text/") || is("application/xhtml+xml") {
         BodyKind::Text
     } else {
         BodyKind::Binary
@@ -498,7 +507,6 @@ pub(crate) fn parse_response_with(
     let mut resp = parse_plain(method, response)?;
     resp.binary = false;
     let status = resp.status;
-    let retry_after = crate::util::parse_retry_after(&resp.headers);
     let decode_error = |resp: SlackResponse, reason: String| {
         Error::Decode(Box::new(DecodeError {
             method: method.to_owned(),
@@ -556,6 +564,7 @@ pub(crate) fn parse_response_with(
         Some(true) => Ok(resp),
         Some(false) => {
             resp.typed = TypedSlot::default();
+            let retry_after = crate::util::parse_retry_after(&resp.headers);
             let code = ErrorCode::parse(env.error.text().as_deref().unwrap_or("unknown_error"));
             if code == ErrorCode::RateLimited {
                 // `ok:false` with `ratelimited` is the same refusal as a 429: one variant.
@@ -592,7 +601,6 @@ pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse
         headers,
         body,
     } = response;
-    let retry_after = crate::util::parse_retry_after(&headers);
     let resp = SlackResponse {
         method: method.to_owned(),
         status,
@@ -606,6 +614,10 @@ pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse
         json: OnceLock::new(),
         typed: TypedSlot::default(),
     };
+    if status.is_success() {
+        return Ok(resp);
+    }
+    let retry_after = crate::util::parse_retry_after(&resp.headers);
     if status == StatusCode::TOO_MANY_REQUESTS {
         return Err(Error::RateLimited {
             method: method.to_owned(),
@@ -613,16 +625,13 @@ pub fn parse_plain(method: &str, response: HttpResponse) -> Result<SlackResponse
             response: Box::new(resp),
         });
     }
-    if !status.is_success() {
-        return Err(Error::Http(Box::new(HttpError {
-            method: method.to_owned(),
-            status,
-            headers: resp.headers,
-            body: resp.body,
-            retry_after,
-        })));
-    }
-    Ok(resp)
+    Err(Error::Http(Box::new(HttpError {
+        method: method.to_owned(),
+        status,
+        headers: resp.headers,
+        body: resp.body,
+        retry_after,
+    })))
 }
 
 /// Parse and decode in one step: a [`Response<T>`] or the typed error.
@@ -648,6 +657,46 @@ mod tests {
     /// (so that serde reports the error) on every body serde refuses.
     /// The typed decode reads a UTF-8 body as text; a body with other bytes in a string that
     /// nothing reads still decodes, as serde_json decodes it from bytes.
+    /// The content type decides how a body is read: case and parameters do not matter.
+    #[test]
+    fn content_types_are_classified_without_case() {
+        let kind = |ct: Option<&str>| {
+            let mut headers = HeaderMap::new();
+            if let Some(ct) = ct {
+                headers.insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_str(ct).unwrap(),
+                );
+            }
+            match classify(&headers) {
+                BodyKind::Json => "json",
+                BodyKind::Text => "text",
+                BodyKind::Binary => "binary",
+            }
+        };
+        for (ct, want) in [
+            (None, "json"),
+            (Some(""), "json"),
+            (Some("application/json"), "json"),
+            (Some("Application/JSON; charset=utf-8"), "json"),
+            (Some("  application/json ;charset=utf-8"), "json"),
+            (Some("application/vnd.api+JSON"), "json"),
+            (Some("text/json"), "json"),
+            (Some("TEXT/JavaScript"), "json"),
+            (Some("application/javascript"), "json"),
+            (Some("text/html; charset=utf-8"), "text"),
+            (Some("Text/Plain"), "text"),
+            (Some("application/XHTML+xml"), "text"),
+            (Some("image/png"), "binary"),
+            (Some("application/octet-stream"), "binary"),
+            (Some("json"), "binary"),
+            (Some("+json"), "json"),
+            (Some("text"), "binary"),
+        ] {
+            assert_eq!(kind(ct), want, "{ct:?}");
+        }
+    }
+
     #[test]
     fn typed_decode_of_utf8_and_other_bodies() {
         use crate::responses::chat::PostMessageResponse;

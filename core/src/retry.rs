@@ -176,10 +176,12 @@ pub enum Idempotency {
 /// The retry settings of a client: handlers in order, caps, budget, idempotency overrides.
 #[derive(Clone)]
 pub struct RetryPolicy {
-    pub(crate) handlers: Vec<Arc<dyn RetryHandler>>,
+    // Behind `Arc`s: a client's policy is cloned into every call, which then costs two
+    // reference counts, not a list and a map.
+    pub(crate) handlers: Arc<Vec<Arc<dyn RetryHandler>>>,
     pub(crate) max_attempts: u32,
     pub(crate) budget: Option<Duration>,
-    pub(crate) overrides: HashMap<String, Idempotency>,
+    pub(crate) overrides: Arc<HashMap<String, Idempotency>>,
     pub(crate) seed: Option<u64>,
 }
 
@@ -208,10 +210,10 @@ impl RetryPolicy {
     /// No handlers: every failure is returned at once.
     pub fn none() -> Self {
         RetryPolicy {
-            handlers: Vec::new(),
+            handlers: Arc::default(),
             max_attempts: 1,
             budget: None,
-            overrides: HashMap::new(),
+            overrides: Arc::default(),
             seed: None,
         }
     }
@@ -219,7 +221,7 @@ impl RetryPolicy {
     /// A policy with `handlers`, consulted in order, and at most 5 attempts.
     pub fn new(handlers: Vec<Arc<dyn RetryHandler>>) -> Self {
         RetryPolicy {
-            handlers,
+            handlers: Arc::new(handlers),
             max_attempts: 5,
             ..RetryPolicy::none()
         }
@@ -227,7 +229,7 @@ impl RetryPolicy {
 
     /// Add a handler after the existing ones.
     pub fn with_handler(mut self, handler: impl RetryHandler + 'static) -> Self {
-        self.handlers.push(Arc::new(handler));
+        Arc::make_mut(&mut self.handlers).push(Arc::new(handler));
         if self.max_attempts < 2 {
             self.max_attempts = 5;
         }
@@ -265,7 +267,7 @@ impl RetryPolicy {
     /// Override the idempotency of one method (for example mark `chat.postMessage`
     /// idempotent when your messages carry a client-side dedupe key).
     pub fn idempotency(mut self, method: impl Into<String>, idempotency: Idempotency) -> Self {
-        self.overrides.insert(method.into(), idempotency);
+        Arc::make_mut(&mut self.overrides).insert(method.into(), idempotency);
         self
     }
 
@@ -277,6 +279,9 @@ impl RetryPolicy {
 
     /// Whether `method` may be re-sent after an ambiguous failure.
     pub fn is_idempotent(&self, method: &MethodInfo) -> bool {
+        if self.overrides.is_empty() {
+            return method.idempotent;
+        }
         match self.overrides.get(method.name) {
             Some(Idempotency::Idempotent) => true,
             Some(Idempotency::NonIdempotent) => false,

@@ -138,6 +138,7 @@ mod blocks;
 mod elements;
 mod inputs;
 pub mod limits;
+mod received;
 mod rich_text;
 mod selects;
 mod tagged;
@@ -155,6 +156,7 @@ pub use elements::{
 };
 pub use inputs::{EmailTextInput, NumberInput, PlainTextInput, RichTextInput, UrlTextInput};
 pub use limits::{Limit, Measure, Scope, LIMITS, MAX_MESSAGE_BLOCKS, MAX_VIEW_BLOCKS};
+pub use received::Blocks;
 pub use rich_text::{
     BroadcastRange, ListStyle, RichTextBlock, RichTextElement, RichTextInline, RichTextList,
     RichTextPreformatted, RichTextQuote, RichTextSection, RichTextStyle,

@@ -214,9 +214,10 @@ pub struct AppMention {
     /// The thread, when the mention is a reply.
     #[serde(default)]
     pub thread_ts: Option<String>,
-    /// The message's blocks (rich text), as sent.
+    /// The message's blocks (rich text), decoded on first read (see
+    /// [`Blocks`](crate::blocks::Blocks)).
     #[serde(default)]
-    pub blocks: Vec<crate::blocks::Block>,
+    pub blocks: crate::blocks::Blocks,
     /// The bot that posted, for mentions by bots.
     #[serde(default)]
     pub bot_id: Option<String>,

@@ -163,9 +163,10 @@ pub struct MessageEvent {
     /// Whether the message is hidden (changes and deletions).
     #[serde(default)]
     pub hidden: bool,
-    /// Block Kit blocks, as JSON text: decoded only if you ask ([`RawJson::parse`](crate::types::RawJson::parse)).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocks: Option<crate::types::RawJson>,
+    /// Block Kit blocks, kept as JSON text and decoded on first read (they read like a
+    /// `&[Block]`; see [`Blocks`](crate::blocks::Blocks)).
+    #[serde(default, skip_serializing_if = "crate::blocks::Blocks::is_absent")]
+    pub blocks: crate::blocks::Blocks,
     /// Legacy attachments, as JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<crate::types::RawJson>,

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::blocks::Block;
+use crate::blocks::Blocks;
 use crate::types::File;
 
 /// A message, as returned by `chat.postMessage`, `conversations.history` and RTM events.
@@ -79,14 +79,12 @@ pub struct Message {
         deserialize_with = "crate::types::de::lenient"
     )]
     pub team: Option<String>,
-    /// Block Kit blocks, typed. A block of a type this SDK does not know (or whose JSON
-    /// does not match the documented shape) is kept as [`Block::Other`] with its JSON.
-    #[serde(
-        default,
-        skip_serializing_if = "Vec::is_empty",
-        deserialize_with = "crate::types::de::lenient_vec"
-    )]
-    pub blocks: Vec<Block>,
+    /// Block Kit blocks, typed and decoded on first read (they read like a `&[Block]`; see
+    /// [`Blocks`]). A block of a type this SDK does not know (or whose JSON does not match
+    /// the documented shape) is kept as [`Block::Other`](crate::blocks::Block::Other) with
+    /// its JSON.
+    #[serde(default, skip_serializing_if = "Blocks::is_absent")]
+    pub blocks: Blocks,
     /// Legacy attachments, as JSON.
     #[serde(
         default,
