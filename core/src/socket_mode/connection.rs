@@ -24,13 +24,12 @@
 //! assert!(conn.ack(&env.envelope_id, None).is_err());
 //! ```
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::hash::BuildHasher;
 use std::time::{Duration, Instant};
 
 use serde_json::value::RawValue;
 
-use super::dedupe::BuildNoHash;
 use super::frame::{
     decode_frame, encode_ack, DisconnectReason, Envelope, Frame, FrameError, Hello,
 };
@@ -173,10 +172,11 @@ pub struct Connection {
     transmit: VecDeque<(Option<String>, Transmit)>,
     events: VecDeque<ConnEvent>,
     pending: HashMap<String, Pending>,
-    /// The last [`REMEMBERED`] acknowledged ids, as keyed 64-bit hashes (memory: 16 bytes
-    /// each); only used to tell "already acknowledged" from "unknown" in an error.
-    acked: HashSet<u64, BuildNoHash>,
-    acked_order: VecDeque<u64>,
+    /// The last [`REMEMBERED`] acknowledged ids, as keyed 64-bit hashes in a ring (8 bytes
+    /// each; `acked_next` is the slot to overwrite once it is full). Only read to tell
+    /// "already acknowledged" from "unknown" in an error, so a scan is enough: no set.
+    acked: Vec<u64>,
+    acked_next: usize,
     hasher: std::hash::RandomState,
     /// No pending deadline is earlier than this (it may be earlier than every one: a
     /// timeout then finds nothing due and sets it right). Saves a scan of every pending
@@ -194,8 +194,8 @@ impl Connection {
             transmit: VecDeque::new(),
             events: VecDeque::new(),
             pending: HashMap::new(),
-            acked: HashSet::default(),
-            acked_order: VecDeque::new(),
+            acked: Vec::new(),
+            acked_next: 0,
             hasher: std::hash::RandomState::new(),
             earliest: None,
         }
@@ -412,7 +412,8 @@ impl Connection {
     }
 
     fn was_acked(&self, envelope_id: &str) -> bool {
-        self.acked.contains(&self.hasher.hash_one(envelope_id))
+        let key = self.hasher.hash_one(envelope_id);
+        self.acked.contains(&key)
     }
 
     fn lower_earliest(&mut self, deadline: Option<Instant>) {
@@ -427,13 +428,11 @@ impl Connection {
             Transmit::Text(encode_ack(envelope_id, payload)),
         ));
         let key = self.hasher.hash_one(envelope_id);
-        if self.acked.insert(key) {
-            self.acked_order.push_back(key);
-            if self.acked_order.len() > REMEMBERED {
-                if let Some(old) = self.acked_order.pop_front() {
-                    self.acked.remove(&old);
-                }
-            }
+        if self.acked.len() < REMEMBERED {
+            self.acked.push(key);
+        } else if let Some(slot) = self.acked.get_mut(self.acked_next) {
+            *slot = key;
+            self.acked_next = (self.acked_next + 1) % REMEMBERED;
         }
     }
 }

@@ -272,3 +272,28 @@ proptest::proptest! {
         }
     }
 }
+
+/// The acknowledged-id memory is a ring of the last `REMEMBERED`: a second ack of any of them
+/// says "already acknowledged"; older ones are unknown again; memory stays at the ring.
+#[test]
+fn acked_memory_is_a_ring_of_the_last_ids() {
+    let t0 = Instant::now();
+    let mut c = Connection::new(ConnectionConfig::default(), t0);
+    c.handle_text(t0, r#"{"type":"hello","num_connections":1}"#);
+    let total = REMEMBERED + 100;
+    for i in 0..total {
+        let id = format!("e{i}");
+        c.handle_text(t0, &envelope(&id, false));
+        assert_eq!(c.ack(&id, None), Ok(AckSent::AsAsked));
+        drain(&mut c);
+    }
+    assert_eq!(c.acked.len(), REMEMBERED);
+    for i in [0, 50, 99] {
+        let id = format!("e{i}");
+        assert_eq!(c.ack(&id, None), Err(AckError::Unknown(id.clone())));
+    }
+    for i in [100, 2000, total - 1] {
+        let id = format!("e{i}");
+        assert_eq!(c.ack(&id, None), Err(AckError::AlreadyAcked(id.clone())));
+    }
+}
