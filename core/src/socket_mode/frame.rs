@@ -55,14 +55,22 @@ pub struct Envelope {
     pub retry_attempt: u32,
     /// Why Slack delivered again (`timeout`, …), empty on a first delivery.
     pub retry_reason: String,
-    payload: Box<RawValue>,
+    /// Where the payload's text lies in `frame` (kept once, not copied out of it).
+    payload: std::ops::Range<usize>,
     frame: Arc<str>,
 }
 
 impl Envelope {
     /// The payload's JSON text, exactly as received; decode only what you need from it.
     pub fn payload(&self) -> &RawValue {
-        &self.payload
+        // The range is a JSON value serde_json checked when the frame was decoded, so
+        // reading it again cannot fail; `null` stands in if it ever did.
+        serde_json::from_str::<&RawValue>(self.payload_text()).unwrap_or(RawValue::NULL)
+    }
+
+    /// The payload's text (see [`payload`](Self::payload)).
+    fn payload_text(&self) -> &str {
+        self.frame.get(self.payload.clone()).unwrap_or("null")
     }
 
     /// The whole frame's text.
@@ -79,7 +87,7 @@ impl Envelope {
     /// `event_id` when the payload has one (Slack keeps it on retries), else the
     /// `envelope_id`.
     pub fn dedupe_key(&self) -> String {
-        super::dedupe::event_key(self.payload.get())
+        super::dedupe::event_key(self.payload_text())
             .unwrap_or_else(|| format!("envelope:{}", self.envelope_id))
     }
 }
@@ -174,8 +182,8 @@ struct Wire<'a> {
     kind: Option<&'a str>,
     #[serde(default)]
     envelope_id: Option<String>,
-    #[serde(default)]
-    payload: Option<Box<RawValue>>,
+    #[serde(borrow, default)]
+    payload: Option<&'a RawValue>,
     #[serde(default, deserialize_with = "lenient_bool")]
     accepts_response_payload: bool,
     #[serde(default, deserialize_with = "lenient_u32")]
@@ -322,6 +330,13 @@ pub fn decode_frame(text: &str) -> Result<Frame, FrameError> {
             let Some(payload) = wire.payload else {
                 return Err(fail("an envelope without a payload".into(), Some(id)));
             };
+            // The payload is borrowed from `text`: its place there is kept, not a copy.
+            let found = payload.get();
+            let start = (found.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+            let payload = start..start.saturating_add(found.len());
+            if text.get(payload.clone()) != Some(found) {
+                return Err(fail("the payload is not within the frame".into(), Some(id)));
+            }
             Ok(Frame::Envelope(Envelope {
                 envelope_id: id,
                 kind: EnvelopeKind::from_wire(kind.unwrap_or("")),
@@ -398,6 +413,41 @@ mod tests {
         };
         assert_eq!(env.kind, EnvelopeKind::Other("brand_new".into()));
         assert_eq!(env.dedupe_key(), "envelope:e2");
+    }
+
+    /// The payload is read from its place in the frame: exact text (spaces, escapes,
+    /// non-ASCII) wherever it sits, and a clone shares the frame.
+    #[test]
+    fn payload_is_the_frames_own_text() {
+        for (text, want) in [
+            (
+                r#"{ "payload" :  {"text":"h\u00e9 \"x\"", "n": [1, 2]} , "envelope_id":"e1","type":"slash_commands"}"#,
+                r#"{"text":"h\u00e9 \"x\"", "n": [1, 2]}"#,
+            ),
+            (
+                r#"{"envelope_id":"e2","type":"events_api","payload":{"event_id":"Ev9","t":"héllo ✓"}}"#,
+                r#"{"event_id":"Ev9","t":"héllo ✓"}"#,
+            ),
+            (
+                r#"{"envelope_id":"e3","type":"x","payload":"just text"}"#,
+                r#""just text""#,
+            ),
+        ] {
+            let Ok(Frame::Envelope(env)) = decode_frame(text) else {
+                panic!("envelope: {text}")
+            };
+            assert_eq!(env.payload().get(), want);
+            assert_eq!(env.raw(), text);
+            let copy = env.clone();
+            assert!(Arc::ptr_eq(&env.frame, &copy.frame));
+            assert_eq!(copy.payload().get(), want);
+        }
+        let Ok(Frame::Envelope(env)) = decode_frame(
+            r#"{"envelope_id":"e4","type":"events_api","payload":{"event_id":"Ev4"}}"#,
+        ) else {
+            panic!("envelope")
+        };
+        assert_eq!(env.dedupe_key(), "event:Ev4");
     }
 
     #[test]
