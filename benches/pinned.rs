@@ -25,9 +25,9 @@
 //! Printed per row: the median of `--runs` paired runs (raw and SDK alternate who goes first)
 //! of operations per second, client CPU per operation (user + system, from `/proc`), peak
 //! RSS, and the SDK/raw ratio: the median of the pairs' ratios, so that the host's drift,
-//! which moves both runs of a pair alike, cancels. `--callgrind` also counts the client's instructions per
-//! operation under `valgrind --tool=callgrind`: two runs of different lengths, so start-up
-//! cancels out — a figure that the machine's noise cannot move.
+//! which moves both runs of a pair alike, cancels. `--callgrind` also counts the client's
+//! instructions per operation under `valgrind --tool=callgrind`: two runs of different
+//! lengths, so start-up cancels out — a figure that the machine's noise cannot move.
 //!
 //! Internally the same binary plays three roles: the driver (no `--role`), `--role server`
 //! and `--role client`.

@@ -62,11 +62,8 @@ impl SocketModeApp {
                         EnvelopeKind::Interactive => IncomingKind::Interactive,
                         other => IncomingKind::Other(other.as_str().to_owned()),
                     };
-                    let incoming = Incoming::new(
-                        kind,
-                        req.envelope.payload().get(),
-                        req.envelope.retry_attempt,
-                    );
+                    let incoming =
+                        Incoming::new(kind, req.envelope.payload_str(), req.envelope.retry_attempt);
                     app.dispatch(incoming, Arc::new(req.acker)).await;
                 }
             })

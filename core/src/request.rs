@@ -526,10 +526,20 @@ pub enum WireForm {
 /// assert_eq!(wire_form("chat.postMessage", "nonsense"), None);
 /// ```
 pub fn wire_form(method: &str, arg: &str) -> Option<WireForm> {
+    form_of(wire_forms_of(method)?, arg)
+}
+
+/// The arguments of `method` that are not sent as plain text, with their forms (`None` for a
+/// method that has none, as most do).
+fn wire_forms_of(method: &str) -> Option<&'static [(&'static str, WireForm)]> {
     let table = crate::generated::methods::WIRE_FORMS;
     let i = table.binary_search_by(|(m, _)| (*m).cmp(method)).ok()?;
-    let (_, args) = table.get(i)?;
-    args.iter().find(|(a, _)| *a == arg).map(|(_, f)| *f)
+    table.get(i).map(|(_, forms)| *forms)
+}
+
+/// `arg`'s form among a method's `forms`.
+fn form_of(forms: &[(&str, WireForm)], arg: &str) -> Option<WireForm> {
+    forms.iter().find(|(a, _)| *a == arg).map(|(_, f)| *f)
 }
 
 /// Arguments put in the form Slack reads for `method`: a stringified-JSON argument given as
@@ -539,18 +549,11 @@ fn to_wire_forms<'a>(method: &str, args: &'a Args) -> Result<std::borrow::Cow<'a
     use std::borrow::Cow;
     let mut out = Cow::Borrowed(args);
     // The method's entry is found once; most methods have none (nothing to do).
-    let table = crate::generated::methods::WIRE_FORMS;
-    let Some(forms) = table
-        .binary_search_by(|(m, _)| (*m).cmp(method))
-        .ok()
-        .and_then(|i| table.get(i))
-        .map(|(_, forms)| *forms)
-    else {
+    let Some(forms) = wire_forms_of(method) else {
         return Ok(out);
     };
     for (name, value) in &args.fields {
-        let form = forms.iter().find(|(a, _)| *a == name).map(|(_, f)| *f);
-        match form {
+        match form_of(forms, name) {
             Some(WireForm::File) if !value.is_null() => {
                 return Err(Error::validation(
                     name,

@@ -127,6 +127,6 @@ impl Request {
 
     /// The payload decoded as `T` (an Events API callback, a slash command, an interaction).
     pub fn payload<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(self.envelope.payload().get())
+        serde_json::from_str(self.envelope.payload_str())
     }
 }

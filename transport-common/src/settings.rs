@@ -84,11 +84,7 @@ impl Settings {
     /// The bundled webpki roots when [`built_in_roots`](Self::built_in_roots) is on, else
     /// none. Cannot fail.
     pub fn built_in_root_store(&self) -> rustls::RootCertStore {
-        let mut roots = rustls::RootCertStore::empty();
-        if self.built_in_roots {
-            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        }
-        roots
+        bundled_root_store(self.built_in_roots)
     }
 
     /// Add the [`extra_roots`](Self::extra_roots) to `roots`; fails (TLS, not sent) on one
@@ -129,6 +125,16 @@ pub fn with_alpn(
         c.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         Arc::new(c)
     })
+}
+
+/// The bundled webpki roots when `on`, else an empty store (what
+/// [`Settings::built_in_root_store`] gives, for a caller that keeps only the flag).
+pub fn bundled_root_store(on: bool) -> rustls::RootCertStore {
+    let mut roots = rustls::RootCertStore::empty();
+    if on {
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    }
+    roots
 }
 
 #[cfg(test)]

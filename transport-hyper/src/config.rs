@@ -243,9 +243,9 @@ impl HyperTransportBuilder {
     /// a client that only speaks plain HTTP (to the emulator, in tests) never loads them.
     fn assemble(self, eager: rustls::RootCertStore) -> HyperTransport {
         let c = &self.common;
-        let bundled = c.clone();
+        let bundled = c.built_in_roots;
         let tls = Box::new(move || {
-            let mut roots = bundled.built_in_root_store();
+            let mut roots = settings::bundled_root_store(bundled);
             roots.roots.extend(eager.roots.iter().cloned());
             settings::tls_config(roots)
         });

@@ -65,11 +65,12 @@ impl Envelope {
     pub fn payload(&self) -> &RawValue {
         // The range is a JSON value serde_json checked when the frame was decoded, so
         // reading it again cannot fail; `null` stands in if it ever did.
-        serde_json::from_str::<&RawValue>(self.payload_text()).unwrap_or(RawValue::NULL)
+        serde_json::from_str::<&RawValue>(self.payload_str()).unwrap_or(RawValue::NULL)
     }
 
-    /// The payload's text (see [`payload`](Self::payload)).
-    fn payload_text(&self) -> &str {
+    /// The payload's JSON text, exactly as received: [`payload`](Self::payload)'s text,
+    /// without checking it again (decode it straight from here).
+    pub fn payload_str(&self) -> &str {
         self.frame.get(self.payload.clone()).unwrap_or("null")
     }
 
@@ -87,7 +88,7 @@ impl Envelope {
     /// `event_id` when the payload has one (Slack keeps it on retries), else the
     /// `envelope_id`.
     pub fn dedupe_key(&self) -> String {
-        super::dedupe::event_key(self.payload_text())
+        super::dedupe::event_key(self.payload_str())
             .unwrap_or_else(|| format!("envelope:{}", self.envelope_id))
     }
 }
@@ -437,6 +438,7 @@ mod tests {
                 panic!("envelope: {text}")
             };
             assert_eq!(env.payload().get(), want);
+            assert_eq!(env.payload_str(), want);
             assert_eq!(env.raw(), text);
             let copy = env.clone();
             assert!(Arc::ptr_eq(&env.frame, &copy.frame));
