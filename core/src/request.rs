@@ -17,6 +17,10 @@ use crate::method::{HttpVerb, JsonSupport, MethodInfo};
 use crate::token::Token;
 use crate::transport::{Body, HttpRequest};
 
+mod fields;
+
+pub use fields::{Fields, Iter as FieldsIter};
+
 /// The default Web API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://slack.com/api/";
 
@@ -40,28 +44,14 @@ pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct Args {
-    fields: Map<String, Value>,
+    fields: Fields,
     files: Vec<FilePart>,
 }
 
 impl fmt::Debug for Args {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Fields<'a>(&'a Map<String, Value>);
-        impl fmt::Debug for Fields<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                let mut m = f.debug_map();
-                for (k, v) in self.0 {
-                    if is_secret_arg(k) && !v.is_null() {
-                        m.entry(k, &format_args!("<redacted>"));
-                    } else {
-                        m.entry(k, v);
-                    }
-                }
-                m.finish()
-            }
-        }
         f.debug_struct("Args")
-            .field("fields", &Fields(&self.fields))
+            .field("fields", &self.fields)
             .field("files", &self.files)
             .finish()
     }
@@ -110,7 +100,8 @@ impl Args {
 
     /// Add (or replace) an argument.
     pub fn insert(&mut self, name: impl Into<String>, value: impl Into<Value>) {
-        self.fields.insert(name.into(), value.into());
+        self.fields
+            .insert(std::borrow::Cow::Owned(name.into()), value.into());
     }
 
     /// Remove an argument.
@@ -159,27 +150,19 @@ impl Args {
         &self.files
     }
 
-    /// The named arguments.
-    pub fn fields(&self) -> &Map<String, Value> {
+    /// The named arguments, in the order they were first set.
+    pub fn fields(&self) -> &Fields {
         &self.fields
     }
 
     /// Arguments from any value that serialises to a JSON object (a typed request, a map).
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Args> {
-        match serde_json::to_value(value) {
-            Ok(Value::Object(fields)) => Ok(Args {
+        match fields::from_serialize(value) {
+            Ok(fields) => Ok(Args {
                 fields,
                 files: Vec::new(),
             }),
-            Ok(Value::Null) => Ok(Args::default()),
-            Ok(other) => Err(Error::validation(
-                "args",
-                format!(
-                    "arguments must serialise to a JSON object, not {}",
-                    json_kind(&other)
-                ),
-            )),
-            Err(e) => Err(Error::validation("args", e.to_string())),
+            Err(e) => Err(Error::validation("args", e)),
         }
     }
 
@@ -223,7 +206,7 @@ impl Args {
 impl From<Map<String, Value>> for Args {
     fn from(fields: Map<String, Value>) -> Self {
         Args {
-            fields,
+            fields: Fields::from(fields),
             files: Vec::new(),
         }
     }
@@ -236,17 +219,6 @@ impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Args {
             a.insert(k, v);
         }
         a
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -564,9 +536,10 @@ fn to_wire_forms<'a>(method: &str, args: &'a Args) -> Result<std::borrow::Cow<'a
                 ));
             }
             Some(WireForm::JsonString) if matches!(value, Value::Array(_) | Value::Object(_)) => {
-                out.to_mut()
-                    .fields
-                    .insert(name.clone(), Value::String(value.to_string()));
+                out.to_mut().fields.insert(
+                    std::borrow::Cow::Owned(name.to_owned()),
+                    Value::String(value.to_string()),
+                );
             }
             _ => {}
         }
@@ -967,7 +940,7 @@ fn check_block_kit_limits(args: &Args) -> Result<()> {
     };
     // One pass over the (few) arguments instead of two hashed lookups.
     for (name, value) in &args.fields {
-        match name.as_str() {
+        match name {
             "blocks" => {
                 if let Some(blocks) = parsed(value) {
                     crate::blocks::validate_message_blocks(&blocks, "blocks")?;
@@ -1064,9 +1037,15 @@ fn form_escape(out: &mut String, s: &str) {
 
 fn encode_json(args: &Args) -> Result<Bytes> {
     let mut w = BytesMut::with_capacity(128).writer();
-    let non_null = args.fields.iter().filter(|(_, v)| !v.is_null());
-    let map: Map<String, Value> = non_null.map(|(k, v)| (k.clone(), v.clone())).collect();
-    serde_json::to_writer(&mut w, &map).map_err(|e| Error::validation("args", e.to_string()))?;
+    /// The non-null arguments as one JSON object, written straight from the fields.
+    struct NonNull<'a>(&'a Fields);
+    impl Serialize for NonNull<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().filter(|(_, v)| !v.is_null()))
+        }
+    }
+    serde_json::to_writer(&mut w, &NonNull(&args.fields))
+        .map_err(|e| Error::validation("args", e.to_string()))?;
     Ok(w.into_inner().freeze())
 }
 
@@ -1136,10 +1115,7 @@ fn quote_param(s: &str) -> String {
 }
 
 /// A boundary that occurs in none of the parts.
-fn pick_boundary<'a>(
-    fields: &Map<String, Value>,
-    files: impl Iterator<Item = &'a Bytes> + Clone,
-) -> String {
+fn pick_boundary<'a>(fields: &Fields, files: impl Iterator<Item = &'a Bytes> + Clone) -> String {
     let mut n: u64 = 0x05ee_d5ac_c0de;
     loop {
         let b = format!("slack-sdk-rust-{n:016x}");
@@ -1371,9 +1347,12 @@ mod tests {
 
     #[test]
     fn multipart_boundary_avoids_content() {
-        let first = pick_boundary(&Map::new(), std::iter::empty());
+        let first = pick_boundary(&Fields::default(), std::iter::empty());
         let data = Bytes::from(first.clone().into_bytes());
-        assert_ne!(pick_boundary(&Map::new(), std::iter::once(&data)), first);
+        assert_ne!(
+            pick_boundary(&Fields::default(), std::iter::once(&data)),
+            first
+        );
     }
 
     fn block_on<F: std::future::Future>(f: F) -> F::Output {

@@ -396,47 +396,128 @@ impl Field {
     }
 }
 
-/// A JSON value of any type, kept only when it is small enough to matter (envelope fields).
-#[derive(Default)]
-struct Lenient(Option<Value>);
+/// An envelope field read leniently, without building a JSON tree: a string, a number
+/// (written out), or a list of the texts of an array's strings and numbers; any other value
+/// (null, a boolean, an object) reads as nothing.
+#[derive(Default, Debug, PartialEq)]
+enum Lenient {
+    #[default]
+    Nothing,
+    Str(String),
+    Num(String),
+    List(Vec<String>),
+}
 
 impl<'de> Deserialize<'de> for Lenient {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        Ok(Lenient(Option::<Value>::deserialize(d)?))
+        d.deserialize_any(LenientVisitor)
+    }
+}
+
+/// A finite float written as JSON writes it.
+fn float_text(v: f64) -> Option<String> {
+    serde_json::Number::from_f64(v).map(|n| n.to_string())
+}
+
+struct LenientVisitor;
+
+impl<'de> serde::de::Visitor<'de> for LenientVisitor {
+    type Value = Lenient;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Lenient, E> {
+        Ok(Lenient::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Lenient, E> {
+        Ok(Lenient::Str(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Lenient, E> {
+        Ok(Lenient::Num(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Lenient, E> {
+        Ok(Lenient::Num(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Lenient, E> {
+        Ok(float_text(v).map_or(Lenient::Nothing, Lenient::Num))
+    }
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<Lenient, E> {
+        Ok(Lenient::Nothing)
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Lenient, E> {
+        Ok(Lenient::Nothing)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Lenient, E> {
+        Ok(Lenient::Nothing)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Lenient, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Lenient, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<ItemText>()? {
+            items.extend(item.0);
+        }
+        Ok(Lenient::List(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Lenient, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Lenient::Nothing)
+    }
+}
+
+/// An array item's text: a non-empty string, or a number written out; nothing for other
+/// values (skipped unbuilt).
+struct ItemText(Option<String>);
+
+impl<'de> Deserialize<'de> for ItemText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(ItemText(d.deserialize_any(LenientVisitor).map(
+            |v| match v {
+                Lenient::Str(s) if !s.is_empty() => Some(s),
+                Lenient::Num(n) => Some(n),
+                _ => None,
+            },
+        )?))
     }
 }
 
 impl Lenient {
     /// A string, or a number written out; `None` for null, an empty string and other types.
     fn text(&self) -> Option<String> {
-        text(self.0.as_ref()?)
+        match self {
+            Lenient::Str(s) if !s.is_empty() => Some(s.clone()),
+            Lenient::Num(n) => Some(n.clone()),
+            _ => None,
+        }
     }
 
     /// A list of strings from a string (comma-separated), an array (its strings and
     /// numbers) or nothing.
     fn list(&self) -> Vec<String> {
-        self.0.as_ref().map(list).unwrap_or_default()
-    }
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-fn list(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => s
-            .split(',')
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        Value::Array(items) => items.iter().filter_map(text).collect(),
-        other => text(other).into_iter().collect(),
+        match self {
+            Lenient::Str(s) => s
+                .split(',')
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            Lenient::Num(n) => vec![n.clone()],
+            Lenient::List(items) => items.clone(),
+            Lenient::Nothing => Vec::new(),
+        }
     }
 }
 
@@ -653,6 +734,62 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 mod tests {
     use super::*;
 
+    /// The lenient envelope reader gives what reading the field as a `serde_json::Value`
+    /// gave (the reader it replaced), for every shape of value.
+    #[test]
+    fn lenient_fields_read_as_through_a_value() {
+        fn text_of(v: &Value) -> Option<String> {
+            match v {
+                Value::String(s) if !s.is_empty() => Some(s.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        }
+        fn list_of(v: &Value) -> Vec<String> {
+            match v {
+                Value::String(s) => s
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                Value::Array(items) => items.iter().filter_map(text_of).collect(),
+                other => text_of(other).into_iter().collect(),
+            }
+        }
+        let cases = [
+            r#""missing_charset""#,
+            r#""a, b,,c ,""#,
+            r#""""#,
+            r#"" ""#,
+            r#""\u00e9t\u00e9,x""#,
+            "null",
+            "true",
+            "false",
+            "0",
+            "-12",
+            "18446744073709551615",
+            "1.5",
+            "1e3",
+            "-0.0",
+            "[]",
+            r#"["a","",1,2.5,null,true,{"x":1},["n"],"b,c"]"#,
+            r#"{"warnings":["x"]}"#,
+            "{}",
+            r#"[[[["deep"]]]]"#,
+        ];
+        for case in cases {
+            let want: Value = serde_json::from_str(case).unwrap();
+            for got in [
+                serde_json::from_str::<Lenient>(case).unwrap(),
+                Lenient::deserialize(&want).unwrap(),
+            ] {
+                assert_eq!(got.text(), text_of(&want), "{case}");
+                assert_eq!(got.list(), list_of(&want), "{case}");
+            }
+        }
+    }
+
     /// The scanner's envelope equals serde's for every body serde accepts, and it gives up
     /// (so that serde reports the error) on every body serde refuses.
     /// The typed decode reads a UTF-8 body as text; a body with other bytes in a string that
@@ -727,7 +864,7 @@ mod tests {
 
     #[test]
     fn envelope_scanner_agrees_with_serde() {
-        fn fields(e: &Envelope) -> Vec<Option<Value>> {
+        fn fields(e: &Envelope) -> Vec<(Option<String>, Vec<String>)> {
             [
                 &e.error,
                 &e.needed,
@@ -740,7 +877,7 @@ mod tests {
                 &e.response_metadata.messages,
             ]
             .iter()
-            .map(|l| l.0.clone())
+            .map(|l| (l.text(), l.list()))
             .collect()
         }
         let bodies = [

@@ -4998,7 +4998,6 @@ fn check<R: SlackMethod>(r: &R, name: &str, required: &[&str]) {
     let mut keys: Vec<&str> = args
         .fields()
         .keys()
-        .map(String::as_str)
         .chain(args.files().iter().map(|f| f.field.as_str()))
         .collect();
     keys.sort_unstable();

@@ -4,7 +4,7 @@ pub use crate::generated::responses::chat::*;
 
 use serde::{Deserialize, Serialize};
 
-use crate::types::Message;
+use crate::types::{Lazy, Message};
 
 /// `chat.postMessage`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -16,9 +16,9 @@ pub struct PostMessageResponse {
     /// The new message's `ts`.
     #[serde(default, deserialize_with = "crate::types::de::lenient_or_default")]
     pub ts: String,
-    /// The message as posted.
+    /// The message as posted, decoded on first read (see [`Lazy`]).
     #[serde(default, deserialize_with = "crate::types::de::lenient")]
-    pub message: Option<Message>,
+    pub message: Option<Lazy<Message>>,
 }
 
 /// `chat.postEphemeral`.
@@ -43,9 +43,9 @@ pub struct UpdateResponse {
     /// The new text.
     #[serde(default, deserialize_with = "crate::types::de::lenient")]
     pub text: Option<String>,
-    /// The updated message.
+    /// The updated message, decoded on first read (see [`Lazy`]).
     #[serde(default, deserialize_with = "crate::types::de::lenient")]
-    pub message: Option<Message>,
+    pub message: Option<Lazy<Message>>,
 }
 
 /// `chat.delete`.
@@ -85,7 +85,7 @@ pub struct ScheduleMessageResponse {
     /// When it will be posted (Unix seconds; Slack sends a number or a string).
     #[serde(default, deserialize_with = "crate::types::de::opt_int")]
     pub post_at: Option<i64>,
-    /// The message.
+    /// The message, decoded on first read (see [`Lazy`]).
     #[serde(default, deserialize_with = "crate::types::de::lenient")]
-    pub message: Option<Message>,
+    pub message: Option<Lazy<Message>>,
 }

@@ -6,12 +6,14 @@
 mod conversation;
 pub mod de;
 mod file;
+mod lazy;
 mod message;
 mod raw;
 mod user;
 
 pub use conversation::{Conversation, Purpose};
 pub use file::File;
+pub use lazy::Lazy;
 pub use message::{Message, Reaction};
 pub use raw::RawJson;
 pub use user::{Profile, User};

@@ -120,7 +120,7 @@ pub fn api_tests(all: &[Method]) -> String {
         "fn check<R: SlackMethod>(r: &R, name: &str, required: &[&str]) {
     assert_eq!(r.info().name, name);
     let args = r.to_args().expect(name);
-    let mut keys: Vec<&str> = args.fields().keys().map(String::as_str).chain(args.files().iter().map(|f| f.field.as_str())).collect();
+    let mut keys: Vec<&str> = args.fields().keys().chain(args.files().iter().map(|f| f.field.as_str())).collect();
     keys.sort_unstable();
     let mut want = required.to_vec();
     want.sort_unstable();
