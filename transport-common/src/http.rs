@@ -5,21 +5,79 @@ use std::future::Future;
 use std::pin::pin;
 use std::time::Duration;
 
-use bytes::Bytes;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::{Bytes, BytesMut};
 use futures_util::future::{select, Either};
-use futures_util::TryStreamExt;
+use futures_util::StreamExt;
 use http::Method;
-use http_body_util::combinators::UnsyncBoxBody;
-use http_body_util::{BodyExt, Full, Limited, StreamBody};
-use hyper::body::Frame;
+use http_body_util::BodyExt;
+use hyper::body::{Frame, SizeHint};
 use hyper_util::client::legacy::connect::{capture_connection, Connect};
 use hyper_util::client::legacy::Client;
-use slack_core::transport::{Body, HttpRequest, HttpResponse, TransportError};
+use slack_core::transport::{Body, BoxBodyStream, HttpRequest, HttpResponse, TransportError};
 
 use crate::error;
 
-/// The request body type both transports hand hyper.
-pub type ReqBody = UnsyncBoxBody<Bytes, std::io::Error>;
+/// The request body both transports hand hyper: the bytes of an in-memory body (no box, no
+/// dynamic dispatch: the common case), or a stream's chunks.
+pub struct ReqBody(BodyKind);
+
+enum BodyKind {
+    /// Taken by the first poll.
+    Full(Option<Bytes>),
+    Stream(BoxBodyStream),
+}
+
+impl ReqBody {
+    fn new(body: Body) -> Self {
+        ReqBody(match body {
+            Body::Full(b) => BodyKind::Full((!b.is_empty()).then_some(b)),
+            Body::Stream { stream, .. } => BodyKind::Stream(stream),
+        })
+    }
+}
+
+impl std::fmt::Debug for ReqBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            BodyKind::Full(b) => write!(
+                f,
+                "ReqBody::Full({} bytes)",
+                b.as_ref().map_or(0, Bytes::len)
+            ),
+            BodyKind::Stream(_) => f.write_str("ReqBody::Stream"),
+        }
+    }
+}
+
+impl hyper::body::Body for ReqBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        match &mut self.0 {
+            BodyKind::Full(b) => Poll::Ready(b.take().map(|b| Ok(Frame::data(b)))),
+            BodyKind::Stream(s) => s.poll_next_unpin(cx).map(|c| c.map(|c| c.map(Frame::data))),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self.0, BodyKind::Full(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.0 {
+            BodyKind::Full(b) => SizeHint::with_exact(b.as_ref().map_or(0, |b| b.len() as u64)),
+            // A stream's length, when known, goes in the `Content-Length` header.
+            BodyKind::Stream(_) => SizeHint::default(),
+        }
+    }
+}
 
 /// Send `request` on `client` and read the whole response, at most `max_response_body`
 /// bytes, within the request's timeout (or `default_timeout`). `sleep` is the runtime's
@@ -82,7 +140,7 @@ where
     C: Connect + Clone + Send + Sync + 'static,
 {
     let resp = client.request(req).await.map_err(Failure::Client)?;
-    let (parts, body) = resp.into_parts();
+    let (parts, mut body) = resp.into_parts();
     let announced = parts
         .headers
         .get(http::header::CONTENT_LENGTH)
@@ -91,14 +149,43 @@ where
     if announced.is_some_and(|len| len > limit as u64) {
         return Err(Failure::Other(error::too_large(limit)));
     }
-    let collected = Limited::new(body, limit)
-        .collect()
-        .await
-        .map_err(|e| Failure::Other(error::body_error(e, limit)))?;
+    // The usual answer is one data frame: kept as it is. More frames are joined, and the
+    // limit is checked as they come.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| Failure::Other(error::body_error(Box::new(e), limit)))?;
+        let Ok(data) = frame.into_data() else {
+            continue; // trailers
+        };
+        total = total.saturating_add(data.len());
+        if total > limit {
+            return Err(Failure::Other(error::too_large(limit)));
+        }
+        match (&mut joined, first.take()) {
+            (Some(j), _) => j.extend_from_slice(&data),
+            (None, None) => first = Some(data),
+            (None, Some(f)) => {
+                let mut j = BytesMut::with_capacity(
+                    announced
+                        .map_or(0, |n| n as usize)
+                        .max(f.len() + data.len()),
+                );
+                j.extend_from_slice(&f);
+                j.extend_from_slice(&data);
+                joined = Some(j);
+            }
+        }
+    }
+    let body = match joined {
+        Some(j) => j.freeze(),
+        None => first.unwrap_or_default(),
+    };
     Ok(HttpResponse {
         status: parts.status,
         headers: parts.headers,
-        body: collected.to_bytes(),
+        body,
     })
 }
 
@@ -121,29 +208,23 @@ pub fn to_hyper_request(request: HttpRequest) -> Result<http::Request<ReqBody>, 
     if uri.host().is_none_or(str::is_empty) {
         return Err(error::invalid("the URL has no host"));
     }
-    let content_length = body
-        .len()
-        .filter(|&len| len > 0 || has_payload_semantics(&method));
-    let mut req = http::Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(to_body(body))
-        .map_err(|e| error::invalid(e.to_string()))?;
+    // hyper writes a non-empty in-memory body's length itself (from its exact size). It
+    // leaves out an empty body's, which a request with a payload still needs (`0`), and
+    // cannot know a stream's.
+    let content_length = match &body {
+        Body::Full(b) if b.is_empty() => has_payload_semantics(&method).then_some(0),
+        Body::Full(_) => None,
+        Body::Stream { len, .. } => *len,
+    };
+    let mut req = http::Request::new(ReqBody::new(body));
+    *req.method_mut() = method;
+    *req.uri_mut() = uri;
     *req.headers_mut() = headers;
     if let Some(len) = content_length {
         req.headers_mut()
             .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(len));
     }
     Ok(req)
-}
-
-/// In-memory bodies go whole (hyper sees their exact length); streams are forwarded chunk by
-/// chunk.
-fn to_body(body: Body) -> ReqBody {
-    match body {
-        Body::Full(b) => Full::new(b).map_err(|never| match never {}).boxed_unsync(),
-        Body::Stream { stream, .. } => StreamBody::new(stream.map_ok(Frame::data)).boxed_unsync(),
-    }
 }
 
 /// Methods whose requests carry a body by definition, so an empty one still gets
@@ -171,7 +252,9 @@ mod tests {
         let mut r = HttpRequest::new(Method::POST, "http://x/a");
         r.body = Body::from("abc");
         let req = to_hyper_request(r).unwrap();
-        assert_eq!(req.headers()[http::header::CONTENT_LENGTH], "3");
+        // hyper writes it, from the body's exact size (the wire test checks).
+        assert!(req.headers().get(http::header::CONTENT_LENGTH).is_none());
+        assert_eq!(hyper::body::Body::size_hint(req.body()).exact(), Some(3));
 
         let req = to_hyper_request(HttpRequest::new(Method::POST, "http://x/a")).unwrap();
         assert_eq!(req.headers()[http::header::CONTENT_LENGTH], "0");

@@ -163,6 +163,157 @@ mod tests {
         assert!(t.connector.tls_made());
     }
 
+    /// What `Content-Length` goes on the wire: a body's length (hyper writes an in-memory
+    /// body's, the transport a stream's), `0` for an empty POST, none for a GET.
+    #[tokio::test]
+    async fn content_length_on_the_wire() {
+        use slack_core::transport::{Body, HttpTransport};
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (heads_tx, mut heads) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let heads_tx = heads_tx.clone();
+                tokio::spawn(async move {
+                    let mut sock = BufReader::new(sock);
+                    loop {
+                        let mut length = None;
+                        let mut line = String::new();
+                        loop {
+                            line.clear();
+                            if sock.read_line(&mut line).await.unwrap_or(0) == 0 {
+                                return;
+                            }
+                            if line == "\r\n" {
+                                break;
+                            }
+                            let lower = line.to_ascii_lowercase();
+                            if let Some(v) = lower.strip_prefix("content-length:") {
+                                length = v.trim().parse::<usize>().ok();
+                            }
+                        }
+                        let mut body = vec![0u8; length.unwrap_or(0)];
+                        if sock.read_exact(&mut body).await.is_err() {
+                            return;
+                        }
+                        let _ = heads_tx.send((length, body));
+                        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"ok\":true}";
+                        if sock.get_mut().write_all(reply).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        let t = crate::HyperTransport::builder()
+            .no_proxy()
+            .build()
+            .expect("build");
+        let url = format!("http://{addr}/api/x");
+        let stream = || Body::Stream {
+            len: Some(5),
+            stream: Box::pin(futures_util::stream::iter([
+                Ok(bytes::Bytes::from_static(b"ab")),
+                Ok(bytes::Bytes::from_static(b"cde")),
+            ])),
+        };
+        let cases: [(http::Method, Body, Option<usize>, &[u8]); 4] = [
+            (
+                http::Method::POST,
+                Body::from("a=b&c=d"),
+                Some(7),
+                b"a=b&c=d",
+            ),
+            (http::Method::POST, Body::from(""), Some(0), b""),
+            (http::Method::GET, Body::from(""), None, b""),
+            (http::Method::POST, stream(), Some(5), b"abcde"),
+        ];
+        for (method, body, want, sent) in cases {
+            let mut req = HttpRequest::new(method.clone(), url.as_str());
+            req.body = body;
+            t.send(req).await.expect("answer");
+            let (length, body) = heads.recv().await.expect("a request");
+            assert_eq!(length, want, "{method}");
+            assert_eq!(body, sent, "{method}");
+        }
+    }
+
+    /// The response size limit, announced (`Content-Length`) or found while reading chunks;
+    /// a body in several chunks under the limit arrives whole and in order.
+    #[tokio::test]
+    async fn response_body_limit() {
+        use slack_core::transport::{HttpTransport, TransportErrorKind};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((mut sock, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 4096];
+                    let n = sock.read(&mut buf).await.unwrap_or(0);
+                    let head = String::from_utf8_lossy(&buf[..n]).to_string();
+                    let chunk = |c: &str| format!("{:x}\r\n{c}\r\n", c.len());
+                    let reply = if head.starts_with("POST /announced") {
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{}",
+                            "x".repeat(100)
+                        )
+                    } else {
+                        let parts: &[&str] = if head.starts_with("POST /over") {
+                            &["0123456789", "0123456789", "0123456789"]
+                        } else {
+                            &["{\"ok\":", "true,", "\"n\":1}"]
+                        };
+                        let mut r =
+                            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_string();
+                        for p in parts {
+                            r.push_str(&chunk(p));
+                        }
+                        r.push_str("0\r\n\r\n");
+                        r
+                    };
+                    // Chunk by chunk, so the client reads several frames.
+                    for piece in reply.as_bytes().chunks(7) {
+                        if sock.write_all(piece).await.is_err() {
+                            return;
+                        }
+                        let _ = sock.flush().await;
+                        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+                    }
+                });
+            }
+        });
+        let t = crate::HyperTransport::builder()
+            .no_proxy()
+            .max_response_body(25)
+            .build()
+            .expect("build");
+        for path in ["announced", "over"] {
+            let e = t
+                .send(HttpRequest::new(
+                    http::Method::POST,
+                    format!("http://{addr}/{path}"),
+                ))
+                .await
+                .expect_err(path);
+            assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge, "{path}");
+            assert!(e.maybe_sent(), "{path}");
+        }
+        let ok = t
+            .send(HttpRequest::new(
+                http::Method::POST,
+                format!("http://{addr}/under"),
+            ))
+            .await
+            .expect("a body under the limit");
+        assert_eq!(&ok.body[..], br#"{"ok":true,"n":1}"#);
+    }
+
     #[test]
     fn transport_is_clone_send_sync() {
         fn check<T: Clone + Send + Sync + 'static>() {}
