@@ -242,8 +242,11 @@ impl WsTransport for AsyncStdTransport {
                 .await
                 .ok_or_else(|| error::deadline(limit, false))??;
             let left = deadline.saturating_duration_since(std::time::Instant::now());
-            let handshake =
-                async_tungstenite::client_async_with_config(request, stream, Some(ws::config()));
+            let handshake = async_tungstenite::client_async_with_config(
+                request,
+                slack_transport_common::ReadAhead::new(stream),
+                Some(ws::config()),
+            );
             // No message was sent before the handshake completed.
             let (ws, _response) = timeout(left, handshake)
                 .await

@@ -27,8 +27,11 @@ impl WsTransport for HyperTransport {
             let (stream, _) = tokio::time::timeout_at(deadline, self.connector.connect(&uri, true))
                 .await
                 .map_err(|_| error::deadline(timeout, false))??;
-            let handshake =
-                tokio_tungstenite::client_async_with_config(request, stream, Some(ws::config()));
+            let handshake = tokio_tungstenite::client_async_with_config(
+                request,
+                slack_transport_common::ReadAhead::new(stream),
+                Some(ws::config()),
+            );
             // No message was sent before the handshake completed.
             let (ws, _response) = tokio::time::timeout_at(deadline, handshake)
                 .await
