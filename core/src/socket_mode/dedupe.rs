@@ -2,7 +2,7 @@
 //! acknowledged in time (Socket Mode re-sends the envelope; the Events API retries the
 //! request with the same `event_id`).
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -43,8 +43,8 @@ pub trait DedupeStore: Send + Sync + fmt::Debug {
 
 /// An in-memory [`DedupeStore`] with a bounded window: a key is remembered for at least
 /// `ttl` (and forgotten within a 64th of `ttl` after), and at most `capacity` keys are kept
-/// (the oldest go first), so memory stays bounded whatever arrives: about 17 bytes a key
-/// (a 64-bit hash in a set and in an arrival queue).
+/// (the oldest go first), so memory stays bounded whatever arrives: 13 to 19 bytes a key
+/// (a 64-bit hash in an arrival queue and a 4-byte reference to it in a hash index).
 ///
 /// ```
 /// use std::time::{Duration, Instant};
@@ -69,9 +69,15 @@ pub struct InMemoryDedupe {
 /// `capacity / 2⁶⁴` (a collision would drop one delivery as a repeat), which nobody outside
 /// the process can steer. Arrival times are kept per group of keys that arrived within a
 /// 64th of `ttl` of each other, not per key.
+///
+/// The keys live once, in arrival order (`order`); `index` is an open-addressing table
+/// (linear probing) of 4-byte references into `order`, three eighths to three quarters full:
+/// 13 to 19 bytes a key in all, where a set of the hashes beside the queue took 17 to 26.
 #[derive(Debug, Default)]
 struct Window {
-    keys: HashSet<u64, BuildNoHash>,
+    /// Per slot: 0 when empty, else [`TAG`] and the low 31 bits of the arrival number of
+    /// the key it holds (its place in `order` is that number less the front's).
+    index: Vec<u32>,
     /// The remembered keys, oldest first.
     order: VecDeque<u64>,
     /// Groups of consecutive arrivals, oldest first.
@@ -79,6 +85,13 @@ struct Window {
     /// Keys ever added (the arrival number of the next one).
     arrived: u64,
 }
+
+/// Marks a used slot of the index.
+const TAG: u32 = 1 << 31;
+/// The arrival-number bits a slot keeps.
+const LOW: u32 = TAG - 1;
+/// The most keys a store keeps (arrival numbers in the index are told apart by 31 bits).
+const MAX_CAPACITY: usize = 1 << 30;
 
 /// Consecutive arrivals from `first` up to the next group's `first`.
 #[derive(Debug, Clone, Copy)]
@@ -94,10 +107,84 @@ impl Window {
         self.arrived - self.order.len() as u64
     }
 
+    /// The key a used slot refers to.
+    fn key_of(&self, slot: u32) -> Option<u64> {
+        let at = (slot & LOW).wrapping_sub(self.front() as u32 & LOW) & LOW;
+        self.order.get(at as usize).copied()
+    }
+
+    fn home(&self, key: u64) -> usize {
+        // The keys are SipHash outputs: their low bits are as good as any hash of them.
+        key as usize & (self.index.len() - 1)
+    }
+
+    /// Whether `key` is remembered.
+    fn contains(&self, key: u64) -> bool {
+        if self.index.is_empty() {
+            return false;
+        }
+        let mask = self.index.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            match self.index.get(i).copied() {
+                None | Some(0) => return false,
+                Some(slot) if self.key_of(slot) == Some(key) => return true,
+                Some(_) => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Remember `key` (not remembered yet) as the newest; `capacity` is the store's.
+    fn push(&mut self, key: u64, capacity: usize) {
+        if (self.order.len() + 1) * 4 > self.index.len() * 3 {
+            self.rebuild((self.index.len() * 2).max(16));
+        }
+        // The queue doubles, but never past the capacity (10,000 keys take 80 KB, not the
+        // 128 KB of the next power of two).
+        let len = self.order.len();
+        if len == self.order.capacity() {
+            self.order
+                .reserve_exact(len.max(8).min(capacity.saturating_sub(len).max(1)));
+        }
+        let slot = TAG | (self.arrived as u32 & LOW);
+        self.order.push_back(key);
+        self.arrived += 1;
+        self.place(key, slot);
+    }
+
+    /// Put `slot` (for `key`) in the first free place from the key's home.
+    fn place(&mut self, key: u64, slot: u32) {
+        let mask = self.index.len() - 1;
+        let mut i = self.home(key);
+        while let Some(taken) = self.index.get_mut(i) {
+            if *taken == 0 {
+                *taken = slot;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// An index of `size` slots (a power of two) over the keys remembered now.
+    fn rebuild(&mut self, size: usize) {
+        self.index = vec![0; size];
+        let front = self.front();
+        let keys: Vec<(u64, u32)> = self
+            .order
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (*k, TAG | ((front + i as u64) as u32 & LOW)))
+            .collect();
+        for (key, slot) in keys {
+            self.place(key, slot);
+        }
+    }
+
     /// Forget the oldest key.
     fn pop(&mut self) {
-        if let Some(old) = self.order.pop_front() {
-            self.keys.remove(&old);
+        if let Some(&old) = self.order.front() {
+            self.unindex(old);
+            self.order.pop_front();
         }
         // Groups whose keys are all gone go too (the next group starts at or before the
         // new front).
@@ -108,44 +195,69 @@ impl Window {
         if self.order.is_empty() {
             self.groups.clear();
         }
-    }
-}
-
-/// The keys are hashes already: the set uses them as they are.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct BuildNoHash;
-
-#[derive(Debug, Default)]
-pub(crate) struct NoHash(u64);
-
-impl std::hash::Hasher for NoHash {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used; fold anything else in, for completeness.
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        // Shrink after a quiet spell, so the memory follows the keys remembered.
+        if self.index.len() > 64 && self.order.len() * 8 < self.index.len() {
+            self.rebuild(self.index.len() / 4);
+            self.order.shrink_to(self.order.len() * 2);
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
 
-impl std::hash::BuildHasher for BuildNoHash {
-    type Hasher = NoHash;
-    fn build_hasher(&self) -> NoHash {
-        NoHash::default()
+    /// Take the oldest key (`key`, still at the front of `order`) out of the index, moving
+    /// the keys after it in its probe run back so that every key stays reachable from its
+    /// home (backward-shift deletion).
+    fn unindex(&mut self, key: u64) {
+        if self.index.is_empty() {
+            return;
+        }
+        let mask = self.index.len() - 1;
+        let target = TAG | (self.front() as u32 & LOW);
+        let mut hole = self.home(key);
+        loop {
+            match self.index.get(hole).copied() {
+                None | Some(0) => return, // not indexed (cannot happen)
+                Some(slot) if slot == target => break,
+                Some(_) => hole = (hole + 1) & mask,
+            }
+        }
+        let mut j = hole;
+        loop {
+            j = (j + 1) & mask;
+            let slot = match self.index.get(j).copied() {
+                None | Some(0) => break,
+                Some(slot) => slot,
+            };
+            let Some(k) = self.key_of(slot) else { break };
+            let home = self.home(k);
+            // The entry at `j` may move to the hole unless its home lies cyclically in
+            // (hole, j].
+            let stays = if hole <= j {
+                hole < home && home <= j
+            } else {
+                hole < home || home <= j
+            };
+            if !stays {
+                if let Some(h) = self.index.get_mut(hole) {
+                    *h = slot;
+                }
+                hole = j;
+            }
+        }
+        if let Some(h) = self.index.get_mut(hole) {
+            *h = 0;
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.order.len()
     }
 }
 
 impl InMemoryDedupe {
-    /// Remember keys for `ttl`, at most `capacity` of them (at least 1).
+    /// Remember keys for `ttl`, at most `capacity` of them (at least 1, at most 2³⁰).
     pub fn new(ttl: Duration, capacity: usize) -> Self {
         InMemoryDedupe {
             ttl,
-            capacity: capacity.max(1),
+            capacity: capacity.clamp(1, MAX_CAPACITY),
             hasher: std::hash::RandomState::new(),
             inner: Mutex::new(Window::default()),
         }
@@ -153,7 +265,7 @@ impl InMemoryDedupe {
 
     /// Keys remembered now.
     pub fn len(&self) -> usize {
-        self.inner.lock().map(|w| w.keys.len()).unwrap_or(0)
+        self.inner.lock().map(|w| w.len()).unwrap_or(0)
     }
 
     /// Whether no key is remembered.
@@ -186,12 +298,11 @@ impl InMemoryDedupe {
         while w.order.len() >= self.capacity {
             w.pop();
         }
-        if !w.keys.insert(key) {
+        if w.contains(key) {
             return false;
         }
-        w.order.push_back(key);
         let arrival = w.arrived;
-        w.arrived += 1;
+        w.push(key, self.capacity);
         let grain = self.ttl / 64;
         match w.groups.back_mut() {
             Some(g) if now.saturating_duration_since(g.first_at) < grain => {
@@ -247,6 +358,56 @@ mod tests {
             d.check(&i.to_string(), t0 + Duration::from_secs(12));
         }
         assert_eq!(d.len(), 3);
+    }
+
+    /// The index against a plain set, through growth, eviction by capacity (with long
+    /// probe runs: many keys share a home slot) and shrinking after a quiet spell.
+    #[test]
+    fn index_matches_a_set() {
+        use std::collections::HashSet;
+        let cap = 1_000;
+        // Arrival numbers cross a multiple of 2³¹ (the index keeps their low 31 bits).
+        let mut w = Window {
+            arrived: u64::from(u32::MAX) - 20_000,
+            ..Window::default()
+        };
+        let mut set: HashSet<u64> = HashSet::new();
+        let mut queue: VecDeque<u64> = VecDeque::new();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for round in 0..60_000u64 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            // Few distinct low bits: keys pile up on the same homes.
+            let key = if round % 3 == 0 {
+                seed & 0xff00_0000_0000_003f
+            } else {
+                seed % 4_000
+            };
+            assert_eq!(w.contains(key), set.contains(&key), "round {round}");
+            if !set.contains(&key) {
+                while queue.len() >= cap {
+                    w.pop();
+                    let old = queue.pop_front().unwrap_or_default();
+                    set.remove(&old);
+                }
+                w.push(key, cap);
+                set.insert(key);
+                queue.push_back(key);
+            }
+            assert_eq!(w.len(), set.len());
+        }
+        for key in &set {
+            assert!(w.contains(*key));
+        }
+        assert!(w.order.capacity() <= cap, "{}", w.order.capacity());
+        // A quiet spell: everything is forgotten, and the memory goes with it.
+        while !queue.is_empty() {
+            w.pop();
+            let old = queue.pop_front().unwrap_or_default();
+            assert!(!w.contains(old));
+        }
+        assert!(w.index.len() <= 64, "{}", w.index.len());
     }
 
     /// Keys in one time group share its newest arrival time: none is forgotten before its
