@@ -132,12 +132,7 @@ pub fn is_drop(e: &std::io::Error) -> bool {
 }
 
 /// An error while reading the response body (the request was sent).
-pub fn body_error(e: Box<dyn StdError + Send + Sync>, limit: usize) -> TransportError {
-    if e.downcast_ref::<http_body_util::LengthLimitError>()
-        .is_some()
-    {
-        return too_large(limit);
-    }
+pub fn body_error(e: Box<dyn StdError + Send + Sync>) -> TransportError {
     let hyper_err = sources(e.as_ref()).find_map(|s| s.downcast_ref::<hyper::Error>());
     let kind = match hyper_err {
         Some(h) if h.is_timeout() => TransportErrorKind::Timeout,
@@ -206,7 +201,7 @@ mod tests {
 
     #[test]
     fn body_errors_are_maybe_sent() {
-        let e = body_error(Box::new(std::io::Error::other("reset")), 10);
+        let e = body_error(Box::new(std::io::Error::other("reset")));
         assert_eq!(e.kind(), TransportErrorKind::ConnectionDropped);
         assert!(e.maybe_sent());
         assert_eq!(too_large(10).kind(), TransportErrorKind::BodyTooLarge);

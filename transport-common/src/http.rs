@@ -155,7 +155,7 @@ where
     let mut joined: Option<BytesMut> = None;
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| Failure::Other(error::body_error(Box::new(e), limit)))?;
+        let frame = frame.map_err(|e| Failure::Other(error::body_error(Box::new(e))))?;
         let Ok(data) = frame.into_data() else {
             continue; // trailers
         };
