@@ -850,7 +850,7 @@ fn ops_for(row: &str) -> usize {
 }
 
 fn driver(args: &[String]) {
-    let mut runs = 5usize;
+    let mut runs = 9usize;
     let mut rows: Vec<String> = ROWS.iter().map(|s| s.to_string()).collect();
     let mut scale = 1.0f64;
     let mut callgrind = false;

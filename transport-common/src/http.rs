@@ -2,11 +2,9 @@
 //! with the attempt's deadline on whatever timer the runtime has.
 
 use std::future::Future;
-use std::pin::pin;
-use std::time::Duration;
-
-use std::pin::Pin;
+use std::pin::{pin, Pin};
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures_util::future::{select, Either};

@@ -177,7 +177,7 @@ fn from_value(v: Value) -> Result<Fields, serde_json::Error> {
     }
 }
 
-pub(crate) fn json_kind(v: &Value) -> &'static str {
+fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -189,7 +189,6 @@ pub(crate) fn json_kind(v: &Value) -> &'static str {
 }
 
 type ValueSer = serde_json::value::Serializer;
-#[allow(clippy::upper_case_acronyms)]
 const VS: ValueSer = serde_json::value::Serializer;
 type Error = serde_json::Error;
 
