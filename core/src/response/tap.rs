@@ -69,6 +69,7 @@ impl<'de> de::Deserializer<'de> for Tapped<'_, 'de> {
         self.de.deserialize_any(TapVisitor {
             inner: visitor,
             tap: self.tap,
+            fields: None,
         })
     }
 
@@ -76,6 +77,7 @@ impl<'de> de::Deserializer<'de> for Tapped<'_, 'de> {
         self.de.deserialize_map(TapVisitor {
             inner: visitor,
             tap: self.tap,
+            fields: None,
         })
     }
 
@@ -91,6 +93,7 @@ impl<'de> de::Deserializer<'de> for Tapped<'_, 'de> {
             TapVisitor {
                 inner: visitor,
                 tap: self.tap,
+                fields: Some(fields),
             },
         )
     }
@@ -108,6 +111,9 @@ impl<'de> de::Deserializer<'de> for Tapped<'_, 'de> {
 struct TapVisitor<'a, V> {
     inner: V,
     tap: &'a mut Tap,
+    /// The struct's field names, when the answer is a struct (serde's derive lists every
+    /// name and alias it reads).
+    fields: Option<&'static [&'static str]>,
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for TapVisitor<'_, V> {
@@ -123,6 +129,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for TapVisitor<'_, V> {
             map,
             tap: self.tap,
             pending: None,
+            fields: self.fields,
         })
     }
 }
@@ -134,6 +141,9 @@ struct TapMap<'a, A> {
     tap: &'a mut Tap,
     /// The envelope field the key just handed on names.
     pending: Option<Field>,
+    /// The struct's field names (see [`TapVisitor`]): an envelope field the struct does not
+    /// have is read for the envelope only, not handed on to be skipped.
+    fields: Option<&'static [&'static str]>,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
@@ -145,10 +155,30 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
     ) -> Result<Option<K::Value>, A::Error> {
         // The key is read here (borrowed from the body when it has no escapes), then handed
         // to the typed answer's own key visitor.
-        let Some(CowStr(key)) = self.map.next_key::<CowStr<'de>>()? else {
-            return Ok(None);
+        let key = loop {
+            let Some(CowStr(key)) = self.map.next_key::<CowStr<'de>>()? else {
+                return Ok(None);
+            };
+            let field = Field::of(key.as_bytes());
+            match (field, self.fields) {
+                // An envelope field the struct does not model (`ok`, `warning`,
+                // `response_metadata` of most answers): read for the envelope alone.
+                (Some(field), Some(fields)) if !fields.contains(&&*key) => {
+                    let raw: &'de RawValue = self.map.next_value()?;
+                    if !self
+                        .tap
+                        .env
+                        .take(&mut self.tap.seen, field, raw.get().as_bytes())
+                    {
+                        self.tap.refused = true;
+                    }
+                }
+                _ => {
+                    self.pending = field;
+                    break key;
+                }
+            }
         };
-        self.pending = Field::of(key.as_bytes());
         match key {
             Cow::Borrowed(k) => seed
                 .deserialize(de::value::BorrowedStrDeserializer::new(k))
