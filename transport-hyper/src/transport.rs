@@ -117,27 +117,38 @@ impl HyperTransport {
 mod tests {
     use super::*;
 
+    /// A loopback server that runs `conn` on each connection it accepts; its address.
+    async fn serve_each<F, Fut>(conn: F) -> std::net::SocketAddr
+    where
+        F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                tokio::spawn(conn(sock));
+            }
+        });
+        addr
+    }
+
     /// A plain-HTTP client never makes its TLS configuration (the root store and rustls'
     /// set-up are memory an emulator client does not need); the first `https` connection does.
     #[tokio::test]
     async fn tls_is_made_on_the_first_tls_connection() {
         use slack_core::transport::HttpTransport;
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            while let Ok((mut sock, _)) = listener.accept().await {
-                tokio::spawn(async move {
-                    let mut buf = [0u8; 4096];
-                    let _ = sock.read(&mut buf).await;
-                    let _ = sock
-                        .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"ok\":true}")
-                        .await;
-                });
-            }
-        });
+        let addr = serve_each(|mut sock| async move {
+            let mut buf = [0u8; 4096];
+            let _ = sock.read(&mut buf).await;
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"ok\":true}")
+                .await;
+        })
+        .await;
         let t = crate::HyperTransport::builder()
             .no_proxy()
             .build()
@@ -169,45 +180,40 @@ mod tests {
     async fn content_length_on_the_wire() {
         use slack_core::transport::{Body, HttpTransport};
         use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
         let (heads_tx, mut heads) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            while let Ok((sock, _)) = listener.accept().await {
-                let heads_tx = heads_tx.clone();
-                tokio::spawn(async move {
-                    let mut sock = BufReader::new(sock);
+        let addr = serve_each(move |sock| {
+            let heads_tx = heads_tx.clone();
+            async move {
+                let mut sock = BufReader::new(sock);
+                loop {
+                    let mut length = None;
+                    let mut line = String::new();
                     loop {
-                        let mut length = None;
-                        let mut line = String::new();
-                        loop {
-                            line.clear();
-                            if sock.read_line(&mut line).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            if line == "\r\n" {
-                                break;
-                            }
-                            let lower = line.to_ascii_lowercase();
-                            if let Some(v) = lower.strip_prefix("content-length:") {
-                                length = v.trim().parse::<usize>().ok();
-                            }
-                        }
-                        let mut body = vec![0u8; length.unwrap_or(0)];
-                        if sock.read_exact(&mut body).await.is_err() {
+                        line.clear();
+                        if sock.read_line(&mut line).await.unwrap_or(0) == 0 {
                             return;
                         }
-                        let _ = heads_tx.send((length, body));
-                        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"ok\":true}";
-                        if sock.get_mut().write_all(reply).await.is_err() {
-                            return;
+                        if line == "\r\n" {
+                            break;
+                        }
+                        let lower = line.to_ascii_lowercase();
+                        if let Some(v) = lower.strip_prefix("content-length:") {
+                            length = v.trim().parse::<usize>().ok();
                         }
                     }
-                });
+                    let mut body = vec![0u8; length.unwrap_or(0)];
+                    if sock.read_exact(&mut body).await.is_err() {
+                        return;
+                    }
+                    let _ = heads_tx.send((length, body));
+                    let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\n{\"ok\":true}";
+                    if sock.get_mut().write_all(reply).await.is_err() {
+                        return;
+                    }
+                }
             }
-        });
+        })
+        .await;
         let t = crate::HyperTransport::builder()
             .no_proxy()
             .build()
@@ -247,47 +253,39 @@ mod tests {
     async fn response_body_limit() {
         use slack_core::transport::{HttpTransport, TransportErrorKind};
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(async move {
-            while let Ok((mut sock, _)) = listener.accept().await {
-                tokio::spawn(async move {
-                    let mut buf = vec![0u8; 4096];
-                    let n = sock.read(&mut buf).await.unwrap_or(0);
-                    let head = String::from_utf8_lossy(&buf[..n]).to_string();
-                    let chunk = |c: &str| format!("{:x}\r\n{c}\r\n", c.len());
-                    let reply = if head.starts_with("POST /announced") {
-                        format!(
-                            "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{}",
-                            "x".repeat(100)
-                        )
-                    } else {
-                        let parts: &[&str] = if head.starts_with("POST /over") {
-                            &["0123456789", "0123456789", "0123456789"]
-                        } else {
-                            &["{\"ok\":", "true,", "\"n\":1}"]
-                        };
-                        let mut r =
-                            "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_string();
-                        for p in parts {
-                            r.push_str(&chunk(p));
-                        }
-                        r.push_str("0\r\n\r\n");
-                        r
-                    };
-                    // Chunk by chunk, so the client reads several frames.
-                    for piece in reply.as_bytes().chunks(7) {
-                        if sock.write_all(piece).await.is_err() {
-                            return;
-                        }
-                        let _ = sock.flush().await;
-                        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-                    }
-                });
+        let addr = serve_each(|mut sock| async move {
+            let mut buf = vec![0u8; 4096];
+            let n = sock.read(&mut buf).await.unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]).to_string();
+            let chunk = |c: &str| format!("{:x}\r\n{c}\r\n", c.len());
+            let reply = if head.starts_with("POST /announced") {
+                format!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{}",
+                    "x".repeat(100)
+                )
+            } else {
+                let parts: &[&str] = if head.starts_with("POST /over") {
+                    &["0123456789", "0123456789", "0123456789"]
+                } else {
+                    &["{\"ok\":", "true,", "\"n\":1}"]
+                };
+                let mut r = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_string();
+                for p in parts {
+                    r.push_str(&chunk(p));
+                }
+                r.push_str("0\r\n\r\n");
+                r
+            };
+            // Chunk by chunk, so the client reads several frames.
+            for piece in reply.as_bytes().chunks(7) {
+                if sock.write_all(piece).await.is_err() {
+                    return;
+                }
+                let _ = sock.flush().await;
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
             }
-        });
+        })
+        .await;
         let t = crate::HyperTransport::builder()
             .no_proxy()
             .max_response_body(25)

@@ -5,10 +5,9 @@ use std::ops::Deref;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
 
 use super::Block;
-use crate::types::de::{grab, lenient_vec, Grabbed};
+use crate::types::de::{grab, lenient_vec, serialize_received, Grabbed};
 
 /// The Block Kit blocks of a received message, decoded the first time they are read.
 ///
@@ -163,14 +162,7 @@ impl PartialEq<Vec<Block>> for Blocks {
 /// Writes the received text unchanged; blocks made in code are encoded.
 impl Serialize for Blocks {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if let Some(raw) = self
-            .json
-            .as_deref()
-            .and_then(|text| serde_json::from_str::<&RawValue>(text).ok())
-        {
-            return raw.serialize(serializer);
-        }
-        self.as_slice().serialize(serializer)
+        serialize_received(self.json(), serializer, |s| self.as_slice().serialize(s))
     }
 }
 

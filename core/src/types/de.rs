@@ -318,6 +318,20 @@ pub fn buffered<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     })
 }
 
+/// Serialise a value received as JSON: the text as received when there is one (`json`),
+/// else what `made` writes (a value made in code).
+pub(crate) fn serialize_received<S: serde::Serializer>(
+    json: Option<&str>,
+    serializer: S,
+    made: impl FnOnce(S) -> Result<S::Ok, S::Error>,
+) -> Result<S::Ok, S::Error> {
+    use serde::Serialize;
+    match json.and_then(|text| serde_json::from_str::<&serde_json::value::RawValue>(text).ok()) {
+        Some(raw) => raw.serialize(serializer),
+        None => made(serializer),
+    }
+}
+
 /// serde_json's name for its raw values: a serde_json deserializer asked for a newtype struct
 /// of this name hands over the value's JSON text (borrowed from the input when it can) instead
 /// of decoding it. Any other deserializer sees an ordinary newtype struct.

@@ -4,11 +4,9 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::OnceLock;
 
+use super::de::{grab, serialize_received, Grabbed, Lenient};
 use serde::de::DeserializeOwned;
 use serde::{Deserializer, Serialize, Serializer};
-use serde_json::value::RawValue;
-
-use super::de::{grab, Grabbed, Lenient};
 
 /// An object of a response that is decoded the first time it is read.
 ///
@@ -135,14 +133,7 @@ impl<T: DeserializeOwned + Default + PartialEq> PartialEq for Lazy<T> {
 /// Writes the received text unchanged; a value made in code is encoded.
 impl<T: DeserializeOwned + Default + Serialize> Serialize for Lazy<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if let Some(raw) = self
-            .json
-            .as_deref()
-            .and_then(|text| serde_json::from_str::<&RawValue>(text).ok())
-        {
-            return raw.serialize(serializer);
-        }
-        self.get().serialize(serializer)
+        serialize_received(self.json(), serializer, |s| self.get().serialize(s))
     }
 }
 
