@@ -162,9 +162,11 @@ impl Call {
     fn transmit(&mut self, now: Instant, started: Instant) -> Action {
         let retries_possible = self.replayable && self.policy.max_attempts > 1;
         let mut req = if retries_possible {
-            // Keep the original for a retry; the copy shares the body bytes.
+            // Keep a copy for a retry (it shares the body bytes) and send the original: its
+            // header map has room to spare for the `Content-Length` hyper adds, where a
+            // copy's is exactly full and would grow.
             match self.request.try_clone() {
-                Some(r) => r,
+                Some(copy) => std::mem::replace(&mut self.request, copy),
                 None => {
                     return Action::Done(Err(Error::validation(
                         "body",

@@ -845,7 +845,8 @@ pub(crate) fn encode_request_for(
     args: &Args,
     options: &CallOptions,
 ) -> Result<HttpRequest> {
-    if !is_valid_method_name(method) {
+    // A method from the table (`info` is its entry) has a valid name by construction.
+    if info.name != method && !is_valid_method_name(method) {
         return Err(Error::validation(
             "method",
             format!("{method:?} is not a Web API method name"),
