@@ -114,8 +114,9 @@ impl Window {
     }
 
     fn home(&self, key: u64) -> usize {
-        // The keys are SipHash outputs: their low bits are as good as any hash of them.
-        key as usize & (self.index.len() - 1)
+        // The keys are SipHash outputs: their low bits are as good as any hash of them. (The
+        // index is a power of two long whenever a key is looked up; an empty one gives 0.)
+        key as usize & self.index.len().saturating_sub(1)
     }
 
     /// Whether `key` is remembered.
