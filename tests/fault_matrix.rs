@@ -25,10 +25,12 @@ use slack_sdk::retry::{
 use slack_sdk::transport::hyper::HyperTransport;
 use slack_sdk::{Error, SlackResponse, WebClient};
 
-/// Per-attempt timeout of the matrix's clients.
-const TIMEOUT: Duration = Duration::from_millis(500);
+/// Per-attempt timeout of the matrix's clients. Generous: every cell of a column runs at
+/// once, each with its own emulator, on one test thread, and a loaded 2-core CI machine once
+/// took longer than half a second to answer one of them (a 5xx read as a timeout).
+const TIMEOUT: Duration = Duration::from_secs(2);
 /// How long a slow body stalls: well past [`TIMEOUT`].
-const SLOW: Duration = Duration::from_millis(1500);
+const SLOW: Duration = Duration::from_secs(4);
 
 /// The default handlers with short intervals (`Retry-After` is still honoured in full).
 fn policy() -> RetryPolicy {
