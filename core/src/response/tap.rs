@@ -56,6 +56,17 @@ struct Tap {
     refused: bool,
 }
 
+impl Tap {
+    /// Read an envelope field's value (its JSON text) into the envelope; a field the
+    /// envelope cannot take this way (a repeat, an `ok` that is not a boolean) refuses the
+    /// one-pass read.
+    fn read(&mut self, field: Field, text: &str) {
+        if !self.env.take(&mut self.seen, field, text.as_bytes()) {
+            self.refused = true;
+        }
+    }
+}
+
 /// The body's deserializer, with its top-level object tapped.
 struct Tapped<'a, 'de> {
     de: &'a mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
@@ -165,13 +176,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
                 // `response_metadata` of most answers): read for the envelope alone.
                 (Some(field), Some(fields)) if !fields.contains(&&*key) => {
                     let raw: &'de RawValue = self.map.next_value()?;
-                    if !self
-                        .tap
-                        .env
-                        .take(&mut self.tap.seen, field, raw.get().as_bytes())
-                    {
-                        self.tap.refused = true;
-                    }
+                    self.tap.read(field, raw.get());
                 }
                 _ => {
                     self.pending = field;
@@ -195,13 +200,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
         };
         let raw: &'de RawValue = self.map.next_value()?;
         let text = raw.get();
-        if !self
-            .tap
-            .env
-            .take(&mut self.tap.seen, field, text.as_bytes())
-        {
-            self.tap.refused = true;
-        }
+        self.tap.read(field, text);
         seed.deserialize(&mut serde_json::Deserializer::from_str(text))
             .map_err(de::Error::custom)
     }
