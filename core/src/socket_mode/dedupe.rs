@@ -93,6 +93,25 @@ const LOW: u32 = TAG - 1;
 /// The most keys a store keeps (arrival numbers in the index are told apart by 31 bits).
 const MAX_CAPACITY: usize = 1 << 30;
 
+/// A key's home slot in an index of `len` slots (a power of two; an empty one gives 0). The
+/// keys are SipHash outputs: their low bits are as good as any hash of them.
+fn home_slot(len: usize, key: u64) -> usize {
+    key as usize & len.saturating_sub(1)
+}
+
+/// Put `slot` (for `key`) in the first free place of `index` from the key's home.
+fn place(index: &mut [u32], key: u64, slot: u32) {
+    let mask = index.len().saturating_sub(1);
+    let mut i = home_slot(index.len(), key);
+    while let Some(taken) = index.get_mut(i) {
+        if *taken == 0 {
+            *taken = slot;
+            return;
+        }
+        i = (i + 1) & mask;
+    }
+}
+
 /// Consecutive arrivals from `first` up to the next group's `first`.
 #[derive(Debug, Clone, Copy)]
 struct Group {
@@ -114,9 +133,7 @@ impl Window {
     }
 
     fn home(&self, key: u64) -> usize {
-        // The keys are SipHash outputs: their low bits are as good as any hash of them. (The
-        // index is a power of two long whenever a key is looked up; an empty one gives 0.)
-        key as usize & self.index.len().saturating_sub(1)
+        home_slot(self.index.len(), key)
     }
 
     /// Whether `key` is remembered.
@@ -150,34 +167,19 @@ impl Window {
         let slot = TAG | (self.arrived as u32 & LOW);
         self.order.push_back(key);
         self.arrived += 1;
-        self.place(key, slot);
-    }
-
-    /// Put `slot` (for `key`) in the first free place from the key's home.
-    fn place(&mut self, key: u64, slot: u32) {
-        let mask = self.index.len() - 1;
-        let mut i = self.home(key);
-        while let Some(taken) = self.index.get_mut(i) {
-            if *taken == 0 {
-                *taken = slot;
-                return;
-            }
-            i = (i + 1) & mask;
-        }
+        place(&mut self.index, key, slot);
     }
 
     /// An index of `size` slots (a power of two) over the keys remembered now.
     fn rebuild(&mut self, size: usize) {
         self.index = vec![0; size];
         let front = self.front();
-        let keys: Vec<(u64, u32)> = self
-            .order
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (*k, TAG | ((front + i as u64) as u32 & LOW)))
-            .collect();
-        for (key, slot) in keys {
-            self.place(key, slot);
+        for (i, key) in self.order.iter().enumerate() {
+            place(
+                &mut self.index,
+                *key,
+                TAG | ((front + i as u64) as u32 & LOW),
+            );
         }
     }
 
