@@ -492,6 +492,20 @@ pub enum WsMessage {
 pub trait WsSender: Send + fmt::Debug {
     /// Send one message. Sending [`WsMessage::Close`] starts the closing handshake.
     fn send(&mut self, message: WsMessage) -> BoxFuture<'_, Result<(), TransportError>>;
+
+    /// Queue one message to go out with the next [`flush`](WsSender::flush) (or `send`), so
+    /// that a burst of messages is written at once. A sender may write it straight away, and
+    /// must when its queue is full.
+    ///
+    /// The default sends it at once: a sender without a queue needs neither method.
+    fn feed(&mut self, message: WsMessage) -> BoxFuture<'_, Result<(), TransportError>> {
+        self.send(message)
+    }
+
+    /// Write everything [`feed`](WsSender::feed) queued. The default has nothing to write.
+    fn flush(&mut self) -> BoxFuture<'_, Result<(), TransportError>> {
+        Box::pin(std::future::ready(Ok(())))
+    }
 }
 
 /// The receiving half of a websocket connection.

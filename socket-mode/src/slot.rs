@@ -11,7 +11,7 @@ use std::time::Instant;
 use futures_channel::mpsc;
 use futures_util::future::{self, BoxFuture, FutureExt};
 use futures_util::stream::StreamExt;
-use slack_core::rtm::{send_within, ConnectFailure, ReconnectAction, Reconnector};
+use slack_core::rtm::{send_within, write_within, ConnectFailure, ReconnectAction, Reconnector};
 use slack_core::socket_mode::{
     ConnEvent, Connection, ConnectionConfig, DedupeStore, DisconnectReason, Transmit,
 };
@@ -207,17 +207,19 @@ impl<'a> Slot<'a> {
     async fn flush(&mut self) {
         let limit = self.options.send_limit();
         for live in self.lives.iter_mut().filter(|l| !l.closed) {
-            while let Some(t) = live.conn.poll_transmit() {
-                let msg = match t {
+            // Everything due goes out in one write: a burst of acknowledgements is one
+            // system call (and, with `TCP_NODELAY`, one segment), not one each.
+            let Live { conn, sender, .. } = live;
+            let due = std::iter::from_fn(|| {
+                conn.poll_transmit().map(|t| match t {
                     Transmit::Text(text) => WsMessage::Text(text),
                     Transmit::Ping => WsMessage::Ping(Default::default()),
-                };
-                if let Err(e) = send_within(&mut *live.sender, msg, &*self.timer, limit).await {
-                    self.options.report(&ErrorEvent::Websocket(e));
-                    live.conn.handle_closed();
-                    live.closed = true;
-                    break;
-                }
+                })
+            });
+            if let Err(e) = write_within(&mut **sender, due, &*self.timer, limit).await {
+                self.options.report(&ErrorEvent::Websocket(e));
+                live.conn.handle_closed();
+                live.closed = true;
             }
         }
     }

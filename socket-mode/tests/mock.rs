@@ -145,6 +145,43 @@ async fn handler_acks_with_a_response_payload_on_the_app_token() {
     assert!(server.is_closed() || server.is_client_done());
 }
 
+/// Envelopes that arrive together are acknowledged together: their acks go out in one
+/// write, not one each, and none is lost or reordered against the others' handlers.
+#[tokio::test(flavor = "current_thread")]
+async fn a_burst_of_acks_goes_out_in_one_write() {
+    let s = setup();
+    let server = s.mock.ws().expect_connect();
+    let client = Arc::new(SocketModeClient::with_options(
+        APP_TOKEN,
+        s.web.clone(),
+        options(),
+    ));
+    let run = spawn(&client, |req: Request| async move {
+        assert!(matches!(req.ack().await, Ok(AckSent::AsAsked)));
+    });
+    server.send_text(r#"{"type":"hello","num_connections":1}"#);
+    settle().await;
+    assert_eq!(server.writes(), 0);
+    let ids: Vec<String> = (0..16).map(|i| format!("e{i}")).collect();
+    for (i, id) in ids.iter().enumerate() {
+        server.send_text(event(id, &format!("Ev{i}")));
+    }
+    settle().await;
+    let mut acked: Vec<String> = acks(&server).into_iter().map(|(id, _)| id).collect();
+    acked.sort_by_key(|id| id[1..].parse::<u32>().unwrap_or(u32::MAX));
+    assert_eq!(acked, ids, "every envelope acknowledged once");
+    assert_eq!(server.writes(), 1, "sixteen acks, one write");
+
+    // A lone envelope later is its own write.
+    server.send_text(event("e16", "Ev16"));
+    settle().await;
+    assert_eq!(acks(&server).len(), 17);
+    assert_eq!(server.writes(), 2);
+    client.handle().stop();
+    settle().await;
+    assert_eq!(run.await.unwrap(), Ok(()));
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn a_slow_handler_is_acked_at_the_deadline_and_keeps_running() {
     let s = setup();

@@ -143,6 +143,18 @@ where
         let msg = to_tungstenite(message);
         Box::pin(async move { self.sink.send(msg).await.map_err(map_error) })
     }
+
+    fn feed(&mut self, message: WsMessage) -> BoxFuture<'_, Result<(), TransportError>> {
+        if matches!(message, WsMessage::Close(_)) {
+            self.closing.store(true, Ordering::Relaxed);
+        }
+        let msg = to_tungstenite(message);
+        Box::pin(async move { self.sink.feed(msg).await.map_err(map_error) })
+    }
+
+    fn flush(&mut self) -> BoxFuture<'_, Result<(), TransportError>> {
+        Box::pin(async move { self.sink.flush().await.map_err(map_error) })
+    }
 }
 
 struct Receiver<W> {

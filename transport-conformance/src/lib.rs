@@ -338,6 +338,32 @@ pub async fn run_ws<T: WsTransport>(make: &dyn Fn(Settings) -> T) {
         Some(Some(WsMessage::Text("hello".into()))),
         "echo"
     );
+    // Queued messages go out, in order, at the flush; a `send` after a `feed` writes both.
+    for m in ["one", "two"] {
+        c.sender
+            .feed(WsMessage::Text(m.into()))
+            .await
+            .unwrap_or_else(|e| panic!("feed: {e}"));
+    }
+    c.sender
+        .flush()
+        .await
+        .unwrap_or_else(|e| panic!("flush: {e}"));
+    c.sender
+        .feed(WsMessage::Text("three".into()))
+        .await
+        .unwrap_or_else(|e| panic!("feed: {e}"));
+    c.sender
+        .send(WsMessage::Text("four".into()))
+        .await
+        .unwrap_or_else(|e| panic!("send: {e}"));
+    for m in ["one", "two", "three", "four"] {
+        assert_eq!(
+            c.receiver.recv().await.map(|r| r.ok()),
+            Some(Some(WsMessage::Text(m.into()))),
+            "fed and flushed"
+        );
+    }
     c.sender
         .send(WsMessage::Ping(Bytes::from_static(b"p")))
         .await

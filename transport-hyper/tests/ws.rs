@@ -193,3 +193,33 @@ async fn client_close_ends_the_stream() {
         }
     }
 }
+
+/// `feed` queues: nothing reaches the server before the `flush`, and then everything does,
+/// in order (the Socket Mode client writes a burst of acks this way, in one write).
+#[tokio::test]
+async fn fed_messages_wait_for_the_flush() {
+    let (addr, _) = common::ws_echo_server(None).await;
+    let mut conn = plain()
+        .connect(&format!("ws://{addr}/rtm"), &HeaderMap::new())
+        .await
+        .unwrap();
+    for i in 0..20 {
+        conn.sender
+            .feed(WsMessage::Text(format!("ack {i}")))
+            .await
+            .unwrap();
+    }
+    let early =
+        tokio::time::timeout(std::time::Duration::from_millis(300), conn.receiver.recv()).await;
+    assert!(
+        early.is_err(),
+        "a fed message went out before the flush: {early:?}"
+    );
+    conn.sender.flush().await.unwrap();
+    for i in 0..20 {
+        assert_eq!(
+            conn.receiver.recv().await.unwrap().unwrap(),
+            WsMessage::Text(format!("ack {i}"))
+        );
+    }
+}

@@ -11,7 +11,7 @@ mod reconnect;
 mod secret_debug;
 
 pub use connection::{ConnEvent, Connection, ConnectionConfig, SendError};
-pub use deadline::send_within;
+pub use deadline::{send_within, write_within};
 pub use event::{
     decode_event, Ack, ChannelEvent, Frame, FrameError, MembershipEvent, MessageEvent,
     MessageSubtype, ReactionEvent, RtmEvent,

@@ -24,6 +24,8 @@ struct Conn {
     sent: Vec<WsMessage>,
     /// How far [`MockWsServerHandle::next_sent`] has read `sent`.
     cursor: usize,
+    /// Writes that carried frames: a `send`, or a `flush` with fed frames waiting.
+    writes: usize,
     sent_wakers: Vec<Waker>,
     /// The client sent a close frame or dropped its sender: it sends nothing more.
     client_done: bool,
@@ -162,6 +164,7 @@ impl MockWsServerHandle {
         WsConnection {
             sender: Box::new(MockWsSender {
                 conn: self.conn.clone(),
+                queued: Vec::new(),
             }),
             receiver: Box::new(MockWsReceiver {
                 conn: self.conn.clone(),
@@ -287,6 +290,18 @@ impl MockWsServerHandle {
         self.lock().sent.clone()
     }
 
+    /// How many writes carried the client's frames: each `send` is one, and so is each
+    /// `flush` of frames the client [fed](slack_core::transport::WsSender::feed). Frames fed
+    /// and not yet flushed have not arrived.
+    ///
+    /// ```
+    /// # let server = slack_transport_mock::MockWsTransport::new().expect_connect();
+    /// assert_eq!(server.writes(), 0);
+    /// ```
+    pub fn writes(&self) -> usize {
+        self.lock().writes
+    }
+
     /// The text frames the client sent that parse as JSON, in order.
     ///
     /// ```
@@ -390,6 +405,8 @@ impl MockWsServerHandle {
 
 struct MockWsSender {
     conn: Arc<Mutex<Conn>>,
+    /// Frames fed and not yet flushed: the server sees them at the next flush or send.
+    queued: Vec<WsMessage>,
 }
 
 impl fmt::Debug for MockWsSender {
@@ -435,9 +452,30 @@ impl MockWsSender {
     }
 }
 
+impl MockWsSender {
+    /// Hand the queued frames, then `last`, to the server as one write.
+    fn write(&mut self, last: Option<WsMessage>) -> Result<(), TransportError> {
+        let frames: Vec<_> = self.queued.drain(..).chain(last).collect();
+        if frames.is_empty() {
+            return Ok(());
+        }
+        lock(&self.conn).writes += 1;
+        frames.into_iter().try_for_each(|m| self.send_now(m))
+    }
+}
+
 impl WsSender for MockWsSender {
     fn send(&mut self, message: WsMessage) -> BoxFuture<'_, Result<(), TransportError>> {
-        Box::pin(std::future::ready(self.send_now(message)))
+        Box::pin(std::future::ready(self.write(Some(message))))
+    }
+
+    fn feed(&mut self, message: WsMessage) -> BoxFuture<'_, Result<(), TransportError>> {
+        self.queued.push(message);
+        Box::pin(std::future::ready(Ok(())))
+    }
+
+    fn flush(&mut self) -> BoxFuture<'_, Result<(), TransportError>> {
+        Box::pin(std::future::ready(self.write(None)))
     }
 }
 
