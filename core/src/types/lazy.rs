@@ -37,8 +37,10 @@ use serde::{Deserializer, Serialize, Serializer};
 pub struct Lazy<T> {
     /// The object's JSON text as received; `None` when the value was made in code.
     json: Option<Box<str>>,
-    /// The typed value, once read (or as made in code).
-    decoded: OnceLock<T>,
+    /// The typed value, once read (or as made in code). Boxed: an answer that holds a
+    /// `Lazy` stays small however big `T` is, and moving it (up every future and `Result` on
+    /// the way to the caller) copies a pointer, not the whole of `T`.
+    decoded: OnceLock<Box<T>>,
 }
 
 impl<T> Lazy<T> {
@@ -46,7 +48,7 @@ impl<T> Lazy<T> {
     pub fn new(value: T) -> Self {
         Lazy {
             json: None,
-            decoded: OnceLock::from(value),
+            decoded: OnceLock::from(Box::new(value)),
         }
     }
 
@@ -66,13 +68,13 @@ impl<T: DeserializeOwned + Default> Lazy<T> {
     /// The typed value, decoding it if it has not been read yet.
     pub fn get(&self) -> &T {
         self.decoded
-            .get_or_init(|| self.json.as_deref().map(decode).unwrap_or_default())
+            .get_or_init(|| Box::new(self.json.as_deref().map(decode).unwrap_or_default()))
     }
 
     /// The typed value, owned.
     pub fn into_inner(self) -> T {
         match self.decoded.into_inner() {
-            Some(value) => value,
+            Some(value) => *value,
             None => self.json.as_deref().map(decode).unwrap_or_default(),
         }
     }
@@ -166,6 +168,15 @@ mod tests {
     use crate::types::Message;
 
     const ECHO: &str = r#"{"ok":true,"channel":"C1","ts":"1.2","message":{"type":"message","subtype":"bot_message","text":"hi \u00e9","ts":"1.2","blocks":[{"type":"divider"}],"unknown":{"x":[1,2]}}}"#;
+
+    /// However big `T` is, a `Lazy<T>` is a few words: answers that hold one stay small.
+    #[test]
+    fn small_whatever_the_value() {
+        let words = std::mem::size_of::<usize>();
+        assert!(std::mem::size_of::<Message>() > 8 * words);
+        assert!(std::mem::size_of::<Lazy<Message>>() <= 4 * words);
+        assert!(std::mem::size_of::<Option<Lazy<Message>>>() <= 5 * words);
+    }
 
     #[test]
     fn decoded_on_first_read_and_equal_to_the_eager_decode() {
