@@ -23,9 +23,16 @@ use crate::error;
 /// Read buffer per connection: small, so thousands of idle connections stay cheap.
 pub const READ_BUFFER: usize = 4 * 1024;
 
+/// Fed messages are written out once this many bytes wait, flush or not. The queue's memory
+/// stays with the connection after a burst, so it is kept small: 8 KiB is about a hundred
+/// Socket Mode acks in one write.
+pub const WRITE_BUFFER: usize = 8 * 1024;
+
 /// The settings of every websocket a transport opens.
 pub fn config() -> WebSocketConfig {
-    WebSocketConfig::default().read_buffer_size(READ_BUFFER)
+    WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
 }
 
 /// The handshake request for `url` with `headers` added. Fails (not sent) unless the URL is

@@ -223,3 +223,28 @@ async fn fed_messages_wait_for_the_flush() {
         );
     }
 }
+
+/// The queue is bounded: a burst bigger than the write buffer goes out as it grows, so a
+/// connection never holds more than a few KiB of queued frames (and their memory).
+#[tokio::test]
+async fn a_long_burst_is_written_as_it_grows() {
+    let (addr, _) = common::ws_echo_server(None).await;
+    let mut conn = plain()
+        .connect(&format!("ws://{addr}/rtm"), &HeaderMap::new())
+        .await
+        .unwrap();
+    let frame = |i: usize| WsMessage::Text(format!("{i:04} {}", "x".repeat(95)));
+    let n = 3 * slack_transport_common::ws::WRITE_BUFFER / 100;
+    for i in 0..n {
+        conn.sender.feed(frame(i)).await.unwrap();
+    }
+    // No flush yet: what passed the buffer's size is already out.
+    let first = tokio::time::timeout(std::time::Duration::from_secs(5), conn.receiver.recv())
+        .await
+        .expect("nothing was written before the flush");
+    assert_eq!(first.unwrap().unwrap(), frame(0));
+    conn.sender.flush().await.unwrap();
+    for i in 1..n {
+        assert_eq!(conn.receiver.recv().await.unwrap().unwrap(), frame(i));
+    }
+}
