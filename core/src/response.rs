@@ -941,6 +941,36 @@ mod tests {
         assert_eq!(r.warnings(), ["superfluous_charset"]);
     }
 
+    /// An OAuth answer's tokens never show in `Debug`: not the raw answer's body excerpt, not
+    /// the typed answer with it, not a decode error's excerpt.
+    #[test]
+    fn debug_of_an_oauth_answer_shows_no_token() {
+        let body: &'static [u8] = br#"{"ok":true,"access_token":"xoxb-17-r34l","token_type":"bot","refresh_token":"xoxe-1-r3fr","bot_user_id":"U1","team":{"id":"T1"}}"#;
+        let raw = parse_response("oauth.v2.access", resp(200, JSON, body)).unwrap();
+        let typed = parse_typed::<crate::responses::oauth::v2::AccessResponse>(
+            "oauth.v2.access",
+            resp(200, JSON, body),
+        )
+        .unwrap();
+        let broken = parse_response(
+            "oauth.v2.access",
+            resp(200, JSON, br#"{"ok":true,"access_token":"xoxb-17-r34l","#),
+        )
+        .unwrap_err();
+        for shown in [
+            format!("{raw:?}"),
+            format!("{typed:?}"),
+            format!("{broken:?}"),
+            broken.to_string(),
+        ] {
+            assert!(
+                !shown.contains("r34l") && !shown.contains("r3fr"),
+                "{shown}"
+            );
+        }
+        assert!(format!("{raw:?}").contains(r#"\"bot_user_id\":\"U1\""#));
+    }
+
     #[test]
     fn empty_cursor_is_none() {
         let r = parse_response(

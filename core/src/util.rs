@@ -37,7 +37,7 @@ const MAX_RETRY_AFTER_SECS: u64 = 86_400;
 /// A short, lossy, printable excerpt of a body, websocket URLs redacted.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     let cut = &body[..body.len().min(EXCERPT_LEN)];
-    let mut s = redact_ws_urls(&String::from_utf8_lossy(cut));
+    let mut s = redact_secrets(&redact_ws_urls(&String::from_utf8_lossy(cut)));
     if body.len() > EXCERPT_LEN {
         s.push('…');
     }
@@ -79,6 +79,105 @@ pub(crate) fn redact_ws_urls(text: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The prefixes of Slack's tokens: bot, user, app-level, configuration, refresh and the rest.
+const TOKEN_PREFIXES: [&str; 4] = ["xox", "xapp-", "xoxe.", "xoxe-"];
+
+/// `text` (JSON, or a part of it) with secrets replaced by `<redacted>`: the string value of
+/// every key that names a secret ([`is_secret_arg`](crate::request::is_secret_arg):
+/// `access_token`, `client_secret`, `id_token`, …) and anything that looks like a Slack token
+/// (`xoxb-…`, `xapp-…`, `xoxe.xoxp-…`), wherever it stands. A token keeps its prefix, so the
+/// kind still shows.
+pub(crate) fn redact_secrets(text: &str) -> String {
+    redact_token_words(&redact_secret_values(text))
+}
+
+/// The string values of secret keys, redacted.
+fn redact_secret_values(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    // The last string read, if it may be a key: (its text, where it ended).
+    let mut key: Option<(usize, usize)> = None;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i + 1;
+                let end = string_end(b, start);
+                let is_value = key.is_some_and(|(ks, ke)| {
+                    // `"key" : "value"`: only a colon and blanks between them.
+                    text[ke + 1..i].trim() == ":" && crate::request::is_secret_arg(&text[ks..ke])
+                });
+                if is_value {
+                    out.push_str(&text[copied..start]);
+                    out.push_str("<redacted>");
+                    copied = end.min(b.len());
+                    key = None;
+                } else {
+                    key = Some((start, end.min(b.len())));
+                }
+                i = end + 1;
+            }
+            b':' | b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            _ => {
+                key = None;
+                i += 1;
+            }
+        }
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    out
+}
+
+/// Where the JSON string that starts at `start` (just after its quote) ends: the index of
+/// its closing quote, or the text's length when it is cut short.
+fn string_end(b: &[u8], start: usize) -> usize {
+    let mut j = start;
+    while j < b.len() {
+        match b[j] {
+            b'\\' => j += 2,
+            b'"' => return j,
+            _ => j += 1,
+        }
+    }
+    b.len()
+}
+
+/// Token-looking words, redacted after their prefix.
+fn redact_token_words(text: &str) -> String {
+    let is_token_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let found = TOKEN_PREFIXES
+            .iter()
+            .filter_map(|p| rest.find(p).map(|at| (at, *p)))
+            .min_by_key(|(at, _)| *at);
+        let Some((at, _)) = found else {
+            out.push_str(rest);
+            return out;
+        };
+        let word_start = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_ascii_alphanumeric());
+        let word_len = rest[at..]
+            .find(|c: char| !is_token_char(c))
+            .unwrap_or(rest.len() - at);
+        let word = &rest[at..at + word_len];
+        // A token's kind is the part up to its first `-` (`xoxb-`, `xoxe.xoxp-`, `xapp-`).
+        let kind_len = word.find('-').map(|d| d + 1);
+        match kind_len {
+            Some(k) if word_start && word_len > k && k <= 12 => {
+                out.push_str(&rest[..at + k]);
+                out.push_str("<redacted>");
+            }
+            _ => out.push_str(&rest[..at + word_len.max(1)]),
+        }
+        rest = &rest[at + word_len.max(1)..];
+    }
 }
 
 fn find_ws_scheme(s: &str) -> Option<usize> {
@@ -124,6 +223,56 @@ mod tests {
         );
         assert_eq!(redact_ws_urls("no urls, news: here"), "no urls, news: here");
         assert!(!excerpt(br#"{"url":"wss://x/t0ken"}"#).contains("t0ken"));
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_excerpts() {
+        let body = br#"{"ok":true,"access_token":"xoxp-1-2-3abc","token_type":"bot","scope":"chat:write","refresh_token":"xoxe-1-9-zz","id_token":"eyJhbGciOi.J9.sig","bot_user_id":"U1","credentials":{"client_secret":"5e3c","signing_secret":"51g","verification_token":"v3r"},"text":"my token is xoxb-42-s3cret, ok","app":"xapp-1-A1-77-f00","code":"c0de","code_count":3}"#;
+        let shown = redact_secrets(std::str::from_utf8(body).unwrap_or_default());
+        for secret in [
+            "3abc",
+            "9-zz",
+            "eyJhbGciOi",
+            "5e3c",
+            "51g",
+            "v3r",
+            "s3cret",
+            "f00",
+            "c0de",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        for kept in [
+            r#""token_type":"bot""#,
+            r#""bot_user_id":"U1""#,
+            r#""scope":"chat:write""#,
+            "my token is xoxb-<redacted>, ok",
+            r#""app":"xapp-<redacted>""#,
+            r#""code_count":3"#,
+        ] {
+            assert!(shown.contains(kept), "{kept} not in {shown}");
+        }
+        // An excerpt (what `Debug` and errors show of a body) is redacted, even cut short.
+        let shown = excerpt(body);
+        assert!(shown.ends_with('…'), "{shown}");
+        for secret in ["3abc", "9-zz", "eyJhbGciOi", "5e3c", "51g", "v3r"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        // Cut short in the middle of a secret, escaped quotes, odd spacing, no JSON at all.
+        assert!(!redact_secrets(r#"{"access_token" : "xoxp-1-abcdef"#).contains("abcdef"));
+        assert_eq!(
+            redact_secrets(r#"{"client_secret":"a\"b\"zz9","x":1}"#),
+            r#"{"client_secret":"<redacted>","x":1}"#
+        );
+        assert_eq!(
+            redact_secrets(r#"{"name":"a \"token\"","text":"xoxo, xox-, axoxb-1"}"#),
+            r#"{"name":"a \"token\"","text":"xoxo, xox-, axoxb-1"}"#
+        );
+        assert_eq!(
+            redact_secrets("plain xoxe.xoxp-1-2 text"),
+            "plain xoxe.xoxp-<redacted> text"
+        );
+        assert_eq!(redact_secrets(""), "");
     }
 
     #[test]

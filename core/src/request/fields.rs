@@ -100,17 +100,50 @@ impl PartialEq for Fields {
 }
 
 impl fmt::Debug for Fields {
-    /// Secret arguments ([`is_secret_arg`](super::is_secret_arg)) show as `<redacted>`.
+    /// Secret arguments ([`is_secret_arg`](super::is_secret_arg)) show as `<redacted>`, and so
+    /// do secrets inside other arguments' values: a secret key of an object at any depth, and
+    /// anything in a text that looks like a Slack token.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut m = f.debug_map();
-        for (k, v) in self {
-            if super::is_secret_arg(k) && !v.is_null() {
-                m.entry(&k, &format_args!("<redacted>"));
-            } else {
-                m.entry(&k, v);
-            }
+        shown_map(f, self.iter())
+    }
+}
+
+/// A map whose secret entries show as `<redacted>`.
+fn shown_map<'a>(
+    f: &mut fmt::Formatter<'_>,
+    entries: impl Iterator<Item = (&'a str, &'a Value)>,
+) -> fmt::Result {
+    let mut m = f.debug_map();
+    for (k, v) in entries {
+        if super::is_secret_arg(k) && !v.is_null() {
+            m.entry(&k, &format_args!("<redacted>"));
+        } else {
+            m.entry(&k, &Shown(v));
         }
-        m.finish()
+    }
+    m.finish()
+}
+
+/// A JSON value as its own `Debug` shows it, with the secrets in it redacted.
+struct Shown<'a>(&'a Value);
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Value::Object(map) => {
+                f.write_str("Object ")?;
+                shown_map(f, map.iter().map(|(k, v)| (k.as_str(), v)))
+            }
+            Value::Array(items) => {
+                f.write_str("Array ")?;
+                f.debug_list().entries(items.iter().map(Shown)).finish()
+            }
+            Value::String(text) => f
+                .debug_tuple("String")
+                .field(&crate::util::redact_secrets(text))
+                .finish(),
+            other => fmt::Debug::fmt(other, f),
+        }
     }
 }
 
@@ -652,5 +685,45 @@ mod tests {
         f.insert(Cow::Borrowed("channel"), Value::from("C1"));
         let shown = format!("{f:?}");
         assert!(!shown.contains("s3cr3t") && shown.contains("C1"), "{shown}");
+    }
+
+    /// Secrets nested in an argument's value: an object's secret keys at any depth, and
+    /// token-looking text anywhere; the rest shows as `Value`'s own `Debug` would.
+    #[test]
+    fn debug_redacts_nested_secrets() {
+        let mut f = Fields::default();
+        f.insert(
+            Cow::Borrowed("metadata"),
+            serde_json::json!({
+                "event_type": "deploy",
+                "event_payload": {"auth": [{"bot_token": "n3st3d", "user": "U1"}],
+                                  "note": "use xoxb-77-l34k please", "n": 3, "none": null}
+            }),
+        );
+        f.insert(Cow::Borrowed("text"), Value::from("xapp-1-A1-f00"));
+        f.insert(
+            Cow::Borrowed("blocks"),
+            serde_json::json!([{"type": "divider"}]),
+        );
+        let shown = format!("{f:?}");
+        for secret in ["n3st3d", "l34k", "f00"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        for kept in [
+            r#""event_type": String("deploy")"#,
+            r#""user": String("U1")"#,
+            r#""n": Number(3)"#,
+            r#""none": Null"#,
+            r#""bot_token": <redacted>"#,
+            r#"String("use xoxb-<redacted> please")"#,
+            r#"Array [Object {"type": String("divider")}]"#,
+        ] {
+            assert!(shown.contains(kept), "{kept} not in {shown}");
+        }
+        // Without secrets, exactly `Value`'s own `Debug`.
+        let plain = serde_json::json!({"a": [1, "two", {"b": false}], "c": 1.5});
+        let mut g = Fields::default();
+        g.insert(Cow::Borrowed("x"), plain.clone());
+        assert_eq!(format!("{g:?}"), format!("{{\"x\": {plain:?}}}"));
     }
 }
