@@ -7,6 +7,9 @@
 //! buffer of its own, which it hands out on the following reads. It drops that buffer when a
 //! read finds the socket nearly drained, so a quiet connection holds none.
 
+use std::io;
+use std::task::{ready, Context, Poll};
+
 /// The most read ahead in one call.
 pub const AHEAD: usize = 32 * 1024;
 
@@ -86,6 +89,33 @@ impl<S> ReadAhead<S> {
     fn goes_ahead(&self, room: usize) -> bool {
         self.hot && room < AHEAD
     }
+
+    /// One read into the caller's `buf` (of `room` bytes), the same for every runtime's
+    /// `poll_read`: hand out what was read ahead; else read straight into `buf` (`direct`)
+    /// or, while the connection is busy, ahead into the own buffer (`ahead`) and hand out
+    /// from it. `put` copies read-ahead bytes into `buf`. The number of bytes `buf` got.
+    fn poll_read_into<B: ?Sized>(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut B,
+        room: usize,
+        direct: impl FnOnce(&mut S, &mut Context<'_>, &mut B) -> Poll<io::Result<usize>>,
+        ahead: impl FnOnce(&mut S, &mut Context<'_>, &mut [u8]) -> Poll<io::Result<usize>>,
+        put: impl Fn(&mut B, &[u8]),
+    ) -> Poll<io::Result<usize>> {
+        if !self.pending().is_empty() {
+            return Poll::Ready(Ok(self.hand_out(room, |b| put(buf, b))));
+        }
+        if !self.goes_ahead(room) {
+            let n = ready!(direct(&mut self.inner, cx, buf))?;
+            self.after_direct(n, room);
+            return Poll::Ready(Ok(n));
+        }
+        let (inner, spill) = self.parts();
+        let n = ready!(ahead(inner, cx, spill))?;
+        self.after_ahead(n);
+        Poll::Ready(Ok(self.hand_out(room, |b| put(buf, b))))
+    }
 }
 
 #[cfg(feature = "tokio")]
@@ -102,27 +132,24 @@ mod tokio_io {
             cx: &mut Context<'_>,
             buf: &mut ReadBuf<'_>,
         ) -> Poll<io::Result<()>> {
-            let me = self.get_mut();
             let room = buf.remaining();
-            if !me.pending().is_empty() {
-                me.hand_out(room, |b| buf.put_slice(b));
-                return Poll::Ready(Ok(()));
-            }
-            if !me.goes_ahead(room) {
-                let before = buf.filled().len();
-                ready!(Pin::new(&mut me.inner).poll_read(cx, buf))?;
-                me.after_direct(buf.filled().len() - before, room);
-                return Poll::Ready(Ok(()));
-            }
-            let n = {
-                let (inner, spill) = me.parts();
-                let mut ahead = ReadBuf::new(spill);
-                ready!(Pin::new(inner).poll_read(cx, &mut ahead))?;
-                ahead.filled().len()
-            };
-            me.after_ahead(n);
-            me.hand_out(room, |b| buf.put_slice(b));
-            Poll::Ready(Ok(()))
+            let read = self.get_mut().poll_read_into(
+                cx,
+                buf,
+                room,
+                |inner, cx, buf| {
+                    let before = buf.filled().len();
+                    ready!(Pin::new(inner).poll_read(cx, buf))?;
+                    Poll::Ready(Ok(buf.filled().len() - before))
+                },
+                |inner, cx, spill| {
+                    let mut ahead = ReadBuf::new(spill);
+                    ready!(Pin::new(inner).poll_read(cx, &mut ahead))?;
+                    Poll::Ready(Ok(ahead.filled().len()))
+                },
+                |buf, b| buf.put_slice(b),
+            );
+            read.map_ok(|_| ())
         }
     }
 
@@ -163,7 +190,7 @@ mod futures_io_impl {
     use futures_io::{AsyncRead, AsyncWrite};
     use std::io;
     use std::pin::Pin;
-    use std::task::{ready, Context, Poll};
+    use std::task::{Context, Poll};
 
     impl<S: AsyncRead + Unpin> AsyncRead for ReadAhead<S> {
         fn poll_read(
@@ -171,26 +198,19 @@ mod futures_io_impl {
             cx: &mut Context<'_>,
             buf: &mut [u8],
         ) -> Poll<io::Result<usize>> {
-            let me = self.get_mut();
             let room = buf.len();
-            let copy = |b: &[u8], out: &mut [u8]| {
-                if let Some(dst) = out.get_mut(..b.len()) {
-                    dst.copy_from_slice(b);
-                }
-            };
-            if !me.pending().is_empty() {
-                let n = me.hand_out(room, |b| copy(b, buf));
-                return Poll::Ready(Ok(n));
-            }
-            if !me.goes_ahead(room) {
-                let n = ready!(Pin::new(&mut me.inner).poll_read(cx, buf))?;
-                me.after_direct(n, room);
-                return Poll::Ready(Ok(n));
-            }
-            let (inner, spill) = me.parts();
-            let n = ready!(Pin::new(inner).poll_read(cx, spill))?;
-            me.after_ahead(n);
-            Poll::Ready(Ok(me.hand_out(room, |b| copy(b, buf))))
+            self.get_mut().poll_read_into(
+                cx,
+                buf,
+                room,
+                |inner, cx, buf| Pin::new(inner).poll_read(cx, buf),
+                |inner, cx, spill| Pin::new(inner).poll_read(cx, spill),
+                |buf, b| {
+                    if let Some(dst) = buf.get_mut(..b.len()) {
+                        dst.copy_from_slice(b);
+                    }
+                },
+            )
         }
     }
 
