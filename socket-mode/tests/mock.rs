@@ -86,6 +86,15 @@ fn acks(server: &MockWsServerHandle) -> Vec<(String, Option<Value>)> {
         .collect()
 }
 
+/// A client on the app token over the setup's web client.
+fn new_client(s: &Setup, options: SocketModeOptions) -> Arc<SocketModeClient> {
+    Arc::new(SocketModeClient::with_options(
+        APP_TOKEN,
+        s.web.clone(),
+        options,
+    ))
+}
+
 type Seen = Arc<Mutex<Vec<String>>>;
 
 fn spawn<H, Fut>(
@@ -104,11 +113,7 @@ where
 async fn handler_acks_with_a_response_payload_on_the_app_token() {
     let s = setup();
     let server = s.mock.ws().expect_connect();
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        options(),
-    ));
+    let client = new_client(&s, options());
     let run = spawn(&client, |req: Request| async move {
         let cmd: Value = req.payload().unwrap();
         let sent = req
@@ -151,11 +156,7 @@ async fn handler_acks_with_a_response_payload_on_the_app_token() {
 async fn a_burst_of_acks_goes_out_in_one_write() {
     let s = setup();
     let server = s.mock.ws().expect_connect();
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        options(),
-    ));
+    let client = new_client(&s, options());
     let run = spawn(&client, |req: Request| async move {
         assert!(matches!(req.ack().await, Ok(AckSent::AsAsked)));
     });
@@ -187,11 +188,7 @@ async fn a_slow_handler_is_acked_at_the_deadline_and_keeps_running() {
     let s = setup();
     let server = s.mock.ws().expect_connect();
     let opts = options().ack_deadline(Duration::from_secs(2));
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        opts,
-    ));
+    let client = new_client(&s, opts);
     let finished = Arc::new(AtomicUsize::new(0));
     let f = finished.clone();
     let timer = s.web.timer().clone();
@@ -233,11 +230,7 @@ async fn redeliveries_are_acked_but_handled_once_and_bad_frames_are_acked() {
     let errors = Arc::new(Mutex::new(Vec::new()));
     let e = errors.clone();
     let opts = options().on_error(move |ev: &ErrorEvent| e.lock().unwrap().push(ev.to_string()));
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        opts,
-    ));
+    let client = new_client(&s, opts);
     let seen: Seen = Arc::default();
     let seen2 = seen.clone();
     let _run = spawn(&client, move |req: Request| {
@@ -281,11 +274,7 @@ async fn a_panicking_handler_is_reported_and_the_client_keeps_going() {
             p.fetch_add(1, Ordering::SeqCst);
         }
     });
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        opts,
-    ));
+    let client = new_client(&s, opts);
     let seen: Seen = Arc::default();
     let seen2 = seen.clone();
     let _run = spawn(&client, move |req: Request| {
@@ -320,11 +309,7 @@ async fn refresh_opens_the_new_connection_before_the_old_one_closes() {
     let s = setup();
     let old = s.mock.ws().expect_connect();
     let new = s.mock.ws().expect_connect();
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        options(),
-    ));
+    let client = new_client(&s, options());
     let seen: Seen = Arc::default();
     let seen2 = seen.clone();
     let timer = s.web.timer().clone();
@@ -376,11 +361,7 @@ async fn a_lost_connection_is_replaced_and_unacked_envelopes_come_back() {
     let s = setup();
     let first = s.mock.ws().expect_connect();
     let second = s.mock.ws().expect_connect();
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        options(),
-    ));
+    let client = new_client(&s, options());
     let seen: Seen = Arc::default();
     let seen2 = seen.clone();
     let gate = Arc::new(tokio::sync::Notify::new());
@@ -445,11 +426,7 @@ async fn auth_errors_and_link_disabled_end_the_run() {
     );
 
     let server = s.mock.ws().expect_connect();
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        options(),
-    ));
+    let client = new_client(&s, options());
     let run = spawn(&client, |_req: Request| async {});
     server.send_text(r#"{"type":"hello"}"#);
     server.send_text(r#"{"type":"disconnect","reason":"link_disabled"}"#);
@@ -476,11 +453,7 @@ async fn several_connections_each_deliver_and_a_rate_limited_open_waits() {
     });
     let a = s.mock.ws().expect_connect();
     let b = s.mock.ws().expect_connect();
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        options().connections(2),
-    ));
+    let client = new_client(&s, options().connections(2));
     let seen: Seen = Arc::default();
     let seen2 = seen.clone();
     let _run = spawn(&client, move |req: Request| {
@@ -532,11 +505,7 @@ async fn busy_handlers_pause_reading_without_going_stale_and_a_stop_lets_them_fi
         .max_concurrent_handlers(2)
         .buffer(1)
         .shutdown_timeout(Duration::from_secs(60));
-    let client = Arc::new(SocketModeClient::with_options(
-        APP_TOKEN,
-        s.web.clone(),
-        opts,
-    ));
+    let client = new_client(&s, opts);
     let started = Arc::new(AtomicUsize::new(0));
     let finished = Arc::new(AtomicUsize::new(0));
     let (st, fi) = (started.clone(), finished.clone());
